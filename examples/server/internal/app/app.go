@@ -1,0 +1,309 @@
+// Package app is the reference server: an Echo application over the store,
+// with schema-validated JSON, API keys with roles, an audit log and
+// structured logs. Handlers translate between HTTP and library calls; they
+// hold no business logic.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/rs/zerolog"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/bsk/bsktest"
+	"github.com/beststarts/workforce/examples/server/internal/store"
+)
+
+// Config configures the server. The zero value of every field but Data
+// has a working default.
+type Config struct {
+	// Addr is the listen address; default 127.0.0.1:8080.
+	Addr string
+	// Data is the data directory (SQLite file, admin key); default ./data.
+	Data string
+	// Postgres is a PostgreSQL DSN; when set it replaces SQLite.
+	Postgres string
+	// NoDemo skips loading the synthetic workforce on first start.
+	NoDemo bool
+	// DemoSeed seeds the synthetic workforce; default 1.
+	DemoSeed int64
+	// BodyLimit is the largest request body for ordinary requests; default "1M".
+	BodyLimit string
+	// ImportLimit is the largest CSV import body; default "20M".
+	ImportLimit string
+	// RequestTimeout bounds each API request; default 30s.
+	RequestTimeout time.Duration
+	// ShutdownTimeout bounds the drain of in-flight requests; default 15s.
+	ShutdownTimeout time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.Data == "" {
+		c.Data = "data"
+	}
+	if c.DemoSeed == 0 {
+		c.DemoSeed = 1
+	}
+	if c.BodyLimit == "" {
+		c.BodyLimit = "1M"
+	}
+	if c.ImportLimit == "" {
+		c.ImportLimit = "20M"
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = 30 * time.Second
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 15 * time.Second
+	}
+	return c
+}
+
+// App is the assembled server.
+type App struct {
+	cfg  Config
+	log  zerolog.Logger
+	db   *store.DB
+	echo *echo.Echo
+	// AdminKeyFile is where the first start wrote the administrator key.
+	AdminKeyFile string
+}
+
+// New opens the store, applies migrations, loads the demo workforce and
+// writes an administrator key on first start, and builds the routes.
+func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
+	cfg = cfg.withDefaults()
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	var db *store.DB
+	var err error
+	if cfg.Postgres != "" {
+		db, err = store.OpenPostgres(ctx, cfg.Postgres)
+	} else {
+		db, err = store.OpenSQLite(ctx, cfg.Data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key")}
+	if err := a.firstStart(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.routes()
+	return a, nil
+}
+
+// DB exposes the store, for tests and tools.
+func (a *App) DB() *store.DB { return a.db }
+
+// Handler is the HTTP handler.
+func (a *App) Handler() http.Handler { return a.echo }
+
+// Close closes the store.
+func (a *App) Close() error { return a.db.Close() }
+
+// Serve serves on l until ctx ends, then drains in-flight requests for up
+// to the shutdown timeout.
+func (a *App) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.echo,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      90 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info().Msg("shutting down: draining requests")
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) {
+		err = errors.Join(err, e)
+	}
+	return err
+}
+
+// firstStart loads the synthetic workforce and writes an administrator key
+// when the database has no keys yet.
+func (a *App) firstStart(ctx context.Context) error {
+	n, err := a.db.CountKeys(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	if !a.cfg.NoDemo {
+		if err := a.loadDemo(ctx); err != nil {
+			return fmt.Errorf("loading demo data: %w", err)
+		}
+	}
+	k, err := a.createKey(ctx, "system", KeyRequest{Name: "first administrator", Role: RoleAdmin})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(a.AdminKeyFile, []byte(k.Key+"\n"), 0o600); err != nil {
+		return fmt.Errorf("writing the administrator key: %w", err)
+	}
+	a.log.Info().Str("file", a.AdminKeyFile).Msg("wrote the administrator key")
+	return nil
+}
+
+func (a *App) loadDemo(ctx context.Context) error {
+	w := bsktest.Workforce(a.cfg.DemoSeed, bsktest.Options{})
+	if err := w.Validate(); err != nil {
+		return err
+	}
+	orgOf := map[bsk.ProviderID]bsk.OrganizationID{}
+	for _, p := range w.Providers {
+		orgOf[p.ID] = p.OrganizationID
+	}
+	return a.db.Write(ctx, func(tx *store.Tx) error {
+		put := func(k store.Kind, id, org, parent string, v any) error {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return err
+			}
+			return tx.Insert(ctx, k, store.Record{ID: id, Org: org, Parent: parent, Doc: b})
+		}
+		for _, o := range w.Organizations {
+			if err := put(store.Organizations, string(o.ID), string(o.ID), "", o); err != nil {
+				return err
+			}
+		}
+		for _, p := range w.Providers {
+			if err := put(store.Providers, string(p.ID), string(p.OrganizationID), "", p); err != nil {
+				return err
+			}
+		}
+		for _, o := range w.Offerings {
+			if err := put(store.Offerings, string(o.ID), string(o.OrganizationID), "", o); err != nil {
+				return err
+			}
+		}
+		for _, s := range w.Sessions {
+			if err := put(store.Sessions, string(s.ID), "", string(s.OfferingID), s); err != nil {
+				return err
+			}
+		}
+		for _, at := range w.Attendance {
+			if err := put(store.Attendance, attendanceID(at), string(orgOf[at.ProviderID]), string(at.SessionID), at); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, "system", "load_demo", "workforce", fmt.Sprintf("seed=%d", a.cfg.DemoSeed))
+	})
+}
+
+func attendanceID(a bsk.Attendance) string { return string(a.SessionID) + "/" + string(a.ProviderID) }
+
+// routes builds the Echo application.
+func (a *App) routes() {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(a.log)
+	e.Use(middleware.RequestID())
+	e.Use(a.requestLogger())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			a.log.Error().Err(err).Bytes("stack", stack).Str("request_id", c.Response().Header().Get(echo.HeaderXRequestID)).Msg("panic")
+			return bsk.Errorf(bsk.CodeInternal, "panic: %w", err)
+		},
+	}))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
+		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'", ReferrerPolicy: "no-referrer",
+	}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   a.cfg.BodyLimit,
+		Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/providers/import" },
+	}))
+
+	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	e.GET("/readyz", func(c echo.Context) error {
+		if err := a.db.Ping(c.Request().Context()); err != nil {
+			return echo.NewHTTPError(http.StatusServiceUnavailable, "database unavailable")
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+	})
+	e.GET("/api/v1/openapi.json", a.openAPI)
+
+	api := e.Group("/api/v1", middleware.ContextTimeout(a.cfg.RequestTimeout), a.authenticate)
+	admin := allow(RoleAdmin)
+	api.POST("/keys", a.postKey, admin)
+	api.GET("/audit", a.listAudit, admin)
+	a.organizationRoutes(api)
+	a.providerRoutes(api)
+	a.offeringRoutes(api)
+	a.attendanceRoutes(api)
+	a.echo = e
+}
+
+// requestLogger logs one line per request: never a body, never a query
+// string, so no demographic value can reach the log.
+func (a *App) requestLogger() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogMethod: true, LogURIPath: true, LogLatency: true, LogRequestID: true, LogError: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			ev := a.log.Info()
+			if v.Status >= 500 {
+				ev = a.log.Error()
+			}
+			ev.Str("request_id", v.RequestID).Str("method", v.Method).Str("path", v.URIPath).
+				Int("status", v.Status).Dur("latency", v.Latency).Str("key_id", principal(c).KeyID).Msg("request")
+			return nil
+		},
+	})
+}
+
+func (a *App) postKey(c echo.Context) error {
+	var req KeyRequest
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	k, err := a.createKey(c.Request().Context(), principal(c).KeyID, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, k)
+}
+
+func (a *App) listAudit(c echo.Context) error {
+	limit, err := pageLimit(c)
+	if err != nil {
+		return err
+	}
+	entries, err := a.db.AuditLog(c.Request().Context(), c.QueryParam("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(entries) == limit {
+		next = entries[len(entries)-1].ID
+	}
+	if entries == nil {
+		entries = []store.AuditEntry{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": entries, "next_cursor": next})
+}

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/beststarts/workforce/schema"
+)
+
+var (
+	openAPIOnce sync.Once
+	openAPIDoc  []byte
+)
+
+// openAPI serves an OpenAPI 3.1 document whose component schemas are the
+// schema package's JSON Schemas, so the API and the library share one
+// contract.
+func (a *App) openAPI(c echo.Context) error {
+	openAPIOnce.Do(func() { openAPIDoc = buildOpenAPI() })
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPIDoc)
+}
+
+func buildOpenAPI() []byte {
+	ref := func(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+	body := func(name string) map[string]any {
+		return map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(name)}}}
+	}
+	resp := func(desc string, schema map[string]any) map[string]any {
+		r := map[string]any{"description": desc}
+		if schema != nil {
+			r["content"] = map[string]any{"application/json": map[string]any{"schema": schema}}
+		}
+		return r
+	}
+	errs := map[string]any{
+		"400": resp("invalid input: every problem with its JSON pointer", ref("ErrorBody")),
+		"401": resp("missing or unknown API key", ref("ErrorBody")),
+		"403": resp("the key's role may not do this", ref("ErrorBody")),
+		"404": resp("not found, or not visible to this key", ref("ErrorBody")),
+	}
+	with := func(ok map[string]any, extra map[string]any) map[string]any {
+		out := map[string]any{}
+		for k, v := range errs {
+			out[k] = v
+		}
+		for k, v := range ok {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	page := func(name string) map[string]any {
+		return map[string]any{"type": "object", "properties": map[string]any{
+			"items": map[string]any{"type": "array", "items": ref(name)}, "next_cursor": map[string]any{"type": "string"}}}
+	}
+	listParams := []any{
+		map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxPage}},
+		map[string]any{"name": "cursor", "in": "query", "schema": map[string]any{"type": "string"}},
+		map[string]any{"name": "organization_id", "in": "query", "schema": map[string]any{"type": "string"}},
+		map[string]any{"name": "parent", "in": "query", "schema": map[string]any{"type": "string"}},
+	}
+	idParam := []any{map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
+	paths := map[string]any{}
+	crud := func(path, name string, withID bool) {
+		paths[path] = map[string]any{
+			"get":  map[string]any{"summary": "list " + name + " records", "parameters": listParams, "responses": with(map[string]any{"200": resp("a page", page(name))}, nil)},
+			"post": map[string]any{"summary": "create a " + name, "requestBody": body(name), "responses": with(map[string]any{"201": resp("created", ref(name))}, map[string]any{"409": resp("the ID exists", ref("ErrorBody"))})},
+		}
+		if withID {
+			paths[path+"/{id}"] = map[string]any{
+				"parameters": idParam,
+				"get":        map[string]any{"summary": "read a " + name, "responses": with(map[string]any{"200": resp("the record", ref(name))}, nil)},
+				"put":        map[string]any{"summary": "replace a " + name, "requestBody": body(name), "responses": with(map[string]any{"200": resp("replaced", ref(name))}, nil)},
+				"delete":     map[string]any{"summary": "delete a " + name, "responses": with(map[string]any{"204": resp("deleted", nil)}, nil)},
+			}
+		}
+	}
+	crud("/organizations", "organization", true)
+	crud("/providers", "provider", true)
+	crud("/offerings", "offering", true)
+	crud("/sessions", "session", true)
+	crud("/attendance", "attendance", false)
+	paths["/providers/import"] = map[string]any{"post": map[string]any{
+		"summary":     "import providers from CSV, all or nothing",
+		"requestBody": map[string]any{"required": true, "content": map[string]any{"text/csv": map[string]any{"schema": map[string]any{"type": "string"}}}},
+		"responses":   with(map[string]any{"201": resp("imported", map[string]any{"type": "object", "properties": map[string]any{"imported": map[string]any{"type": "integer"}}})}, nil),
+	}}
+	paths["/keys"] = map[string]any{"post": map[string]any{"summary": "create an API key (administrator)", "responses": with(map[string]any{"201": resp("the key, shown once", nil)}, nil)}}
+	paths["/audit"] = map[string]any{"get": map[string]any{"summary": "the audit log (administrator)", "parameters": listParams[:2], "responses": with(map[string]any{"200": resp("a page of entries", nil)}, nil)}}
+
+	schemas := map[string]any{}
+	for name, raw := range schema.All() {
+		schemas[name] = raw
+	}
+	schemas["ErrorBody"] = map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{"type": "object", "properties": map[string]any{
+		"code":       map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "internal"}},
+		"message":    map[string]any{"type": "string"},
+		"request_id": map[string]any{"type": "string"},
+		"problems": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
+			"field": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}}}},
+	}}}}
+	doc := map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "Best Starts for Kids workforce API",
+			"version":     "1.0.0",
+			"description": "The reference server of github.com/beststarts/workforce. Send an API key as Authorization: Bearer <key>.",
+		},
+		"jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+		"servers":           []any{map[string]any{"url": "/api/v1"}},
+		"security":          []any{map[string]any{"bearer": []any{}}},
+		"paths":             paths,
+		"components": map[string]any{
+			"schemas":         schemas,
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+		},
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		panic(err) // the document is built from constant data and valid schemas
+	}
+	return b
+}
