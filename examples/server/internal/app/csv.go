@@ -275,4 +275,3 @@ func parseSlot(s string) (bsk.Slot, error) {
 	}
 	return bsk.Slot{Day: bsk.Day(strings.ToLower(day)), Start: a, End: b}, nil
 }
-
