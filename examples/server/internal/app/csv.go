@@ -44,25 +44,30 @@ func (a *App) importProviders(c echo.Context) error {
 	res := a.providerResource()
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		var problems bsk.Problems
+		orgs := make([]string, len(provs))
 		for i, v := range provs {
 			row := fmt.Sprintf("rows[%d]", i+2)
 			org, _, err := res.keys(ctx, tx, p, v)
+			if bsk.ErrorCode(err) == bsk.CodeInternal {
+				return err
+			}
+			problems.Merge(row, pointerFields(err))
+			orgs[i] = org
+			exists, err := tx.Exists(ctx, store.Providers, string(v.ID))
 			if err != nil {
-				if bsk.ErrorCode(err) == bsk.CodeInternal {
-					return err
-				}
-				problems.Merge(row, err)
-				continue
+				return err
 			}
-			if problems.Len() > 0 {
-				continue
+			if exists {
+				problems.AddCode(bsk.CodeConflict, row+".id", "provider %q already exists", v.ID)
 			}
+		}
+		if err := problems.Err(); err != nil {
+			return err
+		}
+		for i, v := range provs {
 			doc, _ := json.Marshal(v)
-			if err := tx.Insert(ctx, store.Providers, store.Record{ID: string(v.ID), Org: org, Doc: doc}); err != nil {
-				if bsk.ErrorCode(err) == bsk.CodeInternal {
-					return err
-				}
-				problems.Merge(row, err)
+			if err := tx.Insert(ctx, store.Providers, store.Record{ID: string(v.ID), Org: orgs[i], Doc: doc}); err != nil {
+				return err
 			}
 		}
 		if err := problems.Err(); err != nil {
@@ -159,10 +164,8 @@ func parseProviderCSV(r io.Reader) ([]bsk.Provider, error) {
 			break
 		}
 		v, perr := providerFromRow(rec, col)
-		if perr == nil {
-			perr = v.Validate()
-		}
 		problems.Merge(row, perr)
+		problems.Merge(row, v.Validate())
 		if j, dup := seen[v.ID]; dup && v.ID != "" {
 			problems.AddCode(bsk.CodeConflict, row+".id", "duplicate id %q (also line %d)", v.ID, j)
 		}
@@ -274,4 +277,20 @@ func parseSlot(s string) (bsk.Slot, error) {
 		return bsk.Slot{}, err
 	}
 	return bsk.Slot{Day: bsk.Day(strings.ToLower(day)), Start: a, End: b}, nil
+}
+
+// pointerFields rewrites JSON-pointer fields ("/organization_id") as field
+// paths ("organization_id"), for problems reported per CSV row.
+func pointerFields(err error) error {
+	var list bsk.Errors
+	if !errors.As(err, &list) {
+		return err
+	}
+	out := make(bsk.Errors, len(list))
+	for i, e := range list {
+		c := *e
+		c.Field = strings.ReplaceAll(strings.TrimPrefix(c.Field, "/"), "/", ".")
+		out[i] = &c
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -110,7 +111,10 @@ func (r *resource[T]) list(c echo.Context) error {
 
 func (r *resource[T]) get(c echo.Context) error {
 	p := principal(c)
-	id := c.Param("id")
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
 	rec, err := r.store.Get(c.Request().Context(), r.kind, id)
 	if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !r.canRead(p, rec)) {
 		return r.notFound(id)
@@ -159,7 +163,10 @@ func (r *resource[T]) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id := c.Param("id")
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
 	if r.id(v) != id {
 		return bsk.Errors{bsk.Invalidf("/id", "%q does not match the URL's %q", r.id(v), id)}
 	}
@@ -197,9 +204,12 @@ func (r *resource[T]) update(c echo.Context) error {
 
 func (r *resource[T]) remove(c echo.Context) error {
 	p := principal(c)
-	id := c.Param("id")
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
-	err := r.store.Write(ctx, func(tx *store.Tx) error {
+	err = r.store.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.Get(ctx, r.kind, id)
 		if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !r.canRead(p, old)) {
 			return r.notFound(id)
@@ -216,4 +226,13 @@ func (r *resource[T]) remove(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// pathID is the unescaped :id path parameter.
+func pathID(c echo.Context) (string, error) {
+	id, err := url.PathUnescape(c.Param("id"))
+	if err != nil {
+		return "", bsk.Errors{bsk.Invalidf("id", "malformed escape in the path")}
+	}
+	return id, nil
 }
