@@ -142,7 +142,10 @@ func parseProviderCSV(r io.Reader) ([]bsk.Provider, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil && len(rec) > 0 {
+			line, _ = cr.FieldPos(0)
+		}
 		row := fmt.Sprintf("rows[%d]", line)
 		if err != nil {
 			var mbe *http.MaxBytesError
@@ -151,7 +154,7 @@ func parseProviderCSV(r io.Reader) ([]bsk.Provider, error) {
 			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				row = fmt.Sprintf("rows[%d]", pe.Line)
+				row = fmt.Sprintf("rows[%d]", pe.StartLine)
 			}
 			problems.Add(row, "%v", err)
 			if problems.Len() > 100 {
