@@ -21,7 +21,7 @@ func provider(id, orgID string) bsk.Provider {
 	return bsk.Provider{
 		ID: bsk.ProviderID(id), OrganizationID: bsk.OrganizationID(orgID), Name: "Person " + id,
 		Role: bsk.RoleDirectService, Languages: []bsk.Language{bsk.English, bsk.Somali},
-		Demographics: bsk.Demographics{Race: []bsk.RaceEthnicity{bsk.RaceNativeHawaiianPacificIslander}, Place: "vashon", Gender: bsk.GenderNonbinary},
+		Demographics:    bsk.Demographics{Race: []bsk.RaceEthnicity{bsk.RaceNativeHawaiianPacificIslander}, Place: "vashon", Gender: bsk.GenderNonbinary},
 		YearsExperience: 2,
 	}
 }
