@@ -213,6 +213,9 @@ func TestAgencyIsolation(t *testing.T) {
 			s.expect(201, "POST", "/api/v1/offerings", s.Admin, bsk.Offering{ID: "t1", Kind: bsk.OfferingTraining, Title: "T", Strategy: bsk.StrategyIECMH,
 				Language: bsk.English, Cadence: bsk.CadenceOnce, Modality: bsk.ModalityVirtual, SessionMinutes: 240})
 			s.expect(201, "POST", "/api/v1/sessions", s.Admin, json.RawMessage(`{"id":"t1-s1","offering_id":"t1","starts":"2026-02-03T17:00:00Z","minutes":240}`))
+			s.expect(201, "POST", "/api/v1/offerings", s.Admin, bsk.Offering{ID: "b-rc", Kind: bsk.OfferingReflectiveConsultation, Title: "B's RC", Strategy: bsk.StrategyIECMH,
+				Language: bsk.English, Cadence: bsk.CadenceMonthly, Modality: bsk.ModalityVirtual, SessionMinutes: 90, OrganizationID: "org-b"})
+			s.expect(404, "GET", "/api/v1/offerings/b-rc", keyA, nil)
 			s.expect(201, "POST", "/api/v1/attendance", s.Admin, bsk.Attendance{SessionID: "t1-s1", ProviderID: "org-b-p1", Hours: 4, Credit: bsk.CreditTraining})
 
 			// List: only A's providers, whatever the filter.
@@ -236,8 +239,8 @@ func TestAgencyIsolation(t *testing.T) {
 			s.expect(404, "PUT", "/api/v1/providers/org-b-p1", keyA, provider("org-b-p1", "org-a"))
 			s.expect(404, "DELETE", "/api/v1/providers/org-b-p1", keyA, nil)
 			// Create into B, or move A's provider into B: refused like an unknown organization.
-			r1 := s.expect(404, "POST", "/api/v1/providers", keyA, provider("new-1", "org-b"))
-			r2 := s.expect(404, "POST", "/api/v1/providers", keyA, provider("new-1", "org-zzz"))
+			r1 := s.expect(404, "POST", "/api/v1/providers", keyA, provider("org-a-new-1", "org-b"))
+			r2 := s.expect(404, "POST", "/api/v1/providers", keyA, provider("org-a-new-1", "org-zzz"))
 			if strings.Replace(string(r1.Body), "org-b", "org-zzz", 1)[:80] != string(r2.Body)[:80] {
 				t.Errorf("an existing organization reads differently from an unknown one:\n%s\n%s", r1.Body, r2.Body)
 			}
@@ -245,6 +248,17 @@ func TestAgencyIsolation(t *testing.T) {
 			// A's own providers work.
 			s.expect(200, "GET", "/api/v1/providers/org-a-p1", keyA, nil)
 			s.expect(201, "POST", "/api/v1/providers", keyA, provider("org-a-p3", "org-a"))
+			// IDs are unique county-wide: an agency creates IDs under its own
+			// prefix, so a conflict never reveals another agency's IDs.
+			if f := s.expect(400, "POST", "/api/v1/providers", keyA, provider("org-b-p1", "org-a")).problems(t); !slices.Equal(f, []string{"/id"}) {
+				t.Errorf("foreign-prefixed ID: problems %q", f)
+			}
+			// Offerings for no organization are visible to every agency; B's own are not.
+			var offs app.Page[bsk.Offering]
+			s.expect(200, "GET", "/api/v1/offerings", keyA, nil).json(t, &offs)
+			if len(offs.Items) != 1 || offs.Items[0].ID != "t1" {
+				t.Errorf("offerings visible to A = %+v", offs.Items)
+			}
 			// Organizations: only its own.
 			s.expect(404, "GET", "/api/v1/organizations/org-b", keyA, nil)
 			var orgs app.Page[bsk.Organization]
@@ -260,7 +274,7 @@ func TestAgencyIsolation(t *testing.T) {
 			}
 			s.expect(404, "POST", "/api/v1/attendance", keyA, bsk.Attendance{SessionID: "t1-s1", ProviderID: "org-b-p2", Hours: 4, Credit: bsk.CreditTraining})
 			// CSV import into B: refused whole, nothing written.
-			csv := "id,organization_id,name,role,languages\norg-a-p7,org-a,Ann,direct_service,en\norg-b-p7,org-b,Bo,direct_service,en\n"
+			csv := "id,organization_id,name,role,languages\norg-a-p7,org-a,Ann,direct_service,en\norg-a-p8,org-b,Bo,direct_service,en\n"
 			r := s.expect(404, "POST", "/api/v1/providers/import", keyA, csv)
 			if f := r.problems(t); !slices.Equal(f, []string{"rows[3].organization_id"}) {
 				t.Errorf("import problems = %q; want rows[3].organization_id", f)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
@@ -65,9 +66,9 @@ func newKey() string {
 	return "bsk_" + base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// authenticate resolves the bearer key to a [Principal]. Lookup is by the
-// key's hash through the database's unique index, so no key is compared
-// byte by byte in Go.
+// authenticate resolves the bearer key to a [Principal]: the key's hash is
+// looked up through the database's unique index, then compared in constant
+// time.
 func (a *App) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
@@ -75,12 +76,16 @@ func (a *App) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || key == "" || len(key) > 200 {
 			return errUnauthenticated
 		}
-		k, err := a.db.KeyByHash(c.Request().Context(), hashKey(strings.TrimSpace(key)))
+		hash := hashKey(strings.TrimSpace(key))
+		k, stored, err := a.db.KeyByHash(c.Request().Context(), hash)
 		if err != nil {
 			if bsk.ErrorCode(err) == bsk.CodeUnauthorized {
 				return errUnauthenticated
 			}
 			return err
+		}
+		if subtle.ConstantTimeCompare([]byte(stored), []byte(hash)) != 1 {
+			return errUnauthenticated
 		}
 		c.Set(principalKey, Principal{KeyID: k.ID, Role: Role(k.Role), OrganizationID: k.OrganizationID, ProviderID: k.ProviderID})
 		return next(c)

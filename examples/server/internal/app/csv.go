@@ -47,6 +47,7 @@ func (a *App) importProviders(c echo.Context) error {
 		orgs := make([]string, len(provs))
 		for i, v := range provs {
 			row := fmt.Sprintf("rows[%d]", i+2)
+			problems.Merge(row, pointerFields(agencyPrefix(p, v)))
 			org, _, err := res.keys(ctx, tx, p, v)
 			if bsk.ErrorCode(err) == bsk.CodeInternal {
 				return err

@@ -37,6 +37,8 @@ type resource[T interface{ Validate() error }] struct {
 	// redact shapes a record for the caller (for example, removes
 	// demographics); nil returns it as stored.
 	redact func(p Principal, v T) T
+	// checkNew vets a new record's ID for the caller; nil accepts any.
+	checkNew func(p Principal, v T) error
 	// merge keeps stored values a caller may not change; nil keeps nothing.
 	merge func(p Principal, stored, v T) T
 }
@@ -134,6 +136,11 @@ func (r *resource[T]) create(c echo.Context) error {
 	v, _, err := decodeValidated[T](c, r.schema)
 	if err != nil {
 		return err
+	}
+	if r.checkNew != nil {
+		if err := r.checkNew(p, v); err != nil {
+			return err
+		}
 	}
 	ctx := c.Request().Context()
 	err = r.store.Write(ctx, func(tx *store.Tx) error {

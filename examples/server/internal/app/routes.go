@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -102,6 +103,7 @@ func (a *App) providerResource() *resource[bsk.Provider] {
 			}
 			return string(v.OrganizationID), "", nil
 		},
+		checkNew: agencyPrefix,
 		redact: func(p Principal, v bsk.Provider) bsk.Provider {
 			if !seesDemographics(p) {
 				v.Demographics = bsk.Demographics{}
@@ -116,6 +118,17 @@ func (a *App) providerResource() *resource[bsk.Provider] {
 			return v
 		},
 	}
+}
+
+// agencyPrefix requires the providers an agency creates to have IDs that
+// begin with the agency's organization ID and a hyphen. Provider IDs are
+// unique county-wide, so without it a conflict on create would tell one
+// agency which IDs another agency uses.
+func agencyPrefix(p Principal, v bsk.Provider) error {
+	if p.Role == RoleAgency && !strings.HasPrefix(string(v.ID), p.OrganizationID+"-") {
+		return bsk.Errors{bsk.Invalidf("/id", "an agency's new provider IDs must begin with %q", p.OrganizationID+"-")}
+	}
+	return nil
 }
 
 func (a *App) providerRoutes(g *echo.Group) {
@@ -136,11 +149,20 @@ func publicOrOwn(p Principal, rec store.Record) bool {
 	return false
 }
 
+// catalogScope lets every role but the evaluator list offerings and
+// sessions; publicOrOwn then hides other agencies' own offerings.
+func catalogScope(p Principal) (string, error) {
+	if p.Role == RoleEvaluator {
+		return "", bsk.Errorf(bsk.CodeUnauthorized, "the %s role may not list these records", p.Role)
+	}
+	return "", nil
+}
+
 func (a *App) offeringRoutes(g *echo.Group) {
 	offerings := &resource[bsk.Offering]{
 		kind: store.Offerings, schema: "offering", entity: "offering", store: a.db,
 		id:      func(v bsk.Offering) string { return string(v.ID) },
-		scope:   scopeFor(RoleConsultant),
+		scope:   catalogScope,
 		canRead: publicOrOwn,
 		writers: staff,
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Offering) (string, string, error) {
@@ -161,7 +183,7 @@ func (a *App) offeringRoutes(g *echo.Group) {
 	sessions := &resource[bsk.Session]{
 		kind: store.Sessions, schema: "session", entity: "session", store: a.db,
 		id:      func(v bsk.Session) string { return string(v.ID) },
-		scope:   scopeFor(RoleConsultant),
+		scope:   catalogScope,
 		canRead: publicOrOwn,
 		writers: staff,
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Session) (string, string, error) {

@@ -26,21 +26,21 @@ func (t *Tx) CreateKey(ctx context.Context, k Key, hash string) error {
 	return err
 }
 
-// KeyByHash finds the key with this hash; none is a [bsk.CodeUnauthorized]
-// error.
-func (db *DB) KeyByHash(ctx context.Context, hash string) (Key, error) {
+// KeyByHash finds the key with this hash and returns it with the stored
+// hash; none is a [bsk.CodeUnauthorized] error.
+func (db *DB) KeyByHash(ctx context.Context, hash string) (Key, string, error) {
 	var k Key
-	var created string
-	err := db.read.QueryRowContext(ctx, db.bind("SELECT id, name, role, organization_id, provider_id, created_at FROM api_keys WHERE hash = ?"), hash).
-		Scan(&k.ID, &k.Name, &k.Role, &k.OrganizationID, &k.ProviderID, &created)
+	var created, stored string
+	err := db.read.QueryRowContext(ctx, db.bind("SELECT id, name, role, organization_id, provider_id, created_at, hash FROM api_keys WHERE hash = ?"), hash).
+		Scan(&k.ID, &k.Name, &k.Role, &k.OrganizationID, &k.ProviderID, &created, &stored)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Key{}, bsk.Errorf(bsk.CodeUnauthorized, "unknown API key")
+		return Key{}, "", bsk.Errorf(bsk.CodeUnauthorized, "unknown API key")
 	}
 	if err != nil {
-		return Key{}, storeErr("key", err)
+		return Key{}, "", storeErr("key", err)
 	}
 	k.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
-	return k, nil
+	return k, stored, nil
 }
 
 // CountKeys returns how many API keys exist.
