@@ -1,0 +1,109 @@
+package scholarship
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// Verdict is a rule set's judgment of one subject: the outcome and every
+// reason every rule gave.
+type Verdict struct {
+	// Outcome is the worst outcome among the reasons, or eligible.
+	Outcome Outcome `json:"outcome"`
+	// Reasons lists every finding, in rule order.
+	Reasons []Reason `json:"reasons"`
+}
+
+// RuleSet evaluates every rule on every subject: it never stops at the
+// first failing rule, so an applicant hears every reason at once.
+type RuleSet[T any] struct {
+	// Rules are evaluated in order.
+	Rules []Rule[T]
+}
+
+// Info returns the name and version of each rule, in order. A rule without
+// [Describer] is named "rule[i]".
+func (s RuleSet[T]) Info() []RuleInfo {
+	out := make([]RuleInfo, len(s.Rules))
+	for i, r := range s.Rules {
+		out[i] = describe(r, i)
+	}
+	return out
+}
+
+func describe[T any](r Rule[T], i int) RuleInfo {
+	if d, ok := r.(Describer); ok {
+		return d.Describe()
+	}
+	return RuleInfo{Name: "rule[" + strconv.Itoa(i) + "]", Version: "unknown"}
+}
+
+// Evaluate judges the batch with every rule. A rule that fails (returns an
+// error, panics, returns the wrong number of results, or a reason without a
+// code) does not stop the others: every subject of the batch gets a
+// needs-review reason "rule_failed" naming the rule and the failure, and
+// the other rules' findings stand.
+func (s RuleSet[T]) Evaluate(ctx context.Context, batch []T) []Verdict {
+	out := make([]Verdict, len(batch))
+	for i := range out {
+		out[i].Outcome = Eligible
+		out[i].Reasons = []Reason{}
+	}
+	for i, r := range s.Rules {
+		info := describe(r, i)
+		res, err := safeCheck(ctx, r, batch)
+		if err == nil && len(res) != len(batch) {
+			err = fmt.Errorf("returned %d results for %d subjects", len(res), len(batch))
+		}
+		if err == nil {
+			err = checkReasons(res)
+		}
+		if err != nil {
+			for k := range out {
+				out[k].add(Reason{
+					Code: "rule_failed", Outcome: NeedsReview, Rule: info.Name, Version: info.Version,
+					Params: map[string]string{"rule": info.Name, "error": err.Error()},
+				})
+			}
+			continue
+		}
+		for k, reasons := range res {
+			for _, rs := range reasons {
+				if rs.Rule == "" {
+					rs.Rule, rs.Version = info.Name, info.Version
+				}
+				out[k].add(rs)
+			}
+		}
+	}
+	return out
+}
+
+func (v *Verdict) add(r Reason) {
+	v.Reasons = append(v.Reasons, r)
+	v.Outcome = Worse(v.Outcome, r.Outcome)
+}
+
+func checkReasons(res [][]Reason) error {
+	for i, rs := range res {
+		for _, r := range rs {
+			if err := r.Validate(); err != nil {
+				return fmt.Errorf("subject %d: %w", i, err)
+			}
+		}
+	}
+	return nil
+}
+
+// safeCheck calls the rule and turns a panic into an error.
+func safeCheck[T any](ctx context.Context, r Rule[T], batch []T) (res [][]Reason, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	res, err = r.Check(ctx, slices.Clip(batch))
+	return res, err
+}
