@@ -25,7 +25,9 @@ var outcomes = []Outcome{Eligible, NeedsReview, Ineligible}
 func (o Outcome) Valid() bool { return slices.Contains(outcomes, o) }
 
 // Enum lists every outcome code.
-func (Outcome) Enum() []string { return []string{string(Eligible), string(NeedsReview), string(Ineligible)} }
+func (Outcome) Enum() []string {
+	return []string{string(Eligible), string(NeedsReview), string(Ineligible)}
+}
 
 func (o Outcome) rank() int { return slices.Index(outcomes, o) }
 
