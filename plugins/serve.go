@@ -40,6 +40,8 @@ type Handler struct {
 	// Kind and Rule identify the rule.
 	Kind Kind
 	Rule string
+	// Version is the rule's version; the plug-in's when empty.
+	Version string
 	// Description says in a sentence what the rule decides.
 	Description string
 	// Func answers one call: input is the request's JSON input, and the
@@ -153,7 +155,11 @@ func newServer(p Plugin) *server {
 			s.handlers[h.Kind] = map[string]Handler{}
 		}
 		s.handlers[h.Kind][h.Rule] = h
-		in.Rules = append(in.Rules, RuleInfo{Name: h.Rule, Kind: h.Kind, Description: h.Description})
+		v := h.Version
+		if v == "" {
+			v = p.Version
+		}
+		in.Rules = append(in.Rules, RuleInfo{Name: h.Rule, Kind: h.Kind, Version: v, Description: h.Description})
 	}
 	s.infoJSON, _ = json.Marshal(in)
 	return s

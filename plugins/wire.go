@@ -46,6 +46,8 @@ type RuleInfo struct {
 	Name string `json:"name"`
 	// Kind is what the rule does.
 	Kind Kind `json:"kind"`
+	// Version is the rule's version; it changes whenever its logic does.
+	Version string `json:"version,omitempty"`
 	// Description says in a sentence what the rule decides.
 	Description string `json:"description"`
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/plugins"
+	"github.com/beststarts/workforce/scholarship"
 )
 
 func main() {
@@ -38,6 +39,7 @@ func main() {
 			{Kind: "test", Rule: "hang", Description: "never answers", Func: hang},
 			{Kind: "test", Rule: "crash", Description: "exits in the middle of the call", Func: crash},
 			{Kind: "test", Rule: "flood", Description: "writes huge lines to stdout and stderr, then echoes", Func: flood},
+			plugins.Eligibility(scholarship.RuleInfo{Name: "tenure", Version: "2.0.0", Description: "needs six months on staff"}, scholarship.Rule[subject](tenure)),
 			{Kind: "test", Rule: "log", Description: "logs its input, then echoes", Func: logs},
 		},
 	})

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/beststarts/workforce/scholarship"
+)
+
+// subject is the test application: Fault makes the rule misbehave on it.
+type subject struct {
+	ID     string `json:"id"`
+	Months int    `json:"months"`
+	Fault  string `json:"fault,omitempty"`
+}
+
+// tenure is an eligibility rule that also misbehaves on request: "panic",
+// "nocode", "badoutcome", "exit", "hang".
+var tenure = scholarship.RuleFunc[subject](func(ctx context.Context, batch []subject) ([][]scholarship.Reason, error) {
+	out := make([][]scholarship.Reason, len(batch))
+	for i, s := range batch {
+		switch s.Fault {
+		case "panic":
+			var p *subject
+			_ = p.Months // a nil dereference on this one application
+		case "nocode":
+			out[i] = []scholarship.Reason{{Outcome: scholarship.Ineligible}}
+			continue
+		case "badoutcome":
+			out[i] = []scholarship.Reason{{Code: "x", Outcome: "maybe"}}
+			continue
+		case "exit":
+			os.Exit(4)
+		case "hang":
+			<-make(chan struct{})
+		}
+		if s.Months < 6 {
+			out[i] = []scholarship.Reason{{Code: "tenure_short", Outcome: scholarship.Ineligible, Field: "months", Params: map[string]string{"months": "6"}}}
+		}
+	}
+	return out, nil
+})
