@@ -25,6 +25,8 @@ var binDir string
 // built lists the plug-in packages TestMain builds, by binary name.
 var built = []string{
 	"./internal/testplugins/faulty",
+	"./examples/sixmonths",
+	"./examples/prioritylanguages",
 }
 
 func TestMain(m *testing.M) {
