@@ -120,3 +120,30 @@ func TestRuleWholeCallFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestCriterionFaults(t *testing.T) {
+	c := open(t, entry(t, "faulty"), testOptions(nil))
+	k, err := plugins.NewCriterion(c, "seniority")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := func(id string, months int) scholarship.Application {
+		return scholarship.Application{ID: id, Applicant: scholarship.Applicant{MonthsEmployed: months}}
+	}
+	pts, err := k.Score(context.Background(), []scholarship.Application{app("a", 6), app("b", 30)})
+	if err != nil || len(pts) != 2 || pts[0].Value != 0.5 || pts[1].Value != 1 {
+		t.Errorf("Score = %v, %v; want 0.5 and 1", pts, err)
+	}
+	for _, tt := range []struct{ id, contains string }{
+		{"panic-1", `plugin "faulty" criterion rule "seniority" application "panic-1": panic: seniority: cannot score panic-1`},
+		{"range-1", `application "range-1": value: points outside [0, 1]`},
+	} {
+		_, err := k.Score(context.Background(), []scholarship.Application{app("a", 6), app(tt.id, 1), app("c", 1)})
+		if bsk.ErrorCode(err) != bsk.CodeInternal || !strings.Contains(err.Error(), tt.contains) {
+			t.Errorf("Score(%s) = %v; want an internal error containing %q", tt.id, err, tt.contains)
+		}
+	}
+	if _, err := plugins.NewCriterion(c, "tenure"); !errors.Is(err, bsk.ErrNotFound) {
+		t.Errorf("NewCriterion(tenure) = %v; want not found (it is an eligibility rule)", err)
+	}
+}

@@ -106,3 +106,28 @@ func ExampleOpen_checksum() {
 	// Output:
 	// unauthorized
 }
+
+// A rubric criterion served by a plug-in scores applications in batches.
+func ExampleNewCriterion() {
+	e := plugins.Entry{Agency: "Example East African Community Services", Name: "prioritylanguages",
+		Path: filepath.Join(binDir, "prioritylanguages"), Enabled: true}
+	e.SHA256, _ = plugins.Checksum(e.Path)
+	c, err := plugins.Open(context.Background(), e, plugins.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	crit, err := plugins.NewCriterion(c, "priority_language")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pts, err := crit.Score(context.Background(), []scholarship.Application{
+		{ID: "app-1", Applicant: scholarship.Applicant{Languages: []bsk.Language{bsk.Somali}}},
+		{ID: "app-2", Applicant: scholarship.Applicant{Languages: []bsk.Language{bsk.Spanish}}},
+	})
+	fmt.Println(pts, err)
+	// Output:
+	// [{1 speaks_priority_language} {0 }] <nil>
+}

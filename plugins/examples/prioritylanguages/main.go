@@ -1,9 +1,11 @@
 // Command prioritylanguages is the plug-in of an agency that gives
 // priority to applicants who speak Somali, Amharic or Tigrinya, the
-// languages of the families it serves. It provides one eligibility rule,
+// languages of the families it serves. It provides an eligibility rule,
 // "priority_languages", which never blocks anyone: it gives an
 // informational (eligible) reason "priority_language" for each priority
-// language an applicant speaks, which reviewers and rubric criteria read.
+// language an applicant speaks, for reviewers to see; and a rubric
+// criterion, "priority_language", worth full points for an applicant who
+// speaks any of them.
 //
 // The county's catalog starts it with optional arguments:
 //
@@ -53,6 +55,22 @@ func rule(priority []bsk.Language) scholarship.Rule[scholarship.Application] {
 	})
 }
 
+// CodeSpeaksPriority is the criterion's reason for full points.
+const CodeSpeaksPriority = "speaks_priority_language"
+
+// criterion gives full points to an applicant who speaks any priority
+// language, for the county's rubric.
+func criterion(priority []bsk.Language) scholarship.Criterion {
+	return scholarship.CriterionFunc(func(a scholarship.Application) scholarship.Points {
+		for _, l := range a.Applicant.Languages {
+			if slices.Contains(priority, l) {
+				return scholarship.Points{Value: 1, Why: CodeSpeaksPriority}
+			}
+		}
+		return scholarship.Points{}
+	})
+}
+
 // parseLanguages reads a comma-separated list of language codes.
 func parseLanguages(s string) ([]bsk.Language, error) {
 	var out []bsk.Language
@@ -77,9 +95,13 @@ func main() {
 		os.Exit(2)
 	}
 	plugins.Serve(plugins.Plugin{
-		Name:     "prioritylanguages",
-		Version:  "1.0.0",
-		Agency:   "Example East African Community Services",
-		Handlers: []plugins.Handler{plugins.Eligibility(scholarship.RuleInfo{}, rule(priority))},
+		Name:    "prioritylanguages",
+		Version: "1.0.0",
+		Agency:  "Example East African Community Services",
+		Handlers: []plugins.Handler{
+			plugins.Eligibility(scholarship.RuleInfo{}, rule(priority)),
+			plugins.Scoring(scholarship.RuleInfo{Name: "priority_language", Version: "1.0.0",
+				Description: "full points for an applicant who speaks a priority language"}, criterion(priority)),
+		},
 	})
 }

@@ -52,3 +52,22 @@ func TestParseLanguages(t *testing.T) {
 		t.Errorf("parseLanguages(klingon) = %v; want invalid", err)
 	}
 }
+
+func TestCriterion(t *testing.T) {
+	priority := []bsk.Language{bsk.Somali, bsk.Amharic, bsk.Tigrinya}
+	apps := []scholarship.Application{
+		{ID: "a", Applicant: scholarship.Applicant{Languages: []bsk.Language{bsk.English}}},
+		{ID: "b", Applicant: scholarship.Applicant{Languages: []bsk.Language{bsk.English, bsk.Amharic}}},
+		{ID: "c"},
+	}
+	got, err := criterion(priority).Score(context.Background(), apps)
+	want := []scholarship.Points{{}, {Value: 1, Why: CodeSpeaksPriority}, {}}
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("Score = %v, %v", got, err)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("Score(%s) = %+v; want %+v", apps[i].ID, got[i], want[i])
+		}
+	}
+}

@@ -40,6 +40,7 @@ func main() {
 			{Kind: "test", Rule: "crash", Description: "exits in the middle of the call", Func: crash},
 			{Kind: "test", Rule: "flood", Description: "writes huge lines to stdout and stderr, then echoes", Func: flood},
 			plugins.Eligibility(scholarship.RuleInfo{Name: "tenure", Version: "2.0.0", Description: "needs six months on staff"}, scholarship.Rule[subject](tenure)),
+			plugins.Scoring(scholarship.RuleInfo{Name: "seniority"}, seniority),
 			{Kind: "test", Rule: "log", Description: "logs its input, then echoes", Func: logs},
 		},
 	})

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"strings"
 
 	"github.com/beststarts/workforce/scholarship"
 )
@@ -39,4 +40,17 @@ var tenure = scholarship.RuleFunc[subject](func(ctx context.Context, batch []sub
 		}
 	}
 	return out, nil
+})
+
+// seniority is a criterion that misbehaves on request: an application
+// whose ID starts with "panic" panics it, one starting with "range" gets
+// points above 1.
+var seniority = scholarship.CriterionFunc(func(a scholarship.Application) scholarship.Points {
+	switch {
+	case strings.HasPrefix(a.ID, "panic"):
+		panic("seniority: cannot score " + a.ID)
+	case strings.HasPrefix(a.ID, "range"):
+		return scholarship.Points{Value: 2}
+	}
+	return scholarship.Points{Value: min(float64(a.Applicant.MonthsEmployed)/12, 1), Why: "months"}
 })
