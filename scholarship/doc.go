@@ -1,0 +1,45 @@
+// Package scholarship decides who gets public money for workforce
+// scholarships, and explains every decision: the ESIT Career Pathways
+// Scholarship, IMH endorsement support, training-time reimbursement, or a
+// program an agency defines.
+//
+// # A cycle
+//
+// A [Program] has [Cycle]s whose parameters (category caps, budget,
+// set-aside pools, commitment terms) take effect on a date. [RunCycle]
+// takes a cycle's [Application]s through:
+//
+//   - eligibility: a [RuleSet] evaluates every [Rule] (built-in ones from
+//     [BuiltinRules], an agency's Go rules, out-of-process plug-ins) on the
+//     whole batch and returns a [Verdict] per application: eligible, needs
+//     review or ineligible, with every [Reason] (a stable code, parameters,
+//     the field, the rule and its version). [Reason.Text] renders a reason
+//     in English or Spanish.
+//   - scoring: a [Rubric] of weighted criteria, automatic ([Criterion],
+//     such as [PriorityCriteria]) or scored by several reviewers, with
+//     optional reviewer normalization; [Rank] breaks ties by submission time,
+//     then application ID.
+//   - allocation: [Allocate] funds set-aside pools first, then the general
+//     pool in rank order, under caps and a fit policy, and waitlists the
+//     rest; [Reallocate] re-offers declined money without touching other
+//     awards.
+//   - records: one [DecisionRecord] per application, byte-identical for the
+//     same inputs.
+//
+// After the cycle, a [Ledger] records disbursements, completion,
+// withdrawal and leaving the county, and computes the repayment owed
+// ([Ledger.Owed]), prorated by the unmet months of the service commitment.
+// [CheckReadiness] tells a provider which endorsement level they can apply
+// for now and what is missing for the next.
+//
+// # Rules are generic
+//
+// [Rule], [RuleSet] and [Verdict] are generic over the subject, so the same
+// machinery judges who may enroll in an offering. A rule sees a whole
+// batch in one call: a plug-in pays its call cost once.
+//
+// # Money
+//
+// Money is integer [Cents]; amounts are checked against [MaxAmount] and
+// never overflow.
+package scholarship

@@ -1,0 +1,144 @@
+package scholarship
+
+import (
+	"strconv"
+
+	"github.com/beststarts/workforce/bsk"
+)
+
+// Qualifications are what endorsement levels ask for.
+type Qualifications struct {
+	// Education is the highest education completed.
+	Education bsk.Education `json:"education"`
+	// Years is paid years in the field (for the specialist and mentor levels,
+	// read as years after the qualifying degree).
+	Years float64 `json:"years"`
+	// ReflectiveHours are hours of reflective supervision or consultation.
+	ReflectiveHours float64 `json:"reflective_hours"`
+	// TrainingHours are hours of relevant training.
+	TrainingHours float64 `json:"training_hours"`
+	// ExamPassed is true once the level's exam is passed.
+	ExamPassed bool `json:"exam_passed,omitempty"`
+}
+
+// Requirement is what one endorsement level asks for at entry.
+type Requirement struct {
+	Level bsk.Endorsement `json:"level"`
+	// Education is the least education, or "" when experience alone can do.
+	Education bsk.Education `json:"education,omitempty"`
+	// OrYears lets this many years of experience stand in for Education.
+	OrYears float64 `json:"or_years,omitempty"`
+	// Years of experience required in addition to Education.
+	Years           float64 `json:"years,omitempty"`
+	ReflectiveHours float64 `json:"reflective_hours,omitempty"`
+	TrainingHours   float64 `json:"training_hours"`
+	Exam            bool    `json:"exam,omitempty"`
+}
+
+// Requirements lists the WA-AIMH (Center for Early Relational Health)
+// endorsement requirements at entry, lowest level first. Every level also
+// asks for a signed code of ethics, a portfolio and three references, which
+// are documents, not checked here.
+var Requirements = []Requirement{
+	{Level: bsk.EndorsementInfantFamilyAssociate, Education: bsk.EducationCDA, OrYears: 2, TrainingHours: 30},
+	{Level: bsk.EndorsementInfantFamilySpecialist, Education: bsk.EducationBachelor, Years: 2, ReflectiveHours: 24, TrainingHours: 30},
+	{Level: bsk.EndorsementIMHSpecialist, Education: bsk.EducationMaster, Years: 2, ReflectiveHours: 50, TrainingHours: 30, Exam: true},
+	{Level: bsk.EndorsementIMHMentorClinical, Education: bsk.EducationMaster, Years: 3, ReflectiveHours: 50, TrainingHours: 30, Exam: true},
+}
+
+func requirement(l bsk.Endorsement) (Requirement, bool) {
+	for _, r := range Requirements {
+		if r.Level == l {
+			return r, true
+		}
+	}
+	return Requirement{}, false
+}
+
+// Missing lists what q lacks for level, as reasons with the amounts
+// missing; an empty list means q meets the level (the exam, where one is
+// required, is reported as the last step unless passed).
+func Missing(level bsk.Endorsement, q Qualifications) []Reason {
+	r, ok := requirement(level)
+	if !ok {
+		return []Reason{{Code: "unknown_level", Outcome: NeedsReview, Params: map[string]string{"level": string(level)}}}
+	}
+	var out []Reason
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	eduOK := q.Education.AtLeast(r.Education)
+	if r.OrYears > 0 {
+		if !eduOK && q.Years < r.OrYears {
+			out = append(out, Reason{Code: CodeDegreeOrExperience, Field: "education", Outcome: Ineligible,
+				Params: map[string]string{"level": string(level), "education": string(r.Education), "years": f(r.OrYears)}})
+		}
+	} else if !eduOK {
+		out = append(out, Reason{Code: "education_short", Field: "education", Outcome: Ineligible,
+			Params: map[string]string{"level": string(level), "required": string(r.Education), "have": string(q.Education)}})
+	}
+	if q.Years < r.Years {
+		out = append(out, Reason{Code: "experience_short", Field: "years", Outcome: Ineligible,
+			Params: map[string]string{"level": string(level), "required": f(r.Years), "missing": f(r.Years - q.Years)}})
+	}
+	if q.ReflectiveHours < r.ReflectiveHours {
+		out = append(out, Reason{Code: "reflective_hours_short", Field: "reflective_hours", Outcome: Ineligible,
+			Params: map[string]string{"level": string(level), "required": f(r.ReflectiveHours), "missing": f(r.ReflectiveHours - q.ReflectiveHours)}})
+	}
+	if q.TrainingHours < r.TrainingHours {
+		out = append(out, Reason{Code: "training_hours_short", Field: "training_hours", Outcome: Ineligible,
+			Params: map[string]string{"level": string(level), "required": f(r.TrainingHours), "missing": f(r.TrainingHours - q.TrainingHours)}})
+	}
+	if r.Exam && !q.ExamPassed && len(out) == 0 {
+		out = append(out, Reason{Code: "exam_required", Field: "exam_passed", Outcome: Eligible, Params: map[string]string{"level": string(level)}})
+	}
+	return out
+}
+
+// Readiness says which endorsement level a provider can apply for now and
+// exactly what is missing for the next one.
+type Readiness struct {
+	// Current is the level held.
+	Current bsk.Endorsement `json:"current"`
+	// CanApplyFor is the highest level whose entry requirements are met now
+	// (its exam, if any, still to take), or "none".
+	CanApplyFor bsk.Endorsement `json:"can_apply_for"`
+	// Next is the level after CanApplyFor, or "" at the top.
+	Next bsk.Endorsement `json:"next,omitempty"`
+	// MissingForNext lists what is missing for Next.
+	MissingForNext []Reason `json:"missing_for_next,omitempty"`
+}
+
+// CheckReadiness computes a provider's [Readiness] from their record and
+// attendance (reflective and training hours, see [bsk.Hours]).
+func CheckReadiness(p bsk.Provider, attendance []bsk.Attendance) Readiness {
+	h := bsk.Hours(attendance, p.ID)
+	q := Qualifications{Education: p.Education, Years: p.YearsExperience, ReflectiveHours: h[bsk.CreditReflective], TrainingHours: h[bsk.CreditTraining]}
+	return ReadinessOf(p.Endorsement, q)
+}
+
+// ReadinessOf computes [Readiness] from qualifications.
+func ReadinessOf(current bsk.Endorsement, q Qualifications) Readiness {
+	if current == "" {
+		current = bsk.EndorsementNone
+	}
+	r := Readiness{Current: current, CanApplyFor: bsk.EndorsementNone}
+	for i, req := range Requirements {
+		if len(blocking(Missing(req.Level, q))) == 0 {
+			r.CanApplyFor = req.Level
+			continue
+		}
+		r.Next = Requirements[i].Level
+		r.MissingForNext = Missing(req.Level, q)
+		return r
+	}
+	return r
+}
+
+func blocking(rs []Reason) []Reason {
+	var out []Reason
+	for _, r := range rs {
+		if r.Outcome != Eligible {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,137 @@
+package scholarship
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Lang is a language reasons are rendered in.
+type Lang string
+
+// The languages reasons render in.
+const (
+	EnglishText Lang = "en"
+	SpanishText Lang = "es"
+)
+
+// templates hold each code's text with {param} placeholders.
+var templates = map[string]map[Lang]string{
+	CodeNotKingCountyAgency: {
+		EnglishText: "You must work at, or be hired by, an agency in King County.",
+		SpanishText: "Debe trabajar en una agencia del condado de King, o haber sido contratado por una.",
+	},
+	CodeAgencyNotYoungChild: {
+		EnglishText: "{organization} does not serve children under five and their families.",
+		SpanishText: "{organization} no atiende a niños menores de cinco años ni a sus familias.",
+	},
+	CodeProgramNotQualifying: {
+		EnglishText: "The program \"{program}\" is not one of this cycle's qualifying programs.",
+		SpanishText: "El programa \"{program}\" no es uno de los programas que califican en este ciclo.",
+	},
+	CodeDegreeOrExperience: {
+		EnglishText: "This level requires a degree or two years of experience in the field.",
+		SpanishText: "Este nivel requiere un título o dos años de experiencia en el campo.",
+	},
+	CodeLifetimeCapReached: {
+		EnglishText: "You have received {received}, the program's lifetime limit of {cap}.",
+		SpanishText: "Ya recibió {received}, el límite total del programa de {cap}.",
+	},
+	CodeLifetimeCapNear: {
+		EnglishText: "The program's lifetime limit leaves {left} for this award.",
+		SpanishText: "El límite total del programa deja {left} para esta beca.",
+	},
+	CodeCategoryNotCovered: {
+		EnglishText: "This cycle does not cover {category}.",
+		SpanishText: "Este ciclo no cubre {category}.",
+	},
+	CodeAboveCategoryCap: {
+		EnglishText: "You asked for {requested} for {category}; the most this cycle pays is {cap}.",
+		SpanishText: "Pidió {requested} para {category}; lo máximo que paga este ciclo es {cap}.",
+	},
+	CodeDocumentMissing: {
+		EnglishText: "The document \"{document}\" is missing.",
+		SpanishText: "Falta el documento \"{document}\".",
+	},
+	CodeEmployerNotConfirmed: {
+		EnglishText: "Your employer has not yet confirmed your employment and release time.",
+		SpanishText: "Su empleador aún no ha confirmado su empleo y su tiempo libre para estudiar.",
+	},
+	CodeEmploymentTooShort: {
+		EnglishText: "You have worked {months} months at your agency; {required} are required.",
+		SpanishText: "Ha trabajado {months} meses en su agencia; se requieren {required}.",
+	},
+	CodeTooFewHoursPerWeek: {
+		EnglishText: "You work {hours} hours a week; at least {required} are required.",
+		SpanishText: "Trabaja {hours} horas por semana; se requieren al menos {required}.",
+	},
+	CodeAlreadyHoldsLevel: {
+		EnglishText: "You already hold the {level} endorsement or a higher one.",
+		SpanishText: "Ya tiene el respaldo {level} o uno más alto.",
+	},
+	CodeRuleFailed: {
+		EnglishText: "The rule \"{rule}\" could not be checked, so a person will review this application.",
+		SpanishText: "No se pudo verificar la regla \"{rule}\"; una persona revisará esta solicitud.",
+	},
+	"education_short": {
+		EnglishText: "The {level} level requires a {required} degree.",
+		SpanishText: "El nivel {level} requiere un título de {required}.",
+	},
+	"experience_short": {
+		EnglishText: "The {level} level requires {required} years of experience; {missing} more are needed.",
+		SpanishText: "El nivel {level} requiere {required} años de experiencia; faltan {missing}.",
+	},
+	"reflective_hours_short": {
+		EnglishText: "The {level} level requires {required} hours of reflective supervision or consultation; {missing} more are needed.",
+		SpanishText: "El nivel {level} requiere {required} horas de supervisión o consulta reflexiva; faltan {missing}.",
+	},
+	"training_hours_short": {
+		EnglishText: "The {level} level requires {required} hours of training; {missing} more are needed.",
+		SpanishText: "El nivel {level} requiere {required} horas de capacitación; faltan {missing}.",
+	},
+	"exam_required": {
+		EnglishText: "The {level} level also requires passing its exam.",
+		SpanishText: "El nivel {level} también requiere aprobar su examen.",
+	},
+}
+
+// moneyParams are parameters that hold cents and render as dollars.
+var moneyParams = map[string]bool{"cap": true, "received": true, "left": true, "requested": true}
+
+// Text renders the reason in the language asked for (English when the
+// language is not known). A code without a template renders as the code
+// and its parameters, so no reason is ever lost.
+func (r Reason) Text(l Lang) string {
+	t, ok := templates[r.Code][l]
+	if !ok {
+		t, ok = templates[r.Code][EnglishText]
+	}
+	if !ok {
+		keys := make([]string, 0, len(r.Params))
+		for k := range r.Params {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var b strings.Builder
+		b.WriteString(r.Code)
+		for _, k := range keys {
+			b.WriteString(" " + k + "=" + r.Params[k])
+		}
+		return b.String()
+	}
+	for k, v := range r.Params {
+		if moneyParams[k] {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				v = Cents(n).String()
+			}
+		}
+		t = strings.ReplaceAll(t, "{"+k+"}", v)
+	}
+	return t
+}
+
+// HasText reports whether code has a template in language l.
+func HasText(code string, l Lang) bool {
+	_, ok := templates[code][l]
+	return ok
+}
