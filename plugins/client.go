@@ -416,7 +416,7 @@ func (c *Client) Call(ctx context.Context, kind Kind, rule string, items []strin
 	if err != nil {
 		return fail(bsk.Errorf(bsk.CodeInvalid, "marshal input: %v", err))
 	}
-	body, _ := json.Marshal(Request{Kind: kind, Rule: rule, Input: input})
+	body := encodeRequest(kind, rule, input)
 	b, err := c.invoke(ctx, methodCall, body)
 	if err != nil {
 		return fail(coded(err))

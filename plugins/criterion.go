@@ -30,14 +30,14 @@ type ScoreResult struct {
 
 // Criterion is a rubric criterion served by a plug-in. It satisfies
 // [scholarship.Criterion]. Score sends the batch in calls of BatchSize
-// applications. Any failure, including one on a single application (a
+// applications, two calls at a time. Any failure, including one on a single application (a
 // panic, a value outside [0, 1]), fails Score with an [*Error] naming the
 // plug-in, the criterion and the applications: a score cannot be "needs
 // review", so the rubric must not go on with a partial one.
 type Criterion struct {
 	c    *Client
 	name string
-	// BatchSize is the number of applications per call; 0 means 2000.
+	// BatchSize is the number of applications per call; 0 means 1000.
 	BatchSize int
 }
 
@@ -58,11 +58,11 @@ func NewCriterion(c *Client, name string) (*Criterion, error) {
 func (k *Criterion) Score(ctx context.Context, batch []scholarship.Application) ([]scholarship.Points, error) {
 	size := k.BatchSize
 	if size <= 0 {
-		size = 2000
+		size = 1000
 	}
-	out := make([]scholarship.Points, 0, len(batch))
-	for start := 0; start < len(batch); start += size {
-		chunk := batch[start:min(start+size, len(batch))]
+	out := make([]scholarship.Points, len(batch))
+	err := inChunks(len(batch), size, func(start, end int) error {
+		chunk := batch[start:end]
 		ids := make([]string, len(chunk))
 		for i, a := range chunk {
 			ids[i] = a.ID
@@ -72,20 +72,24 @@ func (k *Criterion) Score(ctx context.Context, batch []scholarship.Application) 
 		}
 		var res ScoreOutput
 		if err := k.c.Call(ctx, KindCriterion, k.name, ids, ScoreInput{Applications: chunk}, &res); err != nil {
-			return nil, err
+			return err
 		}
 		if len(res.Results) != len(chunk) {
-			return nil, fail(ids, bsk.Errorf(bsk.CodeInternal, "returned %d results for %d applications", len(res.Results), len(chunk)))
+			return fail(ids, bsk.Errorf(bsk.CodeInternal, "returned %d results for %d applications", len(res.Results), len(chunk)))
 		}
 		for i, r := range res.Results {
 			switch {
 			case r.Error != nil:
-				return nil, fail(ids[i:i+1], fromWire(r.Error))
+				return fail(ids[i:i+1], fromWire(r.Error))
 			case math.IsNaN(r.Value) || r.Value < 0 || r.Value > 1:
-				return nil, fail(ids[i:i+1], &bsk.Error{Code: bsk.CodeInternal, Field: "value", Message: "points outside [0, 1]"})
+				return fail(ids[i:i+1], &bsk.Error{Code: bsk.CodeInternal, Field: "value", Message: "points outside [0, 1]"})
 			}
-			out = append(out, r.Points)
+			out[start+i] = r.Points
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

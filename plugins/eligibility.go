@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/scholarship"
@@ -38,7 +39,7 @@ const RuleFailed = "rule_failed"
 // Rule is an eligibility rule served by a plug-in. It satisfies
 // [scholarship.Rule] and [scholarship.Describer], so a rule set cannot tell
 // it from an in-process rule. Check sends the batch in calls of BatchSize
-// subjects.
+// subjects, two calls at a time.
 //
 // A failure of a whole call (a crash, a hang, a malformed answer, a coded
 // error of the plug-in) is Check's error, an [*Error] naming the plug-in,
@@ -51,7 +52,7 @@ type Rule[T any] struct {
 	c    *Client
 	info scholarship.RuleInfo
 	id   func(T) string
-	// BatchSize is the number of subjects per call; 0 means 2000.
+	// BatchSize is the number of subjects per call; 0 means 1000.
 	BatchSize int
 }
 
@@ -81,18 +82,47 @@ func (r *Rule[T]) Describe() scholarship.RuleInfo { return r.info }
 func (r *Rule[T]) Check(ctx context.Context, batch []T) ([][]scholarship.Reason, error) {
 	size := r.BatchSize
 	if size <= 0 {
-		size = 2000
+		size = 1000
 	}
-	out := make([][]scholarship.Reason, 0, len(batch))
-	for start := 0; start < len(batch); start += size {
-		chunk := batch[start:min(start+size, len(batch))]
-		res, err := r.check(ctx, chunk, start)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, res...)
+	out := make([][]scholarship.Reason, len(batch))
+	err := inChunks(len(batch), size, func(start, end int) error {
+		res, err := r.check(ctx, batch[start:end], start)
+		copy(out[start:end], res)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// inChunks calls f on consecutive chunks of [0, n) of the given size, two
+// at a time, so that the host encodes one chunk while the plug-in works on
+// another; it returns the first chunk's error.
+func inChunks(n, size int, f func(start, end int) error) error {
+	var chunks [][2]int
+	for start := 0; start < n; start += size {
+		chunks = append(chunks, [2]int{start, min(start+size, n)})
+	}
+	errs := make([]error, len(chunks))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i, ch := range chunks {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = f(ch[0], ch[1])
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *Rule[T]) ids(chunk []T, offset int) []string {

@@ -192,18 +192,14 @@ func safeCall[In, Out any](ctx context.Context, f func(context.Context, In) (Out
 }
 
 func respond(out any, err error) ([]byte, error) {
-	var resp Response
-	if err != nil {
-		resp.Error = wireError(err)
-	} else {
+	if err == nil {
 		b, merr := json.Marshal(out)
-		if merr != nil {
-			resp.Error = bsk.Errorf(bsk.CodeInternal, "marshal output: %v", merr)
-		} else {
-			resp.Output = b
+		if merr == nil {
+			return encodeOutput(b), nil
 		}
+		err = bsk.Errorf(bsk.CodeInternal, "marshal output: %v", merr)
 	}
-	return json.Marshal(resp)
+	return json.Marshal(Response{Error: wireError(err)})
 }
 
 // wireError flattens err for the wire, keeping the first bsk code in it.

@@ -145,3 +145,26 @@ func (p *grpcPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
 func (p *grpcPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
 	return wire{conn: c}, nil
 }
+
+// encodeRequest writes a Request without re-encoding input, which
+// json.Marshal would scan and compact again: a batch's input is large.
+func encodeRequest(kind Kind, rule string, input []byte) []byte {
+	k, _ := json.Marshal(kind)
+	r, _ := json.Marshal(rule)
+	b := make([]byte, 0, len(input)+len(k)+len(r)+32)
+	b = append(b, `{"kind":`...)
+	b = append(b, k...)
+	b = append(b, `,"rule":`...)
+	b = append(b, r...)
+	b = append(b, `,"input":`...)
+	b = append(b, input...)
+	return append(b, '}')
+}
+
+// encodeOutput writes a Response holding output, without re-encoding it.
+func encodeOutput(output []byte) []byte {
+	b := make([]byte, 0, len(output)+12)
+	b = append(b, `{"output":`...)
+	b = append(b, output...)
+	return append(b, '}')
+}
