@@ -68,8 +68,8 @@ func crash(context.Context, json.RawMessage) (any, error) {
 }
 
 func flood(_ context.Context, in json.RawMessage) (any, error) {
-	huge := strings.Repeat("x", 1<<20) // one 1 MiB line
-	raw := os.NewFile(1, "stdout")     // the real stdout pipe, under go-plugin's redirection
+	huge := strings.Repeat("x", 1<<20)                      // one 1 MiB line
+	raw := os.NewFile(1, "stdout")                          // the real stdout pipe, under go-plugin's redirection
 	_, _ = fmt.Fprint(raw, "\x00\xff garbage ", huge, "\n") // 1 MiB: more than go-plugin's 64 KiB line limit
 	_, _ = fmt.Fprintln(os.Stdout, huge)
 	_, _ = fmt.Fprintln(os.Stderr, "\x1b[31m\xfe\xfe", huge)
