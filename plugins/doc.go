@@ -19,7 +19,10 @@
 //
 //   - [NewRule] returns a [Rule], a [scholarship.Rule] (eligibility);
 //   - [NewCriterion] returns a [Criterion], a [scholarship.Criterion]
-//     (rubric scores).
+//     (rubric scores);
+//   - [NewGroupingRule] returns a [GroupingRule], a [grouping.Rule]
+//     (must-link and cannot-link pairs, pair scores, exclusions), asked
+//     once per problem, never per solver move.
 //
 // A rule set cannot tell them from in-process rules. Each call carries a
 // whole batch (a call costs about 0.2 ms), under a deadline.
@@ -46,7 +49,7 @@
 // and Call, each carrying a JSON document in a
 // google.protobuf.BytesValue. The JSON documents ([Info], [Request],
 // [Response], and per kind [CheckInput], [CheckOutput], [ScoreInput],
-// [ScoreOutput]) are the contract, so a plug-in can be written in any
+// [ScoreOutput]; [grouping.Problem] and [grouping.Amendment]) are the contract, so a plug-in can be written in any
 // language with gRPC. README.md in this directory is the guide for
 // plug-in authors.
 //

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/plugins"
 	"github.com/beststarts/workforce/scholarship"
 )
@@ -132,4 +133,27 @@ func ExampleNewCriterion() {
 	fmt.Println(pts, err)
 	// Output:
 	// [{1 speaks_priority_language} {0 }] <nil>
+}
+
+// A grouping rule served by a plug-in is asked once per problem.
+func ExampleNewGroupingRule() {
+	e := plugins.Entry{Agency: "Example Early Learning Network", Name: "noreports",
+		Path: filepath.Join(binDir, "noreports"), Enabled: true}
+	e.SHA256, _ = plugins.Checksum(e.Path)
+	c, err := plugins.Open(context.Background(), e, plugins.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	rule, _ := plugins.NewGroupingRule(c, "no_direct_reports")
+	p := &grouping.Problem{Groups: 2, Size: grouping.Bounds{Min: 1, Max: 3}, Members: []grouping.Member{
+		{ID: "sup-1"},
+		{ID: "hv-1", Attrs: map[string]string{"supervisor": "sup-1"}},
+		{ID: "hv-2", Attrs: map[string]string{"supervisor": "sup-1"}},
+	}}
+	p, err = grouping.Apply(context.Background(), p, map[string]grouping.Rule{"noreports": rule})
+	fmt.Println(p.CannotLink, err)
+	// Output:
+	// [{sup-1 hv-1} {sup-1 hv-2}] <nil>
 }

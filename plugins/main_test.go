@@ -29,6 +29,7 @@ var built = []string{
 	"./internal/testplugins/faulty",
 	"./examples/sixmonths",
 	"./examples/prioritylanguages",
+	"./examples/noreports",
 }
 
 func TestMain(m *testing.M) {

@@ -41,6 +41,7 @@ func main() {
 			{Kind: "test", Rule: "flood", Description: "writes huge lines to stdout and stderr, then echoes", Func: flood},
 			plugins.Eligibility(scholarship.RuleInfo{Name: "tenure", Version: "2.0.0", Description: "needs six months on staff"}, scholarship.Rule[subject](tenure)),
 			plugins.Scoring(scholarship.RuleInfo{Name: "seniority"}, seniority),
+			plugins.Grouping("sloppy", "names a member not in the problem", sloppy),
 			{Kind: "test", Rule: "log", Description: "logs its input, then echoes", Func: logs},
 		},
 	})

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/scholarship"
 )
 
@@ -53,4 +54,15 @@ var seniority = scholarship.CriterionFunc(func(a scholarship.Application) schola
 		return scholarship.Points{Value: 2}
 	}
 	return scholarship.Points{Value: min(float64(a.Applicant.MonthsEmployed)/12, 1), Why: "months"}
+})
+
+// sloppy is a grouping rule whose amendment names a member not in the
+// problem and excludes one without a reason code, for the host's checks.
+var sloppy = grouping.RuleFunc(func(_ context.Context, p *grouping.Problem) (grouping.Amendment, error) {
+	first := p.Members[0].ID
+	return grouping.Amendment{
+		CannotLink: []grouping.Pair{{A: first, B: "ghost"}},
+		Exclude:    []grouping.Exclusion{{Member: first}},
+		PairScores: []grouping.PairScore{{A: first, B: first, Score: 1}},
+	}, nil
 })
