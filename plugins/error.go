@@ -28,6 +28,7 @@ type Error struct {
 	Err *bsk.Error
 }
 
+// Error renders `plugin "name" kind rule "rule" application "id": cause`.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "plugin %q", e.Plugin)
