@@ -3,6 +3,7 @@ package grouping
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/beststarts/workforce/bsk"
 )
@@ -14,3 +15,5 @@ func ruleError(name string, err error) error {
 	code := bsk.ErrorCode(err)
 	return &bsk.Error{Code: code, Field: "rules." + name, Message: fmt.Sprintf("rule %q: %v", name, err), Err: err}
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,396 @@
+package grouping
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options tune the solver. The zero value works: a 2-second limit, seed 0,
+// one thread.
+type Options struct {
+	// TimeLimit bounds the search; 0 means 2 seconds. A context deadline
+	// that comes sooner wins. The solver is anytime: it returns the best
+	// solution found when time is up.
+	TimeLimit time.Duration `json:"time_limit,omitempty"`
+	// Iterations, when above 0, stops the search after this many rounds of
+	// perturbation and local search, whatever the time; with a seed it makes
+	// the result the same on every machine.
+	Iterations int `json:"iterations,omitempty"`
+	// Seed seeds the search; the same seed and iterations give the same
+	// solution.
+	Seed uint64 `json:"seed,omitempty"`
+	// Threads runs independent searches with seeds Seed, Seed+1, ... and
+	// keeps the best; 0 means 1.
+	Threads int `json:"threads,omitempty"`
+	// SwapSample bounds the swap partners tried per member in each local
+	// search pass; 0 tries every partner up to 600 members and 48 sampled
+	// partners above.
+	SwapSample int `json:"swap_sample,omitempty"`
+}
+
+// Solve finds groups for p: every member ends in exactly one group or in
+// the unplaced list with a reason, every hard constraint holds in every
+// group (sizes below a minimum that cannot be reached are reported in
+// Solution.Underfilled), and the solution carries its objective broken
+// down by criterion and group, with explanations. Bad problems are a
+// [bsk.CodeInvalid] error naming the problem.
+func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
+	start := time.Now()
+	limit := opts.TimeLimit
+	if limit <= 0 {
+		limit = 2 * time.Second
+	}
+	deadline := start.Add(limit)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	threads := max(1, opts.Threads)
+	type result struct {
+		assign []int
+		obj    float64
+		iters  int
+		err    error
+		m      *model
+	}
+	results := make([]result, threads)
+	var wg sync.WaitGroup
+	for t := range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m, err := compile(p) // each thread owns its aggregates
+			if err != nil {
+				results[t].err = err
+				return
+			}
+			r := &search{m: m, rng: rand.New(rand.NewPCG(opts.Seed+uint64(t), 0x9e3779b97f4a7c15)), deadline: deadline, ctx: ctx,
+				maxIter: opts.Iterations, sample: opts.SwapSample}
+			assign, obj, iters := r.run()
+			results[t] = result{assign, obj, iters, nil, m}
+		}()
+	}
+	wg.Wait()
+	best := -1
+	iters := 0
+	for t, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		iters += r.iters
+		if best < 0 || r.obj > results[best].obj+1e-9 {
+			best = t
+		}
+	}
+	r := results[best]
+	sol := explain(r.m, r.assign)
+	sol.Seed = opts.Seed + uint64(best)
+	sol.Iterations = iters
+	sol.Seconds = time.Since(start).Seconds()
+	return sol, nil
+}
+
+type search struct {
+	m        *model
+	rng      *rand.Rand
+	deadline time.Time
+	ctx      context.Context
+	maxIter  int
+	sample   int
+	unplaced map[int]Reason
+}
+
+const eps = 1e-9
+
+func (r *search) done(iter int) bool {
+	if r.maxIter > 0 {
+		return iter >= r.maxIter || r.ctx.Err() != nil
+	}
+	return r.ctx.Err() != nil || timeNow().After(r.deadline)
+}
+
+var timeNow = time.Now
+
+// run builds a solution and improves it by iterated local search: local
+// search to a local optimum over moves and swaps, then a perturbation of
+// the best solution by random swaps whose strength grows while the search
+// stalls.
+func (r *search) run() ([]int, float64, int) {
+	s := newState(r.m)
+	r.construct(s)
+	s.obj = s.objective()
+	if r.m.pure() {
+		return r.runPure(s)
+	}
+	r.localSearch(s)
+	best := slices.Clone(s.assign)
+	bestObj := s.obj
+	nUnits := len(r.m.units)
+	minK, maxK := 2, max(3, nUnits/6)
+	k := minK
+	iter := 0
+	for ; !r.done(iter); iter++ {
+		r.perturb(s, k)
+		r.localSearch(s)
+		switch {
+		case s.obj > bestObj+eps:
+			copy(best, s.assign)
+			bestObj = s.obj
+			k = minK
+		default:
+			k++
+			if k > maxK {
+				k = minK
+			}
+			if s.obj < bestObj-eps {
+				s.load(best)
+			}
+		}
+	}
+	return best, bestObj, iter
+}
+
+// construct places units: pinned first, then the most constrained, each
+// into the feasible group that most needs members.
+func (r *search) construct(s *state) {
+	r.unplaced = map[int]Reason{}
+	units := r.rng.Perm(len(r.m.units))
+	for _, u := range units {
+		if g := r.m.pin[u]; g >= 0 {
+			s.place(u, g)
+			if !s.checksOK(g, -1) || s.cannotIn(u, g, -1) || s.sizes[g] > r.m.bounds[g].Max {
+				s.unplace(u)
+				r.unplaced[u] = Reason{Code: "pin_breaks_constraint", Params: map[string]string{"group": itoa(g)}}
+			}
+		}
+	}
+	// Count feasible groups per unit once, to order the most constrained first.
+	options := make([]int, len(r.m.units))
+	for _, u := range units {
+		if s.assign[u] >= 0 || r.m.pin[u] >= 0 {
+			continue
+		}
+		for h := range r.m.groups {
+			if _, ok := s.moveDelta(u, h, false); ok {
+				options[u]++
+			}
+		}
+	}
+	slices.SortStableFunc(units, func(a, b int) int { return options[a] - options[b] })
+	for _, u := range units {
+		if s.assign[u] >= 0 || r.m.pin[u] >= 0 {
+			continue
+		}
+		bestH, bestNeed, bestD := -1, math.MinInt, math.Inf(-1)
+		for h := range r.m.groups {
+			d, ok := s.moveDelta(u, h, false)
+			if !ok {
+				continue
+			}
+			need := r.m.bounds[h].Min - s.sizes[h]
+			if need > 0 {
+				need = 1 << 20 // below minimum: fill first
+			} else {
+				need = r.m.bounds[h].Max - s.sizes[h]
+			}
+			if need > bestNeed || (need == bestNeed && d > bestD) {
+				bestH, bestNeed, bestD = h, need, d
+			}
+		}
+		if bestH < 0 {
+			r.unplaced[u] = r.whyUnplaceable(s, u)
+			continue
+		}
+		s.place(u, bestH)
+	}
+	r.repairMinimum(s)
+}
+
+// repairMinimum moves units into groups below their minimum from groups
+// above theirs, where the constraints allow.
+func (r *search) repairMinimum(s *state) {
+	for g := range r.m.groups {
+		for s.sizes[g] < r.m.bounds[g].Min {
+			bestU, bestD := -1, math.Inf(-1)
+			for u, h := range s.assign {
+				if h < 0 || h == g || s.sizes[h]-s.unitSize(u) < r.m.bounds[h].Min {
+					continue
+				}
+				if d, ok := s.moveDelta(u, g, true); ok && d > bestD {
+					bestU, bestD = u, d
+				}
+			}
+			if bestU < 0 {
+				break
+			}
+			s.move(bestU, g, 0)
+		}
+	}
+}
+
+// whyUnplaceable names the hard constraint that keeps u out of every group.
+func (r *search) whyUnplaceable(s *state, u int) Reason {
+	full := 0
+	blocked := map[string]int{}
+	for h := range r.m.groups {
+		if s.sizes[h]+s.unitSize(u) > r.m.bounds[h].Max {
+			full++
+			continue
+		}
+		if s.cannotIn(u, h, -1) {
+			blocked["cannot_link"]++
+			continue
+		}
+		s.raw(u, h, +1)
+		for _, c := range r.m.checks {
+			if !c.ok(h) {
+				con := c.constraint()
+				blocked[string(con.Kind)+":"+con.Attr]++
+				break
+			}
+		}
+		s.raw(u, h, -1)
+	}
+	if full == r.m.groups {
+		return Reason{Code: "groups_full"}
+	}
+	worst, n := "", -1
+	for k, v := range blocked {
+		if v > n || (v == n && k < worst) {
+			worst, n = k, v
+		}
+	}
+	kind, attr, _ := strings.Cut(worst, ":")
+	params := map[string]string{"constraint": kind}
+	if attr != "" {
+		params["attr"] = attr
+	}
+	vals := r.unitAttr(u, attr)
+	if vals != "" {
+		params["values"] = vals
+	}
+	code := "no_feasible_group"
+	switch kind {
+	case string(Share):
+		code = "no_group_shares_" + attr
+	case string(Same):
+		code = "no_group_with_same_" + attr
+	case "cannot_link":
+		code = "cannot_link_everywhere"
+	}
+	return Reason{Code: code, Params: params}
+}
+
+func (r *search) unitAttr(u int, attr string) string {
+	if attr == "" {
+		return ""
+	}
+	var vals []string
+	for _, i := range r.m.units[u] {
+		mem := r.m.p.Members[i]
+		if v, ok := mem.Attrs[attr]; ok {
+			vals = append(vals, v)
+		}
+		vals = append(vals, mem.Sets[attr]...)
+	}
+	slices.Sort(vals)
+	return strings.Join(slices.Compact(vals), ",")
+}
+
+// localSearch applies improving moves and swaps until none is left.
+func (r *search) localSearch(s *state) {
+	units := make([]int, 0, len(r.m.units))
+	for u, g := range s.assign {
+		if g >= 0 && r.m.pin[u] < 0 {
+			units = append(units, u)
+		}
+	}
+	sample := r.sample
+	if sample <= 0 {
+		if len(units) <= 600 {
+			sample = len(units)
+		} else {
+			sample = 48
+		}
+	}
+	full := sample >= len(units)
+	for pass := 0; pass < 1000; pass++ {
+		if r.stop() {
+			return
+		}
+		improved := false
+		r.rng.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
+		for _, u := range units {
+			bestD, bestH, bestV := eps, -1, -1
+			for h := range r.m.groups {
+				if d, ok := s.moveDelta(u, h, true); ok && d > bestD {
+					bestD, bestH, bestV = d, h, -1
+				}
+			}
+			if full {
+				for _, v := range units {
+					if s.assign[v] == s.assign[u] {
+						continue
+					}
+					if d, ok := s.swapDelta(u, v); ok && d > bestD {
+						bestD, bestH, bestV = d, -1, v
+					}
+				}
+			} else {
+				for range sample {
+					v := units[r.rng.IntN(len(units))]
+					if s.assign[v] == s.assign[u] {
+						continue
+					}
+					if d, ok := s.swapDelta(u, v); ok && d > bestD {
+						bestD, bestH, bestV = d, -1, v
+					}
+				}
+			}
+			switch {
+			case bestV >= 0:
+				s.swap(u, bestV, bestD)
+				improved = true
+			case bestH >= 0:
+				s.move(u, bestH, bestD)
+				improved = true
+			}
+		}
+		if !improved {
+			return
+		}
+	}
+}
+
+// perturb makes k random feasible swaps or moves.
+func (r *search) perturb(s *state, k int) {
+	var units []int
+	for u, g := range s.assign {
+		if g >= 0 && r.m.pin[u] < 0 {
+			units = append(units, u)
+		}
+	}
+	if len(units) < 2 {
+		return
+	}
+	for done, tries := 0, 0; done < k && tries < 20*k; tries++ {
+		u, v := units[r.rng.IntN(len(units))], units[r.rng.IntN(len(units))]
+		if r.rng.IntN(4) == 0 {
+			h := r.rng.IntN(r.m.groups)
+			if d, ok := s.moveDelta(u, h, true); ok {
+				s.move(u, h, d)
+				done++
+			}
+			continue
+		}
+		if d, ok := s.swapDelta(u, v); ok {
+			s.swap(u, v, d)
+			done++
+		}
+	}
+}
+

@@ -1,0 +1,249 @@
+package grouping
+
+// state is an assignment of units to groups with every aggregate the
+// deltas need.
+type state struct {
+	m      *model
+	assign []int // per unit: group, or -1 when unplaced
+	sizes  []int // per group: members
+	obj    float64
+}
+
+func newState(m *model) *state {
+	s := &state{m: m, assign: make([]int, len(m.units)), sizes: make([]int, m.groups)}
+	for u := range s.assign {
+		s.assign[u] = -1
+	}
+	for _, t := range m.terms {
+		if c, ok := t.(*catTerm); ok {
+			c.sizes = s.sizes
+			for g := range c.c {
+				clear(c.c[g])
+			}
+		}
+		if n, ok := t.(*numTerm); ok {
+			clear(n.gs)
+			clear(n.gsq)
+			clear(n.gn)
+		}
+	}
+	for _, c := range m.checks {
+		if cc, ok := c.(*catCheck); ok {
+			cc.sizes = s.sizes
+			for g := range cc.c {
+				clear(cc.c[g])
+			}
+		}
+	}
+	if m.mat != nil {
+		clear(m.mat.w)
+		for i := range m.mat.groupOf {
+			m.mat.groupOf[i] = -1
+		}
+	}
+	return s
+}
+
+// load sets the state to an assignment.
+func (s *state) load(assign []int) {
+	*s = *newState(s.m)
+	for u, g := range assign {
+		if g >= 0 {
+			s.place(u, g)
+		}
+	}
+	s.obj = s.objective()
+}
+
+func (s *state) unitSize(u int) int { return len(s.m.units[u]) }
+
+// raw adds or removes unit u at group g in every aggregate except pairs.
+func (s *state) raw(u, g, sign int) {
+	s.sizes[g] += sign * s.unitSize(u)
+	for _, t := range s.m.terms {
+		t.add(u, g, sign)
+	}
+	for _, c := range s.m.checks {
+		c.add(u, g, sign)
+	}
+}
+
+// place puts an unplaced unit into g.
+func (s *state) place(u, g int) {
+	s.raw(u, g, +1)
+	s.assign[u] = g
+	if s.m.mat != nil {
+		s.m.mat.move(u, -1, g)
+	}
+}
+
+// unplace takes unit u out of its group.
+func (s *state) unplace(u int) {
+	g := s.assign[u]
+	s.raw(u, g, -1)
+	s.assign[u] = -1
+	if s.m.mat != nil {
+		s.m.mat.move(u, g, -1)
+	}
+}
+
+// termScore is the weighted score of groups g and h (h may equal g or be -1).
+func (s *state) termScore(g, h int) float64 {
+	t := 0.0
+	for _, term := range s.m.terms {
+		w := term.weight()
+		t += w * term.score(g)
+		if h >= 0 && h != g {
+			t += w * term.score(h)
+		}
+	}
+	return t
+}
+
+func (s *state) checksOK(g, h int) bool {
+	for _, c := range s.m.checks {
+		if !c.ok(g) || (h >= 0 && !c.ok(h)) {
+			return false
+		}
+	}
+	return true
+}
+
+// cannotIn reports whether unit u has a cannot-link partner in group h,
+// other than except.
+func (s *state) cannotIn(u, h, except int) bool {
+	for _, v := range s.m.cannot[u] {
+		if v != except && s.assign[v] == h {
+			return true
+		}
+	}
+	return false
+}
+
+// moveDelta evaluates moving unit u to group h; ok is false when the move
+// breaks a hard constraint. enforceMin keeps the source group at its minimum.
+func (s *state) moveDelta(u, h int, enforceMin bool) (float64, bool) {
+	g := s.assign[u]
+	if g == h || s.m.pin[u] >= 0 {
+		return 0, false
+	}
+	k := s.unitSize(u)
+	if s.sizes[h]+k > s.m.bounds[h].Max || (enforceMin && g >= 0 && s.sizes[g]-k < s.m.bounds[g].Min) {
+		return 0, false
+	}
+	if s.cannotIn(u, h, -1) {
+		return 0, false
+	}
+	before := 0.0
+	if len(s.m.terms) > 0 {
+		before = s.termScore(max(g, h), min(g, h))
+	}
+	if g >= 0 {
+		s.raw(u, g, -1)
+	}
+	s.raw(u, h, +1)
+	ok := s.checksOK(h, g)
+	after := 0.0
+	if len(s.m.terms) > 0 {
+		after = s.termScore(max(g, h), min(g, h))
+	}
+	s.raw(u, h, -1)
+	if g >= 0 {
+		s.raw(u, g, +1)
+	}
+	d := after - before
+	if s.m.mat != nil {
+		if g >= 0 {
+			d += s.m.mat.moveDelta(u, g, h)
+		} else {
+			for _, i := range s.m.units[u] {
+				d += s.m.mat.with(i, h)
+			}
+		}
+	}
+	return d, ok
+}
+
+// swapDelta evaluates units u and v trading groups.
+func (s *state) swapDelta(u, v int) (float64, bool) {
+	g, h := s.assign[u], s.assign[v]
+	if g == h || g < 0 || h < 0 || s.m.pin[u] >= 0 || s.m.pin[v] >= 0 {
+		return 0, false
+	}
+	ku, kv := s.unitSize(u), s.unitSize(v)
+	if ku != kv {
+		bg, bh := s.m.bounds[g], s.m.bounds[h]
+		ng, nh := s.sizes[g]-ku+kv, s.sizes[h]-kv+ku
+		if ng < bg.Min || ng > bg.Max || nh < bh.Min || nh > bh.Max {
+			return 0, false
+		}
+	}
+	if s.cannotIn(u, h, v) || s.cannotIn(v, g, u) {
+		return 0, false
+	}
+	d := 0.0
+	if len(s.m.terms) > 0 || len(s.m.checks) > 0 {
+		before := s.termScore(g, h)
+		s.raw(u, g, -1)
+		s.raw(v, h, -1)
+		s.raw(u, h, +1)
+		s.raw(v, g, +1)
+		ok := s.checksOK(g, h)
+		after := s.termScore(g, h)
+		s.raw(u, h, -1)
+		s.raw(v, g, -1)
+		s.raw(u, g, +1)
+		s.raw(v, h, +1)
+		if !ok {
+			return 0, false
+		}
+		d = after - before
+	}
+	if s.m.mat != nil {
+		d += s.m.mat.swapDelta(u, v, g, h)
+	}
+	return d, true
+}
+
+// move applies a move whose delta is known.
+func (s *state) move(u, h int, delta float64) {
+	g := s.assign[u]
+	if g >= 0 {
+		s.raw(u, g, -1)
+	}
+	s.raw(u, h, +1)
+	s.assign[u] = h
+	if s.m.mat != nil {
+		s.m.mat.move(u, g, h)
+	}
+	s.obj += delta
+}
+
+// swap applies a swap whose delta is known.
+func (s *state) swap(u, v int, delta float64) {
+	g, h := s.assign[u], s.assign[v]
+	s.raw(u, g, -1)
+	s.raw(v, h, -1)
+	s.raw(u, h, +1)
+	s.raw(v, g, +1)
+	s.assign[u], s.assign[v] = h, g
+	if s.m.mat != nil {
+		s.m.mat.move(u, g, h)
+		s.m.mat.move(v, h, g)
+	}
+	s.obj += delta
+}
+
+// objective is the weighted objective from the aggregates.
+func (s *state) objective() float64 {
+	t := 0.0
+	for _, term := range s.m.terms {
+		for g := range s.m.groups {
+			t += term.weight() * term.score(g)
+		}
+	}
+	if s.m.mat != nil {
+		t += s.m.mat.total()
+	}
+	return t
+}

@@ -1,0 +1,125 @@
+package grouping
+
+import (
+	"math"
+	"os"
+	"slices"
+	"strconv"
+)
+
+// pure reports whether the model is pair scores and size bounds only, with
+// one member per unit: the Maximally Diverse Grouping Problem and its
+// kin, for which the tabu search below reads the score table directly.
+func (m *model) pure() bool {
+	if m.mat == nil || m.mat.w == nil || m.mat.adj != nil || len(m.terms) > 0 || len(m.checks) > 0 {
+		return false
+	}
+	for u, members := range m.units {
+		if len(members) != 1 || m.pin[u] >= 0 || len(m.cannot[u]) > 0 {
+			return false
+		}
+	}
+	return len(m.excluded) == 0
+}
+
+// tabu runs a tabu search over the swap and move neighborhoods of a pure
+// pair problem for the given number of steps, starting from s, and keeps
+// the best solution seen in best. Each step applies the best move or swap
+// that is not tabu (or that beats the best), even when it worsens the
+// objective; the members it moves stay tabu for a randomized tenure.
+func (r *search) tabu(s *state, steps int, best []int, bestObj *float64) {
+	m := r.m
+	n, G := len(m.units), m.groups
+	w, d := m.mat.w, m.mat.d
+	until := make([]int, n)
+	lo, hi := tenureLo(n), tenureHi(n)
+	// member index == unit index in a pure model
+	for step := 1; step <= steps; step++ {
+		if step&63 == 0 && r.stop() {
+			return
+		}
+		bestD := math.Inf(-1)
+		bu, bv, bh := -1, -1, -1
+		for u := range n {
+			gu := s.assign[u]
+			wu := w[u*G : u*G+G]
+			tu := until[u] > step
+			// moves
+			if s.sizes[gu]-1 >= m.bounds[gu].Min {
+				for h := range G {
+					if h == gu || s.sizes[h]+1 > m.bounds[h].Max {
+						continue
+					}
+					dd := wu[h] - wu[gu]
+					if dd > bestD && (!tu || s.obj+dd > *bestObj+eps) {
+						bestD, bu, bv, bh = dd, u, -1, h
+					}
+				}
+			}
+			// swaps, each pair once
+			drow := d[u*n : u*n+n]
+			for v := u + 1; v < n; v++ {
+				gv := s.assign[v]
+				if gv == gu {
+					continue
+				}
+				wv := w[v*G : v*G+G]
+				dd := wu[gv] - wu[gu] + wv[gu] - wv[gv] - 2*drow[v]
+				if dd > bestD && ((!tu && until[v] <= step) || s.obj+dd > *bestObj+eps) {
+					bestD, bu, bv, bh = dd, u, v, -1
+				}
+			}
+		}
+		if bu < 0 {
+			return
+		}
+		tenure := lo + r.rng.IntN(hi-lo+1)
+		if bv >= 0 {
+			s.swap(bu, bv, bestD)
+			until[bv] = step + tenure
+		} else {
+			s.move(bu, bh, bestD)
+		}
+		until[bu] = step + tenure
+		if s.obj > *bestObj+eps {
+			*bestObj = s.obj
+			copy(best, s.assign)
+		}
+	}
+}
+
+func (r *search) stop() bool {
+	return r.ctx.Err() != nil || (r.maxIter <= 0 && timeNow().After(r.deadline))
+}
+
+// runPure is the search for pure pair problems: tabu search from the best
+// solution after a random perturbation, with the tabu phase's length and
+// the perturbation's strength fixed by the problem's size.
+func (r *search) runPure(s *state) ([]int, float64, int) {
+	r.localSearch(s)
+	best := slices.Clone(s.assign)
+	bestObj := s.obj
+	n := len(r.m.units)
+	steps := phaseLen(n)
+	iter := 0
+	for ; !r.done(iter); iter++ {
+		r.tabu(s, steps, best, &bestObj)
+		s.load(best)
+		r.perturb(s, strength(n)+r.rng.IntN(max(1, strength(n))))
+	}
+	return best, bestObj, iter
+}
+
+var (
+	tenureLo = func(n int) int { return max(2, n*envInt("TLO", 5)/100) }
+	tenureHi = func(n int) int { return max(4, n*envInt("THI", 12)/100) }
+	phaseLen = func(n int) int { return envInt("PHASE", 20) * n }
+	strength = func(n int) int { return max(2, n*envInt("STR", 4)/100) }
+)
+
+func envInt(k string, d int) int {
+	if v, err := strconv.Atoi(os.Getenv("MDGP_" + k)); err == nil {
+		return v
+	}
+	return d
+}

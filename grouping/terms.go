@@ -1,0 +1,237 @@
+package grouping
+
+import "slices"
+
+// counts keeps, per group, how many members hold each interned value.
+type counts struct {
+	vals [][]int // per unit, values held by its members
+	c    [][]int // per group, count per value
+	size []int   // per group, members holding at least one counted value (cat) or all members (set)
+	nv   int
+}
+
+func newCounts(m *model, vals [][]int, nv int) *counts {
+	c := &counts{vals: vals, nv: nv, size: make([]int, m.groups)}
+	c.c = make([][]int, m.groups)
+	for g := range c.c {
+		c.c[g] = make([]int, nv)
+	}
+	return c
+}
+
+func (c *counts) add(u, g, sign int) {
+	row := c.c[g]
+	for _, v := range c.vals[u] {
+		row[v] += sign
+	}
+}
+
+// catTerm scores a categorical or set attribute from value counts.
+type catTerm struct {
+	*counts
+	crit   Criterion
+	sizes  []int // group sizes, shared with the state
+	values []int // Isolation: values it applies to (nil = all)
+	target float64
+	val    int // Balance: the counted value
+}
+
+func (t *catTerm) weight() float64      { return t.crit.Weight }
+func (t *catTerm) criterion() Criterion { return t.crit }
+
+func (t *catTerm) score(g int) float64 {
+	row := t.c[g]
+	switch t.crit.Kind {
+	case Similar:
+		s := 0
+		for _, c := range row {
+			s += c * (c - 1) / 2
+		}
+		return float64(s)
+	case Diverse:
+		s := 0
+		for _, c := range row {
+			s += c * (c - 1) / 2
+		}
+		n := t.sizes[g]
+		return float64(n*(n-1)/2 - s)
+	case Balance:
+		d := float64(row[t.val]) - t.target
+		return -d * d
+	case Isolation:
+		if t.sizes[g] < 2 {
+			return 0
+		}
+		s := 0
+		if t.values == nil {
+			for _, c := range row {
+				if c == 1 {
+					s++
+				}
+			}
+		} else {
+			for _, v := range t.values {
+				if row[v] == 1 {
+					s++
+				}
+			}
+		}
+		return -float64(s)
+	}
+	return 0
+}
+
+// numTerm scores a numeric attribute from per-group sums.
+type numTerm struct {
+	crit       Criterion
+	sum, sumsq []float64 // per unit
+	cnt        []int     // per unit: members with the attribute
+	gs, gsq    []float64 // per group
+	gn         []int
+	target     float64
+}
+
+func (t *numTerm) weight() float64      { return t.crit.Weight }
+func (t *numTerm) criterion() Criterion { return t.crit }
+
+func (t *numTerm) add(u, g, sign int) {
+	s := float64(sign)
+	t.gs[g] += s * t.sum[u]
+	t.gsq[g] += s * t.sumsq[u]
+	t.gn[g] += sign * t.cnt[u]
+}
+
+func (t *numTerm) score(g int) float64 {
+	switch t.crit.Kind {
+	case Balance:
+		d := t.gs[g] - t.target
+		return -d * d
+	case Similar, Diverse:
+		// Sum over pairs of squared differences: n*sum(x^2) - (sum x)^2.
+		spread := float64(t.gn[g])*t.gsq[g] - t.gs[g]*t.gs[g]
+		if t.crit.Kind == Similar {
+			return -spread
+		}
+		return spread
+	}
+	return 0
+}
+
+func newTerm(m *model, c Criterion) (term, error) {
+	cat, set, num := attrKind(m.p, c.Attr)
+	switch {
+	case num && !cat && !set:
+		t := &numTerm{crit: c, sum: make([]float64, len(m.units)), sumsq: make([]float64, len(m.units)), cnt: make([]int, len(m.units)),
+			gs: make([]float64, m.groups), gsq: make([]float64, m.groups), gn: make([]int, m.groups)}
+		total := 0.0
+		for u, members := range m.units {
+			for _, i := range members {
+				if x, ok := m.p.Members[i].Nums[c.Attr]; ok {
+					t.sum[u] += x
+					t.sumsq[u] += x * x
+					t.cnt[u]++
+					total += x
+				}
+			}
+		}
+		if c.Kind == Isolation {
+			return nil, attrError(c.Attr, "isolation needs a categorical or set attribute")
+		}
+		t.target = total / float64(m.groups)
+		return t, nil
+	case cat || set:
+		if cat && set {
+			return nil, attrError(c.Attr, "is both categorical and set-valued")
+		}
+		var in intern
+		vals := unitValues(m, c.Attr, set, &in)
+		var values []int
+		for _, v := range c.Values {
+			values = append(values, in.id(v))
+		}
+		val := -1
+		if c.Kind == Balance {
+			if c.Value == "" {
+				return nil, attrError(c.Attr, "balance on a categorical attribute needs a value")
+			}
+			val = in.id(c.Value)
+		}
+		t := &catTerm{counts: newCounts(m, vals, len(in.vals)), crit: c, values: values, val: val}
+		if c.Kind == Balance {
+			total := 0
+			for _, vs := range vals {
+				for _, v := range vs {
+					if v == val {
+						total++
+					}
+				}
+			}
+			t.target = float64(total) / float64(m.groups)
+		}
+		return t, nil
+	}
+	// No member has the attribute: the criterion scores nothing.
+	return &catTerm{counts: newCounts(m, make([][]int, len(m.units)), 0), crit: c, val: -1}, nil
+}
+
+// catCheck is a hard constraint on value counts.
+type catCheck struct {
+	*counts
+	con    Constraint
+	sizes  []int
+	val    int
+	values []int
+}
+
+func (c *catCheck) constraint() Constraint { return c.con }
+
+func (c *catCheck) ok(g int) bool {
+	row := c.c[g]
+	switch c.con.Kind {
+	case Share:
+		n := c.sizes[g]
+		if n == 0 {
+			return true
+		}
+		return slices.Contains(row, n)
+	case Same:
+		distinct := 0
+		for _, x := range row {
+			if x > 0 {
+				distinct++
+			}
+		}
+		return distinct <= 1
+	case AtMost:
+		return c.val < 0 || row[c.val] <= c.con.Max
+	case Separate:
+		present := 0
+		for _, v := range c.values {
+			if row[v] > 0 {
+				present++
+			}
+		}
+		return present <= 1
+	}
+	return true
+}
+
+func newCheck(m *model, c Constraint) (check, error) {
+	cat, set, _ := attrKind(m.p, c.Attr)
+	if c.Kind == Share && cat {
+		return nil, attrError(c.Attr, "share needs a set attribute")
+	}
+	var in intern
+	vals := unitValues(m, c.Attr, set && !cat, &in)
+	chk := &catCheck{con: c, val: -1}
+	if c.Kind == AtMost {
+		if _, ok := in.ids[c.Value]; ok {
+			chk.val = in.ids[c.Value]
+		}
+	}
+	for _, v := range c.Values {
+		chk.values = append(chk.values, in.id(v))
+	}
+	chk.counts = newCounts(m, vals, len(in.vals))
+	return chk, nil
+}
