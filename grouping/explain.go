@@ -70,8 +70,9 @@ type Placement struct {
 	Why []string `json:"why"`
 }
 
-// explain builds the solution of an assignment of units.
-func explain(m *model, assign []int) *Solution {
+// explain builds the solution of an assignment of units; why holds the
+// search's reasons for units it left out.
+func explain(m *model, assign []int, why map[int]Reason) *Solution {
 	s := newState(m)
 	s.load(assign)
 	sol := &Solution{Groups: make([][]MemberID, m.groups), Unplaced: []Unplaced{}, Placements: []Placement{}}
@@ -103,7 +104,11 @@ func explain(m *model, assign []int) *Solution {
 		if _, ex := m.excluded[i]; ex || groupOf[i] >= 0 {
 			continue
 		}
-		reasons[i] = unplacedReason(m, s, m.unitOf[i])
+		if r, ok := why[m.unitOf[i]]; ok {
+			reasons[i] = r
+		} else {
+			reasons[i] = unplacedReason(m, s, m.unitOf[i])
+		}
 	}
 	for i, mem := range m.p.Members {
 		if r, ok := reasons[i]; ok {

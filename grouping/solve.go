@@ -56,6 +56,7 @@ func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
 		iters  int
 		err    error
 		m      *model
+		why    map[int]Reason
 	}
 	results := make([]result, threads)
 	var wg sync.WaitGroup
@@ -71,7 +72,7 @@ func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
 			r := &search{m: m, rng: rand.New(rand.NewPCG(opts.Seed+uint64(t), 0x9e3779b97f4a7c15)), deadline: deadline, ctx: ctx,
 				maxIter: opts.Iterations, sample: opts.SwapSample}
 			assign, obj, iters := r.run()
-			results[t] = result{assign, obj, iters, nil, m}
+			results[t] = result{assign, obj, iters, nil, m, r.unplaced}
 		}()
 	}
 	wg.Wait()
@@ -87,7 +88,7 @@ func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
 		}
 	}
 	r := results[best]
-	sol := explain(r.m, r.assign)
+	sol := explain(r.m, r.assign, r.why)
 	sol.Seed = opts.Seed + uint64(best)
 	sol.Iterations = iters
 	sol.Seconds = time.Since(start).Seconds()
@@ -168,10 +169,11 @@ func (r *search) construct(s *state) {
 			}
 		}
 	}
+	r.precheckShare(s)
 	// Count feasible groups per unit once, to order the most constrained first.
 	options := make([]int, len(r.m.units))
 	for _, u := range units {
-		if s.assign[u] >= 0 || r.m.pin[u] >= 0 {
+		if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
 			continue
 		}
 		for h := range r.m.groups {
@@ -182,7 +184,7 @@ func (r *search) construct(s *state) {
 	}
 	slices.SortStableFunc(units, func(a, b int) int { return options[a] - options[b] })
 	for _, u := range units {
-		if s.assign[u] >= 0 || r.m.pin[u] >= 0 {
+		if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
 			continue
 		}
 		bestH, bestNeed, bestD := -1, math.MinInt, math.Inf(-1)
@@ -208,6 +210,44 @@ func (r *search) construct(s *state) {
 		s.place(u, bestH)
 	}
 	r.repairMinimum(s)
+}
+
+// precheckShare leaves out units that cannot share a value of a Share
+// attribute with enough others to fill even the smallest group: no
+// assignment could place them.
+func (r *search) precheckShare(s *state) {
+	minMin := math.MaxInt
+	for _, b := range r.m.bounds {
+		minMin = min(minMin, b.Min)
+	}
+	for _, c := range r.m.checks {
+		cc, ok := c.(*catCheck)
+		if !ok || cc.con.Kind != Share || minMin <= 1 {
+			continue
+		}
+		holders := make([]int, cc.nv)
+		for _, vals := range cc.vals {
+			for _, v := range slices.Compact(slices.Sorted(slices.Values(vals))) {
+				holders[v]++
+			}
+		}
+		for u, vals := range cc.vals {
+			if s.assign[u] >= 0 {
+				continue
+			}
+			most := 0
+			for _, v := range vals {
+				most = max(most, holders[v])
+			}
+			if most < minMin {
+				params := map[string]string{"constraint": string(Share), "attr": cc.con.Attr, "with": itoa(most - 1), "needed": itoa(minMin - 1)}
+				if v := r.unitAttr(u, cc.con.Attr); v != "" {
+					params["values"] = v
+				}
+				r.unplaced[u] = Reason{Code: "no_group_shares_" + cc.con.Attr, Params: params}
+			}
+		}
+	}
 }
 
 // repairMinimum moves units into groups below their minimum from groups
@@ -393,4 +433,3 @@ func (r *search) perturb(s *state, k int) {
 		}
 	}
 }
-

@@ -2,9 +2,7 @@ package grouping
 
 import (
 	"math"
-	"os"
 	"slices"
-	"strconv"
 )
 
 // pure reports whether the model is pair scores and size bounds only, with
@@ -110,16 +108,9 @@ func (r *search) runPure(s *state) ([]int, float64, int) {
 	return best, bestObj, iter
 }
 
-var (
-	tenureLo = func(n int) int { return max(2, n*envInt("TLO", 5)/100) }
-	tenureHi = func(n int) int { return max(4, n*envInt("THI", 12)/100) }
-	phaseLen = func(n int) int { return envInt("PHASE", 20) * n }
-	strength = func(n int) int { return max(2, n*envInt("STR", 4)/100) }
-)
-
-func envInt(k string, d int) int {
-	if v, err := strconv.Atoi(os.Getenv("MDGP_" + k)); err == nil {
-		return v
-	}
-	return d
-}
+// The search's parameters, tuned on the MDGPLIB instances of
+// ../shared/benchdata/mdgp at one tenth of the literature's time limits.
+func tenureLo(n int) int { return max(2, n*4/100) }
+func tenureHi(n int) int { return max(4, n*10/100) }
+func phaseLen(n int) int { return 15 * n }
+func strength(n int) int { return max(2, n*3/100) }

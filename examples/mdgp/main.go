@@ -29,6 +29,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
 	threads := flag.Int("threads", 1, "independent searches in parallel (and GOMAXPROCS)")
 	iters := flag.Int("iterations", 0, "stop after this many search rounds instead of the time limit")
+	verbose := flag.Bool("v", false, "report search rounds on standard error")
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "usage: mdgp [flags] instance.txt")
 		flag.PrintDefaults()
@@ -52,6 +53,9 @@ func main() {
 	sol, err := grouping.Solve(context.Background(), p, grouping.Options{TimeLimit: *limit, Seed: *seed, Threads: *threads, Iterations: *iters})
 	if err != nil {
 		fail(err)
+	}
+	if *verbose {
+		fmt.Fprintf(os.Stderr, "mdgp: %d rounds in %.2fs, objective %.3f\n", sol.Iterations, sol.Seconds, sol.Objective)
 	}
 	out := struct {
 		Objective float64 `json:"objective"`
