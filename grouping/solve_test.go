@@ -31,7 +31,7 @@ func randomProblem(r *rand.Rand, n int) *grouping.Problem {
 		}
 		p.Members = append(p.Members, m)
 	}
-	p.Size = grouping.Bounds{Min: 1, Max: (n + p.Groups - 1) / p.Groups + 1}
+	p.Size = grouping.Bounds{Min: 1, Max: (n+p.Groups-1)/p.Groups + 1}
 	p.Constraints = []grouping.Constraint{
 		{Kind: grouping.Share, Attr: "languages"},
 		{Kind: grouping.AtMost, Attr: "role", Value: "supervisor", Max: 2},
