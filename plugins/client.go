@@ -444,6 +444,11 @@ func (c *Client) invoke(ctx context.Context, method string, body []byte) ([]byte
 		return nil, err
 	}
 	timeout := orDefault(c.opts.CallTimeout, 10*time.Second)
+	// When the caller's own deadline comes first, a deadline error is the
+	// caller's, not the plug-in's: gRPC may report it a moment before the
+	// caller's context says so.
+	dl, has := ctx.Deadline()
+	callerFirst := has && dl.Before(time.Now().Add(timeout))
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	b, err := p.w.invoke(cctx, method, body)
@@ -455,6 +460,8 @@ func (c *Client) invoke(ctx context.Context, method string, body []byte) ([]byte
 	switch {
 	case ctx.Err() != nil:
 		return nil, bsk.Errorf(bsk.CodeInternal, "call abandoned: %v", ctx.Err())
+	case callerFirst && (cctx.Err() != nil || st.Code() == codes.DeadlineExceeded):
+		return nil, bsk.Errorf(bsk.CodeInternal, "call abandoned: %v", context.DeadlineExceeded)
 	case cctx.Err() != nil || st.Code() == codes.DeadlineExceeded:
 		c.discard(p, "missed its deadline")
 		return nil, bsk.Errorf(bsk.CodeInternal, "no answer within %s; the plugin is restarted", timeout)
