@@ -373,6 +373,19 @@ func Evaluate(p *Problem, groups [][]MemberID) float64 {
 		}
 		total += c.Weight * score
 	}
+	if len(p.Prefer) > 0 {
+		at := map[MemberID]int{}
+		for g, members := range groups {
+			for _, id := range members {
+				at[id] = g
+			}
+		}
+		for _, pr := range p.Prefer {
+			if g, ok := at[pr.Member]; ok && g == pr.Group {
+				total += pr.Score
+			}
+		}
+	}
 	if p.Matrix != nil || len(p.Pairs) > 0 {
 		pair := map[[2]int]float64{}
 		for _, s := range p.Pairs {

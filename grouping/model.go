@@ -28,6 +28,8 @@ type term interface {
 	score(g int) float64
 	weight() float64
 	criterion() Criterion
+	// reset empties the aggregates of a new state whose group sizes are sizes.
+	reset(sizes []int)
 }
 
 // check is a hard constraint on each group's aggregates.
@@ -106,6 +108,9 @@ func compile(p *Problem) (*model, error) {
 	}
 	if p.Matrix != nil || len(p.Pairs) > 0 {
 		m.mat = newPairTerm(m, index)
+	}
+	if len(p.Prefer) > 0 {
+		m.terms = append(m.terms, newPreferTerm(m, index))
 	}
 	return m, nil
 }

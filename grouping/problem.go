@@ -146,6 +146,15 @@ type PairScore struct {
 	Score float64  `json:"score"`
 }
 
+// Preference adds Score to the objective when Member sits in Group (by
+// index from 0). Re-grouping uses preferences to keep members where they
+// were; a coordinator can use them to honour requests.
+type Preference struct {
+	Member MemberID `json:"member"`
+	Group  int      `json:"group"`
+	Score  float64  `json:"score"`
+}
+
 // Exclusion leaves a member out of the grouping, with the reason.
 type Exclusion struct {
 	Member MemberID `json:"member"`
@@ -188,6 +197,8 @@ type Problem struct {
 	CannotLink []Pair `json:"cannot_link,omitempty"`
 	// Exclude leaves members out, with reasons.
 	Exclude []Exclusion `json:"exclude,omitempty"`
+	// Prefer scores members' places in particular groups.
+	Prefer []Preference `json:"prefer,omitempty"`
 }
 
 // bounds returns group g's bounds.
@@ -318,6 +329,18 @@ func (p *Problem) Validate() error {
 	}
 	for i, l := range p.CannotLink {
 		checkPair(bsk.Index("cannot_link", i), l.A, l.B)
+	}
+	for i, pr2 := range p.Prefer {
+		f := bsk.Index("prefer", i)
+		if _, ok := index[pr2.Member]; !ok {
+			pr.AddCode(bsk.CodeNotFound, f+".member", "unknown member %q", pr2.Member)
+		}
+		if pr2.Group < 0 || pr2.Group >= p.Groups {
+			pr.Add(f+".group", "group %d does not exist (0 to %d)", pr2.Group, p.Groups-1)
+		}
+		if math.IsNaN(pr2.Score) || math.IsInf(pr2.Score, 0) {
+			pr.Add(f+".score", "must be a finite number")
+		}
 	}
 	excluded := map[MemberID]bool{}
 	for i, e := range p.Exclude {

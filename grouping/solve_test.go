@@ -48,6 +48,9 @@ func randomProblem(r *rand.Rand, n int) *grouping.Problem {
 		p.CannotLink = []grouping.Pair{{A: "m02", B: "m03"}}
 		p.Pairs = []grouping.PairScore{{A: "m00", B: "m03", Score: -5}, {A: "m01", B: "m02", Score: 2.5}}
 	}
+	if n >= 5 {
+		p.Prefer = []grouping.Preference{{Member: "m04", Group: 1, Score: 3}, {Member: "m00", Group: 0, Score: 1.5}}
+	}
 	if n >= 6 {
 		pin := 0
 		p.Members[5].Pin = &pin

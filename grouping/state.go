@@ -15,17 +15,7 @@ func newState(m *model) *state {
 		s.assign[u] = -1
 	}
 	for _, t := range m.terms {
-		if c, ok := t.(*catTerm); ok {
-			c.sizes = s.sizes
-			for g := range c.c {
-				clear(c.c[g])
-			}
-		}
-		if n, ok := t.(*numTerm); ok {
-			clear(n.gs)
-			clear(n.gsq)
-			clear(n.gn)
-		}
+		t.reset(s.sizes)
 	}
 	for _, c := range m.checks {
 		if cc, ok := c.(*catCheck); ok {

@@ -39,6 +39,13 @@ type catTerm struct {
 func (t *catTerm) weight() float64      { return t.crit.Weight }
 func (t *catTerm) criterion() Criterion { return t.crit }
 
+func (t *catTerm) reset(sizes []int) {
+	t.sizes = sizes
+	for g := range t.c {
+		clear(t.c[g])
+	}
+}
+
 func (t *catTerm) score(g int) float64 {
 	row := t.c[g]
 	switch t.crit.Kind {
@@ -93,6 +100,12 @@ type numTerm struct {
 
 func (t *numTerm) weight() float64      { return t.crit.Weight }
 func (t *numTerm) criterion() Criterion { return t.crit }
+
+func (t *numTerm) reset([]int) {
+	clear(t.gs)
+	clear(t.gsq)
+	clear(t.gn)
+}
 
 func (t *numTerm) add(u, g, sign int) {
 	s := float64(sign)
@@ -235,3 +248,37 @@ func newCheck(m *model, c Constraint) (check, error) {
 	chk.counts = newCounts(m, vals, len(in.vals))
 	return chk, nil
 }
+
+// preferTerm scores members' preferred groups: per unit, the groups it
+// prefers and the scores.
+type preferTerm struct {
+	prefs [][]Preference // per unit; Member unused
+	gs    []float64      // per group
+}
+
+func newPreferTerm(m *model, index map[MemberID]int) *preferTerm {
+	t := &preferTerm{prefs: make([][]Preference, len(m.units)), gs: make([]float64, m.groups)}
+	for _, p := range m.p.Prefer {
+		if u := m.unitOf[index[p.Member]]; u >= 0 {
+			t.prefs[u] = append(t.prefs[u], Preference{Group: p.Group, Score: p.Score})
+		}
+	}
+	return t
+}
+
+func (t *preferTerm) weight() float64 { return 1 }
+func (t *preferTerm) criterion() Criterion {
+	return Criterion{Name: "prefer", Weight: 1}
+}
+
+func (t *preferTerm) add(u, g, sign int) {
+	for _, p := range t.prefs[u] {
+		if p.Group == g {
+			t.gs[g] += float64(sign) * p.Score
+		}
+	}
+}
+
+func (t *preferTerm) score(g int) float64 { return t.gs[g] }
+
+func (t *preferTerm) reset([]int) { clear(t.gs) }

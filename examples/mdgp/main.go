@@ -6,6 +6,12 @@
 // Flags: -time (limit), -seed, -threads (default 1, so figures compare with
 // the literature's single-core runs), -iterations (a fixed amount of search
 // instead of a time limit).
+//
+// With -table, it runs every instance listed in a directory's
+// best-known.csv at that file's time limit times -scale, for -runs seeds,
+// and prints a Markdown table of gaps to the best-known values:
+//
+//	go run ./examples/mdgp -table ../shared/benchdata/mdgp -scale 0.1
 package main
 
 import (
@@ -30,11 +36,21 @@ func main() {
 	threads := flag.Int("threads", 1, "independent searches in parallel (and GOMAXPROCS)")
 	iters := flag.Int("iterations", 0, "stop after this many search rounds instead of the time limit")
 	verbose := flag.Bool("v", false, "report search rounds on standard error")
+	table := flag.String("table", "", "run every instance in this directory's best-known.csv and print a gap table")
+	scale := flag.Float64("scale", 1, "with -table, multiply each instance's time limit by this")
+	runs := flag.Int("runs", 1, "with -table, seeds per instance (seed, seed+1, ...)")
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "usage: mdgp [flags] instance.txt")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *table != "" {
+		runtime.GOMAXPROCS(max(1, *threads))
+		if err := runTable(os.Stdout, *table, *scale, *runs, *seed, *threads); err != nil {
+			fail(err)
+		}
+		return
+	}
 	if flag.NArg() != 1 {
 		flag.Usage()
 		os.Exit(2)
