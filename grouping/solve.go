@@ -366,12 +366,12 @@ func (r *search) localSearch(s *state) {
 		r.rng.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
 		for _, u := range units {
 			bestD, bestH, bestV := eps, -1, -1
-			for h := range r.m.groups {
-				if d, ok := s.moveDelta(u, h, true); ok && d > bestD {
-					bestD, bestH, bestV = d, h, -1
-				}
-			}
 			if full {
+				for h := range r.m.groups {
+					if d, ok := s.moveDelta(u, h, true); ok && d > bestD {
+						bestD, bestH, bestV = d, h, -1
+					}
+				}
 				for _, v := range units {
 					if s.assign[v] == s.assign[u] {
 						continue
@@ -381,10 +381,16 @@ func (r *search) localSearch(s *state) {
 					}
 				}
 			} else {
+				// Large problems: sample partners; try moving to each
+				// partner's group and swapping with the partner.
 				for range sample {
 					v := units[r.rng.IntN(len(units))]
-					if s.assign[v] == s.assign[u] {
+					h := s.assign[v]
+					if h == s.assign[u] {
 						continue
+					}
+					if d, ok := s.moveDelta(u, h, true); ok && d > bestD {
+						bestD, bestH, bestV = d, h, -1
 					}
 					if d, ok := s.swapDelta(u, v); ok && d > bestD {
 						bestD, bestH, bestV = d, -1, v

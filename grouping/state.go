@@ -99,6 +99,21 @@ func (s *state) checksOK(g, h int) bool {
 	return true
 }
 
+// admits is a quick necessary condition of the hard constraints for unit
+// u joining group h while unit out (-1 for none) leaves it.
+func (s *state) admits(u, h, out int) bool {
+	k := 0
+	if out >= 0 {
+		k = s.unitSize(out)
+	}
+	for _, c := range s.m.checks {
+		if cc, ok := c.(*catCheck); ok && !cc.admits(u, h, out, k) {
+			return false
+		}
+	}
+	return true
+}
+
 // cannotIn reports whether unit u has a cannot-link partner in group h,
 // other than except.
 func (s *state) cannotIn(u, h, except int) bool {
@@ -121,7 +136,7 @@ func (s *state) moveDelta(u, h int, enforceMin bool) (float64, bool) {
 	if s.sizes[h]+k > s.m.bounds[h].Max || (enforceMin && g >= 0 && s.sizes[g]-k < s.m.bounds[g].Min) {
 		return 0, false
 	}
-	if s.cannotIn(u, h, -1) {
+	if s.cannotIn(u, h, -1) || !s.admits(u, h, -1) {
 		return 0, false
 	}
 	before := 0.0
@@ -168,7 +183,7 @@ func (s *state) swapDelta(u, v int) (float64, bool) {
 			return 0, false
 		}
 	}
-	if s.cannotIn(u, h, v) || s.cannotIn(v, g, u) {
+	if s.cannotIn(u, h, v) || s.cannotIn(v, g, u) || !s.admits(u, h, v) || !s.admits(v, g, u) {
 		return 0, false
 	}
 	d := 0.0

@@ -34,6 +34,40 @@ type catTerm struct {
 	values []int // Isolation: values it applies to (nil = all)
 	target float64
 	val    int // Balance: the counted value
+	// Kept as values are added so that score is O(1):
+	pairs   []int  // per group: sum over values of c*(c-1)/2
+	singles []int  // per group: counted values held by exactly one member
+	counted []bool // Isolation: per value, whether it counts (nil = all)
+}
+
+func newCatTerm(m *model, c Criterion, vals [][]int, nv int, values []int, val int) *catTerm {
+	t := &catTerm{counts: newCounts(m, vals, nv), crit: c, values: values, val: val,
+		pairs: make([]int, m.groups), singles: make([]int, m.groups)}
+	if values != nil {
+		t.counted = make([]bool, nv)
+		for _, v := range values {
+			t.counted[v] = true
+		}
+	}
+	return t
+}
+
+func (t *catTerm) add(u, g, sign int) {
+	row := t.c[g]
+	for _, v := range t.vals[u] {
+		old := row[v]
+		now := old + sign
+		row[v] = now
+		t.pairs[g] += now*(now-1)/2 - old*(old-1)/2
+		if t.counted == nil || t.counted[v] {
+			if old == 1 {
+				t.singles[g]--
+			}
+			if now == 1 {
+				t.singles[g]++
+			}
+		}
+	}
 }
 
 func (t *catTerm) weight() float64      { return t.crit.Weight }
@@ -41,49 +75,28 @@ func (t *catTerm) criterion() Criterion { return t.crit }
 
 func (t *catTerm) reset(sizes []int) {
 	t.sizes = sizes
+	clear(t.pairs)
+	clear(t.singles)
 	for g := range t.c {
 		clear(t.c[g])
 	}
 }
 
 func (t *catTerm) score(g int) float64 {
-	row := t.c[g]
 	switch t.crit.Kind {
 	case Similar:
-		s := 0
-		for _, c := range row {
-			s += c * (c - 1) / 2
-		}
-		return float64(s)
+		return float64(t.pairs[g])
 	case Diverse:
-		s := 0
-		for _, c := range row {
-			s += c * (c - 1) / 2
-		}
 		n := t.sizes[g]
-		return float64(n*(n-1)/2 - s)
+		return float64(n*(n-1)/2 - t.pairs[g])
 	case Balance:
-		d := float64(row[t.val]) - t.target
+		d := float64(t.c[g][t.val]) - t.target
 		return -d * d
 	case Isolation:
 		if t.sizes[g] < 2 {
 			return 0
 		}
-		s := 0
-		if t.values == nil {
-			for _, c := range row {
-				if c == 1 {
-					s++
-				}
-			}
-		} else {
-			for _, v := range t.values {
-				if row[v] == 1 {
-					s++
-				}
-			}
-		}
-		return -float64(s)
+		return -float64(t.singles[g])
 	}
 	return 0
 }
@@ -169,7 +182,7 @@ func newTerm(m *model, c Criterion) (term, error) {
 			}
 			val = in.id(c.Value)
 		}
-		t := &catTerm{counts: newCounts(m, vals, len(in.vals)), crit: c, values: values, val: val}
+		t := newCatTerm(m, c, vals, len(in.vals), values, val)
 		if c.Kind == Balance {
 			total := 0
 			for _, vs := range vals {
@@ -184,7 +197,7 @@ func newTerm(m *model, c Criterion) (term, error) {
 		return t, nil
 	}
 	// No member has the attribute: the criterion scores nothing.
-	return &catTerm{counts: newCounts(m, make([][]int, len(m.units)), 0), crit: c, val: -1}, nil
+	return newCatTerm(m, c, make([][]int, len(m.units)), 0, nil, -1), nil
 }
 
 // catCheck is a hard constraint on value counts.
@@ -197,6 +210,30 @@ type catCheck struct {
 }
 
 func (c *catCheck) constraint() Constraint { return c.con }
+
+// admits is a quick necessary condition for unit u joining group h while
+// unit out (-1 for none, of k members) leaves it: for Share, some value of
+// u must already be held by every member who stays. It reads the counts
+// without changing them, so the search can skip hopeless moves cheaply.
+func (c *catCheck) admits(u, h, out, k int) bool {
+	if c.con.Kind != Share {
+		return true
+	}
+	stay := c.sizes[h]
+	if out >= 0 {
+		stay -= k
+	}
+	if stay <= 0 {
+		return true
+	}
+	row := c.c[h]
+	for _, v := range c.vals[u] {
+		if row[v] >= stay {
+			return true
+		}
+	}
+	return false
+}
 
 func (c *catCheck) ok(g int) bool {
 	row := c.c[g]
