@@ -16,6 +16,7 @@ import (
 	"github.com/invopop/jsonschema"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/grouping"
 )
 
 // Module is the import path of this module.
@@ -44,6 +45,10 @@ var Entries = []Entry{
 	entry[bsk.Workforce]("workforce"),
 	entry[bsk.Demographics]("demographics"),
 	entry[bsk.Error]("error"),
+	entry[grouping.Problem]("grouping-problem"),
+	entry[grouping.Solution]("grouping-solution"),
+	entry[grouping.Regrouping]("grouping-regrouping"),
+	entry[grouping.PresetOptions]("grouping-preset-options"),
 }
 
 // commentDirs are the package directories whose doc comments become

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/beststarts/workforce/bsk/bsktest"
+	"github.com/beststarts/workforce/grouping"
+	"github.com/beststarts/workforce/schema"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "group")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "group")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func runBin(t *testing.T, stdin []byte, args ...string) (stdout, stderr []byte, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return o.Bytes(), e.Bytes(), ee.ExitCode()
+	}
+	require.NoError(t, err)
+	return o.Bytes(), e.Bytes(), 0
+}
+
+func TestSolvesProblemFile(t *testing.T) {
+	out, stderr, code := runBin(t, nil, "-iterations", "20", "testdata/problem.json")
+	require.Equal(t, 0, code, string(stderr))
+	require.NoError(t, schema.Validate("grouping-solution", out))
+	var sol grouping.Solution
+	require.NoError(t, json.Unmarshal(out, &sol))
+
+	data, err := os.ReadFile("testdata/problem.json")
+	require.NoError(t, err)
+	var p grouping.Problem
+	require.NoError(t, json.Unmarshal(data, &p))
+	assert.InDelta(t, grouping.Evaluate(&p, sol.Groups), sol.Objective, 1e-9)
+	seen := 0
+	for _, g := range sol.Groups {
+		seen += len(g)
+		assert.False(t, slices.Contains(g, "ana") && slices.Contains(g, "ben"), "cannot-link broken")
+	}
+	assert.Equal(t, len(p.Members), seen+len(sol.Unplaced))
+
+	// Reading standard input gives the same solution for the same seed.
+	again, _, code := runBin(t, data, "-iterations", "20")
+	require.Equal(t, 0, code)
+	var sol2 grouping.Solution
+	require.NoError(t, json.Unmarshal(again, &sol2))
+	assert.Equal(t, sol.Groups, sol2.Groups)
+}
+
+func TestPresetFromWorkforce(t *testing.T) {
+	w := bsktest.Workforce(5, bsktest.Options{Organizations: 8, Providers: 120, Consultants: 2, NoOfferings: true})
+	data, err := json.Marshal(w)
+	require.NoError(t, err)
+	out, stderr, code := runBin(t, data, "-preset", "reflective_consultation", "-print-problem")
+	require.Equal(t, 0, code, string(stderr))
+	require.NoError(t, schema.Validate("grouping-problem", out))
+	var p grouping.Problem
+	require.NoError(t, json.Unmarshal(out, &p))
+	assert.Len(t, p.Members, len(w.Providers))
+
+	opts := filepath.Join(t.TempDir(), "opts.json")
+	require.NoError(t, os.WriteFile(opts, []byte(`{"roles": "together", "size": {"min": 5, "max": 7}}`), 0o600))
+	out, stderr, code = runBin(t, data, "-preset", "reflective_consultation", "-options", opts, "-iterations", "3")
+	require.Equal(t, 0, code, string(stderr))
+	var sol grouping.Solution
+	require.NoError(t, json.Unmarshal(out, &sol))
+	for _, g := range sol.Groups {
+		assert.LessOrEqual(t, len(g), 7)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name, input string
+		args        []string
+		want        string
+	}{
+		{"malformed", `{"groups": `, nil, "malformed JSON"},
+		{"schema", `{"groups": "three", "members": []}`, nil, "/groups"},
+		{"unknown member in link", `{"groups": 1, "size": {"min": 1, "max": 2}, "members": [{"id": "a"}], "must_link": [{"a": "a", "b": "zed"}]}`, nil, "must_link[0].b"},
+		{"impossible sizes", `{"groups": 2, "size": {"min": 3, "max": 4}, "members": [{"id": "a"}, {"id": "b"}]}`, nil, "size"},
+		{"unknown preset", `{}`, []string{"-preset", "potluck"}, "preset"},
+		{"options file missing", `{"organizations": [], "providers": []}`, []string{"-preset", "mentorship", "-options", "/nonexistent/opts.json"}, "opts.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := runBin(t, []byte(tt.input), tt.args...)
+			assert.Equal(t, 1, code)
+			assert.Contains(t, string(stderr), tt.want)
+		})
+	}
+}
