@@ -31,6 +31,64 @@ type Options struct {
 	// search pass; 0 tries every partner up to 600 members and 48 sampled
 	// partners above.
 	SwapSample int `json:"swap_sample,omitempty"`
+	// Progress, when set, is called after the first feasible grouping and
+	// then after every search round that finds a better one, at most about
+	// five times a second, from the solver's goroutines (one call at a
+	// time). It must return quickly.
+	Progress func(Progress) `json:"-"`
+}
+
+// Progress reports a running search.
+type Progress struct {
+	// Placed counts members in a group in the best grouping so far.
+	Placed int `json:"placed"`
+	// Members counts the problem's members.
+	Members int `json:"members"`
+	// Objective is the best objective so far.
+	Objective float64 `json:"objective"`
+	// Iterations counts search rounds so far (of the reporting thread).
+	Iterations int `json:"iterations"`
+	// Elapsed is the time since the search began.
+	Elapsed time.Duration `json:"elapsed"`
+	// Remaining is the time left before the limit (0 with Iterations).
+	Remaining time.Duration `json:"remaining"`
+}
+
+// progress throttles and serializes Progress calls across threads, keeping
+// the best objective any thread has reported.
+type progress struct {
+	mu       sync.Mutex
+	fn       func(Progress)
+	start    time.Time
+	deadline time.Time
+	last     time.Time
+	best     float64
+	seen     bool
+	iterated bool
+}
+
+func (p *progress) report(m *model, assign []int, obj float64, iter int) {
+	if p == nil || p.fn == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := timeNow()
+	if p.seen && (obj <= p.best+eps || now.Sub(p.last) < 200*time.Millisecond) {
+		return
+	}
+	p.seen, p.best, p.last = true, obj, now
+	placed := 0
+	for u, g := range assign {
+		if g >= 0 {
+			placed += len(m.units[u])
+		}
+	}
+	pr := Progress{Placed: placed, Members: m.n, Objective: obj, Iterations: iter, Elapsed: now.Sub(p.start)}
+	if !p.iterated {
+		pr.Remaining = max(0, p.deadline.Sub(now))
+	}
+	p.fn(pr)
 }
 
 // Solve finds groups for p: every member ends in exactly one group or in
@@ -50,6 +108,7 @@ func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
 		deadline = d
 	}
 	threads := max(1, opts.Threads)
+	prog := &progress{fn: opts.Progress, start: start, deadline: deadline, iterated: opts.Iterations > 0}
 	type result struct {
 		assign []int
 		obj    float64
@@ -70,7 +129,7 @@ func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
 				return
 			}
 			r := &search{m: m, rng: rand.New(rand.NewPCG(opts.Seed+uint64(t), 0x9e3779b97f4a7c15)), deadline: deadline, ctx: ctx,
-				maxIter: opts.Iterations, sample: opts.SwapSample}
+				maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog}
 			assign, obj, iters := r.run()
 			results[t] = result{assign, obj, iters, nil, m, r.unplaced}
 		}()
@@ -103,6 +162,7 @@ type search struct {
 	maxIter  int
 	sample   int
 	unplaced map[int]Reason
+	progress *progress
 }
 
 const eps = 1e-9
@@ -130,6 +190,7 @@ func (r *search) run() ([]int, float64, int) {
 	r.localSearch(s)
 	best := slices.Clone(s.assign)
 	bestObj := s.obj
+	r.progress.report(r.m, best, bestObj, 0)
 	nUnits := len(r.m.units)
 	minK, maxK := 2, max(3, nUnits/6)
 	k := minK
@@ -142,6 +203,7 @@ func (r *search) run() ([]int, float64, int) {
 			copy(best, s.assign)
 			bestObj = s.obj
 			k = minK
+			r.progress.report(r.m, best, bestObj, iter+1)
 		default:
 			k++
 			if k > maxK {

@@ -100,8 +100,10 @@ func (r *search) runPure(s *state) ([]int, float64, int) {
 	n := len(r.m.units)
 	steps := phaseLen(n)
 	iter := 0
+	r.progress.report(r.m, best, bestObj, 0)
 	for ; !r.done(iter); iter++ {
 		r.tabu(s, steps, best, &bestObj)
+		r.progress.report(r.m, best, bestObj, iter+1)
 		s.load(best)
 		r.perturb(s, strength(n)+r.rng.IntN(max(1, strength(n))))
 	}

@@ -1,0 +1,64 @@
+// Package grouping forms groups: reflective consultation groups, intergroup
+// dialogue groups, training breakout rooms and mentorship groups, and any
+// problem of the same shape.
+//
+// # The problem
+//
+// A [Problem] lists members with attributes (categorical, set-valued such
+// as languages and meeting slots, numeric), the number of groups and their
+// size bounds (one pair for all groups or one per group), hard constraints
+// and weighted soft criteria:
+//
+//   - hard: size bounds, [Share] (every group's members share a value, such
+//     as a language or a meeting slot), [Same] (one value per group, such as
+//     one organization), [AtMost] (at most K members with a value),
+//     [Separate] (no group mixes these values, such as supervisors and
+//     direct-service staff), must-link and cannot-link pairs, pins;
+//   - soft, in the spirit of CATME Team-Maker and GroupEng: [Similar] and
+//     [Diverse] on any attribute, [Balance] (spread a value evenly),
+//     [Isolation] (nobody the only one of their value in a group), explicit
+//     pair scores or a dense score matrix, and group preferences.
+//
+// [Problem.Validate] reports every fault at once, with the field at fault,
+// as a [bsk.CodeInvalid] error (unknown member IDs are [bsk.CodeNotFound]).
+//
+// # Solving
+//
+// [Solve] is anytime: it stops at the time limit or the context's deadline
+// and returns the best grouping found. The same seed and a fixed number of
+// iterations give the same grouping on every machine. It builds a feasible
+// start greedily, then alternates local search over moves and swaps with
+// perturbation (iterated local search); every move is scored from per-group
+// attribute counts in O(attribute values of the member), never from an
+// n x n matrix, so 10,000 members fit easily. Problems that are pure pair
+// scores with size bounds (the Maximally Diverse Grouping Problem) use a
+// tabu search over the score table instead; BENCHMARKS.md compares it with
+// the published state of the art on MDGPLIB instances.
+//
+// When the hard constraints cannot all hold for someone (a Dari speaker
+// with no other Dari speaker free at their time), that member is listed in
+// [Solution.Unplaced] with a coded [Reason]; Solve does not fail.
+//
+// # Explanations
+//
+// Every [Solution] carries its objective broken down by criterion and by
+// group, the soft criteria left unmet and for whom, and for each member why
+// they sit where they do. [Evaluate] recomputes the objective from scratch,
+// independently of the solver's bookkeeping, for tests and audits.
+//
+// # Presets
+//
+// [ReflectiveConsultation], [IntergroupDialogue], [TrainingBreakouts] and
+// [Mentorship] build problems from bsk providers that encode the program's
+// policies; [PresetOptions] adjusts them and the returned Problem can be
+// edited further. [MemberOf] turns a provider into a member, with the
+// meeting slots inside their weekly availability.
+//
+// # Agency rules and re-grouping
+//
+// An agency's [Rule] is asked once per problem and answers with links, pair
+// scores and exclusions that [Apply] adds; the plugins package adapts
+// out-of-process plug-ins to it. [Regroup] re-forms groups mid-year after
+// joins and leaves, moving as few existing members as the criteria allow,
+// and reports the [Diff].
+package grouping
