@@ -17,6 +17,7 @@ type model struct {
 	checks   []check
 	mat      *pairTerm
 	excluded map[int]Reason
+	prefer   *preferTerm // nil without preferences
 }
 
 // term is a soft criterion whose score is a sum over groups of a function
@@ -110,7 +111,8 @@ func compile(p *Problem) (*model, error) {
 		m.mat = newPairTerm(m, index)
 	}
 	if len(p.Prefer) > 0 {
-		m.terms = append(m.terms, newPreferTerm(m, index))
+		m.prefer = newPreferTerm(m, index)
+		m.terms = append(m.terms, m.prefer)
 	}
 	return m, nil
 }

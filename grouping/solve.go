@@ -232,6 +232,26 @@ func (r *search) construct(s *state) {
 		}
 	}
 	r.precheckShare(s)
+	// Warm start: units with a preferred group (a re-grouping's previous
+	// group) go there first, where it is feasible.
+	if r.m.prefer != nil {
+		for _, u := range units {
+			if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
+				continue
+			}
+			best, score := -1, 0.0
+			for _, p := range r.m.prefer.prefs[u] {
+				if p.Score > score {
+					best, score = p.Group, p.Score
+				}
+			}
+			if best >= 0 {
+				if _, ok := s.moveDelta(u, best, false); ok {
+					s.place(u, best)
+				}
+			}
+		}
+	}
 	// Count feasible groups per unit once, to order the most constrained first.
 	options := make([]int, len(r.m.units))
 	for _, u := range units {
