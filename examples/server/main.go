@@ -52,6 +52,7 @@ func run(args []string) error {
 	fs.BoolVar(&cfg.NoDemo, "no-demo", env("WORKFORCE_NO_DEMO", "") != "", "do not load the synthetic workforce on first start (env WORKFORCE_NO_DEMO)")
 	fs.StringVar(&cfg.BodyLimit, "body-limit", env("WORKFORCE_BODY_LIMIT", "1M"), "largest request body (env WORKFORCE_BODY_LIMIT)")
 	fs.StringVar(&cfg.ImportLimit, "import-limit", env("WORKFORCE_IMPORT_LIMIT", "20M"), "largest CSV import (env WORKFORCE_IMPORT_LIMIT)")
+	fs.StringVar(&cfg.PluginCatalog, "plugins", env("WORKFORCE_PLUGINS", ""), "plug-in catalog file: agencies' rules to run (env WORKFORCE_PLUGINS)")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one API request")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time to drain in-flight requests on shutdown")
 	logLevel := fs.String("log-level", env("WORKFORCE_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env WORKFORCE_LOG_LEVEL)")

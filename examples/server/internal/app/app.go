@@ -18,6 +18,8 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/bsk/bsktest"
 	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/grouping"
+	"github.com/beststarts/workforce/plugins"
 )
 
 // Config configures the server. The zero value of every field but Data
@@ -41,6 +43,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// ShutdownTimeout bounds the drain of in-flight requests; default 15s.
 	ShutdownTimeout time.Duration
+	// PluginCatalog is the path of the plug-in catalog (a JSON file the
+	// administrator controls); empty runs no plug-ins.
+	PluginCatalog string
 }
 
 func (c Config) withDefaults() Config {
@@ -76,6 +81,13 @@ type App struct {
 	echo *echo.Echo
 	// AdminKeyFile is where the first start wrote the administrator key.
 	AdminKeyFile string
+
+	jobs     *jobs
+	progress *progressBoard
+
+	catalog      plugins.Catalog
+	plugins      *plugins.Host
+	pluginErrors map[string]string
 }
 
 // New opens the store, applies migrations, loads the demo workforce and
@@ -95,10 +107,19 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key")}
+	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key"),
+		jobs: newJobs(), progress: &progressBoard{m: map[string]grouping.Progress{}}}
 	if err := a.firstStart(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if err := a.recoverRuns(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := a.startPlugins(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("plug-in catalog: %w", err)
 	}
 	a.routes()
 	return a, nil
@@ -110,8 +131,15 @@ func (a *App) DB() *store.DB { return a.db }
 // Handler is the HTTP handler.
 func (a *App) Handler() http.Handler { return a.echo }
 
-// Close closes the store.
-func (a *App) Close() error { return a.db.Close() }
+// Close stops background work (running grouping runs are marked failed)
+// and closes the store.
+func (a *App) Close() error {
+	a.jobs.close()
+	if a.plugins != nil {
+		a.plugins.Close()
+	}
+	return a.db.Close()
+}
 
 // Serve serves on l until ctx ends, then drains in-flight requests for up
 // to the shutdown timeout.
@@ -252,6 +280,9 @@ func (a *App) routes() {
 	a.providerRoutes(api)
 	a.offeringRoutes(api)
 	a.attendanceRoutes(api)
+	a.groupingRoutes(api)
+	a.pluginRoutes(api)
+	a.scholarshipRoutes(api)
 	a.echo = e
 }
 

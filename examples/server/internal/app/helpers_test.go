@@ -95,11 +95,24 @@ func backends(t *testing.T) []backend {
 // the synthetic workforce.
 func start(t *testing.T, b backend, demo bool) *server {
 	t.Helper()
-	dir := t.TempDir()
+	return startIn(t, b, demo, t.TempDir())
+}
+
+// startIn runs the app on a given data directory, which may hold the
+// database of an earlier start.
+func startIn(t *testing.T, b backend, demo bool, dir string) *server {
+	t.Helper()
+	return startWith(t, b, app.Config{Data: dir, Postgres: b.postgres, NoDemo: !demo})
+}
+
+// startWith runs the app with a configuration.
+func startWith(t *testing.T, b backend, cfg app.Config) *server {
+	t.Helper()
+	dir := cfg.Data
 	logs := &syncBuffer{}
 	log := zerolog.New(logs)
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, app.Config{Data: dir, Postgres: b.postgres, NoDemo: !demo}, log)
+	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}

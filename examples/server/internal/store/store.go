@@ -29,9 +29,20 @@ const (
 	Offerings     Kind = "offerings"
 	Sessions      Kind = "sessions"
 	Attendance    Kind = "attendance"
+	GroupingRuns  Kind = "grouping_runs"
+	Programs      Kind = "programs"
+	Applications  Kind = "applications"
+	Reviews       Kind = "reviews"
+	CycleRuns     Kind = "cycle_runs"
+	Decisions     Kind = "decisions"
+	LedgerEntries Kind = "ledger_entries"
+	Instruments   Kind = "instruments"
+	SurveyImports Kind = "survey_imports"
+	SurveyData    Kind = "survey_data"
 )
 
-var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance}
+var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
+	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData}
 
 func (k Kind) valid() bool {
 	for _, x := range kinds {

@@ -1,0 +1,525 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/grouping"
+)
+
+// RunStatus is where a background run stands.
+type RunStatus string
+
+// The run statuses. A run is never left "running" across a restart: the
+// next start marks it failed.
+const (
+	RunRunning   RunStatus = "running"
+	RunDone      RunStatus = "done"
+	RunFailed    RunStatus = "failed"
+	RunCancelled RunStatus = "cancelled"
+)
+
+// GroupingRunRequest asks for a grouping run: a preset over the providers on
+// file, with overrides.
+type GroupingRunRequest struct {
+	// Preset is the grouping preset.
+	Preset grouping.Preset `json:"preset"`
+	// Options adjust the preset (group count, sizes, policies, slots).
+	Options grouping.PresetOptions `json:"options,omitzero"`
+	// OrganizationIDs limits the members to these organizations; empty
+	// means every organization.
+	OrganizationIDs []string `json:"organization_ids,omitempty"`
+	// ProviderIDs, when set, are the members (training attendees, say)
+	// instead of everyone the preset would take.
+	ProviderIDs []string `json:"provider_ids,omitempty"`
+	// Weights override the preset's criterion weights, by criterion name.
+	Weights map[string]float64 `json:"weights,omitempty"`
+	// Criteria are added to the preset's.
+	Criteria []grouping.Criterion `json:"criteria,omitempty"`
+	// TimeLimitSeconds bounds the search; default 2, at most 300.
+	TimeLimitSeconds float64 `json:"time_limit_seconds,omitempty"`
+	// Seed seeds the search.
+	Seed uint64 `json:"seed,omitempty"`
+	// NoLeaders skips assigning consultants (reflective consultation) after
+	// the grouping.
+	NoLeaders bool `json:"no_leaders,omitempty"`
+}
+
+// RegroupRequest re-forms a finished run's groups on the providers now on
+// file: those who left are dropped, those who joined are placed.
+type RegroupRequest struct {
+	// TimeLimitSeconds bounds the search; default 2, at most 300.
+	TimeLimitSeconds float64 `json:"time_limit_seconds,omitempty"`
+	// MoveCost is what moving one existing member costs; 0 means the
+	// library's default (members move only when they must or gain a lot).
+	MoveCost float64 `json:"move_cost,omitempty"`
+}
+
+// GroupingRun is a grouping run: its request, status, progress while it
+// runs, and the solution with explanations when it is done.
+type GroupingRun struct {
+	ID            string             `json:"id"`
+	Status        RunStatus          `json:"status"`
+	Request       GroupingRunRequest `json:"request"`
+	PreviousRunID string             `json:"previous_run_id,omitempty"`
+	Progress      *grouping.Progress `json:"progress,omitempty"`
+	Error         *bsk.Error         `json:"error,omitempty"`
+	Solution      *grouping.Solution `json:"solution,omitempty"`
+	// Leaders gives each group's consultant ("" for none), by group index.
+	Leaders []string `json:"leaders,omitempty"`
+	// Diff compares a re-grouping with the previous run.
+	Diff       *grouping.Diff `json:"diff,omitempty"`
+	CreatedBy  string         `json:"created_by"`
+	CreatedAt  time.Time      `json:"created_at"`
+	FinishedAt *time.Time     `json:"finished_at,omitempty"`
+}
+
+// Roster is one group as a consultant sees it.
+type Roster struct {
+	Group   int            `json:"group"`
+	Leader  string         `json:"leader,omitempty"`
+	Members []RosterMember `json:"members"`
+}
+
+// RosterMember is a member of a roster.
+type RosterMember struct {
+	ID             bsk.ProviderID     `json:"id"`
+	Name           string             `json:"name"`
+	OrganizationID bsk.OrganizationID `json:"organization_id"`
+	Role           bsk.Role           `json:"role"`
+}
+
+// progressBoard keeps running searches' progress in memory.
+type progressBoard struct {
+	mu sync.Mutex
+	m  map[string]grouping.Progress
+}
+
+func (b *progressBoard) set(id string, p grouping.Progress) {
+	b.mu.Lock()
+	b.m[id] = p
+	b.mu.Unlock()
+}
+
+func (b *progressBoard) get(id string) (grouping.Progress, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p, ok := b.m[id]
+	return p, ok
+}
+
+func (b *progressBoard) drop(id string) {
+	b.mu.Lock()
+	delete(b.m, id)
+	b.mu.Unlock()
+}
+
+func (a *App) groupingRoutes(g *echo.Group) {
+	runners := allow(RoleAdmin, RoleCoordinator)
+	g.POST("/grouping-runs", a.createGroupingRun, runners)
+	g.GET("/grouping-runs", a.listGroupingRuns, runners)
+	g.GET("/grouping-runs/:id", a.getGroupingRun, runners)
+	g.POST("/grouping-runs/:id/cancel", a.cancelGroupingRun, runners)
+	g.POST("/grouping-runs/:id/regroup", a.regroup, runners)
+	g.GET("/grouping-runs/:id/rosters", a.rosters, allow(RoleAdmin, RoleCoordinator, RoleConsultant))
+}
+
+func limitOf(seconds float64) (time.Duration, error) {
+	if math.IsNaN(seconds) || seconds < 0 || seconds > 300 {
+		return 0, bsk.Errors{bsk.Invalidf("/time_limit_seconds", "must be from 0 to 300")}
+	}
+	if seconds == 0 {
+		seconds = 2
+	}
+	return time.Duration(seconds * float64(time.Second)), nil
+}
+
+// problemFor builds the run's problem from the providers on file, and
+// returns the consultants who may lead its groups.
+func (a *App) problemFor(ctx context.Context, p Principal, req GroupingRunRequest) (*grouping.Problem, []bsk.Provider, error) {
+	if !req.Preset.Valid() {
+		return nil, nil, bsk.Errors{bsk.Invalidf("/preset", "unknown preset %q (one of %v)", req.Preset, req.Preset.Enum())}
+	}
+	if req.Preset == grouping.IntergroupDialoguePreset && p.Role != RoleAdmin {
+		// Dialogue groups are formed from private demographics.
+		return nil, nil, bsk.Errorf(bsk.CodeUnauthorized, "only an administrator may form intergroup dialogue groups: they use private demographics")
+	}
+	all, err := allOf[bsk.Provider](ctx, a.db, store.Providers)
+	if err != nil {
+		return nil, nil, err
+	}
+	inOrg := func(pv bsk.Provider) bool {
+		return len(req.OrganizationIDs) == 0 || slices.Contains(req.OrganizationIDs, string(pv.OrganizationID))
+	}
+	var people, leaders []bsk.Provider
+	if len(req.ProviderIDs) > 0 {
+		byID := map[string]bsk.Provider{}
+		for _, pv := range all {
+			byID[string(pv.ID)] = pv
+		}
+		var pr bsk.Problems
+		for i, id := range req.ProviderIDs {
+			pv, ok := byID[id]
+			if !ok {
+				pr.AddCode(bsk.CodeNotFound, fmt.Sprintf("/provider_ids/%d", i), "no provider %q", id)
+				continue
+			}
+			people = append(people, pv)
+		}
+		if err := pr.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, pv := range all {
+		switch {
+		case req.Preset == grouping.MentorshipPreset && pv.Role == bsk.RoleMentor,
+			req.Preset == grouping.ReflectiveConsultationPreset && pv.Role == bsk.RoleConsultant:
+			leaders = append(leaders, pv)
+		case len(req.ProviderIDs) > 0 || !inOrg(pv) || pv.Role.Leads():
+		case req.Preset == grouping.IntergroupDialoguePreset && pv.Role != bsk.RoleDirector && pv.Role != bsk.RoleSupervisor:
+		default:
+			people = append(people, pv)
+		}
+	}
+	prob, err := grouping.NewProblem(req.Preset, people, leaders, req.Options)
+	if err != nil {
+		return nil, nil, err
+	}
+	var pr bsk.Problems
+	for name, w := range req.Weights {
+		i := slices.IndexFunc(prob.Criteria, func(c grouping.Criterion) bool { return c.Name == name })
+		if i < 0 {
+			pr.AddCode(bsk.CodeNotFound, "/weights/"+name, "the preset has no criterion %q", name)
+			continue
+		}
+		prob.Criteria[i].Weight = w
+	}
+	prob.Criteria = append(prob.Criteria, req.Criteria...)
+	if err := pr.Err(); err != nil {
+		return nil, nil, err
+	}
+	if err := prob.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if req.Preset != grouping.ReflectiveConsultationPreset || req.NoLeaders {
+		leaders = nil
+	}
+	return prob, leaders, nil
+}
+
+func (a *App) createGroupingRun(c echo.Context) error {
+	var req GroupingRunRequest
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	return a.launchRun(c, req, "", nil)
+}
+
+// launchRun stores a new run and starts its search in the background;
+// previous, when set, makes it a re-grouping of that run.
+func (a *App) launchRun(c echo.Context, req GroupingRunRequest, previousID string, regroup *RegroupRequest) error {
+	ctx := c.Request().Context()
+	p := principal(c)
+	seconds := req.TimeLimitSeconds
+	if regroup != nil {
+		seconds = regroup.TimeLimitSeconds
+	}
+	limit, err := limitOf(seconds)
+	if err != nil {
+		return err
+	}
+	prob, leaders, err := a.problemFor(ctx, p, req)
+	if err != nil {
+		return err
+	}
+	var previous *GroupingRun
+	if previousID != "" {
+		prev, err := a.loadRun(ctx, previousID)
+		if err != nil {
+			return err
+		}
+		if prev.Status != RunDone || prev.Solution == nil {
+			return bsk.Errorf(bsk.CodeConflict, "run %q is %s; only a finished run can be re-grouped", previousID, prev.Status)
+		}
+		previous = &prev
+	}
+	run := GroupingRun{ID: "run-" + store.NewID(), Status: RunRunning, Request: req, PreviousRunID: previousID,
+		CreatedBy: p.KeyID, CreatedAt: time.Now().UTC()}
+	if err := a.saveRun(ctx, run, true); err != nil {
+		return err
+	}
+	started := a.jobs.start(run.ID, func(jctx context.Context) {
+		a.executeRun(jctx, run, prob, leaders, limit, previous, regroup)
+	})
+	if !started {
+		return bsk.Errorf(bsk.CodeConflict, "the server is shutting down")
+	}
+	return c.JSON(http.StatusAccepted, run)
+}
+
+// executeRun solves, assigns leaders and stores the outcome. Cancelled
+// runs are marked cancelled; runs stopped by shutdown are marked failed.
+func (a *App) executeRun(ctx context.Context, run GroupingRun, prob *grouping.Problem, leaders []bsk.Provider, limit time.Duration, previous *GroupingRun, regroup *RegroupRequest) {
+	defer a.progress.drop(run.ID)
+	opts := grouping.Options{TimeLimit: limit, Seed: run.Request.Seed, Progress: func(pr grouping.Progress) { a.progress.set(run.ID, pr) }}
+	var sol *grouping.Solution
+	var err error
+	if previous != nil {
+		var rg *grouping.Regrouping
+		rg, err = grouping.Regroup(ctx, prob, previous.Solution.Groups, grouping.RegroupOptions{Options: opts, MoveCost: regroup.MoveCost})
+		if err == nil {
+			sol, run.Diff = rg.Solution, &rg.Diff
+		}
+	} else {
+		sol, err = grouping.Solve(ctx, prob, opts)
+	}
+	if err == nil && ctx.Err() == nil && len(leaders) > 0 {
+		var prevLeaders []string
+		if previous != nil {
+			prevLeaders = previous.Leaders
+		}
+		run.Leaders, err = assignLeaders(ctx, prob, sol, leaders, prevLeaders)
+	}
+	now := time.Now().UTC()
+	run.FinishedAt = &now
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errCancelled):
+		run.Status = RunCancelled
+	case cause != nil:
+		run.Status = RunFailed
+		run.Error = bsk.Errorf(bsk.CodeInternal, "%v", cause)
+	case err != nil:
+		run.Status = RunFailed
+		run.Error = asBskError(err)
+	default:
+		run.Status, run.Solution = RunDone, sol
+		if pr, ok := a.progress.get(run.ID); ok {
+			run.Progress = &pr
+		}
+	}
+	// The run's record must reach the store even while the server stops.
+	wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.saveRun(wctx, run, false); err != nil {
+		a.log.Error().Err(err).Str("run", run.ID).Msg("storing a grouping run")
+	}
+}
+
+func asBskError(err error) *bsk.Error {
+	var e *bsk.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var list bsk.Errors
+	if errors.As(err, &list) && len(list) > 0 {
+		return list[0]
+	}
+	return bsk.Errorf(bsk.CodeInternal, "%v", err)
+}
+
+func (a *App) saveRun(ctx context.Context, run GroupingRun, insert bool) error {
+	b, err := json.Marshal(run)
+	if err != nil {
+		return err
+	}
+	rec := store.Record{ID: run.ID, Parent: run.PreviousRunID, Doc: b}
+	return a.db.Write(ctx, func(tx *store.Tx) error {
+		if insert {
+			if err := tx.Insert(ctx, store.GroupingRuns, rec); err != nil {
+				return err
+			}
+			return tx.Audit(ctx, run.CreatedBy, "create", "grouping_run", run.ID)
+		}
+		return tx.Update(ctx, store.GroupingRuns, rec)
+	})
+}
+
+func (a *App) loadRun(ctx context.Context, id string) (GroupingRun, error) {
+	var run GroupingRun
+	rec, err := a.db.Get(ctx, store.GroupingRuns, id)
+	if err != nil {
+		if bsk.ErrorCode(err) == bsk.CodeNotFound {
+			return run, bsk.NotFoundf("id", "no grouping run %q", id)
+		}
+		return run, err
+	}
+	if err := json.Unmarshal(rec.Doc, &run); err != nil {
+		return run, bsk.Errorf(bsk.CodeInternal, "stored grouping run %q: %w", id, err)
+	}
+	if run.Status == RunRunning {
+		if pr, ok := a.progress.get(id); ok {
+			run.Progress = &pr
+		}
+	}
+	return run, nil
+}
+
+func (a *App) getGroupingRun(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	run, err := a.loadRun(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, run)
+}
+
+// listGroupingRuns lists runs without their solutions.
+func (a *App) listGroupingRuns(c echo.Context) error {
+	limit, err := pageLimit(c)
+	if err != nil {
+		return err
+	}
+	recs, err := a.db.List(c.Request().Context(), store.GroupingRuns, store.Filter{After: c.QueryParam("cursor"), Limit: limit})
+	if err != nil {
+		return err
+	}
+	page := Page[GroupingRun]{Items: []GroupingRun{}}
+	for _, rec := range recs {
+		var run GroupingRun
+		if err := json.Unmarshal(rec.Doc, &run); err != nil {
+			return bsk.Errorf(bsk.CodeInternal, "stored grouping run %q: %w", rec.ID, err)
+		}
+		run.Solution = nil
+		page.Items = append(page.Items, run)
+	}
+	if len(recs) == limit {
+		page.NextCursor = recs[len(recs)-1].ID
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (a *App) cancelGroupingRun(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	run, err := a.loadRun(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if run.Status != RunRunning || !a.jobs.cancel(id) {
+		return bsk.Errorf(bsk.CodeConflict, "run %q is %s, not running", id, run.Status)
+	}
+	return c.JSON(http.StatusAccepted, map[string]string{"id": id, "status": "cancelling"})
+}
+
+func (a *App) regroup(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req RegroupRequest
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	prev, err := a.loadRun(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return a.launchRun(c, prev.Request, id, &req)
+}
+
+// rosters lists a finished run's groups with names; a consultant sees only
+// the groups they lead.
+func (a *App) rosters(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	run, err := a.loadRun(ctx, id)
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	if p.Role == RoleConsultant && !slices.Contains(run.Leaders, p.ProviderID) {
+		// Consultants learn nothing of runs they lead no group in.
+		return bsk.NotFoundf("id", "no grouping run %q", id)
+	}
+	if run.Status != RunDone {
+		return bsk.Errorf(bsk.CodeConflict, "run %q is %s; rosters exist once it is done", id, run.Status)
+	}
+	people, err := allOf[bsk.Provider](ctx, a.db, store.Providers)
+	if err != nil {
+		return err
+	}
+	byID := map[grouping.MemberID]bsk.Provider{}
+	for _, pv := range people {
+		byID[grouping.MemberID(pv.ID)] = pv
+	}
+	out := []Roster{}
+	for g, members := range run.Solution.Groups {
+		leader := ""
+		if g < len(run.Leaders) {
+			leader = run.Leaders[g]
+		}
+		if p.Role == RoleConsultant && leader != p.ProviderID {
+			continue
+		}
+		r := Roster{Group: g, Leader: leader, Members: []RosterMember{}}
+		for _, m := range members {
+			pv := byID[m]
+			r.Members = append(r.Members, RosterMember{ID: bsk.ProviderID(m), Name: pv.Name, OrganizationID: pv.OrganizationID, Role: pv.Role})
+		}
+		out = append(out, r)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"run_id": id, "rosters": out})
+}
+
+// recoverRuns marks runs left running by a previous process as failed.
+func (a *App) recoverRuns(ctx context.Context) error {
+	runs, err := allOf[GroupingRun](ctx, a.db, store.GroupingRuns)
+	if err != nil {
+		return err
+	}
+	for _, run := range runs {
+		if run.Status != RunRunning {
+			continue
+		}
+		now := time.Now().UTC()
+		run.Status, run.FinishedAt = RunFailed, &now
+		run.Error = bsk.Errorf(bsk.CodeInternal, "the server stopped while the run was in progress; start a new run")
+		if err := a.saveRun(ctx, run, false); err != nil {
+			return err
+		}
+		a.log.Warn().Str("run", run.ID).Msg("marked an interrupted grouping run failed")
+	}
+	return nil
+}
+
+// allOf decodes every record of a kind, page by page.
+func allOf[T any](ctx context.Context, db *store.DB, k store.Kind) ([]T, error) {
+	var out []T
+	after := ""
+	for {
+		recs, err := db.List(ctx, k, store.Filter{After: after, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			var v T
+			if err := json.Unmarshal(rec.Doc, &v); err != nil {
+				return nil, bsk.Errorf(bsk.CodeInternal, "stored %s %q: %w", k, rec.ID, err)
+			}
+			out = append(out, v)
+		}
+		if len(recs) < 1000 {
+			return out, nil
+		}
+		after = recs[len(recs)-1].ID
+	}
+}

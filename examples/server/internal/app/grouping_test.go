@@ -1,0 +1,207 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/app"
+	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/grouping"
+)
+
+// waitRun polls a grouping run until it is no longer running.
+func waitRun(t *testing.T, s *server, key, id string) app.GroupingRun {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		var run app.GroupingRun
+		s.expect(200, "GET", "/api/v1/grouping-runs/"+id, key, nil).json(t, &run)
+		if run.Status != app.RunRunning {
+			return run
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("run %s still running after 60 s", id)
+	return app.GroupingRun{}
+}
+
+func providersOf(t *testing.T, s *server) map[grouping.MemberID]bsk.Provider {
+	t.Helper()
+	out := map[grouping.MemberID]bsk.Provider{}
+	cursor := ""
+	for {
+		var page app.Page[bsk.Provider]
+		s.expect(200, "GET", "/api/v1/providers?limit=500&cursor="+cursor, s.Admin, nil).json(t, &page)
+		for _, p := range page.Items {
+			out[grouping.MemberID(p.ID)] = p
+		}
+		if page.NextCursor == "" {
+			return out
+		}
+		cursor = page.NextCursor
+	}
+}
+
+func TestGroupingRunReflectiveConsultation(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, true)
+	coord := s.key("coordinator", "", "")
+	var run app.GroupingRun
+	s.expect(202, "POST", "/api/v1/grouping-runs", coord, app.GroupingRunRequest{
+		Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: 1, Seed: 3,
+		Weights: map[string]float64{"mixed disciplines": 0},
+	}).json(t, &run)
+	if run.Status != app.RunRunning || run.ID == "" {
+		t.Fatalf("new run = %+v", run)
+	}
+	run = waitRun(t, s, coord, run.ID)
+	if run.Status != app.RunDone || run.Solution == nil {
+		t.Fatalf("run ended %s: %+v", run.Status, run.Error)
+	}
+	if run.Progress == nil || run.Progress.Placed == 0 {
+		t.Errorf("a finished run reports its last progress; got %+v", run.Progress)
+	}
+	people := providersOf(t, s)
+	placed := 0
+	for g, members := range run.Solution.Groups {
+		placed += len(members)
+		if len(members) > 8 {
+			t.Errorf("group %d has %d members", g, len(members))
+		}
+		// Every group shares a language.
+		var common []bsk.Language
+		for i, m := range members {
+			if i == 0 {
+				common = slices.Clone(people[m].Languages)
+				continue
+			}
+			common = slices.DeleteFunc(common, func(l bsk.Language) bool { return !people[m].Speaks(l) })
+		}
+		if len(members) > 0 && len(common) == 0 {
+			t.Errorf("group %d shares no language", g)
+		}
+	}
+	if placed < 1500 {
+		t.Errorf("placed %d of about 2,000 providers", placed)
+	}
+	for _, u := range run.Solution.Unplaced {
+		if u.Reason.Code == "" {
+			t.Errorf("%s unplaced without a reason", u.Member)
+		}
+	}
+	for _, b := range run.Solution.Breakdown {
+		if b.Criterion == "mixed disciplines" && b.Weight != 0 {
+			t.Errorf("weight override ignored: %+v", b)
+		}
+	}
+
+	// Listing omits solutions; an agency may not run or read groupings.
+	var page app.Page[app.GroupingRun]
+	s.expect(200, "GET", "/api/v1/grouping-runs", coord, nil).json(t, &page)
+	if len(page.Items) != 1 || page.Items[0].Solution != nil {
+		t.Errorf("list = %+v", page.Items)
+	}
+	agency := s.key("agency", "org-001", "")
+	s.expect(403, "GET", "/api/v1/grouping-runs/"+run.ID, agency, nil)
+	s.expect(403, "POST", "/api/v1/grouping-runs", agency, app.GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset})
+	// Dialogue groups use private demographics: administrators only.
+	s.expect(403, "POST", "/api/v1/grouping-runs", coord, app.GroupingRunRequest{Preset: grouping.IntergroupDialoguePreset})
+
+	// Re-grouping after a provider leaves keeps everyone else in place.
+	leaver := run.Solution.Groups[0][0]
+	s.expect(204, "DELETE", "/api/v1/providers/"+string(leaver), s.Admin, nil)
+	var again app.GroupingRun
+	s.expect(202, "POST", "/api/v1/grouping-runs/"+run.ID+"/regroup", coord, app.RegroupRequest{TimeLimitSeconds: 1}).json(t, &again)
+	again = waitRun(t, s, coord, again.ID)
+	if again.Status != app.RunDone || again.Diff == nil {
+		t.Fatalf("regroup ended %s: %+v", again.Status, again.Error)
+	}
+	if !slices.Contains(again.Diff.Left, leaver) {
+		t.Errorf("diff.left = %v; want %s", again.Diff.Left, leaver)
+	}
+	if again.Diff.Stayed < placed*9/10 {
+		t.Errorf("only %d of %d stayed in place", again.Diff.Stayed, placed)
+	}
+	if again.PreviousRunID != run.ID {
+		t.Errorf("previous_run_id = %q", again.PreviousRunID)
+	}
+}
+
+func TestGroupingRunBadRequests(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, true)
+	tests := []struct {
+		name  string
+		body  any
+		field string
+	}{
+		{"unknown preset", map[string]any{"preset": "potluck"}, "/preset"},
+		{"unknown weight", map[string]any{"preset": "reflective_consultation", "weights": map[string]float64{"charisma": 2}}, "/weights/charisma"},
+		{"time limit", map[string]any{"preset": "reflective_consultation", "time_limit_seconds": 9999}, "/time_limit_seconds"},
+		{"unknown provider", map[string]any{"preset": "training_breakouts", "provider_ids": []string{"prov-nobody"}}, "/provider_ids/0"},
+		{"unknown field", map[string]any{"preset": "reflective_consultation", "colour": "blue"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.do("POST", "/api/v1/grouping-runs", s.Admin, tt.body)
+			if r.Status != 400 && r.Status != 404 {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
+			}
+			if tt.field != "" && !slices.Contains(r.problems(t), tt.field) {
+				t.Errorf("problems %v; want %s", r.problems(t), tt.field)
+			}
+		})
+	}
+	s.expect(404, "GET", "/api/v1/grouping-runs/run-nope", s.Admin, nil)
+}
+
+func TestGroupingRunCancelAndShutdown(t *testing.T) {
+	dir := t.TempDir()
+	s := startIn(t, backend{name: "sqlite"}, true, dir)
+	var run app.GroupingRun
+	s.expect(202, "POST", "/api/v1/grouping-runs", s.Admin, app.GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: 120}).json(t, &run)
+	s.expect(202, "POST", "/api/v1/grouping-runs/"+run.ID+"/cancel", s.Admin, nil)
+	run = waitRun(t, s, s.Admin, run.ID)
+	if run.Status != app.RunCancelled {
+		t.Errorf("cancelled run is %s", run.Status)
+	}
+	s.expect(409, "POST", "/api/v1/grouping-runs/"+run.ID+"/cancel", s.Admin, nil)
+
+	// A run in progress when the server stops is marked failed, not left running.
+	var long app.GroupingRun
+	s.expect(202, "POST", "/api/v1/grouping-runs", s.Admin, app.GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: 120}).json(t, &long)
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	s.App.Close()
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("closing took %v", d)
+	}
+	s2 := startIn(t, backend{name: "sqlite"}, true, dir)
+	var after app.GroupingRun
+	s2.expect(200, "GET", "/api/v1/grouping-runs/"+long.ID, s2.Admin, nil).json(t, &after)
+	if after.Status != app.RunFailed || after.Error == nil {
+		t.Errorf("after shutdown the run is %s (%+v); want failed with a reason", after.Status, after.Error)
+	}
+}
+
+func TestGroupingRunLeftRunningByACrashIsMarkedFailed(t *testing.T) {
+	dir := t.TempDir()
+	s := startIn(t, backend{name: "sqlite"}, false, dir)
+	// A process killed mid-run leaves its record "running"; write one as it would.
+	doc, _ := json.Marshal(app.GroupingRun{ID: "run-crashed", Status: app.RunRunning, Request: app.GroupingRunRequest{Preset: grouping.TrainingBreakoutsPreset}})
+	ctx := context.Background()
+	if err := s.App.DB().Write(ctx, func(tx *store.Tx) error {
+		return tx.Insert(ctx, store.GroupingRuns, store.Record{ID: "run-crashed", Doc: doc})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.App.Close()
+	s2 := startIn(t, backend{name: "sqlite"}, false, dir)
+	var run app.GroupingRun
+	s2.expect(200, "GET", "/api/v1/grouping-runs/run-crashed", s2.Admin, nil).json(t, &run)
+	if run.Status != app.RunFailed {
+		t.Errorf("status = %s; want failed", run.Status)
+	}
+}
