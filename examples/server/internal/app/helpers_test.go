@@ -106,7 +106,7 @@ func startIn(t *testing.T, b backend, demo bool, dir string) *server {
 }
 
 // startWith runs the app with a configuration.
-func startWith(t *testing.T, b backend, cfg app.Config) *server {
+func startWith(t testing.TB, b backend, cfg app.Config) *server {
 	t.Helper()
 	dir := cfg.Data
 	logs := &syncBuffer{}

@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 
 // catalogFile writes a catalog of the built plug-ins, with their true
 // checksums, and returns its path.
-func catalogFile(t *testing.T, entries ...plugins.Entry) string {
+func catalogFile(t testing.TB, entries ...plugins.Entry) string {
 	t.Helper()
 	for i := range entries {
 		if entries[i].Path == "" {

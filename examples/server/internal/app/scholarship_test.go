@@ -39,7 +39,7 @@ func application(provider bsk.ProviderID, name string, months int, hours float64
 }
 
 // staffOf returns an organization's providers.
-func staffOf(t *testing.T, s *server, org string) []bsk.Provider {
+func staffOf(t testing.TB, s *server, org string) []bsk.Provider {
 	t.Helper()
 	var page app.Page[bsk.Provider]
 	s.expect(200, "GET", "/api/v1/providers?limit=500&organization_id="+org, s.Admin, nil).json(t, &page)
