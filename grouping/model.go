@@ -18,6 +18,10 @@ type model struct {
 	mat      *pairTerm
 	excluded map[int]Reason
 	prefer   *preferTerm // nil without preferences
+	// related lists, per unit, the units alike on the categorical
+	// attribute of the heaviest Similar criterion or a Same constraint:
+	// the partners large problems' local search samples first.
+	related [][]int
 }
 
 // term is a soft criterion whose score is a sum over groups of a function
@@ -110,6 +114,7 @@ func compile(p *Problem) (*model, error) {
 	if p.Matrix != nil || len(p.Pairs) > 0 {
 		m.mat = newPairTerm(m, index)
 	}
+	m.related = relatedUnits(m)
 	if len(p.Prefer) > 0 {
 		m.prefer = newPreferTerm(m, index)
 		m.terms = append(m.terms, m.prefer)
@@ -173,4 +178,43 @@ func attrKind(p *Problem, attr string) (cat, set, num bool) {
 
 func attrError(attr, why string) error {
 	return fmt.Errorf("attribute %q: %s", attr, why)
+}
+
+// relatedUnits groups units by their value of the categorical attribute
+// that most wants members alike: a Same constraint's, else the heaviest
+// Similar criterion's. Only large problems use it; it is nil when no such
+// attribute exists or the problem is small.
+func relatedUnits(m *model) [][]int {
+	if len(m.units) <= 600 {
+		return nil
+	}
+	attr, best := "", 0.0
+	for _, c := range m.p.Criteria {
+		if cat, _, _ := attrKind(m.p, c.Attr); cat && c.Kind == Similar && c.Weight > best {
+			attr, best = c.Attr, c.Weight
+		}
+	}
+	for _, c := range m.p.Constraints {
+		if cat, _, _ := attrKind(m.p, c.Attr); cat && c.Kind == Same {
+			attr = c.Attr
+		}
+	}
+	if attr == "" {
+		return nil
+	}
+	var in intern
+	vals := unitValues(m, attr, false, &in)
+	byValue := make([][]int, len(in.vals))
+	for u, vs := range vals {
+		if len(vs) > 0 {
+			byValue[vs[0]] = append(byValue[vs[0]], u)
+		}
+	}
+	out := make([][]int, len(m.units))
+	for u, vs := range vals {
+		if len(vs) > 0 {
+			out[u] = byValue[vs[0]]
+		}
+	}
+	return out
 }

@@ -252,25 +252,47 @@ func (r *search) construct(s *state) {
 			}
 		}
 	}
-	// Count feasible groups per unit once, to order the most constrained first.
-	options := make([]int, len(r.m.units))
-	for _, u := range units {
-		if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
-			continue
+	// Units go in random order, except that units alike on the main
+	// similarity (one organization's staff) come one after another, so
+	// that they fill groups together. Seeding groups with the most
+	// constrained members first was tried: it narrows the groups' shared
+	// values and strands more members.
+	if r.m.related != nil {
+		first := make([]int, len(r.m.units)) // a group's position: its first unit's
+		for i := range first {
+			first[i] = -1
 		}
-		for h := range r.m.groups {
-			if _, ok := s.moveDelta(u, h, false); ok {
-				options[u]++
+		pos := make([]int, len(r.m.units))
+		for i, u := range units {
+			pos[u] = i
+		}
+		key := make([]int, len(r.m.units))
+		for _, u := range units {
+			k := pos[u]
+			if rel := r.m.related[u]; len(rel) > 0 {
+				k = len(units)
+				for _, v := range rel {
+					k = min(k, pos[v])
+				}
 			}
+			key[u] = k
 		}
+		slices.SortStableFunc(units, func(a, b int) int { return key[a] - key[b] })
 	}
-	slices.SortStableFunc(units, func(a, b int) int { return options[a] - options[b] })
 	for _, u := range units {
 		if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
 			continue
 		}
 		bestH, bestNeed, bestD := -1, math.MinInt, math.Inf(-1)
+		emptyTried := map[Bounds]bool{}
 		for h := range r.m.groups {
+			// Empty groups with the same bounds are alike: try one.
+			if s.sizes[h] == 0 {
+				if emptyTried[r.m.bounds[h]] {
+					continue
+				}
+				emptyTried[r.m.bounds[h]] = true
+			}
 			d, ok := s.moveDelta(u, h, false)
 			if !ok {
 				continue
@@ -465,8 +487,17 @@ func (r *search) localSearch(s *state) {
 			} else {
 				// Large problems: sample partners; try moving to each
 				// partner's group and swapping with the partner.
-				for range sample {
+				rel := r.m.related[u]
+				for k := range sample {
 					v := units[r.rng.IntN(len(units))]
+					if k%2 == 0 && len(rel) > 0 {
+						// Half the partners are alike on the main
+						// similarity (the same organization, say).
+						v = rel[r.rng.IntN(len(rel))]
+						if r.m.pin[v] >= 0 || s.assign[v] < 0 {
+							continue
+						}
+					}
 					h := s.assign[v]
 					if h == s.assign[u] {
 						continue
