@@ -1,0 +1,107 @@
+package survey
+
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Sentence renders a cell as the county writes it: "94 percent of the 137
+// providers who initiated the endorsement process reported the endorsement
+// process was responsive to their needs". It uses the instrument's
+// Population and the item's Reported phrase; a hidden cell gives a
+// sentence that says so and why, never a figure.
+func Sentence(in Instrument, item Item, c Cell) string {
+	pop := in.Population
+	if pop == "" {
+		pop = "respondents"
+	}
+	what := item.Reported
+	if what == "" {
+		what = "answered " + strconv.Quote(item.Text) + " positively"
+	}
+	switch {
+	case c.Suppressed:
+		return "Not shown: too few respondents to report without identifying them (" + c.Rule + ")."
+	case c.N == nil || *c.N == 0:
+		return "No " + pop + " answered."
+	case c.Range != "":
+		return strings.TrimSuffix(c.Range, "%") + " percent of the " + strconv.Itoa(*c.N) + " " + pop + " " + what + "."
+	}
+	return strconv.Itoa(int(math.Round(*c.Percent))) + " percent of the " + strconv.Itoa(*c.N) + " " + pop + " " + what + "."
+}
+
+// WriteCSV writes a report's cells as CSV, one row per cell, with the
+// rule behind every hidden or top-coded cell. Hidden figures are empty.
+func (r *Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"instrument", "cycle", "item", "dimensions", "group", "n", "count", "percent", "low", "high", "range", "mean", "effective_n", "suppressed", "rule", "caution"})
+	num := func(f *float64) string {
+		if f == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*f, 'f', 4, 64)
+	}
+	integer := func(i *int) string {
+		if i == nil {
+			return ""
+		}
+		return strconv.Itoa(*i)
+	}
+	for _, t := range r.Tables {
+		dims := make([]string, len(t.Dimensions))
+		for i, d := range t.Dimensions {
+			dims[i] = string(d)
+		}
+		for _, c := range t.Cells {
+			group := make([]string, len(c.Group))
+			for i, g := range c.Group {
+				if g == "" {
+					g = "all"
+				}
+				group[i] = g
+			}
+			if err := cw.Write([]string{r.Instrument, r.Cycle, t.Item, strings.Join(dims, "×"), strings.Join(group, "×"),
+				integer(c.N), integer(c.Count), num(c.Percent), num(c.Low), num(c.High), c.Range, num(c.Mean), num(c.EffectiveN),
+				strconv.FormatBool(c.Suppressed), c.Rule, strconv.FormatBool(c.Caution)}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Total returns the program-wide cell of an item's total table.
+func (r *Report) Total(item string) (Cell, bool) {
+	for _, t := range r.Tables {
+		if t.Item == item && len(t.Dimensions) == 0 && len(t.Cells) == 1 {
+			return t.Cells[0], true
+		}
+	}
+	return Cell{}, false
+}
+
+// Table returns an item's table under a breakdown.
+func (r *Report) Table(item string, dims ...Dimension) (Table, bool) {
+	for _, t := range r.Tables {
+		if t.Item == item && slicesEqual(t.Dimensions, dims) {
+			return t, true
+		}
+	}
+	return Table{}, false
+}
+
+func slicesEqual(a, b []Dimension) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,179 @@
+package survey_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/survey"
+)
+
+// published is one of the figures the county published (see the seeds).
+type published struct {
+	code, reported string
+	agree          int // respondents who agreed, chosen so the rounded percent is the published one
+	percent        int
+}
+
+// seedSet builds n responses whose agreement counts match the published
+// figures, with respondents' race and place drawn from a seed.
+func seedSet(t *testing.T, cycle, population string, n int, figures []published) (*survey.Set, survey.Instrument) {
+	t.Helper()
+	in := survey.Instrument{ID: "endorsement-followup", Version: "1", Cycle: cycle, Population: population}
+	for _, f := range figures {
+		in.Items = append(in.Items, survey.Item{Code: f.code, Kind: survey.Likert, Text: f.code, Reported: f.reported})
+	}
+	s, err := survey.NewSet(in)
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(uint64(n), 9))
+	racesPool := []bsk.RaceEthnicity{bsk.RaceWhite, bsk.RaceWhite, bsk.RaceHispanicLatinx, bsk.RaceAsian, bsk.RaceBlack, bsk.RaceAmericanIndianAlaskaNative}
+	places := []bsk.Place{"seattle", "kent", "bellevue", "vashon", "auburn"}
+	// Agreement is assigned to a shuffled order per item.
+	orders := make([][]int, len(figures))
+	for k := range figures {
+		orders[k] = r.Perm(n)
+	}
+	agrees := make([]map[int]bool, len(figures))
+	for k, f := range figures {
+		agrees[k] = map[int]bool{}
+		for _, i := range orders[k][:f.agree] {
+			agrees[k][i] = true
+		}
+	}
+	for i := range n {
+		resp := survey.Response{Respondent: survey.Respondent{ID: fmt.Sprintf("r%04d", i)}, Answers: map[string][]string{}}
+		resp.Demographics.Race = []bsk.RaceEthnicity{racesPool[r.IntN(len(racesPool))]}
+		resp.Demographics.Place = places[r.IntN(len(places))]
+		for k, f := range figures {
+			if agrees[k][i] {
+				resp.Answers[f.code] = []string{[]string{"4", "5"}[r.IntN(2)]}
+			} else {
+				resp.Answers[f.code] = []string{[]string{"1", "2", "3"}[r.IntN(3)]}
+			}
+		}
+		require.NoError(t, s.Add(resp))
+	}
+	return s, in
+}
+
+var endorsement2020 = []published{
+	{"responsive", "reported the endorsement process was responsive to their needs and experiences", 129, 94},
+	{"confidence", "reported an increase in confidence in their roles as an IECMH provider", 121, 88},
+	{"effectiveness", "reported the endorsement process increased their effectiveness in their role with families", 78, 57},
+	{"preparedness", "reported the endorsement process increased their preparedness to work with families", 110, 80},
+}
+
+var endorsement2021 = []published{
+	{"responsive", "reported the endorsement process was responsive to their needs and experiences", 96, 87},
+	{"confidence", "reported an increase in confidence in their roles as an IECMH provider", 78, 71},
+	{"effectiveness", "reported the endorsement process increased their effectiveness in their role with families", 90, 82},
+	{"preparedness", "reported the endorsement process increased their preparedness to work with families", 90, 82},
+}
+
+var consultation2020 = []published{
+	{"confidence", "reported increased confidence to talk about social and emotional development with families", 269, 75},
+	{"respectful", "reported that reflective consultation was respectful of their community's needs and experiences", 337, 94},
+	{"impact", "reported a positive impact on their relationship with children and families", 309, 86},
+	{"bias", "reported an increase in awareness of their own implicit biases", 273, 76},
+}
+
+var consultation2021 = []published{
+	{"confidence", "reported increased confidence to talk about social and emotional development with families", 319, 78},
+	{"respectful", "reported that reflective consultation was respectful of their community's needs and experiences", 397, 97},
+	{"impact", "reported a positive impact on their relationship with children and families", 352, 86},
+	{"bias", "reported an increase in awareness of their own implicit biases", 147, 36},
+}
+
+func TestSeedsPublishedFigures(t *testing.T) {
+	cases := []struct {
+		cycle, population string
+		n                 int
+		figures           []published
+	}{
+		{"2020", "providers who initiated the endorsement process", 137, endorsement2020},
+		{"2021", "providers who initiated the endorsement process", 110, endorsement2021},
+		{"2020", "participants in reflective consultation groups", 359, consultation2020},
+		{"2021", "participants in reflective consultation groups", 409, consultation2021},
+	}
+	for _, c := range cases {
+		t.Run(c.cycle+" "+c.population, func(t *testing.T) {
+			s, in := seedSet(t, c.cycle, c.population, c.n, c.figures)
+			// The county's own practice (numerator 0-9 hidden) permits every
+			// program-wide figure it published.
+			phskc := survey.PHSKC()
+			rep, err := s.Estimate(survey.Query{Disclosure: &phskc})
+			require.NoError(t, err)
+			for _, f := range c.figures {
+				cell, ok := rep.Total(f.code)
+				require.True(t, ok)
+				require.False(t, cell.Suppressed, "%s: %s", f.code, cell.Rule)
+				assert.Equal(t, c.n, *cell.N)
+				assert.Equal(t, f.agree, *cell.Count)
+				it, _ := in.Item(f.code)
+				want := fmt.Sprintf("%d percent of the %d %s %s.", f.percent, c.n, c.population, f.reported)
+				assert.Equal(t, want, survey.Sentence(in, it, cell))
+			}
+			// The WA DOH standard treats a program's census as counts and
+			// also protects the complement: "94 percent of 137" reveals
+			// that 8 disagreed, so it is hidden there, and only there.
+			rep, err = s.Estimate(survey.Query{})
+			require.NoError(t, err)
+			for _, f := range c.figures {
+				cell, _ := rep.Total(f.code)
+				small := c.n-f.agree < 10 || f.agree < 10
+				assert.Equal(t, small, cell.Suppressed, "%s: %d of %d under wa_doh", f.code, f.agree, c.n)
+				if small {
+					assert.Equal(t, "wa_doh:complement_under_10", cell.Rule)
+					it, _ := in.Item(f.code)
+					assert.NotContains(t, survey.Sentence(in, it, cell), "percent of")
+				}
+			}
+			// Broken down by race and by place, small cells are hidden under
+			// either standard, with secondary suppression.
+			for _, d := range []survey.Disclosure{survey.PHSKC(), survey.WADOH()} {
+				rep, err := s.Estimate(survey.Query{Disclosure: &d, Breakdowns: [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}, {survey.ByRace, survey.ByPlace}}})
+				require.NoError(t, err)
+				hidden := 0
+				for _, tb := range rep.Tables {
+					for _, cell := range tb.Cells {
+						if cell.Suppressed {
+							hidden++
+							assert.Nil(t, cell.Percent)
+							assert.Nil(t, cell.Count)
+							continue
+						}
+						if cell.Count != nil && *cell.N > 0 {
+							assert.GreaterOrEqual(t, *cell.Count, 10, "%s %v: a small count is shown under %s", tb.Item, cell.Group, d.Name)
+						}
+					}
+				}
+				assert.Positive(t, hidden, "nothing hidden by race and place under %s", d.Name)
+			}
+		})
+	}
+}
+
+func TestSeedsChangeBetweenCycles(t *testing.T) {
+	s20, _ := seedSet(t, "2020", "providers", 137, endorsement2020)
+	s21, _ := seedSet(t, "2021", "providers", 110, endorsement2021)
+	phskc := survey.PHSKC()
+	r20, err := s20.Estimate(survey.Query{Disclosure: &phskc})
+	require.NoError(t, err)
+	r21, err := s21.Estimate(survey.Query{Disclosure: &phskc})
+	require.NoError(t, err)
+	a, _ := r20.Total("effectiveness")
+	b, _ := r21.Total("effectiveness")
+	ch, ok := survey.Compare(a, b)
+	require.True(t, ok)
+	assert.InDelta(t, 100*(90.0/110-78.0/137), ch.Points, 1e-9)
+	assert.True(t, ch.Significant, "57%% to 82%% is a significant change: %+v", ch)
+	// A hidden cell cannot be compared.
+	dflt, _ := s20.Estimate(survey.Query{})
+	hidden, _ := dflt.Total("responsive")
+	_, ok = survey.Compare(hidden, b)
+	assert.False(t, ok)
+}
