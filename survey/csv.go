@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -63,7 +64,12 @@ func ImportCSV(r io.Reader, in Instrument, opts ImportOptions) (*Set, ImportRepo
 	if maxProblems <= 0 {
 		maxProblems = 100
 	}
-	cr := csv.NewReader(r)
+	for i, it := range in.Items {
+		if slices.Contains(reserved, it.Code) {
+			return nil, rep, bsk.Errors{bsk.Invalidf(bsk.Index("items", i)+".code", "item %q has the name of a respondent column, which a CSV header cannot tell apart: rename the item", it.Code)}
+		}
+	}
+	cr := csv.NewReader(skipBOM(r))
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -118,7 +124,7 @@ func ImportCSV(r io.Reader, in Instrument, opts ImportOptions) (*Set, ImportRepo
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		line := lineOf(cr, err)
 		var fe *csv.ParseError
 		if err != nil && !(errors.As(err, &fe) && fe.Err == csv.ErrFieldCount) {
 			// A syntax error leaves the reader lost: stop here.
@@ -187,7 +193,6 @@ func (s *Set) fillRow(rec, header []string, items []int, one [][]string, r *Resp
 			}
 			continue
 		}
-		f := bsk.Index("rows", line) + "." + header[c]
 		switch respondentColumns[-1-items[c]] {
 		case "respondent_id":
 			r.ID = v
@@ -197,7 +202,7 @@ func (s *Set) fillRow(rec, header []string, items []int, one [][]string, r *Resp
 			}
 			w, err := strconv.ParseFloat(v, 64)
 			if err != nil {
-				pr.Add(f, "%q is not a number", v)
+				pr.Add(bsk.Index("rows", line)+"."+header[c], "%q is not a number", v)
 			}
 			r.Weight = w
 		case "race":
@@ -274,4 +279,23 @@ func csvMessage(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// skipBOM drops a UTF-8 byte order mark at the start of r.
+func skipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br
+}
+
+// lineOf is the line a record (or a read error) starts at.
+func lineOf(cr *csv.Reader, err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) && pe.Err != csv.ErrFieldCount {
+		return pe.StartLine
+	}
+	line, _ := cr.FieldPos(0)
+	return line
 }

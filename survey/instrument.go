@@ -161,7 +161,9 @@ func validCode(s string) bool {
 	return true
 }
 
-// reserved are the CSV columns that describe respondents, not items.
+// reserved are the CSV columns that describe respondents, not items. An
+// item may share such a name (REDCap projects often have a "race" field),
+// but not in a plain CSV import, where the column would be ambiguous.
 var reserved = []string{"respondent_id", "weight", "race", "gender", "age_band", "place", "income", "role", "organization_kind", "session"}
 
 // Validate reports every problem with the instrument, with its field.
@@ -179,8 +181,6 @@ func (in Instrument) Validate() error {
 		switch {
 		case !validCode(it.Code):
 			pr.Add(f+".code", "%q is not a code: letters, digits, _ and -, at most 100", it.Code)
-		case slices.Contains(reserved, it.Code):
-			pr.Add(f+".code", "%q names a respondent column", it.Code)
 		default:
 			if j, dup := seen[it.Code]; dup {
 				pr.AddCode(bsk.CodeConflict, f+".code", "duplicate item code %q (also items[%d])", it.Code, j)
@@ -193,9 +193,16 @@ func (in Instrument) Validate() error {
 		}
 		opts := it.options()
 		switch it.Kind {
-		case Single, Multi, Ranking:
+		case Single, Ranking:
 			if len(opts) < 2 {
 				pr.Add(f+".options", "a %s item needs at least two options", it.Kind)
+			}
+			if len(opts) > 64 {
+				pr.Add(f+".options", "at most 64 options")
+			}
+		case Multi:
+			if len(opts) < 1 {
+				pr.Add(f+".options", "a multi item needs at least one option")
 			}
 			if len(opts) > 64 {
 				pr.Add(f+".options", "at most 64 options")

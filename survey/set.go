@@ -81,19 +81,27 @@ type Set struct {
 	valIdx  [nAttrs]map[string]uint16
 	cols    []column
 	optIdx  []map[string]int // per item: option code to index
+	itemIdx map[string]int   // item code to index
 }
+
+// answerField is the field of an item's answer in problems; a string type
+// so that building it costs nothing until a problem is reported.
+type answerField string
+
+func (f answerField) String() string { return "answers." + string(f) }
 
 // NewSet returns an empty set for an instrument, which must be valid.
 func NewSet(in Instrument) (*Set, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Set{inst: in, index: map[string]int{}, cols: make([]column, len(in.Items)), optIdx: make([]map[string]int, len(in.Items))}
+	s := &Set{inst: in, index: map[string]int{}, cols: make([]column, len(in.Items)), optIdx: make([]map[string]int, len(in.Items)), itemIdx: map[string]int{}}
 	for a := range nAttrs {
 		s.vals[a] = []string{""}
 		s.valIdx[a] = map[string]uint16{"": 0}
 	}
 	for i, it := range in.Items {
+		s.itemIdx[it.Code] = i
 		m := map[string]int{}
 		for k, o := range it.options() {
 			m[o.Code] = k
@@ -175,11 +183,11 @@ func (s *Set) check(r Response, p *parsed) error {
 		if !ok || len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
 			continue
 		}
-		f := "answers." + it.Code
+		f := answerField(it.Code)
 		switch it.Kind {
 		case YesNo, Likert, Single:
 			if len(vals) != 1 {
-				pr.Add(f, "takes one answer, got %d", len(vals))
+				pr.Add(f.String(), "takes one answer, got %d", len(vals))
 				continue
 			}
 			k, ok := s.optIdx[i][vals[0]]
@@ -187,22 +195,22 @@ func (s *Set) check(r Response, p *parsed) error {
 				k, ok = yesNoAlias(vals[0])
 			}
 			if !ok {
-				pr.Add(f, "%q is not one of %v", vals[0], optionCodes(it))
+				pr.Add(f.String(), "%q is not one of %v", vals[0], optionCodes(it))
 				continue
 			}
 			p.code[i] = int8(k)
 		case Numeric:
 			if len(vals) != 1 {
-				pr.Add(f, "takes one number, got %d values", len(vals))
+				pr.Add(f.String(), "takes one number, got %d values", len(vals))
 				continue
 			}
 			x, err := strconv.ParseFloat(strings.TrimSpace(vals[0]), 64)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				pr.Add(f, "%q is not a number", vals[0])
+				pr.Add(f.String(), "%q is not a number", vals[0])
 				continue
 			}
 			if it.Max > it.Min && (x < it.Min || x > it.Max) {
-				pr.Add(f, "%s is outside %s to %s", ftoa(x), ftoa(it.Min), ftoa(it.Max))
+				pr.Add(f.String(), "%s is outside %s to %s", ftoa(x), ftoa(it.Min), ftoa(it.Max))
 				continue
 			}
 			p.num[i] = x
@@ -211,7 +219,7 @@ func (s *Set) check(r Response, p *parsed) error {
 			for _, v := range vals {
 				k, ok := s.optIdx[i][v]
 				if !ok {
-					pr.Add(f, "%q is not one of %v", v, optionCodes(it))
+					pr.Add(f.String(), "%q is not one of %v", v, optionCodes(it))
 					continue
 				}
 				b |= 1 << k
@@ -222,11 +230,11 @@ func (s *Set) check(r Response, p *parsed) error {
 			for r, v := range vals {
 				k, ok := s.optIdx[i][v]
 				if !ok {
-					pr.Add(f, "%q is not one of %v", v, optionCodes(it))
+					pr.Add(f.String(), "%q is not one of %v", v, optionCodes(it))
 					continue
 				}
 				if ranks[k] != 0 {
-					pr.Add(f, "%q is ranked twice", v)
+					pr.Add(f.String(), "%q is ranked twice", v)
 					continue
 				}
 				ranks[k] = uint8(r + 1)
@@ -237,7 +245,7 @@ func (s *Set) check(r Response, p *parsed) error {
 		}
 	}
 	for code := range r.Answers {
-		if _, ok := s.inst.Item(code); !ok {
+		if _, ok := s.itemIdx[code]; !ok {
 			pr.AddCode(bsk.CodeNotFound, "answers."+code, "unknown item code %q", code)
 		}
 	}

@@ -1,0 +1,187 @@
+package survey_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/survey"
+)
+
+// randomSet builds n responses with random attributes and answers.
+func randomSet(t testing.TB, r *rand.Rand, n int, weighted bool) *survey.Set {
+	in := trainingInstrument(weighted)
+	s, err := survey.NewSet(in)
+	require.NoError(t, err)
+	races := []bsk.RaceEthnicity{bsk.RaceWhite, bsk.RaceWhite, bsk.RaceHispanicLatinx, bsk.RaceAsian, bsk.RaceBlack, bsk.RaceNativeHawaiianPacificIslander, bsk.RaceDeclined}
+	places := []bsk.Place{"seattle", "kent", "vashon", "bellevue", "skykomish", ""}
+	genders := []bsk.Gender{bsk.GenderWoman, bsk.GenderWoman, bsk.GenderWoman, bsk.GenderMan, bsk.GenderNonbinary, ""}
+	incomes := []bsk.IncomeBand{bsk.IncomeUnder200FPL, bsk.Income200To399FPL, bsk.Income400PlusFPL, ""}
+	for i := range n {
+		resp := survey.Response{Respondent: survey.Respondent{ID: fmt.Sprintf("r%d", i)}, Answers: map[string][]string{}}
+		for range r.IntN(3) {
+			rc := races[r.IntN(len(races))]
+			if rc == bsk.RaceDeclined && len(resp.Demographics.Race) > 0 || containsRace(resp.Demographics.Race, bsk.RaceDeclined) {
+				continue
+			}
+			if !containsRace(resp.Demographics.Race, rc) {
+				resp.Demographics.Race = append(resp.Demographics.Race, rc)
+			}
+		}
+		resp.Demographics.Place = places[r.IntN(len(places))]
+		resp.Demographics.Gender = genders[r.IntN(len(genders))]
+		resp.Demographics.Income = incomes[r.IntN(len(incomes))]
+		if weighted {
+			resp.Weight = 0.2 + 3*r.Float64()
+		}
+		// Skewed agreement so that small complements happen.
+		if r.IntN(10) > 0 {
+			resp.Answers["useful"] = []string{fmt.Sprint(1 + min(4, int(5*math.Sqrt(r.Float64()))))}
+		}
+		if r.IntN(10) > 0 {
+			resp.Answers["again"] = []string{[]string{"yes", "yes", "yes", "no"}[r.IntN(4)]}
+		}
+		require.NoError(t, s.Add(resp))
+	}
+	return s
+}
+
+func containsRace(l []bsk.RaceEthnicity, r bsk.RaceEthnicity) bool {
+	for _, x := range l {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// lines returns a table's rows and columns, each as its cells with the
+// line's total last.
+func lines(tb survey.Table) [][]int {
+	switch len(tb.Dimensions) {
+	case 1:
+		line := make([]int, len(tb.Cells))
+		for i := range line {
+			line[i] = i
+		}
+		return [][]int{line}
+	case 2:
+		rows, cols := map[string][]int{}, map[string][]int{}
+		var rowKeys, colKeys []string
+		for i, c := range tb.Cells {
+			if _, ok := rows[c.Group[0]]; !ok {
+				rowKeys = append(rowKeys, c.Group[0])
+			}
+			if _, ok := cols[c.Group[1]]; !ok {
+				colKeys = append(colKeys, c.Group[1])
+			}
+			rows[c.Group[0]] = append(rows[c.Group[0]], i)
+			cols[c.Group[1]] = append(cols[c.Group[1]], i)
+		}
+		var out [][]int
+		for _, k := range rowKeys {
+			out = append(out, rows[k])
+		}
+		for _, k := range colKeys {
+			out = append(out, cols[k])
+		}
+		return out
+	}
+	return nil
+}
+
+func TestDisclosureProperties(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	breakdowns := [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}, {survey.ByGender, survey.ByRegion}, {survey.ByRace, survey.ByIncome}, {survey.ByIncome, survey.ByGender}}
+	for trial := range 60 {
+		weighted := trial%3 == 2
+		s := randomSet(t, r, 15+r.IntN(300), weighted)
+		for _, mode := range []survey.RaceMode{survey.MultipleRaces, survey.AloneOrInCombination} {
+			truth, err := s.Estimate(survey.Query{Breakdowns: breakdowns, Race: mode, Disclosure: ptr(survey.Unsuppressed())})
+			require.NoError(t, err)
+			for _, d := range []survey.Disclosure{survey.WADOH(), survey.PHSKC(), survey.NCHS()} {
+				pop := 0
+				if trial%2 == 1 {
+					pop = s.Len() * 3 // coverage under 80%: survey rules
+				}
+				rep, err := s.Estimate(survey.Query{Breakdowns: breakdowns, Race: mode, Disclosure: &d, Population: pop})
+				require.NoError(t, err)
+				for k, tb := range rep.Tables {
+					raw := truth.Tables[k]
+					for i, c := range tb.Cells {
+						rc := raw.Cells[i]
+						if c.Suppressed {
+							if c.Rule == "" || c.Percent != nil || c.Count != nil || c.N != nil {
+								t.Fatalf("%s %v: a hidden cell shows figures or no rule: %+v", d.Name, c.Group, c)
+							}
+							continue
+						}
+						if c.Percent == nil {
+							continue
+						}
+						n, x := *rc.N, *rc.Count
+						// Figures are those of the data, from the reference.
+						if *c.N != n || *c.Count != x {
+							t.Fatalf("%s %v: n, count = %d, %d; want %d, %d", d.Name, c.Group, *c.N, *c.Count, n, x)
+						}
+						if !weighted && math.Abs(*c.Percent-100*float64(x)/float64(n)) > 1e-9 {
+							t.Fatalf("percent %v; want %v", *c.Percent, 100*float64(x)/float64(n))
+						}
+						if *c.Low > *c.Percent+1e-12 || *c.High < *c.Percent-1e-12 || *c.Low < 0 || *c.High > 100 {
+							t.Fatalf("%s %v: interval [%v, %v] does not hold %v within [0, 100]", d.Name, c.Group, *c.Low, *c.High, *c.Percent)
+						}
+						if d.Name == "wa_doh" && rep.Counts && ((x > 0 && x < 10) || (n-x > 0 && n-x < 10) || n < 10) {
+							t.Fatalf("wa_doh shows %d of %d", x, n)
+						}
+						if d.Name == "phskc" && x < 10 {
+							t.Fatalf("phskc shows a numerator of %d", x)
+						}
+					}
+					// No hidden count can be recomputed by subtraction: a line
+					// whose total shows has no hidden cell or at least two
+					// hidden cells with respondents.
+					for _, line := range lines(tb) {
+						total := line[len(line)-1]
+						if tb.Cells[total].Count == nil {
+							continue
+						}
+						hidden := 0
+						for _, i := range line[:len(line)-1] {
+							if tb.Cells[i].Count == nil && *raw.Cells[i].N > 0 {
+								hidden++
+							}
+						}
+						if hidden == 1 {
+							t.Fatalf("%s %s %v: one hidden cell in a line whose total shows: %v", d.Name, tb.Item, tb.Dimensions, line)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestEstimateBadQueries(t *testing.T) {
+	s := randomSet(t, rand.New(rand.NewPCG(1, 1)), 20, false)
+	tests := []struct {
+		q     survey.Query
+		field string
+	}{
+		{survey.Query{Items: []string{"nope"}}, "items[0]"},
+		{survey.Query{Items: []string{"comments"}}, "items[0]"},
+		{survey.Query{Breakdowns: [][]survey.Dimension{{"shoe_size"}}}, "breakdowns[0][0]"},
+		{survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByPlace, survey.ByGender}}}, "breakdowns[0]"},
+		{survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByRace}}}, "breakdowns[0]"},
+		{survey.Query{Race: "some"}, "race"},
+		{survey.Query{Population: -1}, "population"},
+	}
+	for _, tt := range tests {
+		_, err := s.Estimate(tt.q)
+		require.Error(t, err, "%+v", tt.q)
+		require.Contains(t, err.Error(), tt.field+":")
+	}
+}

@@ -1,0 +1,58 @@
+package survey_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/beststarts/workforce/survey"
+)
+
+// A post-training survey broken down by place under the default WA DOH
+// standard: small cells are hidden with the rule that hid them, and a
+// second cell is hidden where one alone could be recomputed from the total.
+func Example() {
+	in := survey.Instrument{ID: "post-training", Cycle: "2026", Population: "attendees",
+		Items: []survey.Item{{Code: "useful", Kind: survey.Likert, Text: "The training was useful", Reported: "found the training useful"}}}
+	var csv strings.Builder
+	csv.WriteString("respondent_id,place,useful\n")
+	for i, row := range []struct {
+		place         string
+		agree, others int
+	}{{"seattle", 40, 12}, {"kent", 30, 11}, {"bellevue", 25, 10}, {"vashon", 4, 1}} {
+		for k := range row.agree + row.others {
+			answer := "4"
+			if k >= row.agree {
+				answer = "2"
+			}
+			fmt.Fprintf(&csv, "r%d-%d,%s,%s\n", i, k, row.place, answer)
+		}
+	}
+	s, _, err := survey.ImportCSV(strings.NewReader(csv.String()), in, survey.ImportOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep, err := s.Estimate(survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByPlace}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tb, _ := rep.Table("useful", survey.ByPlace)
+	for _, c := range tb.Cells {
+		group := c.Group[0]
+		if group == "" {
+			group = "all"
+		}
+		fmt.Printf("%-13s %s\n", group, c)
+	}
+	total, _ := rep.Total("useful")
+	fmt.Println(survey.Sentence(in, in.Items[0], total))
+	// Output:
+	// seattle       77% of 52 [64, 86]
+	// kent          73% of 41 [58, 84]
+	// bellevue      suppressed (wa_doh:secondary)
+	// vashon        suppressed (wa_doh:respondents_under_10)
+	// not_reported  no responses
+	// all           74% of 133 [66, 81]
+	// 74 percent of the 133 attendees found the training useful.
+}
