@@ -32,6 +32,14 @@
 // [CheckReadiness] tells a provider which endorsement level they can apply
 // for now and what is missing for the next.
 //
+// # Equity
+//
+// [Equity] counts applicants, eligible applicants, awards and amounts by
+// race and ethnicity, gender, age, region and income. The counts identify
+// people in small groups, so [EquitySummary.Protect] puts them through the
+// survey package's disclosure control (WA DOH by default) before anyone
+// who may not see individual records reads them.
+//
 // # Rules are generic
 //
 // [Rule], [RuleSet] and [Verdict] are generic over the subject, so the same
