@@ -54,6 +54,18 @@
 // edited further. [MemberOf] turns a provider into a member, with the
 // meeting slots inside their weekly availability.
 //
+// # Leaders and choices
+//
+// [AssignLeaders] gives groups their consultants or mentors: each leader
+// takes at most Capacity groups, shares a language and a meeting slot with
+// the whole group, and never leads a group with a member of their own
+// organization; as many groups as possible are covered, then the pairs'
+// scores (continuity with last year's consultant) are maximized and the
+// load is spread, exactly, by a min-cost flow. [AssignChoices] places
+// members in offerings (communities of practice by topic and language) by
+// their ranked choices, with capacities, optimally and deterministically.
+// Groups and members left out carry a coded reason.
+//
 // # Agency rules and re-grouping
 //
 // An agency's [Rule] is asked once per problem and answers with links, pair

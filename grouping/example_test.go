@@ -99,3 +99,53 @@ func ExampleRegroup() {
 	// left: [hal ida]
 	// joined: gus
 }
+
+// Give each reflective consultation group a consultant who speaks the
+// group's language and does not work at any member's organization.
+func ExampleAssignLeaders() {
+	members := []grouping.Member{
+		{ID: "ana", Attrs: map[string]string{"organization": "org-1"}, Sets: map[string][]string{"languages": {"en", "es"}}},
+		{ID: "ben", Attrs: map[string]string{"organization": "org-1"}, Sets: map[string][]string{"languages": {"es"}}},
+		{ID: "cai", Attrs: map[string]string{"organization": "org-2"}, Sets: map[string][]string{"languages": {"en", "vi"}}},
+		{ID: "dev", Attrs: map[string]string{"organization": "org-2"}, Sets: map[string][]string{"languages": {"en"}}},
+	}
+	got, err := grouping.AssignLeaders(context.Background(), grouping.LeaderProblem{
+		Members: members,
+		Groups:  [][]grouping.MemberID{{"ana", "ben"}, {"cai", "dev"}},
+		Leaders: []grouping.Leader{
+			{ID: "rosa", Capacity: 2, Attrs: map[string]string{"organization": "org-1"}, Sets: map[string][]string{"languages": {"en", "es"}}},
+			{ID: "lan", Capacity: 2, Attrs: map[string]string{"organization": "org-3"}, Sets: map[string][]string{"languages": {"en", "es", "vi"}}},
+		},
+		Share:    []string{"languages"},
+		Conflict: []string{"organization"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(got.Leaders, len(got.Unassigned))
+	// Output: [lan rosa] 0
+}
+
+// Place members in communities of practice by their ranked choices.
+func ExampleAssignChoices() {
+	got, err := grouping.AssignChoices(context.Background(), grouping.ChoiceProblem{
+		Choices: []grouping.Choice{{ID: "sleep", Capacity: 1}, {ID: "feeding", Capacity: 2}, {ID: "sleep-es", Capacity: 2, Languages: []string{"es"}}},
+		Choosers: []grouping.Chooser{
+			{ID: "ana", Ranked: []string{"sleep-es", "sleep"}, Languages: []string{"es"}},
+			{ID: "ben", Ranked: []string{"sleep", "feeding"}, Languages: []string{"en"}},
+			{ID: "cai", Ranked: []string{"sleep", "feeding"}, Languages: []string{"en"}},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, m := range []grouping.MemberID{"ana", "ben", "cai"} {
+		fmt.Println(m, got.Placed[m], "choice", got.Rank[m])
+	}
+	// Output:
+	// ana sleep-es choice 1
+	// ben sleep choice 1
+	// cai feeding choice 2
+}

@@ -17,6 +17,9 @@ import (
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/grouping"
+	"github.com/beststarts/workforce/plugins"
+	"github.com/beststarts/workforce/scholarship"
+	"github.com/beststarts/workforce/survey"
 )
 
 // Module is the import path of this module.
@@ -49,6 +52,24 @@ var Entries = []Entry{
 	entry[grouping.Solution]("grouping-solution"),
 	entry[grouping.Regrouping]("grouping-regrouping"),
 	entry[grouping.PresetOptions]("grouping-preset-options"),
+	entry[grouping.LeaderProblem]("grouping-leader-problem"),
+	entry[grouping.LeaderAssignment]("grouping-leader-assignment"),
+	entry[grouping.ChoiceProblem]("grouping-choice-problem"),
+	entry[grouping.ChoiceAssignment]("grouping-choice-assignment"),
+	entry[grouping.Amendment]("grouping-amendment"),
+	entry[scholarship.Program]("scholarship-program"),
+	entry[scholarship.Application]("scholarship-application"),
+	entry[scholarship.DecisionRecord]("scholarship-decision"),
+	entry[scholarship.ProtectedEquity]("scholarship-equity"),
+	entry[survey.Instrument]("survey-instrument"),
+	entry[survey.Response]("survey-response"),
+	entry[survey.Query]("survey-query"),
+	entry[survey.Report]("survey-report"),
+	entry[survey.RankResult]("survey-ranking"),
+	entry[survey.Frequencies]("survey-frequencies"),
+	entry[survey.ImportReport]("survey-import-report"),
+	entry[plugins.Info]("plugin-info"),
+	entry[plugins.Catalog]("plugin-catalog"),
 }
 
 // commentDirs are the package directories whose doc comments become

@@ -1,0 +1,206 @@
+package grouping
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"github.com/beststarts/workforce/bsk"
+)
+
+// Choice is one option members can be placed in, such as a community of
+// practice with a topic and a language.
+type Choice struct {
+	ID string `json:"id"`
+	// Capacity is the most members it takes, at least 1.
+	Capacity int `json:"capacity"`
+	// Languages, when set, are the languages it runs in: a member must
+	// speak one of them.
+	Languages []string `json:"languages,omitempty"`
+}
+
+// Chooser is a member with ranked choices.
+type Chooser struct {
+	ID MemberID `json:"id"`
+	// Ranked lists choice IDs, first preference first.
+	Ranked []string `json:"ranked"`
+	// Languages are the languages the member speaks.
+	Languages []string `json:"languages,omitempty"`
+}
+
+// ChoiceProblem asks to place members in choices by their rankings.
+type ChoiceProblem struct {
+	Choices  []Choice  `json:"choices"`
+	Choosers []Chooser `json:"choosers"`
+	// RankCosts gives the cost of a member's first, second, ... choice;
+	// empty means 0, 1, 2, ... A member placed outside their ranking (with
+	// Fallback) costs one more than the last.
+	RankCosts []float64 `json:"rank_costs,omitempty"`
+	// Fallback places members whose ranked choices are all full in any
+	// choice with room that they can join.
+	Fallback bool `json:"fallback,omitempty"`
+}
+
+// ChoiceAssignment places members in choices.
+type ChoiceAssignment struct {
+	// Placed maps each placed member to its choice.
+	Placed map[MemberID]string `json:"placed"`
+	// Rank gives each placed member the rank they got, from 1; 0 for a
+	// fallback placement.
+	Rank map[MemberID]int `json:"rank"`
+	// Unplaced lists members placed nowhere, with the reason.
+	Unplaced []Unplaced `json:"unplaced"`
+	// ByRank counts members who got their first, second, ... choice.
+	ByRank []int `json:"by_rank"`
+	// Cost is the total cost, the sum of the members' rank costs.
+	Cost float64 `json:"cost"`
+}
+
+// Validate reports every problem with the choice problem.
+func (p ChoiceProblem) Validate() error {
+	var pr bsk.Problems
+	ids := map[string]bool{}
+	for i, c := range p.Choices {
+		f := bsk.Index("choices", i)
+		if c.ID == "" {
+			pr.Add(f+".id", "is required")
+		} else if ids[c.ID] {
+			pr.AddCode(bsk.CodeConflict, f+".id", "duplicate choice %q", c.ID)
+		}
+		ids[c.ID] = true
+		if c.Capacity < 1 {
+			pr.Add(f+".capacity", "must be at least 1")
+		}
+	}
+	members := map[MemberID]bool{}
+	for i, m := range p.Choosers {
+		f := bsk.Index("choosers", i)
+		if m.ID == "" {
+			pr.Add(f+".id", "is required")
+		} else if members[m.ID] {
+			pr.AddCode(bsk.CodeConflict, f+".id", "duplicate member %q", m.ID)
+		}
+		members[m.ID] = true
+		seen := map[string]bool{}
+		for k, c := range m.Ranked {
+			if !ids[c] {
+				pr.AddCode(bsk.CodeNotFound, bsk.Index(f+".ranked", k), "unknown choice %q", c)
+			}
+			if seen[c] {
+				pr.Add(bsk.Index(f+".ranked", k), "%q is ranked twice", c)
+			}
+			seen[c] = true
+		}
+	}
+	for i, c := range p.RankCosts {
+		if math.IsNaN(c) || math.IsInf(c, 0) {
+			pr.Add(bsk.Index("rank_costs", i), "must be a finite number")
+		}
+	}
+	return pr.Err()
+}
+
+func (p ChoiceProblem) rankCost(k int) float64 {
+	if k < len(p.RankCosts) {
+		return p.RankCosts[k]
+	}
+	if len(p.RankCosts) > 0 {
+		return p.RankCosts[len(p.RankCosts)-1] + float64(k-len(p.RankCosts)+1)
+	}
+	return float64(k)
+}
+
+// AssignChoices places as many members as possible, then at the least
+// total rank cost (by default: as many first choices as possible, then
+// seconds ...), exactly, by a min-cost flow. The result is deterministic:
+// among equally good placements, earlier members and earlier choices win.
+func AssignChoices(ctx context.Context, p ChoiceProblem) (*ChoiceAssignment, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	C, M := len(p.Choices), len(p.Choosers)
+	cidx := map[string]int{}
+	for i, c := range p.Choices {
+		cidx[c.ID] = i
+	}
+	speaks := func(m Chooser, c Choice) bool {
+		if len(c.Languages) == 0 {
+			return true
+		}
+		for _, l := range m.Languages {
+			if slices.Contains(c.Languages, l) {
+				return true
+			}
+		}
+		return false
+	}
+	maxRank := 0
+	for _, m := range p.Choosers {
+		maxRank = max(maxRank, len(m.Ranked))
+	}
+	src, sink := 0, 1+M+C
+	net := newFlowNet(M + C + 2)
+	type arc struct{ m, c, rank int }
+	arcs := map[int]arc{}
+	// A tiny tie-break by member and choice order keeps the result the
+	// same on every run without changing which placements are optimal.
+	eps := 1e-9 / float64(M*C+1)
+	for mi, m := range p.Choosers {
+		net.edge(src, 1+mi, 1, 0)
+		for k, id := range m.Ranked {
+			ci := cidx[id]
+			if !speaks(m, p.Choices[ci]) {
+				continue
+			}
+			e := net.edge(1+mi, 1+M+ci, 1, p.rankCost(k)+eps*float64(mi*C+ci))
+			arcs[e] = arc{mi, ci, k + 1}
+		}
+		if p.Fallback {
+			for ci, c := range p.Choices {
+				if slices.Contains(m.Ranked, c.ID) || !speaks(m, c) {
+					continue
+				}
+				e := net.edge(1+mi, 1+M+ci, 1, p.rankCost(maxRank)+eps*float64(mi*C+ci))
+				arcs[e] = arc{mi, ci, 0}
+			}
+		}
+	}
+	for ci, c := range p.Choices {
+		net.edge(1+M+ci, sink, c.Capacity, 0)
+	}
+	net.run(src, sink)
+	out := &ChoiceAssignment{Placed: map[MemberID]string{}, Rank: map[MemberID]int{}, Unplaced: []Unplaced{}, ByRank: make([]int, maxRank)}
+	for e, a := range arcs {
+		if net.flow(e) == 0 {
+			continue
+		}
+		m := p.Choosers[a.m]
+		out.Placed[m.ID] = p.Choices[a.c].ID
+		out.Rank[m.ID] = a.rank
+		if a.rank > 0 {
+			out.ByRank[a.rank-1]++
+			out.Cost += p.rankCost(a.rank - 1)
+		} else {
+			out.Cost += p.rankCost(maxRank)
+		}
+	}
+	for _, m := range p.Choosers {
+		if _, ok := out.Placed[m.ID]; ok {
+			continue
+		}
+		code := "choices_full"
+		switch {
+		case len(m.Ranked) == 0 && !p.Fallback:
+			code = "no_choices"
+		case !slices.ContainsFunc(p.Choices, func(c Choice) bool { return speaks(m, c) }):
+			code = "no_choice_in_their_languages"
+		case !p.Fallback && !slices.ContainsFunc(m.Ranked, func(id string) bool { return speaks(m, p.Choices[cidx[id]]) }):
+			code = "no_ranked_choice_in_their_languages"
+		}
+		out.Unplaced = append(out.Unplaced, Unplaced{Member: m.ID, Reason: Reason{Code: code}})
+	}
+	return out, nil
+}
