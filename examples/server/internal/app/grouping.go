@@ -54,6 +54,9 @@ type GroupingRunRequest struct {
 	// NoLeaders skips assigning consultants (reflective consultation) after
 	// the grouping.
 	NoLeaders bool `json:"no_leaders,omitempty"`
+	// LeaderCapacity is the most groups one consultant leads; default 5
+	// (97 groups among 20 consultants).
+	LeaderCapacity int `json:"leader_capacity,omitempty"`
 }
 
 // RegroupRequest re-forms a finished run's groups on the providers now on
@@ -78,6 +81,8 @@ type GroupingRun struct {
 	Solution      *grouping.Solution `json:"solution,omitempty"`
 	// Leaders gives each group's consultant ("" for none), by group index.
 	Leaders []string `json:"leaders,omitempty"`
+	// Unled lists groups left without a consultant, and why.
+	Unled []grouping.UnassignedGroup `json:"unled,omitempty"`
 	// Diff compares a re-grouping with the previous run.
 	Diff       *grouping.Diff `json:"diff,omitempty"`
 	CreatedBy  string         `json:"created_by"`
@@ -215,6 +220,9 @@ func (a *App) problemFor(ctx context.Context, p Principal, req GroupingRunReques
 	if req.Preset != grouping.ReflectiveConsultationPreset || req.NoLeaders {
 		leaders = nil
 	}
+	if req.LeaderCapacity < 0 || req.LeaderCapacity > 100 {
+		return nil, nil, bsk.Errors{bsk.Invalidf("/leader_capacity", "must be from 0 to 100")}
+	}
 	return prob, leaders, nil
 }
 
@@ -289,7 +297,11 @@ func (a *App) executeRun(ctx context.Context, run GroupingRun, prob *grouping.Pr
 		if previous != nil {
 			prevLeaders = previous.Leaders
 		}
-		run.Leaders, err = assignLeaders(ctx, prob, sol, leaders, prevLeaders)
+		capacity := run.Request.LeaderCapacity
+		if capacity <= 0 {
+			capacity = 5
+		}
+		run.Leaders, run.Unled, err = assignLeaders(ctx, prob, sol, leaders, capacity, prevLeaders)
 	}
 	now := time.Now().UTC()
 	run.FinishedAt = &now

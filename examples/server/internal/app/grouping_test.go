@@ -98,6 +98,57 @@ func TestGroupingRunReflectiveConsultation(t *testing.T) {
 		}
 	}
 
+	// Consultants lead groups: at most 5 each, speaking the group's language,
+	// never from a member's organization. 20 consultants cannot lead 250
+	// groups: the rest are listed with the reason.
+	load := map[string]int{}
+	for g, leader := range run.Leaders {
+		if leader == "" {
+			continue
+		}
+		load[leader]++
+		c := people[grouping.MemberID(leader)]
+		if c.Role != bsk.RoleConsultant {
+			t.Fatalf("group %d led by %s, a %s", g, leader, c.Role)
+		}
+		for _, m := range run.Solution.Groups[g] {
+			if people[m].OrganizationID == c.OrganizationID {
+				t.Errorf("consultant %s leads a member of their own organization", leader)
+			}
+		}
+	}
+	if len(load) < 15 {
+		t.Errorf("only %d consultants lead groups: %v", len(load), load)
+	}
+	for c, n := range load {
+		if n > 5 {
+			t.Errorf("%s leads %d groups", c, n)
+		}
+	}
+	if len(run.Unled) == 0 || run.Unled[0].Reason.Code == "" {
+		t.Errorf("unled groups = %v", run.Unled)
+	}
+	// A consultant's rosters are their own groups only, with names.
+	var mine string
+	for c := range load {
+		mine = c
+		break
+	}
+	ckey := s.key("consultant", "org-coordinator", mine)
+	var rs struct {
+		Rosters []app.Roster `json:"rosters"`
+	}
+	s.expect(200, "GET", "/api/v1/grouping-runs/"+run.ID+"/rosters", ckey, nil).json(t, &rs)
+	if len(rs.Rosters) != load[mine] {
+		t.Errorf("consultant sees %d rosters; leads %d", len(rs.Rosters), load[mine])
+	}
+	for _, r := range rs.Rosters {
+		if r.Leader != mine || len(r.Members) == 0 || r.Members[0].Name == "" {
+			t.Errorf("roster %+v", r)
+		}
+	}
+	s.expect(403, "GET", "/api/v1/grouping-runs/"+run.ID, ckey, nil)
+
 	// Listing omits solutions; an agency may not run or read groupings.
 	var page app.Page[app.GroupingRun]
 	s.expect(200, "GET", "/api/v1/grouping-runs", coord, nil).json(t, &page)

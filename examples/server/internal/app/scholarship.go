@@ -14,6 +14,7 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/scholarship"
+	"github.com/beststarts/workforce/survey"
 )
 
 // ProgramConfig is a scholarship program as the server runs it: the
@@ -110,6 +111,62 @@ func (a *App) scholarshipRoutes(g *echo.Group) {
 	g.POST(c+"/runs/:run/ledger", a.appendLedger, staff)
 	g.GET(c+"/runs/:run/ledger", a.listLedger, staff)
 	g.GET(c+"/runs/:run/ledger/:app/owed", a.owed, staff)
+	g.GET(c+"/runs/:run/equity", a.equity, staff)
+}
+
+// disclosureFor reads ?standard= (wa_doh by default). Unsuppressed figures
+// are for administrators only.
+func disclosureFor(c echo.Context) (survey.Disclosure, error) {
+	name := c.QueryParam("standard")
+	if name == "" {
+		name = "wa_doh"
+	}
+	d, ok := survey.Presets()[name]
+	if !ok {
+		return d, bsk.Errors{bsk.Invalidf("standard", "unknown disclosure standard %q (wa_doh, phskc, nchs or unsuppressed)", name)}
+	}
+	if d.Off && principal(c).Role != RoleAdmin {
+		return d, bsk.Errorf(bsk.CodeUnauthorized, "only an administrator may read unsuppressed figures")
+	}
+	return d, nil
+}
+
+// equity is the cycle's equity summary after disclosure control.
+func (a *App) equity(c echo.Context) error {
+	ctx := c.Request().Context()
+	cfg, cy, run, err := a.loadCycleRun(c)
+	if err != nil {
+		return err
+	}
+	d, err := disclosureFor(c)
+	if err != nil {
+		return err
+	}
+	apps, _, err := a.applicationsOf(ctx, cfg.Program.ID, cy.ID, "")
+	if err != nil {
+		return err
+	}
+	recs, err := allOfParent[scholarship.DecisionRecord](ctx, a.db, store.Decisions, run.ID)
+	if err != nil {
+		return err
+	}
+	outcome := map[string]scholarship.Verdict{}
+	for _, r := range recs {
+		outcome[r.ApplicationID] = scholarship.Verdict{Outcome: r.Outcome, Reasons: r.Reasons}
+	}
+	var judged []scholarship.Application
+	var verdicts []scholarship.Verdict
+	for _, app := range apps {
+		if v, ok := outcome[app.ID]; ok {
+			judged = append(judged, app)
+			verdicts = append(verdicts, v)
+		}
+	}
+	p, err := scholarship.Equity(judged, verdicts, run.Allocation).Protect(d)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
 }
 
 func (a *App) putProgram(c echo.Context) error {

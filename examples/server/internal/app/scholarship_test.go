@@ -184,6 +184,25 @@ func TestScholarshipCycleWithPlugins(t *testing.T) {
 		t.Fatalf("allocation = %+v", rerun.Allocation)
 	}
 
+	// The equity summary hides six applicants' counts from a coordinator;
+	// only an administrator may read them unsuppressed.
+	var eq scholarship.ProtectedEquity
+	s.expect(200, "GET", cyc+"/runs/"+rerun.ID+"/equity", coord, nil).json(t, &eq)
+	if eq.Disclosure != "wa_doh" || eq.Total.Applicants != 6 || len(eq.Rows) == 0 {
+		t.Fatalf("equity = %+v", eq)
+	}
+	for _, r := range eq.Rows {
+		if r.Applicants != nil && *r.Applicants > 0 && *r.Applicants < 10 {
+			t.Errorf("equity shows %d applicants in %s/%s", *r.Applicants, r.Dimension, r.Group)
+		}
+	}
+	s.expect(403, "GET", cyc+"/runs/"+rerun.ID+"/equity?standard=unsuppressed", coord, nil)
+	s.expect(400, "GET", cyc+"/runs/"+rerun.ID+"/equity?standard=lax", coord, nil)
+	s.expect(200, "GET", cyc+"/runs/"+rerun.ID+"/equity?standard=unsuppressed", s.Admin, nil).json(t, &eq)
+	if eq.Rows[0].Applicants == nil {
+		t.Error("unsuppressed equity hides counts")
+	}
+
 	// Reasons in Spanish on request; the agency sees only its applicants.
 	es := decisions(t, s, agency, cyc+"/runs/"+rerun.ID, "es-US,es;q=0.9")
 	short := es[ids["short tenure"]]
