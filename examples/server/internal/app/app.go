@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,6 +21,7 @@ import (
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/plugins"
+	"github.com/beststarts/workforce/survey"
 )
 
 // Config configures the server. The zero value of every field but Data
@@ -85,6 +87,9 @@ type App struct {
 	jobs     *jobs
 	progress *progressBoard
 
+	sets       *setCache
+	importRows sync.Map // import ID -> rows read so far
+
 	catalog      plugins.Catalog
 	plugins      *plugins.Host
 	pluginErrors map[string]string
@@ -108,12 +113,12 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key"),
-		jobs: newJobs(), progress: &progressBoard{m: map[string]grouping.Progress{}}}
+		jobs: newJobs(), progress: &progressBoard{m: map[string]grouping.Progress{}}, sets: &setCache{sets: map[string]*survey.Set{}}}
 	if err := a.firstStart(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := a.recoverRuns(ctx); err != nil {
+	if err := errors.Join(a.recoverRuns(ctx), a.recoverImports(ctx)); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -259,8 +264,11 @@ func (a *App) routes() {
 		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'", ReferrerPolicy: "no-referrer",
 	}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   a.cfg.BodyLimit,
-		Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/providers/import" },
+		Limit: a.cfg.BodyLimit,
+		Skipper: func(c echo.Context) bool {
+			// Imports enforce their own, larger limit.
+			return c.Path() == "/api/v1/providers/import" || c.Path() == "/api/v1/instruments/:id/imports"
+		},
 	}))
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
@@ -283,6 +291,7 @@ func (a *App) routes() {
 	a.groupingRoutes(api)
 	a.pluginRoutes(api)
 	a.scholarshipRoutes(api)
+	a.surveyRoutes(api)
 	a.echo = e
 }
 
