@@ -47,7 +47,13 @@ func providersOf(t *testing.T, s *server) map[grouping.MemberID]bsk.Provider {
 }
 
 func TestGroupingRunReflectiveConsultation(t *testing.T) {
-	s := start(t, backend{name: "sqlite"}, true)
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { testGroupingRun(t, b) })
+	}
+}
+
+func testGroupingRun(t *testing.T, b backend) {
+	s := start(t, b, true)
 	coord := s.key("coordinator", "", "")
 	var run app.GroupingRun
 	s.expect(202, "POST", "/api/v1/grouping-runs", coord, app.GroupingRunRequest{

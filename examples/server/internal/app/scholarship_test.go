@@ -73,13 +73,19 @@ func decisions(t *testing.T, s *server, key, path, lang string) map[string]app.D
 }
 
 func TestScholarshipCycleWithPlugins(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { testScholarshipCycle(t, b) })
+	}
+}
+
+func testScholarshipCycle(t *testing.T, b backend) {
 	marker := filepath.Join(t.TempDir(), "flaky-died")
 	catalog := catalogFile(t,
 		plugins.Entry{Agency: "Example Family Services", Name: "sixmonths", Enabled: true},
 		plugins.Entry{Agency: "Example Early Learning Center", Name: "minhours", Args: []string{"-hours", "20"}, Enabled: true},
 		plugins.Entry{Agency: "Test Agency", Name: "flaky", Args: []string{"-marker", marker}, Enabled: true},
 	)
-	s := startWith(t, backend{name: "sqlite"}, app.Config{Data: t.TempDir(), PluginCatalog: catalog})
+	s := startWith(t, b, app.Config{Data: t.TempDir(), Postgres: b.postgres, PluginCatalog: catalog})
 
 	// Administrators see the plug-ins with versions and checksums, and their health.
 	var list struct{ Plugins []app.PluginStatus }

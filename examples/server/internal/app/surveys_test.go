@@ -76,7 +76,13 @@ func waitImport(t testing.TB, s *server, key, id string) app.SurveyImport {
 }
 
 func TestSurveyImportAndReport(t *testing.T) {
-	s := start(t, backend{name: "sqlite"}, false)
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { testSurveyImportAndReport(t, b) })
+	}
+}
+
+func testSurveyImportAndReport(t *testing.T, b backend) {
+	s := start(t, b, false)
 	eval := s.key("evaluator", "", "")
 	coord := s.key("coordinator", "", "")
 	s.expect(201, "POST", "/api/v1/instruments", eval, annual)
