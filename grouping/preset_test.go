@@ -82,10 +82,12 @@ func TestReflectiveConsultationPreset(t *testing.T) {
 	assert.Greater(t, placed, len(w.Providers)*8/10, "most providers are placed")
 
 	// Mostly one organization: the share of same-organization pairs is far
-	// above what mixing at random gives.
+	// above what mixing the placed providers at random gives.
 	same, pairs := 0, 0
+	orgSize := map[bsk.OrganizationID]int{}
 	for _, group := range sol.Groups {
 		for a := range group {
+			orgSize[people[group[a]].OrganizationID]++
 			for b := a + 1; b < len(group); b++ {
 				pairs++
 				if people[group[a]].OrganizationID == people[group[b]].OrganizationID {
@@ -94,7 +96,11 @@ func TestReflectiveConsultationPreset(t *testing.T) {
 			}
 		}
 	}
-	assert.Greater(t, float64(same)/float64(pairs), 0.5, "same-organization pairs %d of %d", same, pairs)
+	random := 0.0
+	for _, k := range orgSize {
+		random += float64(k*(k-1)) / float64(placed*(placed-1))
+	}
+	assert.Greater(t, float64(same)/float64(pairs), 5*random, "same-organization pairs %d of %d; at random %.3f", same, pairs, random)
 }
 
 func TestReflectiveConsultationRolesTogether(t *testing.T) {

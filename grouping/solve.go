@@ -221,6 +221,7 @@ func (r *search) run() ([]int, float64, int) {
 // into the feasible group that most needs members.
 func (r *search) construct(s *state) {
 	r.unplaced = map[int]Reason{}
+	var stranded []int // units construction found no room for
 	units := r.rng.Perm(len(r.m.units))
 	for _, u := range units {
 		if g := r.m.pin[u]; g >= 0 {
@@ -309,11 +310,76 @@ func (r *search) construct(s *state) {
 		}
 		if bestH < 0 {
 			r.unplaced[u] = r.whyUnplaceable(s, u)
+			stranded = append(stranded, u)
 			continue
 		}
 		s.place(u, bestH)
 	}
+	r.reinsert(s, stranded)
 	r.repairMinimum(s)
+}
+
+// reinsert places units that construction stranded: directly into a
+// group that admits them, or in place of a member who can move to another
+// group with room (one ejection).
+func (r *search) reinsert(s *state, stranded []int) {
+	for _, u := range stranded {
+		if r.placeDirect(s, u) || r.placeByEjection(s, u) {
+			delete(r.unplaced, u)
+		}
+	}
+}
+
+func (r *search) placeDirect(s *state, u int) bool {
+	bestH, bestD := -1, math.Inf(-1)
+	for h := range r.m.groups {
+		if d, ok := s.moveDelta(u, h, false); ok && d > bestD {
+			bestH, bestD = h, d
+		}
+	}
+	if bestH < 0 {
+		return false
+	}
+	s.place(u, bestH)
+	return true
+}
+
+// placeByEjection puts u into a group h in place of a member v, and v
+// into another group with room, when every constraint allows.
+func (r *search) placeByEjection(s *state, u int) bool {
+	if r.m.pin[u] >= 0 {
+		return false
+	}
+	members := make([][]int, r.m.groups)
+	for v, g := range s.assign {
+		if g >= 0 {
+			members[g] = append(members[g], v)
+		}
+	}
+	k := s.unitSize(u)
+	for h := range r.m.groups {
+		for _, v := range members[h] {
+			if r.m.pin[v] >= 0 || s.unitSize(v) != k || !s.admits(u, h, v) || s.cannotIn(u, h, v) {
+				continue
+			}
+			s.unplace(v)
+			s.place(u, h)
+			if s.checksOK(h, -1) {
+				for h2 := range r.m.groups {
+					if h2 == h {
+						continue
+					}
+					if _, ok := s.moveDelta(v, h2, false); ok {
+						s.place(v, h2)
+						return true
+					}
+				}
+			}
+			s.unplace(u)
+			s.place(v, h)
+		}
+	}
+	return false
 }
 
 // precheckShare leaves out units that cannot share a value of a Share

@@ -300,3 +300,26 @@ func members(n int) []grouping.Member {
 	}
 	return out
 }
+
+// TestStrandedMembersAreReinserted: whatever order construction meets
+// them in, four members who fit only as {A,B} and {C,D} all get placed;
+// a member stranded by an early choice is placed by moving another.
+func TestStrandedMembersAreReinserted(t *testing.T) {
+	p := &grouping.Problem{Groups: 2, Size: grouping.Bounds{Min: 2, Max: 2},
+		Constraints: []grouping.Constraint{{Kind: grouping.Share, Attr: "languages"}},
+		Members: []grouping.Member{
+			{ID: "A", Sets: map[string][]string{"languages": {"en"}}},
+			{ID: "B", Sets: map[string][]string{"languages": {"en", "es"}}},
+			{ID: "C", Sets: map[string][]string{"languages": {"es"}}},
+			{ID: "D", Sets: map[string][]string{"languages": {"es"}}},
+		}}
+	for seed := range uint64(40) {
+		sol, err := grouping.Solve(context.Background(), p, grouping.Options{Iterations: 1, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sol.Unplaced) != 0 {
+			t.Fatalf("seed %d: unplaced %v; groups %v", seed, sol.Unplaced, sol.Groups)
+		}
+	}
+}
