@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/app"
 )
@@ -394,6 +396,25 @@ func TestOpenAPI(t *testing.T) {
 	for _, path := range []string{"/providers", "/providers/{id}", "/providers/import", "/attendance"} {
 		if _, ok := doc.Paths[path]; !ok {
 			t.Errorf("paths lacks %s", path)
+		}
+	}
+	// Every route of the API is in the document, with its method.
+	e := s.App.Handler().(*echo.Echo)
+	for _, r := range e.Routes() {
+		path, ok := strings.CutPrefix(r.Path, "/api/v1")
+		if !ok || path == "/openapi.json" || r.Method == "echo_route_not_found" {
+			continue
+		}
+		parts := strings.Split(path, "/")
+		for i, p := range parts {
+			if strings.HasPrefix(p, ":") {
+				parts[i] = "{" + p[1:] + "}"
+			}
+		}
+		var ops map[string]json.RawMessage
+		json.Unmarshal(doc.Paths[strings.Join(parts, "/")], &ops)
+		if _, ok := ops[strings.ToLower(r.Method)]; !ok {
+			t.Errorf("the OpenAPI document lacks %s %s", r.Method, strings.Join(parts, "/"))
 		}
 	}
 }

@@ -93,6 +93,57 @@ func buildOpenAPI() []byte {
 	paths["/keys"] = map[string]any{"post": map[string]any{"summary": "create an API key (administrator)", "responses": with(map[string]any{"201": resp("the key, shown once", nil)}, nil)}}
 	paths["/audit"] = map[string]any{"get": map[string]any{"summary": "the audit log (administrator)", "parameters": listParams[:2], "responses": with(map[string]any{"200": resp("a page of entries", nil)}, nil)}}
 
+	// The program workflows. Request and answer bodies that are library
+	// documents refer to their schemas; the server's own run records are
+	// described in the README.
+	object := map[string]any{"type": "object"}
+	op := func(method, path, summary string, req, ok map[string]any, status string) {
+		entry, _ := paths[path].(map[string]any)
+		if entry == nil {
+			entry = map[string]any{}
+			paths[path] = entry
+		}
+		o := map[string]any{"summary": summary, "responses": with(map[string]any{status: resp("done", ok)}, map[string]any{"409": resp("conflict", ref("ErrorBody"))})}
+		if req != nil {
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": req}}}
+		}
+		entry[method] = o
+	}
+	csvBody := map[string]any{"type": "string", "contentMediaType": "text/csv"}
+	op("post", "/grouping-runs", "start a grouping run from a preset over the providers on file (coordinator, administrator)", object, object, "202")
+	op("get", "/grouping-runs", "list grouping runs, without solutions", nil, object, "200")
+	op("get", "/grouping-runs/{id}", "a grouping run: status, progress, solution with explanations, consultants", nil, object, "200")
+	op("post", "/grouping-runs/{id}/cancel", "cancel a running grouping run", nil, object, "202")
+	op("post", "/grouping-runs/{id}/regroup", "re-group a finished run after joins and leaves; the new run carries the diff", object, object, "202")
+	op("get", "/grouping-runs/{id}/rosters", "rosters with names; a consultant sees only the groups they lead", nil, object, "200")
+	op("get", "/plugins", "the plug-in catalog with versions, checksums and status (administrator)", nil, object, "200")
+	op("get", "/plugins/{name}/health", "ping a plug-in (administrator)", nil, object, "200")
+	op("post", "/programs", "create a scholarship program with its cycles, rubric and agencies' plug-in rules", object, object, "201")
+	op("get", "/programs", "list programs", nil, object, "200")
+	op("get", "/programs/{id}", "a program", nil, object, "200")
+	op("put", "/programs/{id}", "replace a program", object, object, "200")
+	c := "/programs/{id}/cycles/{cycle}"
+	op("post", c+"/applications", "submit an application (an agency for its own staff)", ref("scholarship-application"), ref("scholarship-application"), "201")
+	op("get", c+"/applications", "list a cycle's applications (an agency sees its own)", nil, object, "200")
+	op("post", c+"/reviews", "store reviewers' rubric points", map[string]any{"type": "array", "items": object}, object, "201")
+	op("post", c+"/runs", "run the cycle: rules, plug-ins, scores, ranking, allocation, decision records", nil, object, "201")
+	op("get", c+"/runs/{run}", "a cycle run", nil, object, "200")
+	op("get", c+"/runs/{run}/decisions", "decisions with reasons in English or Spanish (Accept-Language)", nil, object, "200")
+	op("post", c+"/runs/{run}/declines", "record declined awards; the money goes down the waitlist", object, object, "200")
+	op("post", c+"/runs/{run}/ledger", "append a disbursement, completion, withdrawal or departure", object, object, "201")
+	op("get", c+"/runs/{run}/ledger", "the ledger", nil, object, "200")
+	op("get", c+"/runs/{run}/ledger/{app}/owed", "the repayment owed as of ?as_of=", nil, object, "200")
+	op("get", c+"/runs/{run}/equity", "the equity summary under ?standard= (wa_doh by default)", nil, ref("scholarship-equity"), "200")
+	op("post", "/instruments", "create a survey instrument (evaluator, administrator)", ref("survey-instrument"), object, "201")
+	op("post", "/instruments/from-redcap", "create an instrument from a REDCap data dictionary (CSV body, ?id=)", csvBody, object, "201")
+	op("get", "/instruments", "list instruments", nil, object, "200")
+	op("get", "/instruments/{id}", "an instrument", nil, object, "200")
+	op("post", "/instruments/{id}/imports", "import responses (CSV body; ?format=redcap&event=, ?skip_bad_rows=true), in the background", csvBody, object, "202")
+	op("get", "/imports/{id}", "an import's status, progress and report", nil, object, "200")
+	op("get", "/imports/{id}/report", "estimates under ?standard=, ?breakdown=race or race,place (repeatable), ?format=csv", nil, ref("survey-report"), "200")
+	op("get", "/imports/{id}/rankings/{item}", "a ranking item's Borda ranking", nil, ref("survey-ranking"), "200")
+	op("get", "/imports/{id}/frequencies/{item}", "a multi-select item's frequencies", nil, ref("survey-frequencies"), "200")
+
 	schemas := map[string]any{}
 	for name, raw := range schema.All() {
 		schemas[name] = raw
