@@ -106,8 +106,10 @@ func testScholarshipCycle(t *testing.T, b backend) {
 	coord := s.key("coordinator", "", "")
 	s.expect(403, "GET", "/api/v1/plugins", coord, nil)
 
-	// Two awards' worth of budget.
-	s.expect(201, "POST", "/api/v1/programs", coord, esitProgram(19_000_00, "sixmonths/agency_six_months", "minhours/agency_minimum_hours", "flaky/flaky"))
+	// Two awards' worth of budget; reviewers score an essay out of 10.
+	prog := esitProgram(19_000_00, "sixmonths/agency_six_months", "minhours/agency_minimum_hours", "flaky/flaky")
+	prog.Reviewed = []scholarship.Weighted{{Name: "essay", Weight: 20, Max: 10}}
+	s.expect(201, "POST", "/api/v1/programs", coord, prog)
 
 	staff := staffOf(t, s, "org-001")
 	other := staffOf(t, s, "org-002")
@@ -178,8 +180,25 @@ func testScholarshipCycle(t *testing.T, b backend) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// Reviewers score the essays: "cai" writes the best one, and an unknown
+	// criterion or application is refused.
+	var reviews []scholarship.Review
+	for name, id := range ids {
+		pts := 2.0
+		if name == "cai" {
+			pts = 10
+		}
+		reviews = append(reviews, scholarship.Review{ApplicationID: id, Reviewer: "rev-1", Criterion: "essay", Points: pts})
+	}
+	s.expect(201, "POST", cyc+"/reviews", coord, reviews)
+	s.expect(404, "POST", cyc+"/reviews", coord, []scholarship.Review{{ApplicationID: ids["cai"], Reviewer: "rev-1", Criterion: "charm", Points: 1}})
+	s.expect(404, "POST", cyc+"/reviews", coord, []scholarship.Review{{ApplicationID: "app-nope", Reviewer: "rev-1", Criterion: "essay", Points: 1}})
+
 	var rerun app.CycleRun
 	s.expect(201, "POST", cyc+"/runs", coord, nil).json(t, &rerun)
+	if rerun.Ranking[0] != ids["cai"] {
+		t.Errorf("the best essay does not rank first: %v", rerun.Ranking)
+	}
 	if len(rerun.NeedsReview) != 0 {
 		t.Fatalf("re-run still needs review: %v", rerun.NeedsReview)
 	}
