@@ -163,6 +163,8 @@ type search struct {
 	sample   int
 	unplaced map[int]Reason
 	progress *progress
+	mark     []int // per group: gen when last visited in a neighborhood
+	gen      int
 }
 
 const eps = 1e-9
@@ -551,21 +553,44 @@ func (r *search) localSearch(s *state) {
 					}
 				}
 			} else {
-				// Large problems: sample partners; try moving to each
-				// partner's group and swapping with the partner.
-				rel := r.m.related[u]
-				for k := range sample {
-					v := units[r.rng.IntN(len(units))]
-					if k%2 == 0 && len(rel) > 0 {
-						// Half the partners are alike on the main
-						// similarity (the same organization, say).
-						v = rel[r.rng.IntN(len(rel))]
-						if r.m.pin[v] >= 0 || s.assign[v] < 0 {
+				// Large problems. First the groups of members alike on the
+				// main similarity (the same organization, say): moving there,
+				// or swapping with any member there. Then random partners:
+				// moving to their group, or swapping with them.
+				g := s.assign[u]
+				if rel := r.m.related[u]; len(rel) > 1 {
+					if len(r.mark) != r.m.groups {
+						r.mark = make([]int, r.m.groups)
+					}
+					r.gen++
+					tried := 0
+					start := r.rng.IntN(len(rel))
+					for k := range len(rel) {
+						h := s.assign[rel[(start+k)%len(rel)]]
+						if h < 0 || h == g || r.mark[h] == r.gen {
 							continue
 						}
+						r.mark[h] = r.gen
+						if d, ok := s.moveDelta(u, h, true); ok && d > bestD {
+							bestD, bestH, bestV = d, h, -1
+						}
+						for _, w := range s.members[h] {
+							if r.m.pin[w] >= 0 {
+								continue
+							}
+							if d, ok := s.swapDelta(u, w); ok && d > bestD {
+								bestD, bestH, bestV = d, -1, w
+							}
+						}
+						if tried++; tried >= 6 {
+							break
+						}
 					}
+				}
+				for range sample / 2 {
+					v := units[r.rng.IntN(len(units))]
 					h := s.assign[v]
-					if h == s.assign[u] {
+					if h == g || h < 0 {
 						continue
 					}
 					if d, ok := s.moveDelta(u, h, true); ok && d > bestD {

@@ -7,10 +7,15 @@ type state struct {
 	assign []int // per unit: group, or -1 when unplaced
 	sizes  []int // per group: members
 	obj    float64
+	// members lists each group's units (in no particular order) and pos
+	// each unit's index in its group's list, for neighborhoods that look
+	// inside a group.
+	members [][]int
+	pos     []int
 }
 
 func newState(m *model) *state {
-	s := &state{m: m, assign: make([]int, len(m.units)), sizes: make([]int, m.groups)}
+	s := &state{m: m, assign: make([]int, len(m.units)), sizes: make([]int, m.groups), members: make([][]int, m.groups), pos: make([]int, len(m.units))}
 	for u := range s.assign {
 		s.assign[u] = -1
 	}
@@ -45,6 +50,22 @@ func (s *state) load(assign []int) {
 	s.obj = s.objective()
 }
 
+// regroup records unit u leaving group from (-1 for none) for group to
+// (-1 for none) in the member lists.
+func (s *state) regroup(u, from, to int) {
+	if from >= 0 {
+		l := s.members[from]
+		i := s.pos[u]
+		last := l[len(l)-1]
+		l[i], s.pos[last] = last, i
+		s.members[from] = l[:len(l)-1]
+	}
+	if to >= 0 {
+		s.pos[u] = len(s.members[to])
+		s.members[to] = append(s.members[to], u)
+	}
+}
+
 func (s *state) unitSize(u int) int { return len(s.m.units[u]) }
 
 // raw adds or removes unit u at group g in every aggregate except pairs.
@@ -61,6 +82,7 @@ func (s *state) raw(u, g, sign int) {
 // place puts an unplaced unit into g.
 func (s *state) place(u, g int) {
 	s.raw(u, g, +1)
+	s.regroup(u, -1, g)
 	s.assign[u] = g
 	if s.m.mat != nil {
 		s.m.mat.move(u, -1, g)
@@ -71,6 +93,7 @@ func (s *state) place(u, g int) {
 func (s *state) unplace(u int) {
 	g := s.assign[u]
 	s.raw(u, g, -1)
+	s.regroup(u, g, -1)
 	s.assign[u] = -1
 	if s.m.mat != nil {
 		s.m.mat.move(u, g, -1)
@@ -217,6 +240,7 @@ func (s *state) move(u, h int, delta float64) {
 		s.raw(u, g, -1)
 	}
 	s.raw(u, h, +1)
+	s.regroup(u, g, h)
 	s.assign[u] = h
 	if s.m.mat != nil {
 		s.m.mat.move(u, g, h)
@@ -231,6 +255,8 @@ func (s *state) swap(u, v int, delta float64) {
 	s.raw(v, h, -1)
 	s.raw(u, h, +1)
 	s.raw(v, g, +1)
+	s.regroup(u, g, h)
+	s.regroup(v, h, g)
 	s.assign[u], s.assign[v] = h, g
 	if s.m.mat != nil {
 		s.m.mat.move(u, g, h)
