@@ -189,7 +189,7 @@ func (r *search) run() ([]int, float64, int) {
 	if r.m.pure() {
 		return r.runPure(s)
 	}
-	r.localSearch(s)
+	r.localSearch(s, nil)
 	best := slices.Clone(s.assign)
 	bestObj := s.obj
 	r.progress.report(r.m, best, bestObj, 0)
@@ -197,9 +197,11 @@ func (r *search) run() ([]int, float64, int) {
 	minK, maxK := 2, max(3, nUnits/6)
 	k := minK
 	iter := 0
+	touched := make([]bool, r.m.groups)
 	for ; !r.done(iter); iter++ {
-		r.perturb(s, k)
-		r.localSearch(s)
+		clear(touched)
+		r.perturb(s, k, touched)
+		r.localSearch(s, touched)
 		switch {
 		case s.obj > bestObj+eps:
 			copy(best, s.assign)
@@ -514,7 +516,11 @@ func (r *search) unitAttr(u int, attr string) string {
 }
 
 // localSearch applies improving moves and swaps until none is left.
-func (r *search) localSearch(s *state) {
+//
+// With focus (large problems, after a perturbation) it looks only at the
+// units of the groups marked in focus, then at those of the groups its own
+// moves change, pass after pass.
+func (r *search) localSearch(s *state, focus []bool) {
 	units := make([]int, 0, len(r.m.units))
 	for u, g := range s.assign {
 		if g >= 0 && r.m.pin[u] < 0 {
@@ -530,6 +536,12 @@ func (r *search) localSearch(s *state) {
 		}
 	}
 	full := sample >= len(units)
+	var next []bool
+	if focus != nil && !full {
+		next = make([]bool, len(focus))
+	} else {
+		focus = nil
+	}
 	for pass := 0; pass < 1000; pass++ {
 		if r.stop() {
 			return
@@ -537,6 +549,10 @@ func (r *search) localSearch(s *state) {
 		improved := false
 		r.rng.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
 		for _, u := range units {
+			g0 := s.assign[u]
+			if focus != nil && !focus[g0] {
+				continue
+			}
 			bestD, bestH, bestV := eps, -1, -1
 			if full {
 				for h := range r.m.groups {
@@ -603,9 +619,15 @@ func (r *search) localSearch(s *state) {
 			}
 			switch {
 			case bestV >= 0:
+				if next != nil {
+					next[g0], next[s.assign[bestV]] = true, true
+				}
 				s.swap(u, bestV, bestD)
 				improved = true
 			case bestH >= 0:
+				if next != nil {
+					next[g0], next[bestH] = true, true
+				}
 				s.move(u, bestH, bestD)
 				improved = true
 			}
@@ -613,11 +635,16 @@ func (r *search) localSearch(s *state) {
 		if !improved {
 			return
 		}
+		if focus != nil {
+			focus, next = next, focus
+			clear(next)
+		}
 	}
 }
 
-// perturb makes k random feasible swaps or moves.
-func (r *search) perturb(s *state, k int) {
+// perturb makes k random feasible swaps or moves, marking the groups it
+// changes in touched when touched is not nil.
+func (r *search) perturb(s *state, k int, touched []bool) {
 	var units []int
 	for u, g := range s.assign {
 		if g >= 0 && r.m.pin[u] < 0 {
@@ -632,12 +659,18 @@ func (r *search) perturb(s *state, k int) {
 		if r.rng.IntN(4) == 0 {
 			h := r.rng.IntN(r.m.groups)
 			if d, ok := s.moveDelta(u, h, true); ok {
+				if touched != nil {
+					touched[s.assign[u]], touched[h] = true, true
+				}
 				s.move(u, h, d)
 				done++
 			}
 			continue
 		}
 		if d, ok := s.swapDelta(u, v); ok {
+			if touched != nil {
+				touched[s.assign[u]], touched[s.assign[v]] = true, true
+			}
 			s.swap(u, v, d)
 			done++
 		}

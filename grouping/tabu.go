@@ -94,7 +94,7 @@ func (r *search) stop() bool {
 // solution after a random perturbation, with the tabu phase's length and
 // the perturbation's strength fixed by the problem's size.
 func (r *search) runPure(s *state) ([]int, float64, int) {
-	r.localSearch(s)
+	r.localSearch(s, nil)
 	best := slices.Clone(s.assign)
 	bestObj := s.obj
 	n := len(r.m.units)
@@ -105,7 +105,7 @@ func (r *search) runPure(s *state) ([]int, float64, int) {
 		r.tabu(s, steps, best, &bestObj)
 		r.progress.report(r.m, best, bestObj, iter+1)
 		s.load(best)
-		r.perturb(s, strength(n)+r.rng.IntN(max(1, strength(n))))
+		r.perturb(s, strength(n)+r.rng.IntN(max(1, strength(n))), nil)
 	}
 	return best, bestObj, iter
 }
