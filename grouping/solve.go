@@ -537,8 +537,8 @@ func (r *search) localSearch(s *state, focus []bool) {
 	}
 	full := sample >= len(units)
 	var next []bool
-	if focus != nil && !full {
-		next = make([]bool, len(focus))
+	if !full {
+		next = make([]bool, r.m.groups)
 	} else {
 		focus = nil
 	}
@@ -635,7 +635,11 @@ func (r *search) localSearch(s *state, focus []bool) {
 		if !improved {
 			return
 		}
-		if focus != nil {
+		if next != nil {
+			// Later passes look only at the groups this pass changed.
+			if focus == nil {
+				focus = make([]bool, r.m.groups)
+			}
 			focus, next = next, focus
 			clear(next)
 		}
