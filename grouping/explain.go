@@ -332,10 +332,14 @@ func Evaluate(p *Problem, groups [][]MemberID) float64 {
 		case Balance:
 			totalAll := 0.0
 			per := make([]float64, len(groups))
+			holds := func(m Member) bool {
+				v, ok := m.Attrs[c.Attr]
+				return (ok && v == c.Value) || slices.Contains(m.Sets[c.Attr], c.Value)
+			}
 			for _, m := range p.Members {
 				if num && !cat && !set {
 					totalAll += m.Nums[c.Attr]
-				} else if m.Attrs[c.Attr] == c.Value || slices.Contains(m.Sets[c.Attr], c.Value) {
+				} else if holds(m) {
 					totalAll++
 				}
 			}
@@ -344,7 +348,7 @@ func Evaluate(p *Problem, groups [][]MemberID) float64 {
 					m := p.Members[idx[id]]
 					if num && !cat && !set {
 						per[g] += m.Nums[c.Attr]
-					} else if m.Attrs[c.Attr] == c.Value || slices.Contains(m.Sets[c.Attr], c.Value) {
+					} else if holds(m) {
 						per[g]++
 					}
 				}

@@ -323,3 +323,29 @@ func TestStrandedMembersAreReinserted(t *testing.T) {
 		}
 	}
 }
+
+// TestCriterionOnMissingAttribute: a criterion on an attribute no member
+// has scores the same in the solver and in Evaluate (nothing, except that
+// every pair differs for diverse).
+func TestCriterionOnMissingAttribute(t *testing.T) {
+	for _, c := range []grouping.Criterion{
+		{Kind: grouping.Balance, Attr: "absent", Weight: 1},
+		{Kind: grouping.Balance, Attr: "absent", Value: "v", Weight: 1},
+		{Kind: grouping.Similar, Attr: "absent", Weight: 1},
+		{Kind: grouping.Diverse, Attr: "absent", Weight: 1},
+		{Kind: grouping.Isolation, Attr: "absent", Weight: 1},
+	} {
+		p := &grouping.Problem{Members: members(7), Groups: 2, Size: grouping.Bounds{Min: 3, Max: 4}, Criteria: []grouping.Criterion{c}}
+		sol, err := grouping.Solve(context.Background(), p, grouping.Options{Iterations: 2})
+		if err != nil {
+			t.Fatalf("%+v: %v", c, err)
+		}
+		sum := 0.0
+		for _, b := range sol.Breakdown {
+			sum += b.Weighted
+		}
+		if got := grouping.Evaluate(p, sol.Groups); math.Abs(got-sum) > 1e-9 || (got != 0 && c.Kind != grouping.Diverse) {
+			t.Errorf("%+v: the solver's breakdown sums to %v; Evaluate gives %v", c, sum, got)
+		}
+	}
+}

@@ -90,6 +90,9 @@ func (t *catTerm) score(g int) float64 {
 		n := t.sizes[g]
 		return float64(n*(n-1)/2 - t.pairs[g])
 	case Balance:
+		if t.val < 0 {
+			return 0 // no member has the attribute: nothing to balance
+		}
 		d := float64(t.c[g][t.val]) - t.target
 		return -d * d
 	case Isolation:
