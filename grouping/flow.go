@@ -107,6 +107,9 @@ func (f *flowGraph) solve(ctx context.Context, s, t, limit int) (int, int64, err
 				continue
 			}
 			done[u] = true
+			if u == t {
+				break // the rest cannot shorten the path to t
+			}
 			for _, a := range f.out[u] {
 				if f.capa[a] == 0 {
 					continue
@@ -127,9 +130,15 @@ func (f *flowGraph) solve(ctx context.Context, s, t, limit int) (int, int64, err
 		if prev[t] < 0 {
 			break
 		}
+		// Settled nodes move by their distance, the others by t's: every
+		// arc with room keeps a reduced cost of at least 0.
 		for v := range n {
-			if dist[v] != math.MaxInt64 {
+			switch {
+			case pot[v] == math.MaxInt64:
+			case done[v]:
 				pot[v] += dist[v]
+			default:
+				pot[v] += dist[t]
 			}
 		}
 		push := math.MaxInt
