@@ -30,6 +30,17 @@ func newLeaderRules(p grouping.LeaderProblem) leaderRules {
 	return r
 }
 
+// sharesAll reports whether leader l shares the first k Share attributes
+// with group g.
+func (r leaderRules) sharesAll(l, g, k int) bool {
+	for _, attr := range r.p.Share[:k] {
+		if !r.shares(l, g, attr) {
+			return false
+		}
+	}
+	return true
+}
+
 // shares reports whether leader l and every member of group g have a value
 // of attr in common.
 func (r leaderRules) shares(l, g int, attr string) bool {
@@ -154,22 +165,38 @@ func checkLeaders(t *testing.T, r leaderRules, got *grouping.LeaderAssignment) (
 				}
 			}
 		case code == "only_conflicting_leaders":
+			// Some leaders share every Share attribute with the group, and
+			// each of them works at a member's organization.
+			sharing := 0
 			for l := range p.Leaders {
-				if !r.conflicts(l, g) && !r.forbidden(l, g) {
-					t.Fatalf("group %d: %s but %s does not conflict", g, code, p.Leaders[l].ID)
+				if r.sharesAll(l, g, len(p.Share)) {
+					sharing++
+					if !r.conflicts(l, g) {
+						t.Fatalf("group %d: %s but %s shares everything and does not conflict", g, code, p.Leaders[l].ID)
+					}
 				}
+			}
+			if sharing == 0 {
+				t.Fatalf("group %d: %s but no leader shares every attribute", g, code)
 			}
 		case code == "no_leaders":
 			if len(p.Leaders) > 0 {
 				t.Fatalf("group %d: %s with %d leaders", g, code, len(p.Leaders))
 			}
 		case len(code) > len("no_leader_shares_") && code[:len("no_leader_shares_")] == "no_leader_shares_":
-			if len(eligible) > 0 {
-				t.Fatalf("group %d: %s but %d leaders are eligible", g, code, len(eligible))
-			}
+			// No leader gets past this attribute, taking Share in order.
 			attr := code[len("no_leader_shares_"):]
-			if !slices.Contains(p.Share, attr) {
+			k := slices.Index(p.Share, attr)
+			if k < 0 {
 				t.Fatalf("group %d: %s names an attribute not in Share", g, code)
+			}
+			for l := range p.Leaders {
+				if r.sharesAll(l, g, k+1) {
+					t.Fatalf("group %d: %s but %s shares %v", g, code, p.Leaders[l].ID, p.Share[:k+1])
+				}
+			}
+			if k > 0 && !slices.ContainsFunc(p.Leaders, func(x grouping.Leader) bool { return r.sharesAll(slices.IndexFunc(p.Leaders, func(y grouping.Leader) bool { return y.ID == x.ID }), g, k) }) {
+				t.Fatalf("group %d: %s but no leader even shares %v", g, code, p.Share[:k])
 			}
 		case code == "no_eligible_leader":
 			if len(eligible) > 0 {

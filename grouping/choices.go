@@ -93,8 +93,8 @@ func (p ChoiceProblem) Validate() error {
 		}
 	}
 	for i, c := range p.RankCosts {
-		if math.IsNaN(c) || math.IsInf(c, 0) {
-			pr.Add(bsk.Index("rank_costs", i), "must be a finite number")
+		if math.IsNaN(c) || math.Abs(c) > maxScore {
+			pr.Add(bsk.Index("rank_costs", i), "must be a number from -1e9 to 1e9")
 		}
 	}
 	return pr.Err()
@@ -112,8 +112,9 @@ func (p ChoiceProblem) rankCost(k int) float64 {
 
 // AssignChoices places as many members as possible, then at the least
 // total rank cost (by default: as many first choices as possible, then
-// seconds ...), exactly, by a min-cost flow. The result is deterministic:
-// among equally good placements, earlier members and earlier choices win.
+// seconds ...), exactly, by a min-cost flow in integers (costs count to
+// 0.001). The result is deterministic: the same problem always gets the
+// same placement.
 func AssignChoices(ctx context.Context, p ChoiceProblem) (*ChoiceAssignment, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -142,39 +143,38 @@ func AssignChoices(ctx context.Context, p ChoiceProblem) (*ChoiceAssignment, err
 		maxRank = max(maxRank, len(m.Ranked))
 	}
 	src, sink := 0, 1+M+C
-	net := newFlowNet(M + C + 2)
+	net := newFlowGraph(M + C + 2)
 	type arc struct{ m, c, rank int }
 	arcs := map[int]arc{}
-	// A tiny tie-break by member and choice order keeps the result the
-	// same on every run without changing which placements are optimal.
-	eps := 1e-9 / float64(M*C+1)
 	for mi, m := range p.Choosers {
-		net.edge(src, 1+mi, 1, 0)
+		net.addArc(src, 1+mi, 1, 0)
 		for k, id := range m.Ranked {
 			ci := cidx[id]
 			if !speaks(m, p.Choices[ci]) {
 				continue
 			}
-			e := net.edge(1+mi, 1+M+ci, 1, p.rankCost(k)+eps*float64(mi*C+ci))
-			arcs[e] = arc{mi, ci, k + 1}
+			a := net.addArc(1+mi, 1+M+ci, 1, thousandths(p.rankCost(k)))
+			arcs[a] = arc{mi, ci, k + 1}
 		}
 		if p.Fallback {
 			for ci, c := range p.Choices {
 				if slices.Contains(m.Ranked, c.ID) || !speaks(m, c) {
 					continue
 				}
-				e := net.edge(1+mi, 1+M+ci, 1, p.rankCost(maxRank)+eps*float64(mi*C+ci))
-				arcs[e] = arc{mi, ci, 0}
+				a := net.addArc(1+mi, 1+M+ci, 1, thousandths(p.rankCost(maxRank)))
+				arcs[a] = arc{mi, ci, 0}
 			}
 		}
 	}
 	for ci, c := range p.Choices {
-		net.edge(1+M+ci, sink, c.Capacity, 0)
+		net.addArc(1+M+ci, sink, c.Capacity, 0)
 	}
-	net.run(src, sink)
+	if _, _, err := net.solve(ctx, src, sink, -1); err != nil {
+		return nil, err
+	}
 	out := &ChoiceAssignment{Placed: map[MemberID]string{}, Rank: map[MemberID]int{}, Unplaced: []Unplaced{}, ByRank: make([]int, maxRank)}
 	for e, a := range arcs {
-		if net.flow(e) == 0 {
+		if net.flowOn(e) == 0 {
 			continue
 		}
 		m := p.Choosers[a.m]

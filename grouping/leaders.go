@@ -109,28 +109,37 @@ func (p LeaderProblem) Validate() error {
 			if s.Group < 0 || s.Group >= len(p.Groups) {
 				pr.Add(f+".group", "group %d does not exist", s.Group)
 			}
-			if math.IsNaN(s.Score) || math.IsInf(s.Score, 0) {
-				pr.Add(f+".score", "must be a finite number")
+			if math.IsNaN(s.Score) || math.Abs(s.Score) > maxScore {
+				pr.Add(f+".score", "must be a number from -1e9 to 1e9")
 			}
 		}
 	}
 	check("forbidden", p.Forbidden)
 	check("scores", p.Scores)
-	if math.IsNaN(p.Balance) || math.IsInf(p.Balance, 0) {
-		pr.Add("balance", "must be a finite number")
+	if math.IsNaN(p.Balance) || math.Abs(p.Balance) > maxBalance {
+		pr.Add("balance", "must be a number from -1e6 to 1e6")
 	}
 	return pr.Err()
 }
 
+// Scores and costs are solved exactly in integer thousandths: a score is
+// rounded to 0.001, and bounded so that no sum can overflow.
+const (
+	maxScore   = 1e9
+	maxBalance = 1e6
+)
+
+func thousandths(x float64) int64 { return int64(math.Round(x * 1000)) }
+
 // AssignLeaders gives as many groups as possible a leader, exactly: the
 // most groups covered, then the highest total score less the balancing
-// cost, by a min-cost flow. Empty groups get no leader and no reason;
-// other groups left without one are listed with the reason.
+// cost, by a min-cost flow in integers (scores count to 0.001). Empty
+// groups get no leader and no reason; every other group left without one
+// is listed with the reason: the first of the rules, in order (each Share
+// attribute, then Conflict, then Forbidden), that no leader gets past, or
+// "all_eligible_leaders_full".
 func AssignLeaders(ctx context.Context, p LeaderProblem) (*LeaderAssignment, error) {
 	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	byID := map[MemberID]Member{}
@@ -150,55 +159,33 @@ func AssignLeaders(ctx context.Context, p LeaderProblem) (*LeaderAssignment, err
 	for _, s := range p.Scores {
 		score[[2]int{lidx[s.Leader], s.Group}] += s.Score
 	}
-	// why[g] tallies why leaders cannot take g, to explain a group left out.
-	type tally struct {
-		share                         map[string]int
-		conflict, forbidden, eligible int
-	}
-	why := make([]tally, G)
-	eligible := func(l Leader, li, g int) bool {
+	// stage is how far leader l gets through the rules for group g: the
+	// index of the first rule it fails (Share attributes, then Conflict,
+	// then Forbidden), or eligible when it passes them all.
+	conflictStage, forbiddenStage, eligible := len(p.Share), len(p.Share)+1, len(p.Share)+2
+	stage := func(l Leader, li, g int) int {
 		members := p.Groups[g]
-		for _, attr := range p.Share {
+		for k, attr := range p.Share {
 			ok := false
 			for _, v := range l.Sets[attr] {
-				all := true
-				for _, id := range members {
-					if !slices.Contains(byID[id].Sets[attr], v) {
-						all = false
-						break
-					}
-				}
-				if all {
+				if !slices.ContainsFunc(members, func(id MemberID) bool { return !slices.Contains(byID[id].Sets[attr], v) }) {
 					ok = true
 					break
 				}
 			}
 			if !ok {
-				if why[g].share == nil {
-					why[g].share = map[string]int{}
-				}
-				why[g].share[attr]++
-				return false
+				return k
 			}
 		}
 		for _, attr := range p.Conflict {
-			lv, ok := l.Attrs[attr]
-			if !ok {
-				continue
-			}
-			for _, id := range members {
-				if byID[id].Attrs[attr] == lv {
-					why[g].conflict++
-					return false
-				}
+			if lv, ok := l.Attrs[attr]; ok && slices.ContainsFunc(members, func(id MemberID) bool { return byID[id].Attrs[attr] == lv }) {
+				return conflictStage
 			}
 		}
 		if forbidden[[2]int{li, g}] {
-			why[g].forbidden++
-			return false
+			return forbiddenStage
 		}
-		why[g].eligible++
-		return true
+		return eligible
 	}
 	balance := p.Balance
 	if balance == 0 {
@@ -207,69 +194,67 @@ func AssignLeaders(ctx context.Context, p LeaderProblem) (*LeaderAssignment, err
 	if balance < 0 {
 		balance = 0
 	}
-	// Nodes: source, groups, leaders, sink. Scores become negative costs;
-	// a large reward per group covered makes coverage come first.
-	maxAbs := 0.0
-	for _, s := range score {
-		maxAbs = max(maxAbs, math.Abs(s))
-	}
-	cover := 1 + 2*maxAbs + 2*balance*float64(G+1)
+	// Nodes: source, groups, leaders, sink. A maximum flow covers the most
+	// groups; among those the cheapest has the best score less balancing.
 	src, sink := 0, 1+G+L
-	net := newFlowNet(G + L + 2)
+	net := newFlowGraph(G + L + 2)
 	arcs := map[int][2]int{}
+	furthest := make([]int, G)
 	for g := range G {
+		furthest[g] = -1
 		if len(p.Groups[g]) == 0 {
 			continue
 		}
-		net.edge(src, 1+g, 1, -cover)
+		net.addArc(src, 1+g, 1, 0)
 		for li, l := range p.Leaders {
-			if eligible(l, li, g) {
-				e := net.edge(1+g, 1+G+li, 1, -score[[2]int{li, g}])
-				arcs[e] = [2]int{g, li}
+			st := stage(l, li, g)
+			furthest[g] = max(furthest[g], st)
+			if st == eligible {
+				a := net.addArc(1+g, 1+G+li, 1, -thousandths(score[[2]int{li, g}]))
+				arcs[a] = [2]int{g, li}
 			}
 		}
 	}
 	for li, l := range p.Leaders {
 		for k := range min(l.Capacity, G) {
-			net.edge(1+G+li, sink, 1, balance*float64(k))
+			net.addArc(1+G+li, sink, 1, thousandths(balance*float64(k)))
 		}
 	}
-	net.run(src, sink)
+	if _, _, err := net.solve(ctx, src, sink, -1); err != nil {
+		return nil, err
+	}
 	out := &LeaderAssignment{Leaders: make([]string, G), Unassigned: []UnassignedGroup{}, Load: map[string]int{}}
 	for _, l := range p.Leaders {
 		out.Load[l.ID] = 0
 	}
-	for e, gl := range arcs {
-		if net.flow(e) > 0 {
+	for a, gl := range arcs {
+		if net.flowOn(a) > 0 {
 			g, li := gl[0], gl[1]
 			out.Leaders[g] = p.Leaders[li].ID
 			out.Load[p.Leaders[li].ID]++
-			out.Score += score[[2]int{li, g}]
+		}
+	}
+	for g, id := range out.Leaders {
+		if id != "" {
+			out.Score += score[[2]int{lidx[id], g}]
 		}
 	}
 	for g := range G {
 		if out.Leaders[g] != "" || len(p.Groups[g]) == 0 {
 			continue
 		}
-		r := Reason{Code: "all_eligible_leaders_full"}
-		switch t := why[g]; {
+		var r Reason
+		switch st := furthest[g]; {
 		case L == 0:
 			r = Reason{Code: "no_leaders"}
-		case t.eligible > 0:
-		case t.conflict > 0 && t.conflict+t.forbidden == L:
+		case st == eligible:
+			r = Reason{Code: "all_eligible_leaders_full"}
+		case st == conflictStage:
 			r = Reason{Code: "only_conflicting_leaders"}
+		case st == forbiddenStage:
+			r = Reason{Code: "no_eligible_leader"}
 		default:
-			attr, n := "", -1
-			for _, a := range p.Share {
-				if t.share[a] > n {
-					attr, n = a, t.share[a]
-				}
-			}
-			if n > 0 {
-				r = Reason{Code: "no_leader_shares_" + attr}
-			} else {
-				r = Reason{Code: "no_eligible_leader"}
-			}
+			r = Reason{Code: "no_leader_shares_" + p.Share[st]}
 		}
 		out.Unassigned = append(out.Unassigned, UnassignedGroup{Group: g, Reason: r})
 	}

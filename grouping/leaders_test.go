@@ -211,3 +211,51 @@ func TestAssignLeadersReflectiveConsultationScale(t *testing.T) {
 	}
 	assert.LessOrEqual(t, hi-lo, 1, "loads %v", got.Load)
 }
+
+// TestAssignLeadersLargeScores: scores at the bound are solved exactly in
+// integers; beyond it they are refused, never a hang or a wrong answer.
+func TestAssignLeadersLargeScores(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for trial := range 200 {
+		G, L := 2+r.IntN(6), 2+r.IntN(4)
+		var p grouping.LeaderProblem
+		for g := range G {
+			id := grouping.MemberID(fmt.Sprint("m", g))
+			p.Members = append(p.Members, grouping.Member{ID: id})
+			p.Groups = append(p.Groups, []grouping.MemberID{id})
+		}
+		for l := range L {
+			p.Leaders = append(p.Leaders, grouping.Leader{ID: fmt.Sprint("L", l), Capacity: 1 + r.IntN(2)})
+			for g := range G {
+				p.Scores = append(p.Scores, grouping.LeaderScore{Leader: fmt.Sprint("L", l), Group: g, Score: math.Round((r.Float64() - 0.5) * 2e9)})
+			}
+		}
+		got, err := grouping.AssignLeaders(context.Background(), p)
+		require.NoError(t, err, "trial %d", trial)
+		wantN, wantV := bruteLeaders(p, func(l, g int) bool { return true })
+		n := 0
+		for _, id := range got.Leaders {
+			if id != "" {
+				n++
+			}
+		}
+		v := got.Score
+		for _, k := range got.Load {
+			v -= float64(k * (k - 1) / 2)
+		}
+		require.Equal(t, wantN, n, "trial %d", trial)
+		require.InDelta(t, wantV, v, 1e-6*math.Abs(wantV)+1e-6, "trial %d", trial)
+	}
+	for _, s := range []float64{1e15, -1e308, math.Inf(1)} {
+		p := grouping.LeaderProblem{Members: []grouping.Member{{ID: "a"}}, Groups: [][]grouping.MemberID{{"a"}},
+			Leaders: []grouping.Leader{{ID: "x", Capacity: 1}}, Scores: []grouping.LeaderScore{{Leader: "x", Group: 0, Score: s}}}
+		_, err := grouping.AssignLeaders(context.Background(), p)
+		require.Error(t, err, "score %v", s)
+		assert.Contains(t, err.Error(), "scores[0].score")
+	}
+	// A cancelled context stops the solve with its error.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := grouping.AssignLeaders(ctx, grouping.LeaderProblem{Members: []grouping.Member{{ID: "a"}}, Groups: [][]grouping.MemberID{{"a"}}, Leaders: []grouping.Leader{{ID: "x", Capacity: 1}}})
+	assert.ErrorIs(t, err, context.Canceled)
+}
