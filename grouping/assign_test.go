@@ -195,7 +195,9 @@ func checkLeaders(t *testing.T, r leaderRules, got *grouping.LeaderAssignment) (
 					t.Fatalf("group %d: %s but %s shares %v", g, code, p.Leaders[l].ID, p.Share[:k+1])
 				}
 			}
-			if k > 0 && !slices.ContainsFunc(p.Leaders, func(x grouping.Leader) bool { return r.sharesAll(slices.IndexFunc(p.Leaders, func(y grouping.Leader) bool { return y.ID == x.ID }), g, k) }) {
+			if k > 0 && !slices.ContainsFunc(p.Leaders, func(x grouping.Leader) bool {
+				return r.sharesAll(slices.IndexFunc(p.Leaders, func(y grouping.Leader) bool { return y.ID == x.ID }), g, k)
+			}) {
 				t.Fatalf("group %d: %s but no leader even shares %v", g, code, p.Share[:k])
 			}
 		case code == "no_eligible_leader":
