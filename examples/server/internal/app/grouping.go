@@ -95,6 +95,11 @@ type Roster struct {
 	Group   int            `json:"group"`
 	Leader  string         `json:"leader,omitempty"`
 	Members []RosterMember `json:"members"`
+	// Languages are the languages every member (and the leader) speaks.
+	Languages []string `json:"languages"`
+	// Slots are the weekly meeting times, as codes such as "tue-0900",
+	// that every member (and the leader) can make.
+	Slots []string `json:"slots"`
 }
 
 // RosterMember is a member of a roster.
@@ -473,6 +478,10 @@ func (a *App) rosters(c echo.Context) error {
 	for _, pv := range people {
 		byID[grouping.MemberID(pv.ID)] = pv
 	}
+	slots := run.Request.Options.Slots
+	if len(slots) == 0 {
+		slots = grouping.DefaultMeetingSlots(90)
+	}
 	out := []Roster{}
 	for g, members := range run.Solution.Groups {
 		leader := ""
@@ -483,9 +492,28 @@ func (a *App) rosters(c echo.Context) error {
 			continue
 		}
 		r := Roster{Group: g, Leader: leader, Members: []RosterMember{}}
-		for _, m := range members {
+		everyone := slices.Clone(members)
+		if leader != "" {
+			everyone = append(everyone, grouping.MemberID(leader))
+		}
+		for i, m := range everyone {
 			pv := byID[m]
-			r.Members = append(r.Members, RosterMember{ID: bsk.ProviderID(m), Name: pv.Name, OrganizationID: pv.OrganizationID, Role: pv.Role})
+			if i < len(members) {
+				r.Members = append(r.Members, RosterMember{ID: bsk.ProviderID(m), Name: pv.Name, OrganizationID: pv.OrganizationID, Role: pv.Role})
+			}
+			mm := grouping.MemberOf(pv, slots, false)
+			if i == 0 {
+				r.Languages, r.Slots = mm.Sets[grouping.AttrLanguages], mm.Sets[grouping.AttrSlots]
+				continue
+			}
+			r.Languages = slices.DeleteFunc(r.Languages, func(v string) bool { return !slices.Contains(mm.Sets[grouping.AttrLanguages], v) })
+			r.Slots = slices.DeleteFunc(r.Slots, func(v string) bool { return !slices.Contains(mm.Sets[grouping.AttrSlots], v) })
+		}
+		if r.Languages == nil {
+			r.Languages = []string{}
+		}
+		if r.Slots == nil {
+			r.Slots = []string{}
 		}
 		out = append(out, r)
 	}

@@ -152,6 +152,10 @@ func testGroupingRun(t *testing.T, b backend) {
 		if r.Leader != mine || len(r.Members) == 0 || r.Members[0].Name == "" {
 			t.Errorf("roster %+v", r)
 		}
+		// Every group, with its consultant, has a language and a meeting time.
+		if len(r.Languages) == 0 || len(r.Slots) == 0 {
+			t.Errorf("group %d meets in %v at %v", r.Group, r.Languages, r.Slots)
+		}
 	}
 	s.expect(403, "GET", "/api/v1/grouping-runs/"+run.ID, ckey, nil)
 
