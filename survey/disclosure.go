@@ -13,8 +13,9 @@ type Disclosure struct {
 	MinN int `json:"min_n,omitempty"`
 	// MinCount hides a cell whose count meeting the indicator is 1 to
 	// MinCount-1 (and 0 too with HideZero), with the percentage derived
-	// from it, when counts rules apply (CountsAlways, or a survey that
-	// reached CountsCoverage of the eligible population).
+	// from it, when the counts rules apply: CountsAlways, a survey that
+	// reached CountsCoverage of the eligible population, or a population
+	// of unknown size.
 	MinCount int `json:"min_count,omitempty"`
 	// HideZero extends MinCount to zero counts.
 	HideZero bool `json:"hide_zero,omitempty"`
@@ -25,10 +26,13 @@ type Disclosure struct {
 	CountsAlways bool `json:"counts_always,omitempty"`
 	// CountsCoverage is the share of the eligible population at or above
 	// which a survey is treated as counts (0.8 in the WA DOH standard).
+	// Below it, a survey's estimates are those of a sample and the counts
+	// rules do not apply.
 	CountsCoverage float64 `json:"counts_coverage,omitempty"`
-	// TopCode: below CountsCoverage, an equal-weight estimate whose count
-	// or complement is under MinCount is shown as "0-5%" or "95-100%"
-	// when it falls there, and hidden otherwise.
+	// TopCode: below CountsCoverage, an equal-weight estimate from fewer
+	// than MinCount respondents that is under 5% or over 95% is shown
+	// only as "0-5%" or "95-100%", without its N (which with the range
+	// would pin the count).
 	TopCode bool `json:"top_code,omitempty"`
 	// MinEffectiveN hides estimates whose effective sample size is below it.
 	MinEffectiveN float64 `json:"min_effective_n,omitempty"`
@@ -52,15 +56,23 @@ type Disclosure struct {
 }
 
 // WADOH is the Washington State Department of Health small-numbers
-// standard, the default: counts from 1 to 9 and percentages derived from
-// them are hidden, with their complements, in surveys that reached 80% or
-// more of the eligible population (treated as counts) and whenever the
-// coverage is unknown; below 80%, equal-weight estimates from fewer than
-// 10 respondents meeting (or not meeting) the indicator are top-coded as
-// 0-5% or 95-100%, or hidden; cells of fewer than 10 respondents are
-// hidden; secondary suppression protects hidden cells.
+// standard ("Agency Standards for Reporting Data with Small Numbers"),
+// the default:
+//
+//   - counts: non-zero counts under 10 are hidden with the percentages
+//     derived from them, and so are their complements ("94% of 137"
+//     reveals 8); a survey that reached 80% or more of the eligible
+//     population is treated as counts, and so is one whose population
+//     is not given (Query.Population 0);
+//   - below 80%, equal-weight estimates from fewer than 10 respondents
+//     are top-coded: under 5% shows as "0-5%", over 95% as "95-100%";
+//     unequally weighted estimates have no suppression requirement;
+//   - secondary suppression, so that no hidden cell can be recomputed
+//     by subtraction from its row's or column's total;
+//   - the standard's reliability recommendation: a relative standard
+//     error of 30% or more sets Caution.
 func WADOH() Disclosure {
-	return Disclosure{Name: "wa_doh", MinN: 10, MinCount: 10, Complement: true, CountsCoverage: 0.8, TopCode: true, Secondary: true}
+	return Disclosure{Name: "wa_doh", MinCount: 10, Complement: true, CountsCoverage: 0.8, TopCode: true, CautionRSE: 0.30, Secondary: true}
 }
 
 // PHSKC is Public Health - Seattle & King County's practice: a numerator
@@ -115,16 +127,12 @@ func (d Disclosure) primary(n, x int, p, lo, hi, nEff float64, counts, weighted 
 			if d.Complement && small(n-x) {
 				return verdict{hide: true, rule: name + ":complement_under_" + itoa(d.MinCount)}
 			}
-		} else if d.TopCode && (small(x) || (d.Complement && small(n-x))) {
+		} else if d.TopCode && !weighted && n < d.MinCount {
 			switch {
-			case weighted:
-				return verdict{hide: true, rule: name + ":count_under_" + itoa(d.MinCount)}
-			case p <= 0.05:
+			case p < 0.05:
 				return verdict{rule: name + ":top_coded", rng: "0-5%"}
-			case p >= 0.95:
+			case p > 0.95:
 				return verdict{rule: name + ":top_coded", rng: "95-100%"}
-			default:
-				return verdict{hide: true, rule: name + ":count_under_" + itoa(d.MinCount)}
 			}
 		}
 	}

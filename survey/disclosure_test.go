@@ -1,9 +1,12 @@
 package survey_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -59,44 +62,36 @@ func containsRace(l []bsk.RaceEthnicity, r bsk.RaceEthnicity) bool {
 	return false
 }
 
-// lines returns a table's rows and columns, each as its cells with the
-// line's total last.
+// lines returns a table's lines, each as its cells with the line's total
+// last: the cells that differ in one dimension only, the total being the
+// one whose group is "" (every value) in that dimension.
 func lines(tb survey.Table) [][]int {
-	switch len(tb.Dimensions) {
-	case 1:
-		line := make([]int, len(tb.Cells))
-		for i := range line {
-			line[i] = i
-		}
-		return [][]int{line}
-	case 2:
-		rows, cols := map[string][]int{}, map[string][]int{}
-		var rowKeys, colKeys []string
+	var out [][]int
+	for k := range tb.Dimensions {
+		byRest := map[string][]int{}
+		var keys []string
 		for i, c := range tb.Cells {
-			if _, ok := rows[c.Group[0]]; !ok {
-				rowKeys = append(rowKeys, c.Group[0])
+			rest := strings.Join(slices.Delete(slices.Clone(c.Group), k, k+1), "\x00")
+			if _, ok := byRest[rest]; !ok {
+				keys = append(keys, rest)
 			}
-			if _, ok := cols[c.Group[1]]; !ok {
-				colKeys = append(colKeys, c.Group[1])
-			}
-			rows[c.Group[0]] = append(rows[c.Group[0]], i)
-			cols[c.Group[1]] = append(cols[c.Group[1]], i)
+			byRest[rest] = append(byRest[rest], i)
 		}
-		var out [][]int
-		for _, k := range rowKeys {
-			out = append(out, rows[k])
+		for _, key := range keys {
+			line := byRest[key]
+			t := slices.IndexFunc(line, func(i int) bool { return tb.Cells[i].Group[k] == "" })
+			total := line[t]
+			line = append(slices.Delete(line, t, t+1), total)
+			out = append(out, line)
 		}
-		for _, k := range colKeys {
-			out = append(out, cols[k])
-		}
-		return out
 	}
-	return nil
+	return out
 }
 
 func TestDisclosureProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	breakdowns := [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}, {survey.ByGender, survey.ByRegion}, {survey.ByRace, survey.ByIncome}, {survey.ByIncome, survey.ByGender}}
+	breakdowns := [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}, {survey.ByGender, survey.ByRegion}, {survey.ByRace, survey.ByIncome}, {survey.ByIncome, survey.ByGender},
+		{survey.ByRace, survey.ByGender, survey.ByIncome}}
 	for trial := range 60 {
 		weighted := trial%3 == 2
 		s := randomSet(t, r, 15+r.IntN(300), weighted)
@@ -120,6 +115,16 @@ func TestDisclosureProperties(t *testing.T) {
 							}
 							continue
 						}
+						if c.Range != "" {
+							// Top-coded: the range alone, from fewer than 10
+							// equal-weight respondents in a sample survey.
+							n, x := *rc.N, *rc.Count
+							if c.N != nil || c.Count != nil || c.Rule != d.Name+":top_coded" || rep.Counts || weighted || n >= 10 ||
+								(c.Range == "0-5%") != (20*x < n) || (c.Range == "95-100%") != (20*x > 19*n) {
+								t.Fatalf("%s %v: top-coded %+v from %d of %d", d.Name, c.Group, c, x, n)
+							}
+							continue
+						}
 						if c.Percent == nil {
 							continue
 						}
@@ -136,6 +141,9 @@ func TestDisclosureProperties(t *testing.T) {
 						}
 						if d.Name == "wa_doh" && rep.Counts && ((x > 0 && x < 10) || (n-x > 0 && n-x < 10) || n < 10) {
 							t.Fatalf("wa_doh shows %d of %d", x, n)
+						}
+						if d.Name == "wa_doh" && !rep.Counts && !weighted && n < 10 && (10*x < n || 10*x > 9*n) {
+							t.Fatalf("wa_doh shows %d of %d below 80%% coverage: not top-coded", x, n)
 						}
 						if d.Name == "phskc" && x < 10 {
 							t.Fatalf("phskc shows a numerator of %d", x)
@@ -174,8 +182,8 @@ func TestEstimateBadQueries(t *testing.T) {
 		{survey.Query{Items: []string{"nope"}}, "items[0]"},
 		{survey.Query{Items: []string{"comments"}}, "items[0]"},
 		{survey.Query{Breakdowns: [][]survey.Dimension{{"shoe_size"}}}, "breakdowns[0][0]"},
-		{survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByPlace, survey.ByGender}}}, "breakdowns[0]"},
-		{survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByRace}}}, "breakdowns[0]"},
+		{survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace}, {}}}, "breakdowns[1]"},
+		{survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByPlace, survey.ByRace}}}, "breakdowns[0][2]"},
 		{survey.Query{Race: "some"}, "race"},
 		{survey.Query{Population: -1}, "population"},
 	}
@@ -184,4 +192,22 @@ func TestEstimateBadQueries(t *testing.T) {
 		require.Error(t, err, "%+v", tt.q)
 		require.Contains(t, err.Error(), tt.field+":")
 	}
+}
+
+func TestEstimateTooManyCells(t *testing.T) {
+	in := survey.Instrument{ID: "x", Items: []survey.Item{{Code: "q", Kind: survey.YesNo}}}
+	s, err := survey.NewSet(in)
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(7, 7))
+	places := bsk.Places()
+	for i := range 600 {
+		resp := survey.Response{Respondent: survey.Respondent{ID: fmt.Sprint(i), Session: fmt.Sprint("s", i)}, Answers: map[string][]string{"q": {"yes"}}}
+		resp.Demographics.Place = places[r.IntN(len(places))]
+		resp.Demographics.Race = []bsk.RaceEthnicity{bsk.RaceAsian}
+		require.NoError(t, s.Add(resp))
+	}
+	_, err = s.Estimate(survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByPlace}, {survey.BySession, survey.ByPlace, survey.ByRace, survey.ByRegion}}})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "breakdowns[1]:")
+	require.True(t, errors.Is(err, bsk.ErrInvalid))
 }

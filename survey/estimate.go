@@ -79,8 +79,9 @@ type Query struct {
 	// Items are the item codes to estimate; empty means every item with
 	// an indicator.
 	Items []string `json:"items,omitempty"`
-	// Breakdowns are the disaggregations, each one dimension or two
-	// crossed (rows then columns); the program-wide total is always given.
+	// Breakdowns are the disaggregations, each one dimension or several
+	// crossed (any combination, each dimension once, at most MaxCells
+	// cells with margins); the program-wide total is always given.
 	Breakdowns [][]Dimension `json:"breakdowns,omitempty"`
 	// Race is how multi-race respondents count; empty means alone or in
 	// combination.
@@ -149,24 +150,13 @@ type Cell struct {
 	Caution bool `json:"caution,omitempty"`
 }
 
-// acc accumulates one cell.
-type acc struct {
-	n, x         int
-	sw, sw2, swy float64
-	likert, likW float64
-}
-
-// breakdown maps respondents to cells.
-type breakdown struct {
-	dims   []Dimension
-	labels [][]string // per dimension: value labels by code
-	// cells are keyed by one code per dimension, each code either a value
-	// index or len(labels[d]) for the margin.
-	size []int
-}
-
 // Estimate computes the query's tables and applies the disclosure
-// standard. Bad queries are a coded error naming the field.
+// standard: for each item, the program-wide total, then one table per
+// breakdown. Bad queries are a coded error naming the field.
+//
+// It reads each item's column once per breakdown, each respondent's cell
+// computed beforehand, so a million responses to twenty items broken down
+// by five crossed dimensions take a few seconds at most.
 func (s *Set) Estimate(q Query) (*Report, error) {
 	d := WADOH()
 	if q.Disclosure != nil {
@@ -192,9 +182,9 @@ func (s *Set) Estimate(q Query) (*Report, error) {
 		}
 	}
 	for k, code := range q.Items {
-		i := slices.IndexFunc(s.inst.Items, func(it Item) bool { return it.Code == code })
+		i, ok := s.itemIdx[code]
 		switch {
-		case i < 0:
+		case !ok:
 			pr.AddCode(bsk.CodeNotFound, bsk.Index("items", k), "unknown item code %q", code)
 		case !s.inst.Items[i].HasIndicator():
 			pr.Add(bsk.Index("items", k), "item %q is a %s item without an indicator: use Frequencies or Rank", code, s.inst.Items[i].Kind)
@@ -202,43 +192,88 @@ func (s *Set) Estimate(q Query) (*Report, error) {
 			items = append(items, i)
 		}
 	}
-	bds := []breakdown{{}}
+	bds := []*breakdown{{}}
 	for k, dims := range q.Breakdowns {
 		f := bsk.Index("breakdowns", k)
-		if len(dims) < 1 || len(dims) > 2 {
-			pr.Add(f, "a breakdown has one dimension or two crossed, not %d", len(dims))
+		if len(dims) == 0 {
+			pr.Add(f, "a breakdown needs at least one dimension")
 			continue
 		}
-		if len(dims) == 2 && dims[0] == dims[1] {
-			pr.Add(f, "crosses %q with itself", dims[0])
-		}
+		bad := false
 		for j, dim := range dims {
 			if !dim.Valid() {
 				pr.Add(bsk.Index(f, j), "unknown dimension %q", dim)
+				bad = true
+			} else if slices.Index(dims, dim) < j {
+				pr.Add(bsk.Index(f, j), "dimension %q appears twice", dim)
+				bad = true
 			}
 		}
-		bds = append(bds, breakdown{dims: dims})
+		if bad {
+			continue
+		}
+		bd := &breakdown{dims: slices.Clone(dims)}
+		if !s.prepare(bd, race) {
+			pr.Add(f, "crossing %v gives more than %d cells: use fewer or coarser dimensions", dims, MaxCells)
+			continue
+		}
+		bds = append(bds, bd)
 	}
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
+	s.prepare(bds[0], race)
 	counts := d.CountsAlways || q.Population == 0 || (d.CountsCoverage > 0 && float64(s.Len()) >= d.CountsCoverage*float64(q.Population))
 	rep := &Report{Instrument: s.inst.ID, Version: s.inst.Version, Cycle: s.inst.Cycle, Disclosure: d.Name, Counts: counts,
-		Responses: s.Len(), Population: q.Population, Tables: []Table{}}
-	for b := range bds {
-		s.labels(&bds[b], race)
+		Responses: s.Len(), Population: q.Population, Tables: make([]Table, 0, len(items)*len(bds))}
+	for _, bd := range bds {
+		s.assign(bd, race)
 	}
 	for _, i := range items {
 		for _, bd := range bds {
-			rep.Tables = append(rep.Tables, s.table(i, bd, race, d, counts))
+			rep.Tables = append(rep.Tables, s.table(i, bd, d, counts))
 		}
 	}
 	return rep, nil
 }
 
-// labels fills a breakdown's value labels: for race the categories (and
-// "multiple"), otherwise the values seen; NotReported last.
-func (s *Set) labels(bd *breakdown, race RaceMode) {
+// MaxCells bounds the cells of one breakdown's table, margins included: a
+// crossing finer than this is refused rather than published mostly empty.
+const MaxCells = 1 << 20
+
+// acc accumulates one cell.
+type acc struct {
+	n, x         int
+	sw, sw2, swy float64
+	likert       float64
+}
+
+// breakdown maps respondents to the cells of one table. Cells are numbered
+// in mixed radix, one digit per dimension: a value's code, or the last
+// code for the margin ("every value").
+type breakdown struct {
+	dims   []Dimension
+	labels [][]string // per dimension: value labels by code, NotReported last
+	size   []int      // per dimension: len(labels)+1, the margin last
+	stride []int
+	cells  int
+	// direct is the dimension whose margin is counted respondent by
+	// respondent rather than summed (race alone or in combination, whose
+	// groups overlap), or -1.
+	direct int
+	keys   []uint32 // per respondent: its cell
+	extra  []member // further cells of respondents in several groups, by respondent
+}
+
+// member puts respondent i in one more cell.
+type member struct {
+	i   int32
+	key uint32
+}
+
+// prepare fills a breakdown's labels and sizes; it reports false when the
+// crossing has more than MaxCells cells.
+func (s *Set) prepare(bd *breakdown, race RaceMode) bool {
 	bd.labels, bd.size = nil, nil
 	for _, dim := range bd.dims {
 		var l []string
@@ -252,11 +287,58 @@ func (s *Set) labels(bd *breakdown, race RaceMode) {
 		}
 		l = append(l, NotReported)
 		bd.labels = append(bd.labels, l)
-		bd.size = append(bd.size, len(l)+1) // + margin
+		bd.size = append(bd.size, len(l)+1)
+	}
+	bd.stride = make([]int, len(bd.dims))
+	bd.cells = 1
+	for k := len(bd.dims) - 1; k >= 0; k-- {
+		bd.stride[k] = bd.cells
+		bd.cells *= bd.size[k]
+		if bd.cells > MaxCells {
+			return false
+		}
+	}
+	bd.direct = -1
+	if race == AloneOrInCombination {
+		bd.direct = slices.Index(bd.dims, ByRace)
+	}
+	return true
+}
+
+// assign computes every respondent's cell, once per breakdown, so that
+// each item's pass is a single indexed increment per answer.
+func (s *Set) assign(bd *breakdown, race RaceMode) {
+	n := s.Len()
+	bd.keys = make([]uint32, n)
+	bd.extra = nil
+	if len(bd.dims) == 0 {
+		return
+	}
+	var g []int
+	for i := range n {
+		key := 0
+		for k, dim := range bd.dims {
+			if k == bd.direct {
+				continue
+			}
+			g = s.groupsOf(g[:0], i, dim, bd.labels[k], race)
+			key += g[0] * bd.stride[k]
+		}
+		if bd.direct < 0 {
+			bd.keys[i] = uint32(key)
+			continue
+		}
+		k := bd.direct
+		g = s.groupsOf(g[:0], i, ByRace, bd.labels[k], race)
+		bd.keys[i] = uint32(key + g[0]*bd.stride[k])
+		for _, v := range g[1:] {
+			bd.extra = append(bd.extra, member{int32(i), uint32(key + v*bd.stride[k])})
+		}
+		bd.extra = append(bd.extra, member{int32(i), uint32(key + (bd.size[k]-1)*bd.stride[k])})
 	}
 }
 
-// groupsOf appends respondent i's codes in dimension k of a breakdown.
+// groupsOf appends respondent i's codes in one dimension of a breakdown.
 func (s *Set) groupsOf(dst []int, i int, dim Dimension, labels []string, race RaceMode) []int {
 	if dim != ByRace {
 		v := int(s.attrs[dim.attr()][i])
@@ -285,92 +367,121 @@ func (s *Set) groupsOf(dst []int, i int, dim Dimension, labels []string, race Ra
 	return dst
 }
 
-// table computes one item's table under one breakdown.
-func (s *Set) table(item int, bd breakdown, race RaceMode, d Disclosure, counts bool) Table {
-	it := s.inst.Items[item]
-	col := s.cols[item]
-	var meets uint64
-	for _, c := range it.indicator() {
-		meets |= 1 << s.optIdx[item][c]
+// aggregate counts one item's answers by cell and option in one pass over
+// the column, then sums the margins.
+func (s *Set) aggregate(item int, bd *breakdown) []acc {
+	col := s.cols[item].code
+	nopt := len(s.inst.Items[item].options())
+	cnt := make([]int, bd.cells*nopt)
+	var sw, sw2 []float64
+	keys, w := bd.keys, s.weights
+	if w == nil {
+		for i, c := range col {
+			if c >= 0 {
+				cnt[int(keys[i])*nopt+int(c)]++
+			}
+		}
+		for _, m := range bd.extra {
+			if c := col[m.i]; c >= 0 {
+				cnt[int(m.key)*nopt+int(c)]++
+			}
+		}
+	} else {
+		sw, sw2 = make([]float64, len(cnt)), make([]float64, len(cnt))
+		for i, c := range col {
+			if c >= 0 {
+				j := int(keys[i])*nopt + int(c)
+				cnt[j]++
+				sw[j] += w[i]
+				sw2[j] += w[i] * w[i]
+			}
+		}
+		for _, m := range bd.extra {
+			if c := col[m.i]; c >= 0 {
+				j := int(m.key)*nopt + int(c)
+				cnt[j]++
+				sw[j] += w[m.i]
+				sw2[j] += w[m.i] * w[m.i]
+			}
+		}
 	}
-	ncell := 1
-	for _, sz := range bd.size {
-		ncell *= sz
-	}
-	accs := make([]acc, ncell)
-	var g0, g1 []int
-	isLikert := it.Kind == Likert
-	for i, code := range col.code {
-		if code < 0 {
+	// Margins, one dimension after another: a margin cell sums the cells
+	// of every value of its dimension (margins of earlier dimensions
+	// included, so every combination of margins is filled).
+	for k := range bd.dims {
+		if k == bd.direct {
 			continue
 		}
-		w := 1.0
-		if s.weights != nil {
-			w = s.weights[i]
-		}
-		y := 0.0
-		if meets&(1<<code) != 0 {
-			y = 1
-		}
-		add := func(c int) {
-			a := &accs[c]
-			a.n++
-			if y == 1 {
-				a.x++
+		st, m := bd.stride[k], bd.size[k]-1
+		for idx := range bd.cells {
+			if (idx/st)%bd.size[k] != m {
+				continue
 			}
-			a.sw += w
-			a.sw2 += w * w
-			a.swy += w * y
-			if isLikert {
-				a.likert += w * float64(code+1)
-				a.likW += w
-			}
-		}
-		switch len(bd.dims) {
-		case 0:
-			add(0)
-		case 1:
-			g0 = s.groupsOf(g0[:0], i, bd.dims[0], bd.labels[0], race)
-			for _, a := range g0 {
-				add(a)
-			}
-			add(bd.size[0] - 1)
-		case 2:
-			g0 = s.groupsOf(g0[:0], i, bd.dims[0], bd.labels[0], race)
-			g1 = s.groupsOf(g1[:0], i, bd.dims[1], bd.labels[1], race)
-			m0, m1 := bd.size[0]-1, bd.size[1]-1
-			for _, a := range g0 {
-				for _, b := range g1 {
-					add(a*bd.size[1] + b)
+			dst := idx * nopt
+			for v := range m {
+				src := (idx - (m-v)*st) * nopt
+				for o := range nopt {
+					cnt[dst+o] += cnt[src+o]
 				}
-				add(a*bd.size[1] + m1)
+				if sw != nil {
+					for o := range nopt {
+						sw[dst+o] += sw[src+o]
+						sw2[dst+o] += sw2[src+o]
+					}
+				}
 			}
-			for _, b := range g1 {
-				add(m0*bd.size[1] + b)
-			}
-			add(m0*bd.size[1] + m1)
 		}
 	}
-	t := Table{Item: it.Code, Text: it.Text, Dimensions: slices.Clone(bd.dims), Cells: make([]Cell, 0, ncell)}
+	var meets uint64
+	for _, c := range s.inst.Items[item].indicator() {
+		meets |= 1 << s.optIdx[item][c]
+	}
+	accs := make([]acc, bd.cells)
+	for idx := range accs {
+		a := &accs[idx]
+		for o := range nopt {
+			j := idx*nopt + o
+			c := cnt[j]
+			if c == 0 {
+				continue
+			}
+			wt, w2 := float64(c), float64(c)
+			if sw != nil {
+				wt, w2 = sw[j], sw2[j]
+			}
+			a.n += c
+			a.sw += wt
+			a.sw2 += w2
+			a.likert += wt * float64(o+1)
+			if meets&(1<<o) != 0 {
+				a.x += c
+				a.swy += wt
+			}
+		}
+	}
+	return accs
+}
+
+// table computes one item's table under one breakdown.
+func (s *Set) table(item int, bd *breakdown, d Disclosure, counts bool) Table {
+	it := s.inst.Items[item]
+	accs := s.aggregate(item, bd)
+	t := Table{Item: it.Code, Text: it.Text, Dimensions: slices.Clone(bd.dims), Cells: make([]Cell, 0, bd.cells)}
 	if t.Dimensions == nil {
 		t.Dimensions = []Dimension{}
 	}
-	raw := make([]acc, 0, ncell)
-	for c := range ncell {
-		group := make([]string, len(bd.dims))
-		rest := c
-		for k := len(bd.dims) - 1; k >= 0; k-- {
-			v := rest % bd.size[k]
-			rest /= bd.size[k]
-			if v < len(bd.labels[k]) {
+	groups := make([]string, bd.cells*len(bd.dims))
+	for c := range bd.cells {
+		group := groups[c*len(bd.dims) : (c+1)*len(bd.dims) : (c+1)*len(bd.dims)]
+		for k := range bd.dims {
+			if v := (c / bd.stride[k]) % bd.size[k]; v < len(bd.labels[k]) {
 				group[k] = bd.labels[k][v]
 			}
 		}
-		t.Cells = append(t.Cells, s.cell(accs[c], group, isLikert, d, counts))
-		raw = append(raw, accs[c])
+		t.Cells = append(t.Cells, s.cell(accs[c], group, it.Kind == Likert, d, counts))
 	}
 	if d.Secondary && !d.Off {
-		secondary(t.Cells, raw, bd.size, d.Name)
+		secondary(t.Cells, accs, bd, d.Name)
 	}
 	return t
 }
@@ -401,84 +512,71 @@ func (s *Set) cell(a acc, group []string, likert bool, d Disclosure, counts bool
 		c.Suppressed = true
 		return c
 	}
+	if v.rng != "" {
+		// The range alone: with its N it could pin the count.
+		c.Range = v.rng
+		return c
+	}
 	n := a.n
 	c.N = &n
 	if weighted {
 		c.EffectiveN = &nEff
 	}
-	if v.rng != "" {
-		c.Range = v.rng
-		return c
-	}
 	x := a.x
 	pct, l, h := 100*p, 100*lo, 100*hi
 	c.Count, c.Percent, c.Low, c.High = &x, &pct, &l, &h
-	if likert && a.likW > 0 {
-		m := a.likert / a.likW
+	if likert && a.sw > 0 {
+		m := a.likert / a.sw
 		c.Mean = &m
 	}
 	return c
 }
 
-// secondary hides more cells until every row and column (and the line of
-// margins) that holds a hidden count holds at least two, or has its total
-// hidden: no hidden cell can then be recomputed by subtraction.
-func secondary(cells []Cell, raw []acc, size []int, name string) {
+// secondary hides more cells until every line of the table (every row,
+// column and so on: the cells that differ in one dimension only, with
+// that dimension's margin as the line's total) that holds a hidden
+// count holds at least two, or has its total hidden: no hidden cell can
+// then be recomputed from its line's total and other cells. A top-coded
+// cell counts as hidden. The cell hidden in addition is the line's
+// smallest visible cell with respondents, or the total when there is none.
+func secondary(cells []Cell, raw []acc, bd *breakdown, name string) {
 	hidden := func(c int) bool { return cells[c].Suppressed || cells[c].Range != "" }
 	hide := func(c int) {
 		cells[c] = Cell{Group: cells[c].Group, Suppressed: true, Rule: name + ":secondary"}
 	}
-	var lines [][]int // each line: its cells, then its total last
-	switch len(size) {
-	case 1:
-		line := make([]int, size[0])
-		for v := range size[0] {
-			line[v] = v
-		}
-		lines = append(lines, line)
-	case 2:
-		for r := range size[0] {
-			line := make([]int, size[1])
-			for c := range size[1] {
-				line[c] = r*size[1] + c
-			}
-			lines = append(lines, line)
-		}
-		for c := range size[1] {
-			line := make([]int, size[0])
-			for r := range size[0] {
-				line[r] = r*size[1] + c
-			}
-			lines = append(lines, line)
-		}
-	}
 	for changed := true; changed; {
 		changed = false
-		for _, line := range lines {
-			total := line[len(line)-1]
-			if hidden(total) {
-				continue
-			}
-			count, best := 0, -1
-			for _, c := range line[:len(line)-1] {
-				switch {
-				case hidden(c):
-					if raw[c].n > 0 {
-						count++
-					}
-				case raw[c].n > 0 && (best < 0 || raw[c].n < raw[best].n):
-					best = c
+		for k := range bd.dims {
+			st, sz := bd.stride[k], bd.size[k]
+			for base := range bd.cells {
+				if (base/st)%sz != 0 {
+					continue
 				}
+				total := base + (sz-1)*st
+				if hidden(total) {
+					continue
+				}
+				count, best := 0, -1
+				for v := range sz - 1 {
+					c := base + v*st
+					switch {
+					case raw[c].n == 0:
+					case hidden(c):
+						count++
+					case best < 0 || raw[c].n < raw[best].n:
+						best = c
+					}
+				}
+				if count != 1 {
+					continue
+				}
+				if best >= 0 {
+					hide(best)
+				} else {
+					hide(total)
+				}
+				changed = true
 			}
-			if count != 1 {
-				continue
-			}
-			if best >= 0 {
-				hide(best)
-			} else {
-				hide(total)
-			}
-			changed = true
 		}
 	}
 }
@@ -489,7 +587,7 @@ func (c Cell) String() string {
 	case c.Suppressed:
 		return "suppressed (" + c.Rule + ")"
 	case c.Range != "":
-		return fmt.Sprintf("%s of %d", c.Range, *c.N)
+		return c.Range + " (" + c.Rule + ")"
 	case c.Percent == nil:
 		return "no responses"
 	}

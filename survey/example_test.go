@@ -51,7 +51,7 @@ func Example() {
 	// seattle       77% of 52 [64, 86]
 	// kent          73% of 41 [58, 84]
 	// bellevue      suppressed (wa_doh:secondary)
-	// vashon        suppressed (wa_doh:respondents_under_10)
+	// vashon        suppressed (wa_doh:count_under_10)
 	// not_reported  no responses
 	// all           74% of 133 [66, 81]
 	// 74 percent of the 133 attendees found the training useful.

@@ -28,7 +28,8 @@ func Sentence(in Instrument, item Item, c Cell) string {
 	case c.N == nil || *c.N == 0:
 		return "No " + pop + " answered."
 	case c.Range != "":
-		return strings.TrimSuffix(c.Range, "%") + " percent of the " + strconv.Itoa(*c.N) + " " + pop + " " + what + "."
+		// A top-coded estimate comes without its N.
+		return strings.TrimSuffix(c.Range, "%") + " percent of " + pop + " " + what + "."
 	}
 	return strconv.Itoa(int(math.Round(*c.Percent))) + " percent of the " + strconv.Itoa(*c.N) + " " + pop + " " + what + "."
 }
