@@ -2,41 +2,68 @@ package survey_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/survey"
 )
 
-// FuzzImportCSV: any input gives a set or an error, never a panic, and a
-// set holds exactly the rows reported imported.
+// checkImport holds for any import: a failed import returns no set and a
+// coded error whose problems all name a field; a good one holds exactly
+// the rows reported imported, and can be estimated.
+func checkImport(t *testing.T, s *survey.Set, rep survey.ImportReport, err error, skip bool) {
+	t.Helper()
+	if err != nil {
+		if s != nil {
+			t.Fatal("a failed import returned a set")
+		}
+		if code := bsk.ErrorCode(err); code == bsk.CodeInternal || code == "" {
+			t.Fatalf("error without a code: %v", err)
+		}
+		var list bsk.Errors
+		if errors.As(err, &list) {
+			for _, e := range list {
+				if e.Field == "" && !strings.HasPrefix(e.Message, "stopped after") {
+					t.Fatalf("problem without a field: %v", e)
+				}
+			}
+		}
+		return
+	}
+	if s.Len() != rep.Imported || rep.Imported+len(rep.Skipped) != rep.Rows {
+		t.Fatalf("len %d, report %+v", s.Len(), rep)
+	}
+	if !skip && len(rep.Skipped) > 0 {
+		t.Fatalf("rows skipped without SkipBadRows: %+v", rep.Skipped)
+	}
+	if _, err := s.Estimate(survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByPlace}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// FuzzImportCSV: any input gives a set or a coded error, never a panic,
+// for a weighted and an unweighted instrument. Seeds: testdata/fuzz.
 func FuzzImportCSV(f *testing.F) {
 	f.Add([]byte(goodCSV))
 	f.Add([]byte("respondent_id,useful\nr1,5\nr1,4\n"))
 	f.Add([]byte("respondent_id,weight,useful,topics\nr1,1,5,rs;rs\n"))
 	f.Add([]byte("\ufeffrespondent_id,useful\n\"r1,5\n"))
-	in := trainingInstrument(false)
+	plain, weighted := trainingInstrument(false), trainingInstrument(true)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, skip := range []bool{false, true} {
-			s, rep, err := survey.ImportCSV(bytes.NewReader(data), in, survey.ImportOptions{SkipBadRows: skip})
-			if err != nil {
-				if s != nil {
-					t.Fatal("a failed import returned a set")
-				}
-				continue
-			}
-			if s.Len() != rep.Imported || rep.Imported+len(rep.Skipped) != rep.Rows {
-				t.Fatalf("len %d, report %+v", s.Len(), rep)
-			}
-			if _, err := s.Estimate(survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByPlace}}}); err != nil {
-				t.Fatal(err)
+		for _, in := range []survey.Instrument{plain, weighted} {
+			for _, skip := range []bool{false, true} {
+				s, rep, err := survey.ImportCSV(bytes.NewReader(data), in, survey.ImportOptions{SkipBadRows: skip})
+				checkImport(t, s, rep, err, skip)
 			}
 		}
 	})
 }
 
-// FuzzImportREDCap fuzzes the data dictionary and the records export.
+// FuzzImportREDCap fuzzes the data dictionary and the records export
+// together. Seeds: testdata/fuzz and a real export.
 func FuzzImportREDCap(f *testing.F) {
 	dict, err := os.ReadFile("testdata/redcap/checkboxes-1/dictionary.csv")
 	if err != nil {
@@ -52,17 +79,20 @@ func FuzzImportREDCap(f *testing.F) {
 	f.Fuzz(func(t *testing.T, dictionary, records []byte) {
 		d, err := survey.ParseREDCapDictionary(bytes.NewReader(dictionary), "fuzz")
 		if err != nil {
-			return
-		}
-		s, rep, err := survey.ImportREDCap(bytes.NewReader(records), d, survey.REDCapOptions{})
-		if err != nil {
-			if s != nil {
-				t.Fatal("a failed import returned a set")
+			if d != nil {
+				t.Fatal("a failed dictionary returned a dictionary")
+			}
+			if code := bsk.ErrorCode(err); code == bsk.CodeInternal || code == "" {
+				t.Fatalf("error without a code: %v", err)
 			}
 			return
 		}
-		if s.Len() != rep.Imported {
-			t.Fatalf("len %d, report %+v", s.Len(), rep)
+		if err := d.Instrument.Validate(); err != nil {
+			t.Fatalf("a parsed dictionary gives an invalid instrument: %v", err)
+		}
+		for _, skip := range []bool{false, true} {
+			s, rep, err := survey.ImportREDCap(bytes.NewReader(records), d, survey.REDCapOptions{ImportOptions: survey.ImportOptions{SkipBadRows: skip}})
+			checkImport(t, s, rep, err, skip)
 		}
 	})
 }
