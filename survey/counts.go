@@ -40,6 +40,9 @@ type ProtectedCounts struct {
 // hidden cell could be recomputed from the total and the other cells.
 func (d Disclosure) ProtectCounts(t CountTable) (ProtectedCounts, error) {
 	var pr bsk.Problems
+	if err := d.Validate(); err != nil {
+		pr.Merge("disclosure", err)
+	}
 	if len(t.Counts) != len(t.Rows) {
 		pr.Add("counts", "has %d rows for %d row names", len(t.Counts), len(t.Rows))
 	}

@@ -1,6 +1,10 @@
 package survey
 
-import "math"
+import (
+	"math"
+
+	"github.com/beststarts/workforce/bsk"
+)
 
 // Disclosure is a disclosure-control standard: which cells of a result
 // table are hidden, top-coded or flagged, and why. Every estimate the
@@ -97,6 +101,44 @@ func Unsuppressed() Disclosure { return Disclosure{Name: "unsuppressed", Off: tr
 // Presets lists the named standards, by name.
 func Presets() map[string]Disclosure {
 	return map[string]Disclosure{"wa_doh": WADOH(), "phskc": PHSKC(), "nchs": NCHS(), "unsuppressed": Unsuppressed()}
+}
+
+// Validate reports a standard that cannot protect anything: one without a
+// name, with negative or out-of-range thresholds, or with no rule at all
+// that is not [Unsuppressed] (a zero Disclosure would otherwise publish
+// every figure while claiming control). Every function that applies a
+// standard calls it; problems name the field, under "disclosure".
+func (d Disclosure) Validate() error {
+	var pr bsk.Problems
+	if d.Name == "" {
+		pr.Add("name", "is required: it names the rule in every hidden cell")
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"min_n", float64(d.MinN)}, {"min_count", float64(d.MinCount)}, {"min_effective_n", d.MinEffectiveN}, {"max_ci_width", d.MaxCIWidth},
+		{"max_relative_ci_width", d.MaxRelativeCIWidth}, {"caution_rse", d.CautionRSE}, {"counts_coverage", d.CountsCoverage}} {
+		if f.v < 0 || math.IsNaN(f.v) {
+			pr.Add(f.name, "must not be negative")
+		}
+	}
+	if d.CountsCoverage > 1 {
+		pr.Add("counts_coverage", "is a share of the population, at most 1")
+	}
+	if !d.Off && d.MinN <= 0 && d.MinCount <= 0 && d.MinEffectiveN <= 0 && d.MaxCIWidth <= 0 && d.MaxRelativeCIWidth <= 0 {
+		pr.Add("", "sets no suppression rule: use a preset, or Unsuppressed to publish figures as computed")
+	}
+	return pr.Err()
+}
+
+// check validates d for use, its problems under "disclosure".
+func (d Disclosure) check() error {
+	if err := d.Validate(); err != nil {
+		var pr bsk.Problems
+		pr.Merge("disclosure", err)
+		return pr.Err()
+	}
+	return nil
 }
 
 // verdict is what the primary rules decide for one cell.

@@ -211,3 +211,35 @@ func TestEstimateTooManyCells(t *testing.T) {
 	require.Contains(t, err.Error(), "breakdowns[1]:")
 	require.True(t, errors.Is(err, bsk.ErrInvalid))
 }
+
+// A standard that sets no rule is refused everywhere a standard is
+// applied: a zero Disclosure must not publish figures as if controlled.
+func TestDisclosureValidate(t *testing.T) {
+	for _, d := range survey.Presets() {
+		require.NoError(t, d.Validate(), d.Name)
+	}
+	bad := []struct {
+		d     survey.Disclosure
+		field string
+	}{
+		{survey.Disclosure{}, "name"},
+		{survey.Disclosure{Name: "mine"}, "sets no suppression rule"},
+		{survey.Disclosure{Name: "mine", MinCount: -1}, "min_count"},
+		{survey.Disclosure{Name: "mine", MinCount: 5, CountsCoverage: 80}, "counts_coverage"},
+	}
+	s := randomSet(t, rand.New(rand.NewPCG(2, 2)), 30, false)
+	for _, tt := range bad {
+		err := tt.d.Validate()
+		require.Error(t, err)
+		require.Contains(t, err.Error(), tt.field)
+		_, err = s.Estimate(survey.Query{Disclosure: &tt.d})
+		require.ErrorIs(t, err, bsk.ErrInvalid)
+		require.Contains(t, err.Error(), "disclosure")
+		_, err = s.Rank("topics", tt.d)
+		require.ErrorIs(t, err, bsk.ErrInvalid)
+		_, err = s.Frequencies("barriers", tt.d)
+		require.ErrorIs(t, err, bsk.ErrInvalid)
+		_, err = tt.d.ProtectCounts(survey.CountTable{})
+		require.ErrorIs(t, err, bsk.ErrInvalid)
+	}
+}

@@ -167,6 +167,9 @@ func (s *Set) Estimate(q Query) (*Report, error) {
 		race = AloneOrInCombination
 	}
 	var pr bsk.Problems
+	if err := d.Validate(); err != nil {
+		pr.Merge("disclosure", err)
+	}
 	if race != AloneOrInCombination && race != MultipleRaces {
 		pr.Add("race", "unknown race mode %q", race)
 	}

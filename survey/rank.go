@@ -37,6 +37,9 @@ type RankResult struct {
 // respondents than the standard's MinN (or MinCount), the result is
 // hidden.
 func (s *Set) Rank(item string, d Disclosure) (RankResult, error) {
+	if err := d.check(); err != nil {
+		return RankResult{}, err
+	}
 	i := slices.IndexFunc(s.inst.Items, func(it Item) bool { return it.Code == item })
 	if i < 0 {
 		return RankResult{}, bsk.NotFoundf("item", "unknown item code %q", item)
@@ -113,6 +116,9 @@ type Frequencies struct {
 // standard protects. Options are not exclusive, so hiding one option
 // reveals nothing about another.
 func (s *Set) Frequencies(item string, d Disclosure) (Frequencies, error) {
+	if err := d.check(); err != nil {
+		return Frequencies{}, err
+	}
 	i := slices.IndexFunc(s.inst.Items, func(it Item) bool { return it.Code == item })
 	if i < 0 {
 		return Frequencies{}, bsk.NotFoundf("item", "unknown item code %q", item)

@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -117,6 +118,16 @@ func TestSeedsPublishedFigures(t *testing.T) {
 				want := fmt.Sprintf("%d percent of the %d %s %s.", f.percent, c.n, c.population, f.reported)
 				assert.Equal(t, want, survey.Sentence(in, it, cell))
 			}
+			// So does the NCHS standard for proportions: every program-wide
+			// N is at least 30 and every Korn-Graubard interval narrow.
+			nchs := survey.NCHS()
+			rep, err = s.Estimate(survey.Query{Disclosure: &nchs})
+			require.NoError(t, err)
+			for _, f := range c.figures {
+				cell, _ := rep.Total(f.code)
+				require.False(t, cell.Suppressed, "%s: %s", f.code, cell.Rule)
+				assert.Equal(t, f.percent, int(math.Round(*cell.Percent)))
+			}
 			// The WA DOH standard treats a program's census as counts and
 			// also protects the complement: "94 percent of 137" reveals
 			// that 8 disagreed, so it is hidden there, and only there.
@@ -132,9 +143,19 @@ func TestSeedsPublishedFigures(t *testing.T) {
 					assert.NotContains(t, survey.Sentence(in, it, cell), "percent of")
 				}
 			}
+			// Had the survey reached fewer than 80% of the eligible
+			// providers (a sample), WA DOH would have no counts rule for
+			// these program-wide figures, and they would all show.
+			rep, err = s.Estimate(survey.Query{Population: 2 * c.n})
+			require.NoError(t, err)
+			for _, f := range c.figures {
+				cell, _ := rep.Total(f.code)
+				require.False(t, cell.Suppressed, "%s: %s", f.code, cell.Rule)
+				assert.Equal(t, f.agree, *cell.Count)
+			}
 			// Broken down by race and by place, small cells are hidden under
-			// either standard, with secondary suppression.
-			for _, d := range []survey.Disclosure{survey.PHSKC(), survey.WADOH()} {
+			// each standard, with secondary suppression.
+			for _, d := range []survey.Disclosure{survey.PHSKC(), survey.WADOH(), survey.NCHS()} {
 				rep, err := s.Estimate(survey.Query{Disclosure: &d, Breakdowns: [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}, {survey.ByRace, survey.ByPlace}}})
 				require.NoError(t, err)
 				hidden := 0
@@ -146,7 +167,9 @@ func TestSeedsPublishedFigures(t *testing.T) {
 							assert.Nil(t, cell.Count)
 							continue
 						}
-						if cell.Count != nil && *cell.N > 0 {
+						if cell.Count != nil && *cell.N > 0 && d.Name == "nchs" {
+							assert.GreaterOrEqual(t, *cell.N, 30, "%s %v: an estimate from fewer than 30 shown under nchs", tb.Item, cell.Group)
+						} else if cell.Count != nil && *cell.N > 0 {
 							assert.GreaterOrEqual(t, *cell.Count, 10, "%s %v: a small count is shown under %s", tb.Item, cell.Group, d.Name)
 						}
 					}

@@ -44,27 +44,46 @@ func EffectiveN(sumW, sumW2 float64) float64 {
 }
 
 // BetaQuantile returns x with I_x(a, b) = q: the inverse of the
-// regularized incomplete beta function, by bisection to machine precision.
+// regularized incomplete beta function (the quantile of a Beta(a, b)
+// distribution), by Newton's method on [RegIncBeta] with the Beta density
+// as derivative, safeguarded by bisection so that it always converges. q
+// outside (0, 1) gives 0 or 1; a and b must be positive.
 func BetaQuantile(q, a, b float64) float64 {
-	if q <= 0 {
+	if q <= 0 || math.IsNaN(q) {
 		return 0
 	}
 	if q >= 1 {
 		return 1
 	}
+	la, _ := math.Lgamma(a)
+	lb, _ := math.Lgamma(b)
+	lab, _ := math.Lgamma(a + b)
+	lbeta := la + lb - lab
 	lo, hi := 0.0, 1.0
-	for range 200 {
-		mid := (lo + hi) / 2
-		if mid == lo || mid == hi {
-			break
+	x := a / (a + b)
+	for range 400 {
+		f := RegIncBeta(x, a, b) - q
+		if f == 0 {
+			return x
 		}
-		if RegIncBeta(mid, a, b) < q {
-			lo = mid
+		if f < 0 {
+			lo = x
 		} else {
-			hi = mid
+			hi = x
 		}
+		pdf := math.Exp((a-1)*math.Log(x) + (b-1)*math.Log1p(-x) - lbeta)
+		next := x - f/pdf
+		if pdf == 0 || math.IsInf(pdf, 0) || math.IsNaN(next) || next <= lo || next >= hi {
+			next = lo + (hi-lo)/2 // bisection keeps the bracket shrinking
+		} else if math.Abs(next-x) <= 1e-15*x {
+			return next
+		}
+		if next == x || hi-lo <= 1e-16*hi {
+			return next
+		}
+		x = next
 	}
-	return (lo + hi) / 2
+	return x
 }
 
 // RegIncBeta is the regularized incomplete beta function I_x(a, b), by

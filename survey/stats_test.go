@@ -91,3 +91,48 @@ func TestTwoProportionTest(t *testing.T) {
 		t.Errorf("equal proportions p = %v; want 1", p)
 	}
 }
+
+// TestBetaQuantileMatchesGonum covers the shapes Korn-Graubard intervals
+// meet, from a fraction of a weighted respondent to a million, and the
+// tails.
+func TestBetaQuantileMatchesGonum(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	scales := []float64{1, 10, 1e3, 1e5, 1e6}
+	for range 3000 {
+		sc := scales[r.IntN(len(scales))]
+		a, b := 0.05+r.Float64()*sc, 0.05+r.Float64()*sc
+		q := []float64{0.025, 0.975, r.Float64(), 1e-6}[r.IntN(4)]
+		got := survey.BetaQuantile(q, a, b)
+		want := distuv.Beta{Alpha: a, Beta: b}.Quantile(q)
+		if math.Abs(got-want) > 1e-9 {
+			t.Fatalf("BetaQuantile(%v, %v, %v) = %v; gonum %v", q, a, b, got, want)
+		}
+		if got < 0 || got > 1 {
+			t.Fatalf("BetaQuantile(%v, %v, %v) = %v outside [0, 1]", q, a, b, got)
+		}
+	}
+	if got := survey.BetaQuantile(0, 2, 3); got != 0 {
+		t.Errorf("BetaQuantile(0, 2, 3) = %v; want 0", got)
+	}
+	if got := survey.BetaQuantile(1, 2, 3); got != 1 {
+		t.Errorf("BetaQuantile(1, 2, 3) = %v; want 1", got)
+	}
+}
+
+func TestKornGraubardLargeEffectiveN(t *testing.T) {
+	for _, c := range []struct{ p, n float64 }{{0.94, 137}, {0.5, 1e6}, {1e-5, 1e6}, {0.999999, 1e6}, {0, 1e6}, {1, 1e6}, {0.3, 0.7}} {
+		lo, hi := survey.KornGraubard(c.p, c.n)
+		x := c.p * c.n
+		rlo, rhi := 0.0, 1.0
+		if x > 0 {
+			rlo = distuv.Beta{Alpha: x, Beta: c.n - x + 1}.Quantile(0.025)
+		}
+		if x < c.n {
+			rhi = distuv.Beta{Alpha: x + 1, Beta: c.n - x}.Quantile(0.975)
+		}
+		rlo, rhi = math.Min(rlo, c.p), math.Max(rhi, c.p)
+		if math.Abs(lo-rlo) > 1e-9 || math.Abs(hi-rhi) > 1e-9 {
+			t.Errorf("KornGraubard(%v, %v) = [%v, %v]; gonum [%v, %v]", c.p, c.n, lo, hi, rlo, rhi)
+		}
+	}
+}
