@@ -3,8 +3,8 @@ package survey_test
 import (
 	"bytes"
 	"fmt"
-	"math/rand/v2"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"testing"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -199,4 +200,106 @@ func TestSeedsChangeBetweenCycles(t *testing.T) {
 	hidden, _ := dflt.Total("responsive")
 	_, ok = survey.Compare(hidden, b)
 	assert.False(t, ok)
+}
+
+// The 2019 statewide survey's top ten desired training topics, in the
+// published rank order (seed 002).
+var desiredTopics = []survey.Option{
+	{Code: "assessment", Label: "Assessment"}, {Code: "attachment", Label: "Attachment"},
+	{Code: "iecmh_fundamentals", Label: "IECMH fundamentals/principles"}, {Code: "high_risk_families", Label: "Working with high-risk families"},
+	{Code: "neurodevelopmental", Label: "Neurodevelopmental differences"}, {Code: "dc05", Label: "Diagnosis with the DC:0-5"},
+	{Code: "evidence_based", Label: "Evidence-based practices"}, {Code: "child_development", Label: "Child development"},
+	{Code: "culturally_diverse", Label: "Working with culturally diverse families"}, {Code: "reflective_practice", Label: "Reflective practice"},
+}
+
+// TestSeedsDesiredTopics has 875 clinicians rank their top five topics,
+// each drawn with a preference that falls with the published rank, and
+// checks the Borda order against the published top ten and against a
+// Borda count computed here; the barriers item gives the published
+// shares (about a third each for cost and travel, a quarter for training
+// not offered).
+func TestSeedsDesiredTopics(t *testing.T) {
+	in := survey.Instrument{ID: "iecmh-workforce", Cycle: "2019", Population: "clinicians", Items: []survey.Item{
+		{Code: "topics", Kind: survey.Ranking, Text: "Rank the training you most want", Options: desiredTopics},
+		{Code: "barriers", Kind: survey.Multi, Text: "What keeps you from training?", Options: []survey.Option{
+			{Code: "cost", Label: "Cost"}, {Code: "travel", Label: "Location/travel"}, {Code: "not_offered", Label: "Not offered or accessible"}, {Code: "billable", Label: "Lost billable time"}, {Code: "none", Label: "None of these"}}},
+	}}
+	s, err := survey.NewSet(in)
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(2019, 875))
+	points := map[string]int{}
+	barriers := map[string]int{"cost": 292, "travel": 290, "not_offered": 219, "billable": 160, "none": 875 - 292}
+	for i := range 875 {
+		// Plackett-Luce draws: topic k has weight 0.8^k.
+		left := slices.Clone(desiredTopics)
+		weights := make([]float64, len(left))
+		for k := range weights {
+			weights[k] = math.Pow(0.8, float64(k))
+		}
+		var ranked []string
+		for range 5 {
+			total := 0.0
+			for _, w := range weights {
+				total += w
+			}
+			u, k := r.Float64()*total, 0
+			for ; k < len(weights)-1 && u > weights[k]; k++ {
+				u -= weights[k]
+			}
+			ranked = append(ranked, left[k].Code)
+			points[left[k].Code] += len(desiredTopics) - len(ranked) + 1
+			left, weights = slices.Delete(left, k, k+1), slices.Delete(weights, k, k+1)
+		}
+		resp := survey.Response{Respondent: survey.Respondent{ID: fmt.Sprint("c", i)}, Answers: map[string][]string{"topics": ranked}}
+		for code, n := range barriers {
+			if code == "none" && i >= 292 || code != "none" && i < n {
+				resp.Answers["barriers"] = append(resp.Answers["barriers"], code)
+			}
+		}
+		require.NoError(t, s.Add(resp))
+	}
+	rk, err := s.Rank("topics", survey.WADOH())
+	require.NoError(t, err)
+	require.False(t, rk.Suppressed)
+	assert.Equal(t, 875, rk.Respondents)
+	for k, o := range rk.Options {
+		assert.Equal(t, desiredTopics[k].Code, o.Code, "place %d", k+1)
+		assert.Equal(t, points[o.Code], o.Points, o.Code)
+		assert.Equal(t, k+1, o.Place)
+	}
+	fr, err := s.Frequencies("barriers", survey.WADOH())
+	require.NoError(t, err)
+	assert.Equal(t, 875, fr.Respondents)
+	for _, o := range fr.Options {
+		require.NotNil(t, o.Count, o.Code)
+		assert.Equal(t, barriers[o.Code], *o.Count)
+		assert.InDelta(t, 100*float64(barriers[o.Code])/875, *o.Percent, 1e-9)
+	}
+	assert.InDelta(t, 33.4, *fr.Options[0].Percent, 0.05)
+	assert.InDelta(t, 25.0, *fr.Options[2].Percent, 0.05)
+}
+
+// Tied Borda points share a place and are reported as ties.
+func TestRankTies(t *testing.T) {
+	in := survey.Instrument{ID: "x", Items: []survey.Item{{Code: "topics", Kind: survey.Ranking, Options: desiredTopics[:3]}}}
+	s, err := survey.NewSet(in)
+	require.NoError(t, err)
+	// 10 respondents rank assessment first, 10 attachment first; each puts
+	// the other second: 10*3+10*2 = 50 points each; iecmh_fundamentals 20.
+	for i := range 20 {
+		first, second := "assessment", "attachment"
+		if i%2 == 1 {
+			first, second = second, first
+		}
+		require.NoError(t, s.Add(survey.Response{Respondent: survey.Respondent{ID: fmt.Sprint(i)},
+			Answers: map[string][]string{"topics": {first, second, "iecmh_fundamentals"}}}))
+	}
+	rk, err := s.Rank("topics", survey.WADOH())
+	require.NoError(t, err)
+	require.Len(t, rk.Options, 3)
+	assert.Equal(t, []int{1, 1, 3}, []int{rk.Options[0].Place, rk.Options[1].Place, rk.Options[2].Place})
+	assert.Equal(t, []bool{true, true, false}, []bool{rk.Options[0].Tied, rk.Options[1].Tied, rk.Options[2].Tied})
+	assert.Equal(t, 50, rk.Options[0].Points)
+	assert.Equal(t, 20, rk.Options[2].Points)
+	assert.InDelta(t, 100, rk.Options[2].TopThree, 1e-9)
 }
