@@ -21,29 +21,73 @@
 // columns; [ParseREDCapDictionary] builds an instrument from a REDCap data
 // dictionary and [ImportREDCap] reads a REDCap records export (record_id,
 // redcap_event_name, checkbox columns field___code, missing-data codes).
-// Both stream, and are all or nothing unless told to skip bad rows, in
-// which case every skipped row is listed with its problems. Problems name
-// the row's line and the column: "rows[12].q3".
+// Both stream: they keep the columnar responses, never the file. Both are
+// all or nothing unless told to skip bad rows: a failed import returns no
+// set, only every problem found; with [ImportOptions.SkipBadRows] every
+// skipped row is listed with its problems.
 //
-// # Estimates and disclosure control
+// # Errors
+//
+// Every error is a [bsk.Error] (in a [bsk.Errors] list when there can be
+// several), tested with errors.Is against bsk.ErrInvalid, bsk.ErrNotFound
+// (an unknown item code or column) or bsk.ErrConflict (a duplicate
+// respondent, item or column). Import problems name the row by its line in
+// the file, the header being line 1, and the column by its header, in one
+// form everywhere:
+//
+//	rows[12].q3: "6" is not one of [1 2 3 4 5]
+//	rows[7].weight: must be a positive, finite number: the instrument is weighted
+//	rows[9]: has 4 fields; the header has 5
+//
+// Problems of a [Response] given to [Set.Add] name its field
+// ("answers.q3", "weight"); problems of a [Query] name the query's field
+// ("breakdowns[1][0]", "disclosure.name").
+//
+// # Estimates
 //
 // [Set.Estimate] gives, per item, the number answering, the number meeting
 // the indicator, the percentage with a 95% interval (Wilson for simple
-// random samples; Korn-Graubard on Kish's effective sample size for
-// weighted data) and the Likert mean, program-wide and broken down by one
-// dimension or two crossed. Multi-race respondents count "alone or in
-// combination" or as "multiple", as the caller chooses. [Compare] tests a
-// change between cycles.
+// random samples; Korn-Graubard, the Clopper-Pearson interval on Kish's
+// effective sample size, for weighted data and under [NCHS]) and the
+// Likert mean: program-wide, and broken down by any combination of
+// dimensions crossed (race, gender, age band, region, place, income, role,
+// organization kind, session), every margin included. Multi-race
+// respondents count "alone or in combination" (in every group they chose)
+// or as "multiple", as the caller chooses. [Compare] tests a change between
+// cycles. The intervals use [BetaQuantile], the inverse of the regularized
+// incomplete beta function [RegIncBeta], implemented here.
+//
+// A [Set] stores answers by column, one byte per answer, and respondent
+// attributes as small codes. An estimate computes each respondent's cell
+// once per breakdown, then reads each item's column once, adding one to a
+// counter per answer; margins are summed from the cells afterwards. A
+// million responses to twenty items, crossed by five dimensions, take a
+// fraction of a second.
+//
+// # Disclosure control
 //
 // Every figure passes through a [Disclosure] standard, and every hidden or
-// top-coded cell names the rule that hid it. The default is [WADOH], the
-// Washington State Department of Health small-numbers standard; [PHSKC]
-// (Public Health - Seattle & King County's practice) and [NCHS] (the
-// National Center for Health Statistics standard for proportions) are
-// presets. Secondary suppression makes sure no hidden cell can be
-// recomputed from a row's or column's total and its other cells, and the
-// complement rule remembers that "94% of 137" also reveals 8. Figures
-// without disclosure control come only from [Unsuppressed].
+// top-coded cell names the rule that hid it ("wa_doh:complement_under_10",
+// "wa_doh:secondary"). The default is [WADOH], the Washington State
+// Department of Health small-numbers standard: non-zero counts under 10
+// and the percentages derived from them are hidden, with their complements
+// ("94% of 137" also reveals 8); a survey that reached 80% or more of the
+// eligible population ([Query.Population]), or whose population is not
+// given, is treated as counts; below 80%, equal-weight estimates from
+// fewer than 10 respondents are top-coded as "0-5%" or "95-100%". [PHSKC]
+// (Public Health - Seattle & King County: numerators 0-9 hidden, a caution
+// flag at a relative standard error of 30% or more) and [NCHS] (the
+// National Center for Health Statistics standard for proportions:
+// effective n under 30, Korn-Graubard interval widths) are presets.
+//
+// Secondary suppression then hides more cells until no hidden cell can be
+// recomputed from the total and the other cells of its line (row, column,
+// or any line of a crossed table). Figures without disclosure control come
+// only from [Unsuppressed]; a standard that sets no rule is refused.
+//
+// Other packages put their own tables of counts (the scholarship equity
+// summary: applicants, eligible and awarded by race or place) through the
+// same control with [Disclosure.ProtectCounts].
 //
 // # Rankings, frequencies and sentences
 //
