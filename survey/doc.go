@@ -12,8 +12,8 @@
 // and free text (kept, never aggregated). A [Response] carries the answers
 // and the respondent's attributes for disaggregation (bsk demographics,
 // role, organization kind, session) and an optional survey weight. A [Set]
-// stores responses by column, so a million responses to twenty items fit
-// in a few tens of megabytes.
+// stores responses by column, one byte per answer: a million responses to
+// twenty items take about 130 MB, respondent IDs and attributes included.
 //
 // # Imports
 //

@@ -25,12 +25,14 @@ func Wilson(x, n float64) (lo, hi float64) {
 // equal weights it is the exact Clopper-Pearson interval.
 func KornGraubard(p, nEff float64) (lo, hi float64) {
 	x := p * nEff
+	// The Wilson interval is close: Newton's method starts there.
+	wlo, whi := Wilson(x, nEff)
 	if x > 0 {
-		lo = BetaQuantile(0.025, x, nEff-x+1)
+		lo = betaQuantile(0.025, x, nEff-x+1, wlo)
 	}
 	hi = 1
 	if x < nEff {
-		hi = BetaQuantile(0.975, x+1, nEff-x)
+		hi = betaQuantile(0.975, x+1, nEff-x, whi)
 	}
 	return math.Min(lo, p), math.Max(hi, p)
 }
@@ -48,7 +50,13 @@ func EffectiveN(sumW, sumW2 float64) float64 {
 // distribution), by Newton's method on [RegIncBeta] with the Beta density
 // as derivative, safeguarded by bisection so that it always converges. q
 // outside (0, 1) gives 0 or 1; a and b must be positive.
-func BetaQuantile(q, a, b float64) float64 {
+func BetaQuantile(q, a, b float64) float64 { return betaQuantile(q, a, b, a/(a+b)) }
+
+// betaQuantile is BetaQuantile from a first guess x in (0, 1).
+func betaQuantile(q, a, b, x float64) float64 {
+	if !(x > 0 && x < 1) {
+		x = a / (a + b)
+	}
 	if q <= 0 || math.IsNaN(q) {
 		return 0
 	}
@@ -60,7 +68,6 @@ func BetaQuantile(q, a, b float64) float64 {
 	lab, _ := math.Lgamma(a + b)
 	lbeta := la + lb - lab
 	lo, hi := 0.0, 1.0
-	x := a / (a + b)
 	for range 400 {
 		f := RegIncBeta(x, a, b) - q
 		if f == 0 {
