@@ -23,13 +23,15 @@ func Sentence(in Instrument, item Item, c Cell) string {
 		what = "answered " + strconv.Quote(item.Text) + " positively"
 	}
 	switch {
+	case c.Suppressed && (strings.Contains(c.Rule, "interval") || strings.Contains(c.Rule, "effective_n")):
+		return "Not shown: too few respondents for a reliable estimate (" + c.Rule + ")."
 	case c.Suppressed:
 		return "Not shown: too few respondents to report without identifying them (" + c.Rule + ")."
-	case c.N == nil || *c.N == 0:
-		return "No " + pop + " answered."
 	case c.Range != "":
 		// A top-coded estimate comes without its N.
 		return strings.TrimSuffix(c.Range, "%") + " percent of " + pop + " " + what + "."
+	case c.N == nil || *c.N == 0:
+		return "No " + pop + " answered."
 	}
 	return strconv.Itoa(int(math.Round(*c.Percent))) + " percent of the " + strconv.Itoa(*c.N) + " " + pop + " " + what + "."
 }
