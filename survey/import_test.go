@@ -224,3 +224,24 @@ func TestREDCapWrongFiles(t *testing.T) {
 	assert.Equal(t, 3, s.Len())
 	assert.Empty(t, s.Response(1).Answers, "missing-data codes are no answer")
 }
+
+func TestAddReportsEveryProblemInOrder(t *testing.T) {
+	s, err := survey.NewSet(trainingInstrument(true))
+	require.NoError(t, err)
+	resp := survey.Response{Respondent: survey.Respondent{ID: "r1", Weight: -1},
+		Answers: map[string][]string{"zeta": {"1"}, "alpha": {"1"}, "useful": {"9"}, "mid": {"x"}}}
+	err = s.Add(resp)
+	require.Error(t, err)
+	var list bsk.Errors
+	require.True(t, errors.As(err, &list))
+	var fields []string
+	for _, e := range list {
+		fields = append(fields, e.Field)
+	}
+	assert.Equal(t, []string{"weight", "answers.useful", "answers.alpha", "answers.mid", "answers.zeta"}, fields)
+	assert.True(t, errors.Is(err, bsk.ErrNotFound))
+	assert.Zero(t, s.Len(), "a response with a problem is not added")
+	for range 20 {
+		require.Equal(t, err.Error(), s.Add(resp).Error(), "the same problems, in the same order")
+	}
+}

@@ -245,8 +245,15 @@ func (s *Set) check(r Response, p *parsed) error {
 			p.text[i] = strings.Join(vals, "; ")
 		}
 	}
-	for code := range r.Answers {
-		if _, ok := s.itemIdx[code]; !ok {
+	if len(r.Answers) > 0 {
+		var unknown []string
+		for code := range r.Answers {
+			if _, ok := s.itemIdx[code]; !ok {
+				unknown = append(unknown, code)
+			}
+		}
+		slices.Sort(unknown) // problems in a stable order
+		for _, code := range unknown {
 			pr.AddCode(bsk.CodeNotFound, "answers."+code, "unknown item code %q", code)
 		}
 	}
