@@ -68,6 +68,9 @@ const (
 	MultipleRaces RaceMode = "multiple"
 )
 
+// Valid reports whether m is a known race mode.
+func (m RaceMode) Valid() bool { return m == AloneOrInCombination || m == MultipleRaces }
+
 // Enum lists every race mode code.
 func (RaceMode) Enum() []string { return []string{string(AloneOrInCombination), string(MultipleRaces)} }
 
@@ -170,7 +173,7 @@ func (s *Set) Estimate(q Query) (*Report, error) {
 	if err := d.Validate(); err != nil {
 		pr.Merge("disclosure", err)
 	}
-	if race != AloneOrInCombination && race != MultipleRaces {
+	if !race.Valid() {
 		pr.Add("race", "unknown race mode %q", race)
 	}
 	if q.Population < 0 {
