@@ -22,6 +22,9 @@ type model struct {
 	// attribute of the heaviest Similar criterion or a Same constraint:
 	// the partners large problems' local search samples first.
 	related [][]int
+	// simple marks units whose swaps are evaluated from the counts alone
+	// (see fast.go).
+	simple []bool
 }
 
 // term is a soft criterion whose score is a sum over groups of a function
@@ -35,6 +38,9 @@ type term interface {
 	criterion() Criterion
 	// reset empties the aggregates of a new state whose group sizes are sizes.
 	reset(sizes []int)
+	// swapDelta is the change in score when simple units u (in g) and v
+	// (in h) trade groups, computed without changing the aggregates.
+	swapDelta(u, v, g, h int) float64
 }
 
 // check is a hard constraint on each group's aggregates.
@@ -42,6 +48,9 @@ type check interface {
 	add(u, g, sign int)
 	ok(g int) bool
 	constraint() Constraint
+	// swapOK reports whether the constraint holds in g and h once simple
+	// units u (in g) and v (in h) trade groups, without changing anything.
+	swapOK(u, v, g, h int) bool
 }
 
 func compile(p *Problem) (*model, error) {
@@ -119,6 +128,7 @@ func compile(p *Problem) (*model, error) {
 		m.prefer = newPreferTerm(m, index)
 		m.terms = append(m.terms, m.prefer)
 	}
+	m.simple = simpleUnits(m)
 	return m, nil
 }
 

@@ -241,3 +241,29 @@ func TestMemberOfSlots(t *testing.T) {
 	assert.Equal(t, []string{"en", "so"}, m.Sets[grouping.AttrLanguages])
 	assert.NotContains(t, m.Sets, grouping.AttrRace, "demographics only when asked for")
 }
+
+// TestReflectiveConsultationLarge runs the search that large problems get
+// (neighbourhoods of one organization's groups, changes undone from a
+// journal, members left out by construction tried again) long enough for
+// all of it to run, and checks every invariant and that the search
+// improved on its first grouping.
+func TestReflectiveConsultationLarge(t *testing.T) {
+	w := bsktest.Workforce(5, bsktest.Options{Organizations: 60, Providers: 1000, NoOfferings: true})
+	p, err := grouping.ReflectiveConsultation(w.Providers, grouping.PresetOptions{})
+	require.NoError(t, err)
+	var first float64
+	seen := false
+	sol, err := grouping.Solve(context.Background(), p, grouping.Options{Iterations: 600, Seed: 3,
+		Progress: func(pr grouping.Progress) {
+			if !seen {
+				first, seen = pr.Objective, true
+			}
+		}})
+	require.NoError(t, err)
+	checkSolution(t, p, sol)
+	require.True(t, seen)
+	require.Greater(t, sol.Objective, first, "the search improved on construction")
+	again, err := grouping.Solve(context.Background(), p, grouping.Options{Iterations: 600, Seed: 3})
+	require.NoError(t, err)
+	require.Equal(t, sol.Groups, again.Groups, "the same seed and iterations give the same groups")
+}

@@ -165,6 +165,7 @@ type search struct {
 	progress *progress
 	mark     []int // per group: gen when last visited in a neighborhood
 	gen      int
+	stranded []int // units construction left out that a later state may admit
 }
 
 const eps = 1e-9
@@ -198,6 +199,10 @@ func (r *search) run() ([]int, float64, int) {
 	k := minK
 	iter := 0
 	touched := make([]bool, r.m.groups)
+	// The journal keeps the changes since the state was last the best, so
+	// that returning there costs what the round changed.
+	s.record()
+	retryAt := 256
 	for ; !r.done(iter); iter++ {
 		clear(touched)
 		r.perturb(s, k, touched)
@@ -206,6 +211,7 @@ func (r *search) run() ([]int, float64, int) {
 		case s.obj > bestObj+eps:
 			copy(best, s.assign)
 			bestObj = s.obj
+			s.record()
 			k = minK
 			r.progress.report(r.m, best, bestObj, iter+1)
 		default:
@@ -214,8 +220,22 @@ func (r *search) run() ([]int, float64, int) {
 				k = minK
 			}
 			if s.obj < bestObj-eps {
-				s.load(best)
+				s.rewind(bestObj)
 			}
+		}
+		// Now and then, with the state at the best (nothing journaled),
+		// members left out get another chance.
+		if len(r.stranded) > 0 && iter >= retryAt && len(s.journal) == 0 {
+			retryAt = iter + 256
+			s.logging = false
+			if r.retryStranded(s, 4) {
+				s.obj = s.objective()
+				r.localSearch(s, nil)
+				copy(best, s.assign)
+				bestObj = s.obj
+				r.progress.report(r.m, best, bestObj, iter+1)
+			}
+			s.record()
 		}
 	}
 	return best, bestObj, iter
@@ -284,23 +304,30 @@ func (r *search) construct(s *state) {
 		}
 		slices.SortStableFunc(units, func(a, b int) int { return key[a] - key[b] })
 	}
+	// Large problems look only at the groups that hold related units, the
+	// groups below their minimum and one empty group: the groups a full
+	// scan would choose from, since a group below its minimum comes first
+	// and a related one scores best. They look at every group when none of
+	// those admits the unit.
+	var near, open []int
+	var empty []int // empty groups, in order
+	if r.m.related != nil {
+		for h := range r.m.groups {
+			if s.sizes[h] == 0 {
+				empty = append(empty, h)
+			}
+		}
+		slices.Reverse(empty)
+	}
 	for _, u := range units {
 		if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
 			continue
 		}
 		bestH, bestNeed, bestD := -1, math.MinInt, math.Inf(-1)
-		emptyTried := map[Bounds]bool{}
-		for h := range r.m.groups {
-			// Empty groups with the same bounds are alike: try one.
-			if s.sizes[h] == 0 {
-				if emptyTried[r.m.bounds[h]] {
-					continue
-				}
-				emptyTried[r.m.bounds[h]] = true
-			}
+		try := func(h int) {
 			d, ok := s.moveDelta(u, h, false)
 			if !ok {
-				continue
+				return
 			}
 			need := r.m.bounds[h].Min - s.sizes[h]
 			if need > 0 {
@@ -310,6 +337,43 @@ func (r *search) construct(s *state) {
 			}
 			if need > bestNeed || (need == bestNeed && d > bestD) {
 				bestH, bestNeed, bestD = h, need, d
+			}
+		}
+		if r.m.related != nil {
+			near = near[:0]
+			for _, v := range r.m.related[u] {
+				if h := s.assign[v]; h >= 0 && !slices.Contains(near, h) {
+					near = append(near, h)
+				}
+			}
+			for len(empty) > 0 && s.sizes[empty[len(empty)-1]] > 0 {
+				open = append(open, empty[len(empty)-1])
+				empty = empty[:len(empty)-1]
+			}
+			open = slices.DeleteFunc(open, func(h int) bool { return s.sizes[h] >= r.m.bounds[h].Min })
+			for _, h := range open {
+				if !slices.Contains(near, h) {
+					near = append(near, h)
+				}
+			}
+			if len(empty) > 0 {
+				near = append(near, empty[len(empty)-1])
+			}
+			for _, h := range near {
+				try(h)
+			}
+		}
+		if bestH < 0 {
+			emptyTried := map[Bounds]bool{}
+			for h := range r.m.groups {
+				// Empty groups with the same bounds are alike: try one.
+				if s.sizes[h] == 0 {
+					if emptyTried[r.m.bounds[h]] {
+						continue
+					}
+					emptyTried[r.m.bounds[h]] = true
+				}
+				try(h)
 			}
 		}
 		if bestH < 0 {
@@ -327,11 +391,32 @@ func (r *search) construct(s *state) {
 // group that admits them, or in place of a member who can move to another
 // group with room (one ejection).
 func (r *search) reinsert(s *state, stranded []int) {
+	r.stranded = r.stranded[:0]
 	for _, u := range stranded {
 		if r.placeDirect(s, u) || r.placeByEjection(s, u) {
 			delete(r.unplaced, u)
+		} else {
+			r.stranded = append(r.stranded, u)
 		}
 	}
+}
+
+// retryStranded tries again to place a few of the units construction
+// left out, now that the search has rearranged the groups, and reports
+// whether it placed any. Placing a member comes before the objective: a
+// placement stands even when it lowers the objective.
+func (r *search) retryStranded(s *state, tries int) bool {
+	placed := false
+	for range min(tries, len(r.stranded)) {
+		i := r.rng.IntN(len(r.stranded))
+		u := r.stranded[i]
+		if r.placeDirect(s, u) || r.placeByEjection(s, u) {
+			delete(r.unplaced, u)
+			r.stranded = slices.Delete(r.stranded, i, i+1)
+			placed = true
+		}
+	}
+	return placed
 }
 
 func (r *search) placeDirect(s *state, u int) bool {
@@ -658,10 +743,20 @@ func (r *search) perturb(s *state, k int, touched []bool) {
 	if len(units) < 2 {
 		return
 	}
+	var groups []int
+	if r.m.related != nil {
+		units, groups = r.neighbourhood(s, units[r.rng.IntN(len(units))])
+		if len(units) < 2 {
+			return
+		}
+	}
 	for done, tries := 0, 0; done < k && tries < 20*k; tries++ {
 		u, v := units[r.rng.IntN(len(units))], units[r.rng.IntN(len(units))]
 		if r.rng.IntN(4) == 0 {
 			h := r.rng.IntN(r.m.groups)
+			if groups != nil {
+				h = groups[r.rng.IntN(len(groups))]
+			}
 			if d, ok := s.moveDelta(u, h, true); ok {
 				if touched != nil {
 					touched[s.assign[u]], touched[h] = true, true
@@ -679,4 +774,31 @@ func (r *search) perturb(s *state, k int, touched []bool) {
 			done++
 		}
 	}
+}
+
+// neighbourhood returns the movable units of the groups that hold u's
+// related units (one organization's staff, say), and those groups: a
+// perturbation there reshuffles members the main similarity ties together.
+func (r *search) neighbourhood(s *state, u int) (units, groups []int) {
+	if len(r.mark) != r.m.groups {
+		r.mark = make([]int, r.m.groups)
+	}
+	r.gen++
+	add := func(h int) {
+		if h < 0 || r.mark[h] == r.gen {
+			return
+		}
+		r.mark[h] = r.gen
+		groups = append(groups, h)
+		for _, w := range s.members[h] {
+			if r.m.pin[w] < 0 {
+				units = append(units, w)
+			}
+		}
+	}
+	add(s.assign[u])
+	for _, v := range r.m.related[u] {
+		add(s.assign[v])
+	}
+	return units, groups
 }

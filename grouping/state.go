@@ -12,6 +12,37 @@ type state struct {
 	// inside a group.
 	members [][]int
 	pos     []int
+	// journal, while logging, records every move and swap, so that rewind
+	// can return to the state it was started from in time proportional to
+	// the changes rather than to the problem.
+	journal []op
+	logging bool
+}
+
+// op is one logged change: unit u moved from group from, or, with v >= 0,
+// units u and v swapped.
+type op struct{ u, v, from int }
+
+// record starts (or restarts) the journal at the current state.
+func (s *state) record() {
+	s.journal = s.journal[:0]
+	s.logging = true
+}
+
+// rewind undoes every change since record, and sets the objective to obj,
+// the objective the state had then.
+func (s *state) rewind(obj float64) {
+	s.logging = false
+	for i := len(s.journal) - 1; i >= 0; i-- {
+		o := s.journal[i]
+		if o.v >= 0 {
+			s.swap(o.u, o.v, 0)
+		} else {
+			s.move(o.u, o.from, 0)
+		}
+	}
+	s.obj = obj
+	s.record()
 }
 
 func newState(m *model) *state {
@@ -209,6 +240,40 @@ func (s *state) swapDelta(u, v int) (float64, bool) {
 	if s.cannotIn(u, h, v) || s.cannotIn(v, g, u) || !s.admits(u, h, v) || !s.admits(v, g, u) {
 		return 0, false
 	}
+	var d float64
+	var ok bool
+	if s.m.simple[u] && s.m.simple[v] {
+		d, ok = s.swapFast(u, v, g, h)
+	} else {
+		d, ok = s.swapSlow(u, v, g, h)
+	}
+	if !ok {
+		return 0, false
+	}
+	if s.m.mat != nil {
+		d += s.m.mat.swapDelta(u, v, g, h)
+	}
+	return d, true
+}
+
+// swapFast evaluates the terms and checks for simple units u (in g) and v
+// (in h) trading groups from the counts alone.
+func (s *state) swapFast(u, v, g, h int) (float64, bool) {
+	for _, c := range s.m.checks {
+		if !c.swapOK(u, v, g, h) {
+			return 0, false
+		}
+	}
+	d := 0.0
+	for _, t := range s.m.terms {
+		d += t.weight() * t.swapDelta(u, v, g, h)
+	}
+	return d, true
+}
+
+// swapSlow evaluates the terms and checks for units u (in g) and v (in h)
+// trading groups by applying the swap to every aggregate and undoing it.
+func (s *state) swapSlow(u, v, g, h int) (float64, bool) {
 	d := 0.0
 	if len(s.m.terms) > 0 || len(s.m.checks) > 0 {
 		before := s.termScore(g, h)
@@ -227,15 +292,15 @@ func (s *state) swapDelta(u, v int) (float64, bool) {
 		}
 		d = after - before
 	}
-	if s.m.mat != nil {
-		d += s.m.mat.swapDelta(u, v, g, h)
-	}
 	return d, true
 }
 
 // move applies a move whose delta is known.
 func (s *state) move(u, h int, delta float64) {
 	g := s.assign[u]
+	if s.logging {
+		s.journal = append(s.journal, op{u, -1, g})
+	}
 	if g >= 0 {
 		s.raw(u, g, -1)
 	}
@@ -251,6 +316,9 @@ func (s *state) move(u, h int, delta float64) {
 // swap applies a swap whose delta is known.
 func (s *state) swap(u, v int, delta float64) {
 	g, h := s.assign[u], s.assign[v]
+	if s.logging {
+		s.journal = append(s.journal, op{u, v, 0})
+	}
 	s.raw(u, g, -1)
 	s.raw(v, h, -1)
 	s.raw(u, h, +1)

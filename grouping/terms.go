@@ -130,14 +130,17 @@ func (t *numTerm) add(u, g, sign int) {
 	t.gn[g] += sign * t.cnt[u]
 }
 
-func (t *numTerm) score(g int) float64 {
+func (t *numTerm) score(g int) float64 { return t.scoreOf(t.gs[g], t.gsq[g], t.gn[g]) }
+
+// scoreOf is the score of a group with these sums.
+func (t *numTerm) scoreOf(gs, gsq float64, gn int) float64 {
 	switch t.crit.Kind {
 	case Balance:
-		d := t.gs[g] - t.target
+		d := gs - t.target
 		return -d * d
 	case Similar, Diverse:
 		// Sum over pairs of squared differences: n*sum(x^2) - (sum x)^2.
-		spread := float64(t.gn[g])*t.gsq[g] - t.gs[g]*t.gs[g]
+		spread := float64(gn)*gsq - gs*gs
 		if t.crit.Kind == Similar {
 			return -spread
 		}

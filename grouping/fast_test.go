@@ -1,0 +1,168 @@
+package grouping
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// fastProblem has every kind of term and check over small value sets, so
+// that random states hit every case of the fast swap path.
+func fastProblem(r *rand.Rand, n int) *Problem {
+	p := &Problem{Groups: 3 + r.IntN(3)}
+	for i := range n {
+		m := Member{ID: MemberID(fmt.Sprintf("m%02d", i)),
+			Attrs: map[string]string{"org": fmt.Sprint("o", r.IntN(3)), "role": fmt.Sprint("r", r.IntN(3))},
+			Sets:  map[string][]string{},
+			Nums:  map[string]float64{"years": float64(r.IntN(20))},
+		}
+		for _, attr := range []string{"languages", "slots"} {
+			for v := range 4 {
+				if r.IntN(2) == 0 {
+					m.Sets[attr] = append(m.Sets[attr], fmt.Sprint(attr[:1], v))
+				}
+			}
+		}
+		if r.IntN(5) == 0 {
+			delete(m.Attrs, "org") // members without the attribute
+		}
+		p.Members = append(p.Members, m)
+	}
+	p.Size = Bounds{Min: 0, Max: n}
+	p.Constraints = []Constraint{
+		{Kind: Share, Attr: "languages"},
+		{Kind: Share, Attr: "slots"},
+		{Kind: AtMost, Attr: "role", Value: "r1", Max: 1},
+		{Kind: Separate, Attr: "role", Values: []string{"r0", "r2"}},
+		{Kind: Same, Attr: "org"},
+	}
+	p.Criteria = []Criterion{
+		{Kind: Similar, Attr: "org", Weight: 10},
+		{Kind: Diverse, Attr: "role", Weight: 1.5},
+		{Kind: Similar, Attr: "languages", Weight: 1},
+		{Kind: Diverse, Attr: "slots", Weight: 0.5},
+		{Kind: Balance, Attr: "role", Value: "r1", Weight: 2},
+		{Kind: Isolation, Attr: "languages", Values: []string{"l1", "l2"}, Weight: 3},
+		{Kind: Isolation, Attr: "org", Weight: 1},
+		{Kind: Similar, Attr: "years", Weight: 0.1},
+		{Kind: Diverse, Attr: "years", Weight: 0.2},
+		{Kind: Balance, Attr: "years", Weight: 0.05},
+	}
+	p.Prefer = []Preference{{Member: "m00", Group: 1, Score: 3}, {Member: "m01", Group: 0, Score: 1.5}}
+	return p
+}
+
+// TestSwapFastMatchesSlow compares the fast swap evaluation with applying
+// and undoing the swap, on random (not necessarily feasible) states: each
+// check's verdict and each term's change.
+func TestSwapFastMatchesSlow(t *testing.T) {
+	compared, held, broken := 0, 0, 0
+	for seed := range uint64(200) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		m, err := compile(fastProblem(r, 6+r.IntN(30)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newState(m)
+		for u := range m.units {
+			s.place(u, r.IntN(m.groups))
+		}
+		for range 200 {
+			u, v := r.IntN(len(m.units)), r.IntN(len(m.units))
+			g, h := s.assign[u], s.assign[v]
+			if g == h || !m.simple[u] || !m.simple[v] {
+				continue
+			}
+			before := make([]float64, len(m.terms))
+			for k, term := range m.terms {
+				before[k] = term.score(g) + term.score(h)
+			}
+			s.swap(u, v, 0)
+			after := make([]float64, len(m.terms))
+			for k, term := range m.terms {
+				after[k] = term.score(g) + term.score(h)
+			}
+			verdicts := make([]bool, len(m.checks))
+			for k, c := range m.checks {
+				verdicts[k] = c.ok(g) && c.ok(h)
+			}
+			s.swap(u, v, 0)
+			compared++
+			for k, c := range m.checks {
+				if got := c.swapOK(u, v, g, h); got != verdicts[k] {
+					t.Fatalf("seed %d: swap %d(%d) %d(%d): %+v: fast says %v, applying says %v", seed, u, g, v, h, c.constraint(), got, verdicts[k])
+				}
+				if verdicts[k] {
+					held++
+				} else {
+					broken++
+				}
+			}
+			for k, term := range m.terms {
+				want := after[k] - before[k]
+				if got := term.swapDelta(u, v, g, h); math.Abs(got-want) > 1e-9*max(1, math.Abs(want)) {
+					t.Fatalf("seed %d: swap %d(%d) %d(%d): %+v: fast delta %v, applying gives %v", seed, u, g, v, h, term.criterion(), got, want)
+				}
+			}
+			fd, fok := s.swapFast(u, v, g, h)
+			sd, sok := s.swapSlow(u, v, g, h)
+			if fok != sok || (sok && math.Abs(fd-sd) > 1e-9*max(1, math.Abs(sd))) {
+				t.Fatalf("seed %d: swap %d(%d) %d(%d): fast (%v, %v), slow (%v, %v)", seed, u, g, v, h, fd, fok, sd, sok)
+			}
+		}
+	}
+	if compared < 10000 || held < 5000 || broken < 5000 {
+		t.Fatalf("only %d swaps compared (%d verdicts held, %d broken)", compared, held, broken)
+	}
+}
+
+// TestRewindRestoresState applies random moves and swaps with the journal
+// on and checks that rewinding gives back the assignment and every
+// aggregate of the starting state.
+func TestRewindRestoresState(t *testing.T) {
+	for seed := range uint64(50) {
+		r := rand.New(rand.NewPCG(seed, 9))
+		m, err := compile(fastProblem(r, 8+r.IntN(30)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newState(m)
+		for u := range m.units {
+			s.place(u, r.IntN(m.groups))
+		}
+		s.obj = s.objective()
+		start := append([]int(nil), s.assign...)
+		startObj := s.obj
+		s.record()
+		for range 1 + r.IntN(40) {
+			u, v := r.IntN(len(m.units)), r.IntN(len(m.units))
+			if r.IntN(2) == 0 || s.assign[u] == s.assign[v] {
+				s.move(u, r.IntN(m.groups), 1)
+			} else {
+				s.swap(u, v, 1)
+			}
+		}
+		s.rewind(startObj)
+		if fmt.Sprint(s.assign) != fmt.Sprint(start) {
+			t.Fatalf("seed %d: assignment %v after rewind; want %v", seed, s.assign, start)
+		}
+		if got := s.objective(); math.Abs(got-startObj) > 1e-9*max(1, math.Abs(startObj)) || s.obj != startObj {
+			t.Fatalf("seed %d: objective %v (kept %v) after rewind; want %v", seed, got, s.obj, startObj)
+		}
+		for g := range m.groups {
+			want := 0
+			for _, u := range start {
+				if u == g {
+					want++
+				}
+			}
+			if s.sizes[g] != want || len(s.members[g]) != want {
+				t.Fatalf("seed %d: group %d has size %d and %d listed; want %d", seed, g, s.sizes[g], len(s.members[g]), want)
+			}
+		}
+		if len(s.journal) != 0 || !s.logging {
+			t.Fatalf("seed %d: journal not restarted after rewind", seed)
+		}
+	}
+}
