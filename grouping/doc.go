@@ -30,7 +30,11 @@
 // start greedily, then alternates local search over moves and swaps with
 // perturbation (iterated local search); every move is scored from per-group
 // attribute counts in O(attribute values of the member), never from an
-// n x n matrix, so 10,000 members fit easily. Problems that are pure pair
+// n x n matrix, so 10,000 members fit easily. On large problems the
+// perturbations stay inside the groups of one organization's staff (the
+// main similarity), a failed round is undone from a journal of its moves,
+// and members construction could not place are tried again as the groups
+// change. Problems that are pure pair
 // scores with size bounds (the Maximally Diverse Grouping Problem) use a
 // tabu search over the score table instead; BENCHMARKS.md compares it with
 // the published state of the art on MDGPLIB instances.
