@@ -238,6 +238,14 @@ func (r *search) run() ([]int, float64, int) {
 			s.record()
 		}
 	}
+	// The reasons of members still left out are given for the groups as
+	// they end, not as construction found them.
+	if len(r.stranded) > 0 {
+		s.rewind(bestObj)
+		for _, u := range r.stranded {
+			r.unplaced[u] = r.whyUnplaceable(s, u)
+		}
+	}
 	return best, bestObj, iter
 }
 
@@ -531,7 +539,8 @@ func (r *search) repairMinimum(s *state) {
 	}
 }
 
-// whyUnplaceable names the hard constraint that keeps u out of every group.
+// whyUnplaceable names the hard constraint that keeps u out of every group
+// with room, and says how many groups are full.
 func (r *search) whyUnplaceable(s *state, u int) Reason {
 	full := 0
 	blocked := map[string]int{}
@@ -567,6 +576,10 @@ func (r *search) whyUnplaceable(s *state, u int) Reason {
 	params := map[string]string{"constraint": kind}
 	if attr != "" {
 		params["attr"] = attr
+	}
+	if full > 0 {
+		// The constraint blocks the groups with room; the others are full.
+		params["full_groups"] = itoa(full)
 	}
 	vals := r.unitAttr(u, attr)
 	if vals != "" {

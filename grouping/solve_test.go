@@ -349,3 +349,44 @@ func TestCriterionOnMissingAttribute(t *testing.T) {
 		}
 	}
 }
+
+func TestUnplacedReasonCountsFullGroups(t *testing.T) {
+	// Four English speakers and two Spanish speakers for two groups of at
+	// most three that must share a language: someone is left out, because
+	// the groups with room share none of their languages and the others
+	// are full. The reason says both.
+	p := &grouping.Problem{Groups: 2, Size: grouping.Bounds{Min: 1, Max: 3},
+		Constraints: []grouping.Constraint{{Kind: grouping.Share, Attr: "languages"}}}
+	for i := range 4 {
+		p.Members = append(p.Members, grouping.Member{ID: grouping.MemberID(fmt.Sprint("en", i)), Sets: map[string][]string{"languages": {"en"}}})
+	}
+	for i := range 2 {
+		p.Members = append(p.Members, grouping.Member{ID: grouping.MemberID(fmt.Sprint("es", i)), Sets: map[string][]string{"languages": {"es"}}})
+	}
+	fulls := map[string]int{}
+	for seed := range uint64(20) {
+		sol, err := grouping.Solve(context.Background(), p, grouping.Options{Iterations: 5, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSolution(t, p, sol)
+		if len(sol.Unplaced) == 0 {
+			t.Fatalf("seed %d: everyone placed in %v", seed, sol.Groups)
+		}
+		full := ""
+		for _, g := range sol.Groups {
+			if len(g) == 3 {
+				full = "1"
+			}
+		}
+		for _, u := range sol.Unplaced {
+			if u.Reason.Code != "no_group_shares_languages" || u.Reason.Params["full_groups"] != full {
+				t.Errorf("seed %d: %s unplaced with %+v in %v; want no_group_shares_languages, full groups %q", seed, u.Member, u.Reason, sol.Groups, full)
+			}
+		}
+		fulls[full]++
+	}
+	if fulls["1"] == 0 {
+		t.Errorf("no seed left a group full: %v", fulls)
+	}
+}
