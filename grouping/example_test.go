@@ -35,7 +35,7 @@ func ExampleReflectiveConsultation() {
 		fmt.Printf("criterion %q scored\n", c.Criterion)
 	}
 	// Output:
-	// groups: 20
+	// groups: 23
 	// consultants left out to lead groups: 3
 	// criterion "same organization" scored
 	// criterion "similar service levels" scored

@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/beststarts/workforce/bsk"
@@ -89,8 +90,10 @@ const (
 // defaults; every field overrides one of them.
 type PresetOptions struct {
 	// Groups is the number of groups; 0 derives it from the size bounds
-	// (the fewest groups that hold everyone), or 6 for dialogue and one per
-	// mentor for mentorship.
+	// (the members over the middle size, so 97 groups for 680 providers
+	// in groups of 6-8, within what the bounds allow; the fewest groups
+	// that hold everyone when there is no minimum), or 6 for dialogue and
+	// one per mentor for mentorship.
 	Groups int `json:"groups,omitempty"`
 	// Size bounds each group; zero means the preset's bounds: 6-8 for
 	// reflective consultation, 4-6 for breakouts, an even split for
@@ -401,7 +404,17 @@ func sizeGroups(p *Problem, o PresetOptions) error {
 		if p.Size.Max < 1 {
 			return bsk.Invalidf("size", "a maximum size of at least 1 is required")
 		}
+		// The member count over the middle size (680 providers in groups
+		// of 6-8 make 97 groups, as in the program), within the counts the
+		// bounds allow: groups with room to spare can meet the hard
+		// constraints, where the fewest groups that hold everyone must
+		// all be full and leave out whoever does not fit. Without a
+		// minimum, the fewest groups.
 		p.Groups = (n + p.Size.Max - 1) / p.Size.Max
+		if p.Size.Min > 0 {
+			mid := float64(p.Size.Min+p.Size.Max) / 2
+			p.Groups = max(p.Groups, min(n/p.Size.Min, int(math.Round(float64(n)/mid))))
+		}
 	}
 	if p.Size == (Bounds{}) {
 		p.Size = Bounds{Min: n / p.Groups, Max: (n + p.Groups - 1) / p.Groups}
