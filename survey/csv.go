@@ -153,17 +153,8 @@ func ImportCSV(r io.Reader, in Instrument, opts ImportOptions) (*Set, ImportRepo
 		}
 		var list bsk.Errors
 		errors.As(rowErr, &list)
-		if opts.SkipBadRows {
-			sk := Skipped{Row: line}
-			for _, e := range list {
-				sk.Problems = append(sk.Problems, e.Error())
-			}
-			rep.Skipped = append(rep.Skipped, sk)
-			continue
-		}
-		all = append(all, list...)
-		if len(all) >= maxProblems {
-			return nil, rep, append(all[:maxProblems], bsk.Invalidf("", "stopped after %d problems", maxProblems))
+		if badRow(&rep, &all, line, list, opts.SkipBadRows, maxProblems) {
+			return nil, rep, all
 		}
 	}
 	if len(all) > 0 {
@@ -298,4 +289,24 @@ func lineOf(cr *csv.Reader, err error) int {
 	}
 	line, _ := cr.FieldPos(0)
 	return line
+}
+
+// badRow records a row's problems: as a skipped row in rep with skip, else
+// in all. It reports whether the import must stop, all then ending with a
+// note that it stopped after maxProblems.
+func badRow(rep *ImportReport, all *bsk.Errors, line int, problems bsk.Errors, skip bool, maxProblems int) bool {
+	if skip {
+		sk := Skipped{Row: line}
+		for _, e := range problems {
+			sk.Problems = append(sk.Problems, e.Error())
+		}
+		rep.Skipped = append(rep.Skipped, sk)
+		return false
+	}
+	*all = append(*all, problems...)
+	if len(*all) >= maxProblems {
+		*all = append((*all)[:maxProblems], bsk.Invalidf("", "stopped after %d problems", maxProblems))
+		return true
+	}
+	return false
 }

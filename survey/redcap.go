@@ -390,17 +390,8 @@ func ImportREDCap(r io.Reader, d *Dictionary, opts REDCapOptions) (*Set, ImportR
 			rep.Imported++
 			continue
 		}
-		if opts.SkipBadRows {
-			sk := Skipped{Row: line}
-			for _, e := range rowErr {
-				sk.Problems = append(sk.Problems, e.Error())
-			}
-			rep.Skipped = append(rep.Skipped, sk)
-			continue
-		}
-		all = append(all, rowErr...)
-		if len(all) >= maxProblems {
-			return nil, rep, append(all[:maxProblems], bsk.Invalidf("", "stopped after %d problems", maxProblems))
+		if badRow(&rep, &all, line, rowErr, opts.SkipBadRows, maxProblems) {
+			return nil, rep, all
 		}
 	}
 	if len(all) > 0 {
