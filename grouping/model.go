@@ -190,6 +190,19 @@ func attrError(attr, why string) error {
 	return fmt.Errorf("attribute %q: %s", attr, why)
 }
 
+// relatedTo returns the units alike with u on the main similarity, u
+// among them, or nil: for a unit without the attribute, and for every unit
+// of a model without related units (a small problem, or one where no
+// criterion or constraint wants members alike). Callers that sample
+// partners must not assume related units exist because the problem is
+// large.
+func (m *model) relatedTo(u int) []int {
+	if m.related == nil {
+		return nil
+	}
+	return m.related[u]
+}
+
 // relatedUnits groups units by their value of the categorical attribute
 // that most wants members alike: a Same constraint's, else the heaviest
 // Similar criterion's. Only large problems use it; it is nil when no such

@@ -302,7 +302,7 @@ func (r *search) construct(s *state) {
 		key := make([]int, len(r.m.units))
 		for _, u := range units {
 			k := pos[u]
-			if rel := r.m.related[u]; len(rel) > 0 {
+			if rel := r.m.relatedTo(u); len(rel) > 0 {
 				k = len(units)
 				for _, v := range rel {
 					k = min(k, pos[v])
@@ -349,7 +349,7 @@ func (r *search) construct(s *state) {
 		}
 		if r.m.related != nil {
 			near = near[:0]
-			for _, v := range r.m.related[u] {
+			for _, v := range r.m.relatedTo(u) {
 				if h := s.assign[v]; h >= 0 && !slices.Contains(near, h) {
 					near = append(near, h)
 				}
@@ -667,12 +667,18 @@ func (r *search) localSearch(s *state, focus []bool) {
 					}
 				}
 			} else {
-				// Large problems. First the groups of members alike on the
-				// main similarity (the same organization, say): moving there,
-				// or swapping with any member there. Then random partners:
-				// moving to their group, or swapping with them.
+				// Large problems (or a small swap sample). First the groups
+				// of members alike on the main similarity (the same
+				// organization, say), when the problem has one: moving
+				// there, or swapping with any member there. Then random
+				// partners: moving to their group, or swapping with them.
+				// Sampling is decided here, by the movable members and the
+				// sample; the model has related units only for large
+				// problems with a main similarity, so a problem that mixes
+				// organizations, or a small one with a small sample, samples
+				// random partners alone.
 				g := s.assign[u]
-				if rel := r.m.related[u]; len(rel) > 1 {
+				if rel := r.m.relatedTo(u); len(rel) > 1 {
 					if len(r.mark) != r.m.groups {
 						r.mark = make([]int, r.m.groups)
 					}
@@ -810,7 +816,7 @@ func (r *search) neighbourhood(s *state, u int) (units, groups []int) {
 		}
 	}
 	add(s.assign[u])
-	for _, v := range r.m.related[u] {
+	for _, v := range r.m.relatedTo(u) {
 		add(s.assign[v])
 	}
 	return units, groups
