@@ -201,6 +201,11 @@ type Problem struct {
 	Prefer []Preference `json:"prefer,omitempty"`
 }
 
+// MaxGroups is the most groups a problem may have. The solver keeps
+// counts per group for every attribute value, so a group count far beyond
+// any grouping's needs (a typo, a hostile request) would exhaust memory.
+const MaxGroups = 100_000
+
 // bounds returns group g's bounds.
 func (p *Problem) bounds(g int) Bounds {
 	if len(p.Bounds) > 0 {
@@ -210,8 +215,9 @@ func (p *Problem) bounds(g int) Bounds {
 }
 
 // Validate reports every problem with p: an empty problem, bounds that no
-// assignment can meet, unknown member IDs in links, pins and exclusions,
-// contradictory links, unknown kinds, NaN or infinite scores and weights.
+// assignment can meet, more than [MaxGroups] groups, unknown member IDs in
+// links, pins and exclusions, contradictory links, unknown kinds, NaN or
+// infinite scores and weights.
 func (p *Problem) Validate() error {
 	var pr bsk.Problems
 	n := len(p.Members)
@@ -220,6 +226,9 @@ func (p *Problem) Validate() error {
 	}
 	if p.Groups < 1 {
 		pr.Add("groups", "at least one group is required")
+	}
+	if p.Groups > MaxGroups {
+		pr.Add("groups", "%d groups is more than the %d a problem may have", p.Groups, MaxGroups)
 	}
 	index := make(map[MemberID]int, n)
 	for i, m := range p.Members {
@@ -242,7 +251,7 @@ func (p *Problem) Validate() error {
 	}
 	if len(p.Bounds) > 0 && len(p.Bounds) != p.Groups {
 		pr.Add("bounds", "has %d entries for %d groups", len(p.Bounds), p.Groups)
-	} else if p.Groups >= 1 {
+	} else if p.Groups >= 1 && p.Groups <= MaxGroups {
 		lo, hi := 0, 0
 		for g := range p.Groups {
 			b := p.bounds(g)
