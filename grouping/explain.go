@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -277,10 +278,27 @@ func placements(m *model, groups [][]MemberID, groupOf []int) []Placement {
 // pair and group by group, straight from the criteria's definitions. It is
 // independent of the solver's incremental bookkeeping, so tests and
 // auditors can check a solution's reported objective with it. Members not
-// in any group count for nothing.
-func Evaluate(p *Problem, groups [][]MemberID) float64 {
+// in any group count for nothing, and so do IDs in groups that are not
+// p's members and pair scores naming them; matrix entries beyond a
+// matrix too small for p count as 0. It never panics: a grouping it could
+// not score (a bug) gives NaN.
+func Evaluate(p *Problem, groups [][]MemberID) (total float64) {
+	defer func() {
+		if recover() != nil {
+			total = math.NaN()
+		}
+	}()
 	idx := index(p)
-	total := 0.0
+	// Each group's members that p has; other IDs are dropped.
+	known := make([][]MemberID, len(groups))
+	for g, members := range groups {
+		for _, id := range members {
+			if _, ok := idx[id]; ok {
+				known[g] = append(known[g], id)
+			}
+		}
+	}
+	groups = known
 	for _, c := range p.Criteria {
 		if c.Weight == 0 {
 			continue
@@ -393,14 +411,17 @@ func Evaluate(p *Problem, groups [][]MemberID) float64 {
 	if p.Matrix != nil || len(p.Pairs) > 0 {
 		pair := map[[2]int]float64{}
 		for _, s := range p.Pairs {
-			a, b := idx[s.A], idx[s.B]
-			pair[[2]int{min(a, b), max(a, b)}] += s.Score
+			a, oka := idx[s.A]
+			b, okb := idx[s.B]
+			if oka && okb {
+				pair[[2]int{min(a, b), max(a, b)}] += s.Score
+			}
 		}
 		for _, members := range groups {
 			for a := range members {
 				for b := a + 1; b < len(members); b++ {
 					i, j := idx[members[a]], idx[members[b]]
-					if p.Matrix != nil {
+					if i < len(p.Matrix) && j < len(p.Matrix[i]) {
 						total += p.Matrix[i][j]
 					}
 					total += pair[[2]int{min(i, j), max(i, j)}]
