@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 
@@ -114,8 +115,12 @@ func (p ChoiceProblem) rankCost(k int) float64 {
 // total rank cost (by default: as many first choices as possible, then
 // seconds ...), exactly, by a min-cost flow in integers (costs count to
 // 0.001). The result is deterministic: the same problem always gets the
-// same placement.
-func AssignChoices(ctx context.Context, p ChoiceProblem) (*ChoiceAssignment, error) {
+// same placement. A panic (a bug) is returned as a [bsk.CodeInternal]
+// error.
+func AssignChoices(ctx context.Context, p ChoiceProblem) (_ *ChoiceAssignment, err error) {
+	defer catch(&err, func() string {
+		return fmt.Sprintf("grouping: assigning choices (%d choices, %d members)", len(p.Choices), len(p.Choosers))
+	})
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

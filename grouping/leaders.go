@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 
@@ -138,7 +139,12 @@ func thousandths(x float64) int64 { return int64(math.Round(x * 1000)) }
 // is listed with the reason: the first of the rules, in order (each Share
 // attribute, then Conflict, then Forbidden), that no leader gets past, or
 // "all_eligible_leaders_full".
-func AssignLeaders(ctx context.Context, p LeaderProblem) (*LeaderAssignment, error) {
+//
+// A panic (a bug) is returned as a [bsk.CodeInternal] error.
+func AssignLeaders(ctx context.Context, p LeaderProblem) (_ *LeaderAssignment, err error) {
+	defer catch(&err, func() string {
+		return fmt.Sprintf("grouping: assigning leaders (%d groups, %d leaders, %d members)", len(p.Groups), len(p.Leaders), len(p.Members))
+	})
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

@@ -187,7 +187,10 @@ func strs[S ~string](in []S) []string {
 // NewProblem builds the problem of a preset from providers (and, for
 // mentorship, the mentors). It is the one entry point for callers that
 // take the preset's name as data; the per-preset functions are the same.
-func NewProblem(preset Preset, providers, mentors []bsk.Provider, o PresetOptions) (*Problem, error) {
+// Like every preset builder, it returns a panic (a bug) as a
+// [bsk.CodeInternal] error.
+func NewProblem(preset Preset, providers, mentors []bsk.Provider, o PresetOptions) (_ *Problem, err error) {
+	defer catch(&err, func() string { return "grouping: building the preset problem" })
 	switch preset {
 	case ReflectiveConsultationPreset:
 		return ReflectiveConsultation(providers, o)
@@ -208,7 +211,8 @@ func NewProblem(preset Preset, providers, mentors []bsk.Provider, o PresetOption
 // lead groups (consultants, trainers, mentors, facilitators) are excluded
 // with the reason "leads_groups"; consultants are assigned to the groups
 // afterwards.
-func ReflectiveConsultation(providers []bsk.Provider, o PresetOptions) (*Problem, error) {
+func ReflectiveConsultation(providers []bsk.Provider, o PresetOptions) (_ *Problem, err error) {
+	defer catch(&err, func() string { return "grouping: building the reflective consultation problem" })
 	if o.Size == (Bounds{}) {
 		o.Size = Bounds{Min: 6, Max: 8}
 	}
@@ -252,7 +256,8 @@ func ReflectiveConsultation(providers []bsk.Provider, o PresetOptions) (*Problem
 // ethnicity in a group where it can be avoided. It uses the providers'
 // private demographics, so its problem and solution belong only to those
 // entitled to see them. Six groups by default, sizes split evenly.
-func IntergroupDialogue(providers []bsk.Provider, o PresetOptions) (*Problem, error) {
+func IntergroupDialogue(providers []bsk.Provider, o PresetOptions) (_ *Problem, err error) {
+	defer catch(&err, func() string { return "grouping: building the intergroup dialogue problem" })
 	if o.Groups == 0 {
 		o.Groups = 6
 	}
@@ -279,7 +284,8 @@ func IntergroupDialogue(providers []bsk.Provider, o PresetOptions) (*Problem, er
 // TrainingBreakouts builds a training's breakout rooms: 4-6 people who
 // share a language, so that interpreted attendees meet with their
 // interpreter's language, mixing organizations and roles.
-func TrainingBreakouts(attendees []bsk.Provider, o PresetOptions) (*Problem, error) {
+func TrainingBreakouts(attendees []bsk.Provider, o PresetOptions) (_ *Problem, err error) {
+	defer catch(&err, func() string { return "grouping: building the training breakouts problem" })
 	if o.Size == (Bounds{}) {
 		o.Size = Bounds{Min: 4, Max: 6}
 	}
@@ -300,7 +306,8 @@ func TrainingBreakouts(attendees []bsk.Provider, o PresetOptions) (*Problem, err
 // Mentorship builds one group per mentor: each mentor is a member pinned
 // to their own group, and every group shares a language and a meeting time
 // with its mentor; organizations mix. Group sizes count the mentor.
-func Mentorship(participants, mentors []bsk.Provider, o PresetOptions) (*Problem, error) {
+func Mentorship(participants, mentors []bsk.Provider, o PresetOptions) (_ *Problem, err error) {
+	defer catch(&err, func() string { return "grouping: building the mentorship problem" })
 	if len(mentors) == 0 {
 		return nil, bsk.Invalidf("mentors", "at least one mentor is required")
 	}

@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 
@@ -60,8 +61,12 @@ type RegroupOptions struct {
 // still in p earns opts.MoveCost for staying in their group, so the new
 // solution moves as few existing members as the criteria allow; the
 // result lists who stayed, moved, joined and left. Previous groups beyond
-// p.Groups are dissolved: their members must move.
-func Regroup(ctx context.Context, p *Problem, previous [][]MemberID, opts RegroupOptions) (*Regrouping, error) {
+// p.Groups are dissolved: their members must move. Like [Solve], it
+// returns a panic as a [bsk.CodeInternal] error.
+func Regroup(ctx context.Context, p *Problem, previous [][]MemberID, opts RegroupOptions) (_ *Regrouping, err error) {
+	defer catch(&err, func() string {
+		return fmt.Sprintf("grouping: re-grouping (seed %d, %d previous groups; %s)", opts.Seed, len(previous), shape(p))
+	})
 	if math.IsNaN(opts.MoveCost) || math.IsInf(opts.MoveCost, 0) || opts.MoveCost < 0 {
 		return nil, bsk.Invalidf("move_cost", "must be a finite number at least 0")
 	}

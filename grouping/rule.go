@@ -30,7 +30,9 @@ type Amendment struct {
 }
 
 // Apply asks each rule once and returns a copy of p with every amendment
-// added. A failing rule is an error naming it; p is not changed.
+// added. A failing rule is an error naming it; p is not changed. A rule
+// that panics is a [bsk.CodeInternal] error naming it, whose cause is a
+// [*PanicError]; the panic goes no further.
 func Apply(ctx context.Context, p *Problem, rules map[string]Rule) (*Problem, error) {
 	out := *p
 	out.MustLink = append([]Pair(nil), p.MustLink...)
@@ -43,7 +45,7 @@ func Apply(ctx context.Context, p *Problem, rules map[string]Rule) (*Problem, er
 	}
 	sortStrings(names)
 	for _, n := range names {
-		a, err := rules[n].Amend(ctx, p)
+		a, err := amend(ctx, rules[n], p)
 		if err != nil {
 			return nil, ruleError(n, err)
 		}
@@ -53,4 +55,11 @@ func Apply(ctx context.Context, p *Problem, rules map[string]Rule) (*Problem, er
 		out.Exclude = append(out.Exclude, a.Exclude...)
 	}
 	return &out, nil
+}
+
+// amend asks one rule for its amendment.
+func amend(ctx context.Context, r Rule, p *Problem) (a Amendment, err error) {
+	defer catch(&err, func() string { return "" })
+	callForeign("the rule", func() { a, err = r.Amend(ctx, p) })
+	return a, err
 }

@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -25,7 +26,7 @@ type Options struct {
 	// solution.
 	Seed uint64 `json:"seed,omitempty"`
 	// Threads runs independent searches with seeds Seed, Seed+1, ... and
-	// keeps the best; 0 means 1.
+	// keeps the best; 0 means 1, and more than 256 count as 256.
 	Threads int `json:"threads,omitempty"`
 	// SwapSample bounds the swap partners tried per member in each local
 	// search pass; 0 tries every partner up to 600 members and 48 sampled
@@ -34,7 +35,8 @@ type Options struct {
 	// Progress, when set, is called after the first feasible grouping and
 	// then after every search round that finds a better one, at most about
 	// five times a second, from the solver's goroutines (one call at a
-	// time). It must return quickly.
+	// time). It must return quickly. If it panics, Solve stops and returns
+	// an internal error naming it.
 	Progress func(Progress) `json:"-"`
 }
 
@@ -88,7 +90,7 @@ func (p *progress) report(m *model, assign []int, obj float64, iter int) {
 	if !p.iterated {
 		pr.Remaining = max(0, p.deadline.Sub(now))
 	}
-	p.fn(pr)
+	callForeign("the Progress function", func() { p.fn(pr) })
 }
 
 // Solve finds groups for p: every member ends in exactly one group or in
@@ -97,7 +99,12 @@ func (p *progress) report(m *model, assign []int, obj float64, iter int) {
 // Solution.Underfilled), and the solution carries its objective broken
 // down by criterion and group, with explanations. Bad problems are a
 // [bsk.CodeInvalid] error naming the problem.
-func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
+//
+// Solve never panics: a panic in the search (a bug) or in opts.Progress is
+// returned as a [bsk.CodeInternal] error whose cause is a [*PanicError],
+// with the seed, thread and search round that reproduce it in the message.
+func Solve(ctx context.Context, p *Problem, opts Options) (sol *Solution, err error) {
+	defer catch(&err, func() string { return fmt.Sprintf("grouping: solving (seed %d; %s)", opts.Seed, shape(p)) })
 	start := time.Now()
 	limit := opts.TimeLimit
 	if limit <= 0 {
@@ -107,31 +114,19 @@ func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	threads := max(1, opts.Threads)
+	threads := min(max(1, opts.Threads), maxThreads)
 	prog := &progress{fn: opts.Progress, start: start, deadline: deadline, iterated: opts.Iterations > 0}
-	type result struct {
-		assign []int
-		obj    float64
-		iters  int
-		err    error
-		m      *model
-		why    map[int]Reason
-	}
-	results := make([]result, threads)
+	// A thread that panics cancels the others and its error is returned.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]threadResult, threads)
 	var wg sync.WaitGroup
 	for t := range threads {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m, err := compile(p) // each thread owns its aggregates
-			if err != nil {
-				results[t].err = err
-				return
-			}
-			r := &search{m: m, rng: rand.New(rand.NewPCG(opts.Seed+uint64(t), 0x9e3779b97f4a7c15)), deadline: deadline, ctx: ctx,
-				maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog}
-			assign, obj, iters := r.run()
-			results[t] = result{assign, obj, iters, nil, m, r.unplaced}
+			// Each thread owns its aggregates.
+			results[t] = runThread(ctx, cancel, func() (*model, error) { return compile(p) }, p, opts, t, threads, deadline, prog)
 		}()
 	}
 	wg.Wait()
@@ -147,11 +142,55 @@ func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
 		}
 	}
 	r := results[best]
-	sol := explain(r.m, r.assign, r.why)
+	sol = explain(r.m, r.assign, r.why)
 	sol.Seed = opts.Seed + uint64(best)
 	sol.Iterations = iters
 	sol.Seconds = time.Since(start).Seconds()
 	return sol, nil
+}
+
+// maxThreads bounds Options.Threads.
+const maxThreads = 256
+
+// threadResult is what one search thread found.
+type threadResult struct {
+	assign []int
+	obj    float64
+	iters  int
+	err    error
+	m      *model
+	why    map[int]Reason
+}
+
+// runThread builds thread t's model and runs its search. A panic in either
+// (a bug, or the caller's Progress function) becomes the result's error,
+// an internal error naming the seed and the search round, and cancels the
+// other threads through cancel.
+func runThread(ctx context.Context, cancel context.CancelFunc, build func() (*model, error), p *Problem, opts Options, t, threads int, deadline time.Time, prog *progress) (res threadResult) {
+	seed := opts.Seed + uint64(t)
+	var r *search
+	defer func() {
+		if v := recover(); v != nil {
+			round := "while building the model"
+			switch {
+			case r != nil && r.round == 0:
+				round = "while building the first grouping (search round 0)"
+			case r != nil:
+				round = fmt.Sprintf("in search round %d", r.round)
+			}
+			res = threadResult{err: recovered(v, fmt.Sprintf("grouping: the search with seed %d (thread %d of %d, options seed %d) panicked %s; "+
+				"iterations %d, time limit %v, swap sample %d; %s", seed, t, threads, opts.Seed, round, opts.Iterations, opts.TimeLimit, opts.SwapSample, shape(p)))}
+			cancel()
+		}
+	}()
+	m, err := build()
+	if err != nil {
+		return threadResult{err: err}
+	}
+	r = &search{m: m, rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)), deadline: deadline, ctx: ctx,
+		maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog}
+	assign, obj, iters := r.run()
+	return threadResult{assign, obj, iters, nil, m, r.unplaced}
 }
 
 type search struct {
@@ -166,6 +205,7 @@ type search struct {
 	mark     []int // per group: gen when last visited in a neighborhood
 	gen      int
 	stranded []int // units construction left out that a later state may admit
+	round    int   // the search round under way, from 1; 0 while constructing
 }
 
 const eps = 1e-9
@@ -204,6 +244,7 @@ func (r *search) run() ([]int, float64, int) {
 	s.record()
 	retryAt := 256
 	for ; !r.done(iter); iter++ {
+		r.round = iter + 1
 		clear(touched)
 		r.perturb(s, k, touched)
 		r.localSearch(s, touched)

@@ -102,6 +102,7 @@ func (r *search) runPure(s *state) ([]int, float64, int) {
 	iter := 0
 	r.progress.report(r.m, best, bestObj, 0)
 	for ; !r.done(iter); iter++ {
+		r.round = iter + 1
 		r.tabu(s, steps, best, &bestObj)
 		r.progress.report(r.m, best, bestObj, iter+1)
 		s.load(best)
