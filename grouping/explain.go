@@ -223,6 +223,35 @@ func placements(m *model, groups [][]MemberID, groupOf []int) []Placement {
 		partners[a] = append(partners[a], l.B)
 		partners[b] = append(partners[b], l.A)
 	}
+	// The values every member of a group holds, per Share constraint: a
+	// member shares with the group what the whole group holds, so each
+	// group's intersection is computed once rather than once per member.
+	common := make([][]map[string]bool, len(m.p.Constraints))
+	for k, c := range m.p.Constraints {
+		if c.Kind != Share {
+			continue
+		}
+		common[k] = make([]map[string]bool, len(groups))
+		for g, members := range groups {
+			var in map[string]bool
+			for j, id := range members {
+				vals := m.p.Members[idx[id]].Sets[c.Attr]
+				if j == 0 {
+					in = make(map[string]bool, len(vals))
+					for _, v := range vals {
+						in[v] = true
+					}
+					continue
+				}
+				for v := range in {
+					if !slices.Contains(vals, v) {
+						delete(in, v)
+					}
+				}
+			}
+			common[k][g] = in
+		}
+	}
 	var out []Placement
 	for i, mem := range m.p.Members {
 		g := groupOf[i]
@@ -236,14 +265,10 @@ func placements(m *model, groups [][]MemberID, groupOf []int) []Placement {
 		for _, q := range partners[i] {
 			pl.Why = append(pl.Why, "must_link:"+string(q))
 		}
-		for _, c := range m.p.Constraints {
+		for k, c := range m.p.Constraints {
 			switch c.Kind {
 			case Share:
-				shared := slices.Clone(mem.Sets[c.Attr])
-				for _, id := range groups[g] {
-					other := m.p.Members[idx[id]].Sets[c.Attr]
-					shared = slices.DeleteFunc(shared, func(v string) bool { return !slices.Contains(other, v) })
-				}
+				shared := slices.DeleteFunc(slices.Clone(mem.Sets[c.Attr]), func(v string) bool { return !common[k][g][v] })
 				slices.Sort(shared)
 				pl.Why = append(pl.Why, fmt.Sprintf("shares:%s=%s", c.Attr, strings.Join(shared, ",")))
 			case Same:
