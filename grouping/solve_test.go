@@ -120,6 +120,27 @@ func checkSolution(t *testing.T, p *grouping.Problem, sol *grouping.Solution) {
 				if k > c.Max {
 					t.Errorf("group %d has %d %s; at most %d", g, k, c.Value, c.Max)
 				}
+			case grouping.Same:
+				// Members without the attribute hold no value to differ by.
+				vals := map[string]bool{}
+				for _, id := range members {
+					if v, ok := idx[id].Attrs[c.Attr]; ok {
+						vals[v] = true
+					}
+				}
+				if len(vals) > 1 {
+					t.Errorf("group %d mixes %s: %v", g, c.Attr, vals)
+				}
+			case grouping.Separate:
+				held := map[string]bool{}
+				for _, id := range members {
+					if v := idx[id].Attrs[c.Attr]; slices.Contains(c.Values, v) {
+						held[v] = true
+					}
+				}
+				if len(held) > 1 {
+					t.Errorf("group %d mixes %s values %v kept apart", g, c.Attr, held)
+				}
 			}
 		}
 	}
