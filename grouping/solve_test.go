@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/beststarts/workforce/bsk"
@@ -156,6 +158,29 @@ func checkSolution(t *testing.T, p *grouping.Problem, sol *grouping.Solution) {
 		gb, okb := group[l.B]
 		if oka && okb && ga == gb {
 			t.Errorf("cannot-link %s-%s together", l.A, l.B)
+		}
+	}
+	// Each placement names what its member shares with the whole group.
+	for _, pl := range sol.Placements {
+		for _, c := range p.Constraints {
+			if c.Kind != grouping.Share {
+				continue
+			}
+			common := map[string]bool{}
+			for _, v := range idx[sol.Groups[pl.Group][0]].Sets[c.Attr] {
+				common[v] = true
+			}
+			for _, id := range sol.Groups[pl.Group] {
+				for v := range common {
+					if !slices.Contains(idx[id].Sets[c.Attr], v) {
+						delete(common, v)
+					}
+				}
+			}
+			vals := slices.Sorted(maps.Keys(common))
+			if want := fmt.Sprintf("shares:%s=%s", c.Attr, strings.Join(vals, ",")); !slices.Contains(pl.Why, want) {
+				t.Errorf("%s in group %d: why %v; want %q", pl.Member, pl.Group, pl.Why, want)
+			}
 		}
 	}
 	if got := grouping.Evaluate(p, sol.Groups); math.Abs(got-sol.Objective) > 1e-6*max(1, math.Abs(got)) {
