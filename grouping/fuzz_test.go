@@ -3,9 +3,12 @@ package grouping_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"testing"
 
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/bsk/bsktest"
 	"github.com/beststarts/workforce/grouping"
 )
 
@@ -55,6 +58,63 @@ func FuzzSolve(f *testing.F) {
 		if got := grouping.Evaluate(&p, sol.Groups); got-sum > 1e-6*(1+abs(got)) || sum-got > 1e-6*(1+abs(got)) {
 			t.Fatalf("breakdown sums to %v; recomputed %v", sum, got)
 		}
+	})
+}
+
+// FuzzPreset drives every preset over generated workforces: the fuzz
+// input picks the workforce (seed, providers, organizations, consultants),
+// the preset and its options, and the solver's seed, swap sample, threads
+// and a few iterations. The preset and the solver either refuse with a
+// coded error that is the caller's (never an internal one) or return a
+// solution that holds every property checkSolution checks; never a panic.
+// testdata/fuzz/FuzzPreset holds the training breakouts request over the
+// full synthetic workforce that once panicked in the local search.
+func FuzzPreset(f *testing.F) {
+	// seed, providers, organizations, consultants, preset, groups, size
+	// min, size max, policies, swap sample, threads, iterations.
+	f.Add(int64(1), uint16(2000), uint8(0), uint8(0), uint8(2), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(2))
+	f.Add(int64(3), uint16(60), uint8(8), uint8(4), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(1), uint8(3))
+	f.Add(int64(2), uint16(40), uint8(5), uint8(3), uint8(3), uint8(0), uint8(2), uint8(5), uint8(17), uint8(3), uint8(0), uint8(1))
+	f.Add(int64(7), uint16(25), uint8(25), uint8(2), uint8(1), uint8(9), uint8(0), uint8(0), uint8(6), uint8(5), uint8(2), uint8(2))
+	f.Fuzz(func(t *testing.T, seed int64, providers uint16, orgs, consultants, preset, groups, lo, hi, policies, sample, threads, iterations uint8) {
+		n := int(providers) % 2101 // 0: the default 2,000
+		o := bsktest.Options{Providers: n, Organizations: int(orgs), Consultants: int(consultants) % 21, NoOfferings: true}
+		if n > 0 {
+			// The generator needs at least one provider per organization.
+			o.Organizations = min(o.Organizations, n)
+		}
+		w := bsktest.Workforce(seed, o)
+		names := grouping.Preset("").Enum()
+		pr := grouping.Preset(names[int(preset)%len(names)])
+		people, mentors := w.Providers, []bsk.Provider(nil)
+		if pr == grouping.MentorshipPreset {
+			people, mentors = presetPeople(w)
+		}
+		po := grouping.PresetOptions{
+			Groups:       int(groups) % 50,
+			Size:         grouping.Bounds{Min: int(lo) % 10, Max: int(hi) % 14},
+			Organization: []grouping.OrgPolicy{"", grouping.OrgPrefer, grouping.OrgRequire, grouping.OrgMix}[policies%4],
+			Roles:        []grouping.RolePolicy{"", grouping.RolesSeparate, grouping.RolesTogether}[policies/4%3],
+			Language:     []bsk.Language{"", bsk.English, bsk.Spanish}[policies/12%3],
+		}
+		refused := func(step string, err error) {
+			var e *bsk.Error
+			if !errors.As(err, &e) || errors.Is(err, bsk.ErrInternal) {
+				t.Fatalf("%s (%s, %+v): %v; want a coded error that is not internal", step, pr, po, err)
+			}
+		}
+		p, err := grouping.NewProblem(pr, people, mentors, po)
+		if err != nil {
+			refused("NewProblem", err)
+			return
+		}
+		opts := grouping.Options{Seed: uint64(seed), SwapSample: int(sample) % 64, Threads: 1 + int(threads)%3, Iterations: 1 + int(iterations)%4}
+		sol, err := grouping.Solve(context.Background(), p, opts)
+		if err != nil {
+			refused("Solve", err)
+			return
+		}
+		checkSolution(t, p, sol)
 	})
 }
 
