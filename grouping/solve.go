@@ -438,10 +438,16 @@ func (r *search) construct(s *state) {
 
 // reinsert places units that construction stranded: directly into a
 // group that admits them, or in place of a member who can move to another
-// group with room (one ejection).
+// group with room (one ejection). Each try scans every group's members,
+// so it stops at the time limit; the units not tried stay stranded with
+// their reasons, for the search to try again.
 func (r *search) reinsert(s *state, stranded []int) {
 	r.stranded = r.stranded[:0]
-	for _, u := range stranded {
+	for i, u := range stranded {
+		if r.stop() {
+			r.stranded = append(r.stranded, stranded[i:]...)
+			return
+		}
 		if r.placeDirect(s, u) || r.placeByEjection(s, u) {
 			delete(r.unplaced, u)
 		} else {
