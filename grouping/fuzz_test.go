@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/bsk/bsktest"
@@ -64,7 +65,7 @@ func FuzzSolve(f *testing.F) {
 // FuzzPreset drives every preset over generated workforces: the fuzz
 // input picks the workforce (seed, providers, organizations, consultants),
 // the preset and its options, and the solver's seed, swap sample, threads
-// and a few iterations. The preset and the solver either refuse with a
+// and a few iterations or a short time limit. The preset and the solver either refuse with a
 // coded error that is the caller's (never an internal one) or return a
 // solution that holds every property checkSolution checks; never a panic.
 // testdata/fuzz/FuzzPreset holds the training breakouts request over the
@@ -80,7 +81,11 @@ func FuzzPreset(f *testing.F) {
 		n := int(providers) % 2101 // 0: the default 2,000
 		o := bsktest.Options{Providers: n, Organizations: int(orgs), Consultants: int(consultants) % 21, NoOfferings: true}
 		if n > 0 {
-			// The generator needs at least one provider per organization.
+			// The generator needs at least one provider per organization
+			// (more organizations than providers never returns).
+			if o.Organizations == 0 {
+				o.Organizations = 120
+			}
 			o.Organizations = min(o.Organizations, n)
 		}
 		w := bsktest.Workforce(seed, o)
@@ -108,7 +113,14 @@ func FuzzPreset(f *testing.F) {
 			refused("NewProblem", err)
 			return
 		}
-		opts := grouping.Options{Seed: uint64(seed), SwapSample: int(sample) % 64, Threads: 1 + int(threads)%3, Iterations: 1 + int(iterations)%4}
+		// A few iterations (the same run every time), or with none a
+		// 100 ms limit; one thread for the largest workforces, to keep
+		// each run within the fuzzer's patience.
+		opts := grouping.Options{Seed: uint64(seed), SwapSample: int(sample) % 64, Threads: 1 + int(threads)%3,
+			Iterations: int(iterations) % 4, TimeLimit: 100 * time.Millisecond}
+		if len(w.Providers) > 1000 {
+			opts.Threads = 1
+		}
 		sol, err := grouping.Solve(context.Background(), p, opts)
 		if err != nil {
 			refused("Solve", err)
