@@ -30,11 +30,13 @@
 // start greedily, then alternates local search over moves and swaps with
 // perturbation (iterated local search); every move is scored from per-group
 // attribute counts in O(attribute values of the member), never from an
-// n x n matrix, so 10,000 members fit easily. On large problems the
-// perturbations stay inside the groups of one organization's staff (the
-// main similarity), a failed round is undone from a journal of its moves,
-// and members construction could not place are tried again as the groups
-// change. Problems that are pure pair
+// n x n matrix, so 10,000 members fit easily. On large problems the local
+// search samples swap partners, first in the groups of members alike on
+// the main similarity (one organization's staff) when a criterion or
+// constraint wants members alike, at random otherwise (breakout rooms that
+// mix organizations); the perturbations stay inside those groups, a failed
+// round is undone from a journal of its moves, and members construction
+// could not place are tried again as the groups change. Problems that are pure pair
 // scores with size bounds (the Maximally Diverse Grouping Problem) use a
 // tabu search over the score table instead; BENCHMARKS.md compares it with
 // the published state of the art on MDGPLIB instances.
@@ -42,6 +44,20 @@
 // When the hard constraints cannot all hold for someone (a Dari speaker
 // with no other Dari speaker free at their time), that member is listed in
 // [Solution.Unplaced] with a coded [Reason]; Solve does not fail.
+//
+// # Failures
+//
+// Bad input is a coded error ([bsk.CodeInvalid], [bsk.CodeNotFound],
+// [bsk.CodeConflict]) naming the field, never a panic; a problem has at
+// most [MaxGroups] groups. A panic anyway (a bug in the search, or in code
+// the caller hands in: an agency's [Rule], an [Options] Progress function)
+// never reaches the caller's process: [Solve], [Regroup], [AssignLeaders],
+// [AssignChoices], [Apply], [NewProblem] and the preset builders recover
+// it, in whichever of their goroutines it happens, and return a
+// [bsk.CodeInternal] error whose cause is a [*PanicError] with the site and
+// the stack. For a search the message gives the seed, the thread and the
+// search round, which with the same problem and options reproduce it; the
+// other threads stop. [Evaluate], which returns no error, gives NaN.
 //
 // # Explanations
 //
