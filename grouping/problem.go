@@ -324,10 +324,12 @@ func (p *Problem) Validate() error {
 				pr.Add(bsk.Index("matrix", i), "has %d columns; want %d", len(row), len(p.Matrix))
 				continue
 			}
+			// Symmetry is checked against whole rows only: a short row
+			// is reported on its own.
 			for j, v := range row {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					pr.Add(fmt.Sprintf("matrix[%d][%d]", i, j), "must be a finite number")
-				} else if j < i && v != p.Matrix[j][i] {
+				} else if j < i && len(p.Matrix[j]) == len(p.Matrix) && v != p.Matrix[j][i] {
 					pr.Add(fmt.Sprintf("matrix[%d][%d]", i, j), "differs from matrix[%d][%d]: the matrix must be symmetric", j, i)
 				}
 			}

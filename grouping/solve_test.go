@@ -321,6 +321,7 @@ func TestValidate(t *testing.T) {
 			MustLink: []grouping.Pair{{A: "m0", B: "m1"}, {A: "m1", B: "m2"}}, CannotLink: []grouping.Pair{{A: "m0", B: "m2"}}}, "cannot_link[0]"},
 		{"bad pin", grouping.Problem{Groups: 1, Size: grouping.Bounds{Max: 3}, Members: append(members(2), grouping.Member{ID: "x", Pin: &pin})}, "members[2].pin"},
 		{"NaN score", grouping.Problem{Groups: 1, Size: grouping.Bounds{Max: 3}, Members: members(2), Pairs: []grouping.PairScore{{A: "m0", B: "m1", Score: nan}}}, "pairs[0].score"},
+		{"ragged matrix", grouping.Problem{Groups: 1, Size: grouping.Bounds{Max: 3}, Members: members(2), Matrix: [][]float64{{}, {0, 0}}}, "matrix[0]"},
 		{"asymmetric matrix", grouping.Problem{Groups: 1, Size: grouping.Bounds{Max: 3}, Members: members(2), Matrix: [][]float64{{0, 1}, {2, 0}}}, "matrix[1][0]"},
 		{"NaN weight", grouping.Problem{Groups: 1, Size: grouping.Bounds{Max: 3}, Members: members(2), Criteria: []grouping.Criterion{{Kind: grouping.Similar, Attr: "x", Weight: nan}}}, "criteria[0].weight"},
 		{"duplicate member", grouping.Problem{Groups: 1, Size: grouping.Bounds{Max: 3}, Members: append(members(2), grouping.Member{ID: "m0"})}, "members[2].id"},
