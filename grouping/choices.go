@@ -58,7 +58,8 @@ type ChoiceAssignment struct {
 }
 
 // Validate reports every problem with the choice problem.
-func (p ChoiceProblem) Validate() error {
+func (p ChoiceProblem) Validate() (err error) {
+	defer catch(&err, func() string { return "grouping: validating the choice problem" })
 	var pr bsk.Problems
 	ids := map[string]bool{}
 	for i, c := range p.Choices {

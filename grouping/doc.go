@@ -52,12 +52,13 @@
 // most [MaxGroups] groups. A panic anyway (a bug in the search, or in code
 // the caller hands in: an agency's [Rule], an [Options] Progress function)
 // never reaches the caller's process: [Solve], [Regroup], [AssignLeaders],
-// [AssignChoices], [Apply], [NewProblem] and the preset builders recover
-// it, in whichever of their goroutines it happens, and return a
-// [bsk.CodeInternal] error whose cause is a [*PanicError] with the site and
-// the stack. For a search the message gives the seed, the thread and the
-// search round, which with the same problem and options reproduce it; the
-// other threads stop. [Evaluate], which returns no error, gives NaN.
+// [AssignChoices], [Apply], [NewProblem], the preset builders and the
+// Validate methods recover it, in whichever of their goroutines it
+// happens, and return a [bsk.CodeInternal] error whose cause is a
+// [*PanicError] with the site and the stack. For a search the message
+// gives the seed, the thread and the search round, which with the same
+// problem and options reproduce it; the other threads stop. [Evaluate],
+// which returns no error, gives NaN.
 //
 // # Explanations
 //

@@ -72,7 +72,8 @@ type UnassignedGroup struct {
 }
 
 // Validate reports every problem with the leader problem.
-func (p LeaderProblem) Validate() error {
+func (p LeaderProblem) Validate() (err error) {
+	defer catch(&err, func() string { return "grouping: validating the leader problem" })
 	var pr bsk.Problems
 	known := map[MemberID]bool{}
 	for i, m := range p.Members {

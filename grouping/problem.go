@@ -218,7 +218,8 @@ func (p *Problem) bounds(g int) Bounds {
 // assignment can meet, more than [MaxGroups] groups, unknown member IDs in
 // links, pins and exclusions, contradictory links, unknown kinds, NaN or
 // infinite scores and weights.
-func (p *Problem) Validate() error {
+func (p *Problem) Validate() (err error) {
+	defer catch(&err, func() string { return "grouping: validating the problem" })
 	var pr bsk.Problems
 	n := len(p.Members)
 	if n == 0 {

@@ -15,7 +15,7 @@ import (
 // goroutines, or code the caller handed it (a [Rule], an
 // [Options.Progress] function) panicked. The panic never reaches the
 // caller's process: Solve, Regroup, AssignLeaders, AssignChoices, Apply,
-// NewProblem and the preset builders recover it. The error's message says
+// NewProblem, the preset builders and the Validate methods recover it. The error's message says
 // what was running and how to reproduce it (the seed and the search round,
 // for a search); the stack is kept here for the log, not in the message.
 type PanicError struct {
