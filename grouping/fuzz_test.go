@@ -146,3 +146,61 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// FuzzAssign: any leader or choice problem document is refused with an
+// error that is not internal, or assigned with every group's leader known
+// and within capacity, every member placed at most once within capacity.
+func FuzzAssign(f *testing.F) {
+	f.Add([]byte(`{"members":[{"id":"a","sets":{"l":["en"]}},{"id":"b","sets":{"l":["en","es"]}}],"groups":[["a"],["b"],[]],"leaders":[{"id":"x","sets":{"l":["en"]},"capacity":1},{"id":"y","sets":{"l":["es"]},"attrs":{"o":"1"},"capacity":2}],"share":["l"],"conflict":["o"],"scores":[{"leader":"y","group":1,"score":2}],"forbidden":[{"leader":"x","group":0}]}`))
+	f.Add([]byte(`{"choices":[{"id":"c1","capacity":1,"languages":["es"]},{"id":"c2","capacity":2}],"choosers":[{"id":"a","ranked":["c1","c2"],"languages":["es"]},{"id":"b","ranked":["c1"]},{"id":"c","ranked":[]}],"rank_costs":[0,3],"fallback":true}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ctx := context.Background()
+		var lp grouping.LeaderProblem
+		if json.Unmarshal(data, &lp) == nil && len(lp.Groups) <= 40 && len(lp.Leaders) <= 40 {
+			a, err := grouping.AssignLeaders(ctx, lp)
+			if errors.Is(err, bsk.ErrInternal) {
+				t.Fatalf("AssignLeaders = %v; a bug, not the problem's fault", err)
+			}
+			if err == nil {
+				capacity := map[string]int{}
+				for _, l := range lp.Leaders {
+					capacity[l.ID] = l.Capacity
+				}
+				load := map[string]int{}
+				for g, id := range a.Leaders {
+					if id == "" {
+						continue
+					}
+					if _, ok := capacity[id]; !ok || len(lp.Groups[g]) == 0 {
+						t.Fatalf("group %d led by %q", g, id)
+					}
+					if load[id]++; load[id] > capacity[id] {
+						t.Fatalf("%q leads %d groups; capacity %d", id, load[id], capacity[id])
+					}
+				}
+			}
+		}
+		var cp grouping.ChoiceProblem
+		if json.Unmarshal(data, &cp) == nil && len(cp.Choices) <= 40 && len(cp.Choosers) <= 40 {
+			a, err := grouping.AssignChoices(ctx, cp)
+			if errors.Is(err, bsk.ErrInternal) {
+				t.Fatalf("AssignChoices = %v; a bug, not the problem's fault", err)
+			}
+			if err == nil {
+				capacity := map[string]int{}
+				for _, c := range cp.Choices {
+					capacity[c.ID] = c.Capacity
+				}
+				taken := map[string]int{}
+				for m, c := range a.Placed {
+					if taken[c]++; taken[c] > capacity[c] {
+						t.Fatalf("%q placed in %q beyond its capacity %d", m, c, capacity[c])
+					}
+				}
+				if len(a.Placed)+len(a.Unplaced) != len(cp.Choosers) {
+					t.Fatalf("%d placed and %d unplaced of %d", len(a.Placed), len(a.Unplaced), len(cp.Choosers))
+				}
+			}
+		}
+	})
+}
