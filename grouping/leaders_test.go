@@ -53,6 +53,16 @@ func bruteLeaders(p grouping.LeaderProblem, ok func(l, g int) bool) (int, float6
 	G, L := len(p.Groups), len(p.Leaders)
 	bestN, bestV := -1, math.Inf(-1)
 	pick := make([]int, G)
+	// Each pair's summed score, looked up once rather than at every leaf.
+	score := make([][]float64, L)
+	for l := range score {
+		score[l] = make([]float64, G)
+		for _, s := range p.Scores {
+			if s.Leader == p.Leaders[l].ID && s.Group < G {
+				score[l][s.Group] += s.Score
+			}
+		}
+	}
 	var rec func(g int)
 	rec = func(g int) {
 		if g == G {
@@ -64,11 +74,7 @@ func bruteLeaders(p grouping.LeaderProblem, ok func(l, g int) bool) (int, float6
 				}
 				load[l]++
 				n++
-				for _, s := range p.Scores {
-					if s.Leader == p.Leaders[l].ID && s.Group == gg {
-						v += s.Score
-					}
-				}
+				v += score[l][gg]
 			}
 			for l, k := range load {
 				if k > p.Leaders[l].Capacity {
