@@ -56,9 +56,9 @@
 // Validate methods recover it, in whichever of their goroutines it
 // happens, and return a [bsk.CodeInternal] error whose cause is a
 // [*PanicError] with the site and the stack. For a search the message
-// gives the seed, the thread and the search round, which with the same
-// problem and options reproduce it; the other threads stop. [Evaluate],
-// which returns no error, gives NaN.
+// gives the thread's seed and the search round: one thread with that seed
+// and Iterations at that round takes the same steps on the same problem.
+// The other threads stop. [Evaluate], which returns no error, gives NaN.
 //
 // # Explanations
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,18 @@ func TestSearchThreadPanicIsAnError(t *testing.T) {
 			}
 			if ctx.Err() == nil {
 				t.Error("the other threads' context is not cancelled")
+			}
+			// One thread with the reported seed and as many iterations as
+			// the reported round meets the same panic in the same round.
+			var round int
+			if m := regexp.MustCompile(`search round (\d+)`).FindStringSubmatch(msg); m != nil {
+				round, _ = strconv.Atoi(m[1])
+			}
+			again, stop := context.WithCancel(context.Background())
+			defer stop()
+			res = runThread(again, stop, build, p, Options{Seed: 13, Iterations: round}, 0, 1, time.Now().Add(time.Minute), &progress{})
+			if res.err == nil || !strings.Contains(res.err.Error(), fmt.Sprintf("search round %d", round)) {
+				t.Errorf("seed 13 with %d iterations: %v; want the panic in round %d", round, res.err, round)
 			}
 		})
 	}
