@@ -84,11 +84,19 @@ func TestIDCharacters(t *testing.T) {
 	}
 	targets := []target{
 		{"id", func(id string) error { p := validProvider(); p.ID = bsk.ProviderID(id); return p.Validate() }},
-		{"organization_id", func(id string) error { p := validProvider(); p.OrganizationID = bsk.OrganizationID(id); return p.Validate() }},
+		{"organization_id", func(id string) error {
+			p := validProvider()
+			p.OrganizationID = bsk.OrganizationID(id)
+			return p.Validate()
+		}},
 		{"reports_to", func(id string) error { p := validProvider(); p.ReportsTo = bsk.ProviderID(id); return p.Validate() }},
 		{"id", func(id string) error { o := validOrganization(); o.ID = bsk.OrganizationID(id); return o.Validate() }},
 		{"id", func(id string) error { o := validOffering(); o.ID = bsk.OfferingID(id); return o.Validate() }},
-		{"leaders[0]", func(id string) error { o := validOffering(); o.Leaders = []bsk.ProviderID{bsk.ProviderID(id)}; return o.Validate() }},
+		{"leaders[0]", func(id string) error {
+			o := validOffering()
+			o.Leaders = []bsk.ProviderID{bsk.ProviderID(id)}
+			return o.Validate()
+		}},
 		{"organization_id", func(id string) error {
 			o := validOffering()
 			o.OrganizationID = bsk.OrganizationID(id)
