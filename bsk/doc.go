@@ -28,6 +28,14 @@
 // [Workforce.Validate] also checks the references between records and
 // duplicate IDs.
 //
+// IDs hold only [IDCharacters] (ASCII letters, digits, '-', '_', '.', ':'),
+// at most [MaxIDLength] bytes, never begin with '.' and never hold "..", so
+// an ID is safe in a URL path, a file name or a log line ([IDProblem]).
+// Names and labels (a provider's or an organization's name, an offering's
+// title and topic) refuse control characters, bidirectional embeddings,
+// overrides and isolates, and zero-width characters, which would make a
+// name display differently from what it holds ([TextProblem]).
+//
 // # Errors
 //
 // The whole module shares one coded error type, [Error], with the codes

@@ -48,6 +48,9 @@ type Config struct {
 	// PluginCatalog is the path of the plug-in catalog (a JSON file the
 	// administrator controls); empty runs no plug-ins.
 	PluginCatalog string
+	// Runs bound the grouping runs running at once, per key and in all;
+	// runs beyond them wait in a bounded queue (see [RunLimits]).
+	Runs RunLimits
 }
 
 func (c Config) withDefaults() Config {
@@ -113,7 +116,8 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key"),
-		jobs: newJobs(), progress: &progressBoard{m: map[string]grouping.Progress{}}, sets: &setCache{sets: map[string]*survey.Set{}}}
+		jobs: newJobs(cfg.Runs, nil), progress: &progressBoard{m: map[string]grouping.Progress{}}, sets: &setCache{sets: map[string]*survey.Set{}}}
+	a.jobs.onPanic = a.jobPanicked
 	if err := a.firstStart(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -252,6 +256,7 @@ func (a *App) routes() {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(a.log)
 	e.Use(middleware.RequestID())
+	e.Use(noStore)
 	e.Use(a.requestLogger())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {

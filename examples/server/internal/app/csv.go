@@ -54,11 +54,16 @@ func (a *App) importProviders(c echo.Context) error {
 			}
 			problems.Merge(row, pointerFields(err))
 			orgs[i] = org
-			exists, err := tx.Exists(ctx, store.Providers, string(v.ID))
-			if err != nil {
+			old, err := tx.Get(ctx, store.Providers, string(v.ID))
+			switch {
+			case bsk.ErrorCode(err) == bsk.CodeNotFound:
+			case err != nil:
 				return err
-			}
-			if exists {
+			case !canRead(p, store.Providers, old):
+				// An ID another agency's provider holds reads like one
+				// that is not there, never as a conflict.
+				problems.AddCode(bsk.CodeNotFound, row+".id", "no provider %q", v.ID)
+			default:
 				problems.AddCode(bsk.CodeConflict, row+".id", "provider %q already exists", v.ID)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -47,7 +48,12 @@ func decodeStrict(c echo.Context, v any) error {
 	return unmarshalStrict(b, v)
 }
 
+// unmarshalStrict decodes b into v, rejecting duplicate keys, unknown
+// fields and trailing data.
 func unmarshalStrict(b []byte, v any) error {
+	if err := checkDuplicateKeys(b); err != nil {
+		return err
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
@@ -68,6 +74,9 @@ func decodeValidated[T interface{ Validate() error }](c echo.Context, schemaName
 	if err != nil {
 		return v, nil, err
 	}
+	if err := checkDuplicateKeys(b); err != nil {
+		return v, nil, err
+	}
 	if err := schema.Validate(schemaName, b); err != nil {
 		return v, nil, err
 	}
@@ -78,6 +87,93 @@ func decodeValidated[T interface{ Validate() error }](c echo.Context, schemaName
 		return v, nil, err
 	}
 	return v, b, nil
+}
+
+// maxDepth bounds the nesting of a JSON body.
+const maxDepth = 100
+
+// checkDuplicateKeys refuses a JSON document in which an object holds the
+// same key twice: decoders disagree on which value wins (encoding/json
+// keeps the last, others the first), so a checker and a user of the same
+// body could read different values. The problem names the second
+// occurrence by its JSON pointer. Malformed JSON is left to the decoder,
+// which reports it.
+func checkDuplicateKeys(b []byte) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	type frame struct {
+		object  bool
+		wantKey bool // an object expects a key or its end
+		keys    map[string]bool
+		key     string // an object's current member
+		index   int    // an array's next element
+		path    string // the container's pointer
+	}
+	var stack []*frame
+	top := func() *frame {
+		if len(stack) == 0 {
+			return nil
+		}
+		return stack[len(stack)-1]
+	}
+	// valueDone moves the container on after one of its values.
+	valueDone := func() {
+		if f := top(); f != nil {
+			if f.object {
+				f.wantKey = true
+			} else {
+				f.index++
+			}
+		}
+	}
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return nil // the end, or malformed JSON the decoder reports
+		}
+		f := top()
+		if f != nil && f.object && f.wantKey {
+			if tok == json.Delim('}') {
+				stack = stack[:len(stack)-1]
+				valueDone()
+				continue
+			}
+			k, _ := tok.(string)
+			if f.keys[k] {
+				return bsk.Errors{bsk.Invalidf(f.path+"/"+escapePointer(k), "duplicate key %q", k)}
+			}
+			f.keys[k], f.key, f.wantKey = true, k, false
+			continue
+		}
+		if tok == json.Delim(']') {
+			stack = stack[:len(stack)-1]
+			valueDone()
+			continue
+		}
+		path := ""
+		if f != nil {
+			if f.object {
+				path = f.path + "/" + escapePointer(f.key)
+			} else {
+				path = f.path + "/" + strconv.Itoa(f.index)
+			}
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			if len(stack) >= maxDepth {
+				return bsk.Errors{bsk.Invalidf(path, "nested deeper than %d levels", maxDepth)}
+			}
+			obj := tok == json.Delim('{')
+			stack = append(stack, &frame{object: obj, wantKey: obj, keys: map[string]bool{}, path: path})
+		default:
+			valueDone()
+		}
+	}
+}
+
+// escapePointer escapes a key as a JSON pointer token (RFC 6901).
+func escapePointer(k string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }
 
 // pageLimit reads ?limit=, default 50, at most 500.

@@ -106,7 +106,7 @@ func codeForStatus(s int) bsk.Code {
 		return bsk.CodeNotFound
 	case s == http.StatusUnauthorized || s == http.StatusForbidden:
 		return bsk.CodeUnauthorized
-	case s == http.StatusConflict:
+	case s == http.StatusConflict || s == http.StatusTooManyRequests:
 		return bsk.CodeConflict
 	case s < 500:
 		return bsk.CodeInvalid

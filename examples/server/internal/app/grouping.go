@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,9 +22,11 @@ import (
 // RunStatus is where a background run stands.
 type RunStatus string
 
-// The run statuses. A run is never left "running" across a restart: the
-// next start marks it failed.
+// The run statuses. A run waits "queued" while the run limits (see
+// [RunLimits]) are reached. A run is never left "queued" or "running"
+// across a restart: the next start marks it failed.
 const (
+	RunQueued    RunStatus = "queued"
 	RunRunning   RunStatus = "running"
 	RunDone      RunStatus = "done"
 	RunFailed    RunStatus = "failed"
@@ -136,13 +139,13 @@ func (b *progressBoard) drop(id string) {
 }
 
 func (a *App) groupingRoutes(g *echo.Group) {
-	runners := allow(RoleAdmin, RoleCoordinator)
+	runners := allow(runRoles...)
 	g.POST("/grouping-runs", a.createGroupingRun, runners)
 	g.GET("/grouping-runs", a.listGroupingRuns, runners)
 	g.GET("/grouping-runs/:id", a.getGroupingRun, runners)
 	g.POST("/grouping-runs/:id/cancel", a.cancelGroupingRun, runners)
 	g.POST("/grouping-runs/:id/regroup", a.regroup, runners)
-	g.GET("/grouping-runs/:id/rosters", a.rosters, allow(RoleAdmin, RoleCoordinator, RoleConsultant))
+	g.GET("/grouping-runs/:id/rosters", a.rosters, allow(rosterRoles...))
 }
 
 func limitOf(seconds float64) (time.Duration, error) {
@@ -161,9 +164,8 @@ func (a *App) problemFor(ctx context.Context, p Principal, req GroupingRunReques
 	if !req.Preset.Valid() {
 		return nil, nil, bsk.Errors{bsk.Invalidf("/preset", "unknown preset %q (one of %v)", req.Preset, req.Preset.Enum())}
 	}
-	if req.Preset == grouping.IntergroupDialoguePreset && p.Role != RoleAdmin {
-		// Dialogue groups are formed from private demographics.
-		return nil, nil, bsk.Errorf(bsk.CodeUnauthorized, "only an administrator may form intergroup dialogue groups: they use private demographics")
+	if err := mayStartRun(p, req); err != nil {
+		return nil, nil, err
 	}
 	all, err := allOf[bsk.Provider](ctx, a.db, store.Providers)
 	if err != nil {
@@ -258,7 +260,7 @@ func (a *App) launchRun(c echo.Context, req GroupingRunRequest, previousID strin
 	}
 	var previous *GroupingRun
 	if previousID != "" {
-		prev, err := a.loadRun(ctx, previousID)
+		prev, err := a.visibleRun(ctx, p, previousID)
 		if err != nil {
 			return err
 		}
@@ -269,15 +271,28 @@ func (a *App) launchRun(c echo.Context, req GroupingRunRequest, previousID strin
 	}
 	run := GroupingRun{ID: "run-" + store.NewID(), Status: RunRunning, Request: req, PreviousRunID: previousID,
 		CreatedBy: p.KeyID, CreatedAt: time.Now().UTC()}
-	if err := a.saveRun(ctx, run, true); err != nil {
-		return err
-	}
-	started := a.jobs.start(run.ID, func(jctx context.Context) {
+	// The job waits until the run's record is stored with the status it
+	// starts with, so it never writes before the record exists.
+	ready := make(chan struct{})
+	queued, err := a.jobs.submit(run.ID, p.KeyID, p.Role, func(jctx context.Context) {
+		<-ready
+		if jctx.Err() != nil && !errors.Is(context.Cause(jctx), errShutdown) {
+			return // the record was never stored
+		}
 		a.executeRun(jctx, run, prob, leaders, limit, previous, regroup)
 	})
-	if !started {
-		return bsk.Errorf(bsk.CodeConflict, "the server is shutting down")
+	if err != nil {
+		return err
 	}
+	if queued {
+		run.Status = RunQueued
+	}
+	if err := a.saveRun(ctx, run, true); err != nil {
+		a.jobs.cancel(run.ID)
+		close(ready)
+		return err
+	}
+	close(ready)
 	return c.JSON(http.StatusAccepted, run)
 }
 
@@ -285,6 +300,13 @@ func (a *App) launchRun(c echo.Context, req GroupingRunRequest, previousID strin
 // runs are marked cancelled; runs stopped by shutdown are marked failed.
 func (a *App) executeRun(ctx context.Context, run GroupingRun, prob *grouping.Problem, leaders []bsk.Provider, limit time.Duration, previous *GroupingRun, regroup *RegroupRequest) {
 	defer a.progress.drop(run.ID)
+	if run.Status == RunQueued {
+		// A slot freed: the run leaves the queue.
+		run.Status = RunRunning
+		if err := a.saveRun(ctx, run, false); err != nil && ctx.Err() == nil {
+			a.log.Error().Err(err).Str("run", run.ID).Msg("starting a queued grouping run")
+		}
+	}
 	opts := grouping.Options{TimeLimit: limit, Seed: run.Request.Seed, Progress: func(pr grouping.Progress) { a.progress.set(run.ID, pr) }}
 	var sol *grouping.Solution
 	var err error
@@ -319,6 +341,11 @@ func (a *App) executeRun(ctx context.Context, run GroupingRun, prob *grouping.Pr
 	case err != nil:
 		run.Status = RunFailed
 		run.Error = asBskError(err)
+		if run.Error.Code == bsk.CodeInternal {
+			// The details are for the log, not for the run's readers.
+			a.log.Error().Err(err).Str("run", run.ID).Msg("grouping run failed")
+			run.Error = errJobInternal(run.ID)
+		}
 	default:
 		run.Status, run.Solution = RunDone, sol
 		if pr, ok := a.progress.get(run.ID); ok {
@@ -382,13 +409,43 @@ func (a *App) loadRun(ctx context.Context, id string) (GroupingRun, error) {
 	return run, nil
 }
 
+// visibleRun loads a run the caller may see; a run it may not see reads
+// exactly like one that does not exist.
+func (a *App) visibleRun(ctx context.Context, p Principal, id string) (GroupingRun, error) {
+	run, err := a.loadRun(ctx, id)
+	if err != nil {
+		return run, err
+	}
+	if !canReadRun(p, run) {
+		return GroupingRun{}, bsk.NotFoundf("id", "no grouping run %q", id)
+	}
+	return run, nil
+}
+
+// auditRunRead records a read of runs formed from demographics.
+func (a *App) auditRunRead(c echo.Context, runs ...GroupingRun) error {
+	var ids []string
+	for _, r := range runs {
+		if usesDemographics(r.Request) {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return a.auditRead(c, "grouping_run", strings.Join(ids, ","))
+}
+
 func (a *App) getGroupingRun(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	run, err := a.loadRun(c.Request().Context(), id)
+	run, err := a.visibleRun(c.Request().Context(), principal(c), id)
 	if err != nil {
+		return err
+	}
+	if err := a.auditRunRead(c, run); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, run)
@@ -404,17 +461,24 @@ func (a *App) listGroupingRuns(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p := principal(c)
 	page := Page[GroupingRun]{Items: []GroupingRun{}}
 	for _, rec := range recs {
 		var run GroupingRun
 		if err := json.Unmarshal(rec.Doc, &run); err != nil {
 			return bsk.Errorf(bsk.CodeInternal, "stored grouping run %q: %w", rec.ID, err)
 		}
+		if !canReadRun(p, run) {
+			continue
+		}
 		run.Solution = nil
 		page.Items = append(page.Items, run)
 	}
 	if len(recs) == limit {
 		page.NextCursor = recs[len(recs)-1].ID
+	}
+	if err := a.auditRunRead(c, page.Items...); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, page)
 }
@@ -424,14 +488,28 @@ func (a *App) cancelGroupingRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	run, err := a.loadRun(c.Request().Context(), id)
+	ctx := c.Request().Context()
+	run, err := a.visibleRun(ctx, principal(c), id)
 	if err != nil {
 		return err
 	}
-	if run.Status != RunRunning || !a.jobs.cancel(id) {
-		return bsk.Errorf(bsk.CodeConflict, "run %q is %s, not running", id, run.Status)
+	if run.Status != RunRunning && run.Status != RunQueued {
+		return bsk.Errorf(bsk.CodeConflict, "run %q is %s, not running or queued", id, run.Status)
 	}
-	return c.JSON(http.StatusAccepted, map[string]string{"id": id, "status": "cancelling"})
+	running, queued := a.jobs.cancel(id)
+	switch {
+	case queued:
+		// It never started: it is cancelled now.
+		now := time.Now().UTC()
+		run.Status, run.FinishedAt = RunCancelled, &now
+		if err := a.saveRun(ctx, run, false); err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, map[string]string{"id": id, "status": string(RunCancelled)})
+	case running:
+		return c.JSON(http.StatusAccepted, map[string]string{"id": id, "status": "cancelling"})
+	}
+	return bsk.Errorf(bsk.CodeConflict, "run %q has just finished", id)
 }
 
 func (a *App) regroup(c echo.Context) error {
@@ -443,7 +521,7 @@ func (a *App) regroup(c echo.Context) error {
 	if err := decodeStrict(c, &req); err != nil {
 		return err
 	}
-	prev, err := a.loadRun(c.Request().Context(), id)
+	prev, err := a.visibleRun(c.Request().Context(), principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -463,12 +541,16 @@ func (a *App) rosters(c echo.Context) error {
 		return err
 	}
 	p := principal(c)
-	if p.Role == RoleConsultant && !slices.Contains(run.Leaders, p.ProviderID) {
-		// Consultants learn nothing of runs they lead no group in.
+	if !canReadRoster(p, run) {
+		// Consultants learn nothing of runs they lead no group in, and
+		// nobody of runs formed from demographics they may not see.
 		return bsk.NotFoundf("id", "no grouping run %q", id)
 	}
 	if run.Status != RunDone {
 		return bsk.Errorf(bsk.CodeConflict, "run %q is %s; rosters exist once it is done", id, run.Status)
+	}
+	if err := a.auditRead(c, "grouping_run", id); err != nil {
+		return err
 	}
 	people, err := allOf[bsk.Provider](ctx, a.db, store.Providers)
 	if err != nil {
@@ -527,7 +609,7 @@ func (a *App) recoverRuns(ctx context.Context) error {
 		return err
 	}
 	for _, run := range runs {
-		if run.Status != RunRunning {
+		if run.Status != RunRunning && run.Status != RunQueued {
 			continue
 		}
 		now := time.Now().UTC()

@@ -39,7 +39,7 @@ func buildOpenAPI() []byte {
 		"400": resp("invalid input: every problem with its JSON pointer", ref("ErrorBody")),
 		"401": resp("missing or unknown API key", ref("ErrorBody")),
 		"403": resp("the key's role may not do this", ref("ErrorBody")),
-		"404": resp("not found, or not visible to this key", ref("ErrorBody")),
+		"404": resp("not found, or not visible to this key (the two read alike)", ref("ErrorBody")),
 	}
 	with := func(ok map[string]any, extra map[string]any) map[string]any {
 		out := map[string]any{}
@@ -110,12 +110,15 @@ func buildOpenAPI() []byte {
 		entry[method] = o
 	}
 	csvBody := map[string]any{"type": "string", "contentMediaType": "text/csv"}
-	op("post", "/grouping-runs", "start a grouping run from a preset over the providers on file (coordinator, administrator)", object, object, "202")
-	op("get", "/grouping-runs", "list grouping runs, without solutions", nil, object, "200")
-	op("get", "/grouping-runs/{id}", "a grouping run: status, progress, solution with explanations, consultants", nil, object, "200")
-	op("post", "/grouping-runs/{id}/cancel", "cancel a running grouping run", nil, object, "202")
+	op("post", "/grouping-runs", "start a grouping run from a preset over the providers on file (coordinator, administrator); beyond the run limits it waits with status queued, beyond the queue's bound 429; runs from demographics (intergroup dialogue, demographic criteria) are the administrator's", object, object, "202")
+	op("get", "/grouping-runs", "list grouping runs the key may see, without solutions", nil, object, "200")
+	op("get", "/grouping-runs/{id}", "a grouping run: status (queued, running, done, failed, cancelled), progress, solution with explanations, consultants", nil, object, "200")
+	op("post", "/grouping-runs/{id}/cancel", "cancel a queued run (200, cancelled at once) or a running one (202)", nil, object, "202")
 	op("post", "/grouping-runs/{id}/regroup", "re-group a finished run after joins and leaves; the new run carries the diff", object, object, "202")
-	op("get", "/grouping-runs/{id}/rosters", "rosters with names; a consultant sees only the groups they lead", nil, object, "200")
+	op("get", "/grouping-runs/{id}/rosters", "rosters with names, audited; a consultant sees only the groups they lead", nil, object, "200")
+	for _, path := range []string{"/grouping-runs", "/grouping-runs/{id}/regroup"} {
+		paths[path].(map[string]any)["post"].(map[string]any)["responses"].(map[string]any)["429"] = resp("too many runs waiting (this key's or the server's queue is full)", ref("ErrorBody"))
+	}
 	op("get", "/plugins", "the plug-in catalog with versions, checksums and status (administrator)", nil, object, "200")
 	op("get", "/plugins/{name}/health", "ping a plug-in (administrator)", nil, object, "200")
 	op("post", "/programs", "create a scholarship program with its cycles, rubric and agencies' plug-in rules", object, object, "201")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,8 +14,10 @@ import (
 )
 
 // resource serves one kind of record with list, get, create, update and
-// delete. Access rules and key columns come from its functions; the
-// handlers themselves are the same for every kind.
+// delete. Who may see and change which records is the access policy's
+// (access.go: listScope, canRead, writers); key columns and reference
+// checks come from the resource's functions; the handlers themselves are
+// the same for every kind.
 type resource[T interface{ Validate() error }] struct {
 	kind   store.Kind
 	schema string
@@ -26,14 +29,6 @@ type resource[T interface{ Validate() error }] struct {
 	// that does not exist or that lies outside the caller's organization,
 	// with the same message either way.
 	keys func(ctx context.Context, tx *store.Tx, p Principal, v T) (org, parent string, err error)
-	// scope returns the organization a caller's listing is limited to ("" for
-	// all), or an unauthorized error when the caller may not list at all.
-	scope func(p Principal) (string, error)
-	// canRead reports whether the caller may see the record.
-	canRead func(p Principal, r store.Record) bool
-	// writers are the roles that may create, change and delete records;
-	// keys and canRead narrow what an agency may touch.
-	writers []Role
 	// redact shapes a record for the caller (for example, removes
 	// demographics); nil returns it as stored.
 	redact func(p Principal, v T) T
@@ -41,15 +36,31 @@ type resource[T interface{ Validate() error }] struct {
 	checkNew func(p Principal, v T) error
 	// merge keeps stored values a caller may not change; nil keeps nothing.
 	merge func(p Principal, stored, v T) T
+	// checkDelete vets a deletion before it is made (for example, refuses
+	// to leave references dangling); nil accepts it.
+	checkDelete func(ctx context.Context, p Principal, id string) error
+	// auditRead records a read of protected data (App.auditRead); reads
+	// the policy audits (auditsReads) go through it.
+	auditRead func(c echo.Context, entity, id string) error
 }
 
 func (r *resource[T]) register(g *echo.Group, path string) {
-	w := allow(r.writers...)
+	w := allow(writers(r.kind)...)
 	g.GET(path, r.list)
 	g.GET(path+"/:id", r.get)
 	g.POST(path, r.create, w)
 	g.PUT(path+"/:id", r.update, w)
 	g.DELETE(path+"/:id", r.remove, w)
+}
+
+// audit records a read of the records ids when the policy audits this
+// caller's reads of this kind: one entry per request, naming every record
+// the response carries.
+func (r *resource[T]) audit(c echo.Context, ids ...string) error {
+	if len(ids) == 0 || !auditsReads(principal(c), r.kind) {
+		return nil
+	}
+	return r.auditRead(c, r.entity, strings.Join(ids, ","))
 }
 
 func (r *resource[T]) decode(rec store.Record) (T, error) {
@@ -75,7 +86,7 @@ func (r *resource[T]) notFound(id string) error {
 
 func (r *resource[T]) list(c echo.Context) error {
 	p := principal(c)
-	org, err := r.scope(p)
+	org, err := listScope(p, r.kind)
 	if err != nil {
 		return err
 	}
@@ -95,8 +106,9 @@ func (r *resource[T]) list(c echo.Context) error {
 		return err
 	}
 	page := Page[T]{Items: make([]T, 0, len(recs))}
+	var ids []string
 	for _, rec := range recs {
-		if !r.canRead(p, rec) {
+		if !canRead(p, r.kind, rec) {
 			continue
 		}
 		v, err := r.decode(rec)
@@ -104,9 +116,13 @@ func (r *resource[T]) list(c echo.Context) error {
 			return err
 		}
 		page.Items = append(page.Items, r.show(p, v))
+		ids = append(ids, rec.ID)
 	}
 	if len(recs) == limit {
 		page.NextCursor = recs[len(recs)-1].ID
+	}
+	if err := r.audit(c, ids...); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, page)
 }
@@ -118,7 +134,7 @@ func (r *resource[T]) get(c echo.Context) error {
 		return err
 	}
 	rec, err := r.store.Get(c.Request().Context(), r.kind, id)
-	if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !r.canRead(p, rec)) {
+	if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !canRead(p, r.kind, rec)) {
 		return r.notFound(id)
 	}
 	if err != nil {
@@ -126,6 +142,9 @@ func (r *resource[T]) get(c echo.Context) error {
 	}
 	v, err := r.decode(rec)
 	if err != nil {
+		return err
+	}
+	if err := r.audit(c, id); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, r.show(p, v))
@@ -151,6 +170,14 @@ func (r *resource[T]) create(c echo.Context) error {
 		if r.merge != nil {
 			var zero T
 			v = r.merge(p, zero, v)
+		}
+		// An ID taken by a record the caller may not see reads like a
+		// record that is not there, never as a conflict that would tell
+		// the caller it exists.
+		if old, err := tx.Get(ctx, r.kind, r.id(v)); err == nil && !canRead(p, r.kind, old) {
+			return r.notFound(r.id(v))
+		} else if err != nil && bsk.ErrorCode(err) != bsk.CodeNotFound {
+			return err
 		}
 		doc, _ := json.Marshal(v)
 		if err := tx.Insert(ctx, r.kind, store.Record{ID: r.id(v), Org: org, Parent: parent, Doc: doc}); err != nil {
@@ -180,7 +207,7 @@ func (r *resource[T]) update(c echo.Context) error {
 	ctx := c.Request().Context()
 	err = r.store.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.Get(ctx, r.kind, id)
-		if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !r.canRead(p, old)) {
+		if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !canRead(p, r.kind, old)) {
 			return r.notFound(id)
 		}
 		if err != nil {
@@ -216,9 +243,21 @@ func (r *resource[T]) remove(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
+	if r.checkDelete != nil {
+		rec, err := r.store.Get(ctx, r.kind, id)
+		if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !canRead(p, r.kind, rec)) {
+			return r.notFound(id)
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.checkDelete(ctx, p, id); err != nil {
+			return err
+		}
+	}
 	err = r.store.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.Get(ctx, r.kind, id)
-		if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !r.canRead(p, old)) {
+		if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !canRead(p, r.kind, old)) {
 			return r.notFound(id)
 		}
 		if err != nil {

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -9,27 +11,6 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 )
-
-var staff = []Role{RoleAdmin, RoleCoordinator}
-
-// scopeFor returns the organization an agency is limited to, "" for the
-// county's staff, and an unauthorized error for every other role.
-func scopeFor(allowed ...Role) func(Principal) (string, error) {
-	return func(p Principal) (string, error) {
-		switch {
-		case p.Role == RoleAdmin || p.Role == RoleCoordinator:
-			return "", nil
-		case p.Role == RoleAgency:
-			return p.OrganizationID, nil
-		}
-		for _, r := range allowed {
-			if p.Role == r {
-				return "", nil
-			}
-		}
-		return "", bsk.Errorf(bsk.CodeUnauthorized, "the %s role may not list these records", p.Role)
-	}
-}
 
 // refOrg checks that an organization exists and, for an agency, that it is
 // the agency's own; both failures read the same.
@@ -49,16 +30,12 @@ func refOrg(ctx context.Context, tx *store.Tx, p Principal, field, org string) e
 
 func (a *App) organizationRoutes(g *echo.Group) {
 	r := &resource[bsk.Organization]{
-		kind: store.Organizations, schema: "organization", entity: "organization", store: a.db,
-		id:    func(o bsk.Organization) string { return string(o.ID) },
-		scope: scopeFor(),
-		canRead: func(p Principal, rec store.Record) bool {
-			return p.Role == RoleAdmin || p.Role == RoleCoordinator || (p.Role == RoleAgency && rec.ID == p.OrganizationID)
-		},
-		writers: []Role{RoleAdmin, RoleCoordinator, RoleAgency},
+		kind: store.Organizations, schema: "organization", entity: "organization", store: a.db, auditRead: a.auditRead,
+		id: func(o bsk.Organization) string { return string(o.ID) },
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, o bsk.Organization) (string, string, error) {
 			if p.Role == RoleAgency && string(o.ID) != p.OrganizationID {
-				return "", "", bsk.Errorf(bsk.CodeUnauthorized, "an agency may change only its own organization")
+				// Another agency's organization reads like one that is not there.
+				return "", "", bsk.NotFoundf("id", "no organization %q", o.ID)
 			}
 			return string(o.ID), "", nil
 		},
@@ -66,28 +43,11 @@ func (a *App) organizationRoutes(g *echo.Group) {
 	r.register(g, "/organizations")
 }
 
-// seesDemographics reports whether a role may see a person's demographics:
-// the administrator, and an agency for its own staff. Coordinators see them
-// only as suppressed aggregates.
-func seesDemographics(p Principal) bool { return p.Role == RoleAdmin || p.Role == RoleAgency }
-
 func (a *App) providerResource() *resource[bsk.Provider] {
 	return &resource[bsk.Provider]{
-		kind: store.Providers, schema: "provider", entity: "provider", store: a.db,
-		id:    func(v bsk.Provider) string { return string(v.ID) },
-		scope: scopeFor(),
-		canRead: func(p Principal, rec store.Record) bool {
-			switch p.Role {
-			case RoleAdmin, RoleCoordinator:
-				return true
-			case RoleAgency:
-				return rec.Org == p.OrganizationID
-			case RoleConsultant:
-				return rec.ID == p.ProviderID
-			}
-			return false
-		},
-		writers: []Role{RoleAdmin, RoleCoordinator, RoleAgency},
+		kind: store.Providers, schema: "provider", entity: "provider", store: a.db, auditRead: a.auditRead,
+		id:          func(v bsk.Provider) string { return string(v.ID) },
+		checkDelete: a.checkProviderDelete,
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Provider) (string, string, error) {
 			if err := refOrg(ctx, tx, p, "/organization_id", string(v.OrganizationID)); err != nil {
 				return "", "", err
@@ -133,38 +93,60 @@ func agencyPrefix(p Principal, v bsk.Provider) error {
 
 func (a *App) providerRoutes(g *echo.Group) {
 	r := a.providerResource()
-	g.POST("/providers/import", a.importProviders, allow(r.writers...))
+	g.POST("/providers/import", a.importProviders, allow(writers(store.Providers)...))
 	r.register(g, "/providers")
 }
 
-// publicOrOwn lets staff read everything and others read records that
-// belong to no organization or to their own.
-func publicOrOwn(p Principal, rec store.Record) bool {
-	switch p.Role {
-	case RoleAdmin, RoleCoordinator:
-		return true
-	case RoleAgency, RoleConsultant:
-		return rec.Org == "" || rec.Org == p.OrganizationID
+// checkProviderDelete refuses to delete a provider others report to, with
+// a conflict naming them: deleting the supervisor would leave their
+// reports_to pointing at nobody, and every later change to them would fail.
+// Change or clear their reports_to first. Reports the caller may not see
+// are counted, not named.
+func (a *App) checkProviderDelete(ctx context.Context, p Principal, id string) error {
+	var named []string
+	hidden := 0
+	after := ""
+	for {
+		recs, err := a.db.List(ctx, store.Providers, store.Filter{After: after, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			var v struct {
+				ReportsTo string `json:"reports_to"`
+			}
+			if err := json.Unmarshal(rec.Doc, &v); err != nil {
+				return bsk.Errorf(bsk.CodeInternal, "stored provider %q: %w", rec.ID, err)
+			}
+			switch {
+			case v.ReportsTo != id:
+			case canRead(p, store.Providers, rec):
+				named = append(named, rec.ID)
+			default:
+				hidden++
+			}
+		}
+		if len(recs) < 1000 {
+			break
+		}
+		after = recs[len(recs)-1].ID
 	}
-	return false
-}
-
-// catalogScope lets every role but the evaluator list offerings and
-// sessions; publicOrOwn then hides other agencies' own offerings.
-func catalogScope(p Principal) (string, error) {
-	if p.Role == RoleEvaluator {
-		return "", bsk.Errorf(bsk.CodeUnauthorized, "the %s role may not list these records", p.Role)
+	if len(named) == 0 && hidden == 0 {
+		return nil
 	}
-	return "", nil
+	who := strings.Join(named, ", ")
+	if hidden > 0 {
+		who = strings.TrimPrefix(fmt.Sprintf("%s and %d more", who, hidden), " and ")
+	}
+	return bsk.Errors{&bsk.Error{Code: bsk.CodeConflict, Field: "id",
+		Message: fmt.Sprintf("providers report to %q (%s): change or clear their reports_to first", id, who)}}
 }
 
 func (a *App) offeringRoutes(g *echo.Group) {
 	offerings := &resource[bsk.Offering]{
 		kind: store.Offerings, schema: "offering", entity: "offering", store: a.db,
-		id:      func(v bsk.Offering) string { return string(v.ID) },
-		scope:   catalogScope,
-		canRead: publicOrOwn,
-		writers: staff,
+		auditRead: a.auditRead,
+		id:        func(v bsk.Offering) string { return string(v.ID) },
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Offering) (string, string, error) {
 			if v.OrganizationID != "" {
 				if err := refOrg(ctx, tx, p, "/organization_id", string(v.OrganizationID)); err != nil {
@@ -182,10 +164,8 @@ func (a *App) offeringRoutes(g *echo.Group) {
 	offerings.register(g, "/offerings")
 	sessions := &resource[bsk.Session]{
 		kind: store.Sessions, schema: "session", entity: "session", store: a.db,
-		id:      func(v bsk.Session) string { return string(v.ID) },
-		scope:   catalogScope,
-		canRead: publicOrOwn,
-		writers: staff,
+		auditRead: a.auditRead,
+		id:        func(v bsk.Session) string { return string(v.ID) },
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Session) (string, string, error) {
 			off, err := tx.Get(ctx, store.Offerings, string(v.OfferingID))
 			if bsk.ErrorCode(err) == bsk.CodeNotFound {
@@ -200,22 +180,23 @@ func (a *App) offeringRoutes(g *echo.Group) {
 func (a *App) attendanceRoutes(g *echo.Group) {
 	r := &resource[bsk.Attendance]{
 		kind: store.Attendance, schema: "attendance", entity: "attendance record", store: a.db,
-		id:    attendanceID,
-		scope: scopeFor(),
-		canRead: func(p Principal, rec store.Record) bool {
-			return p.Role == RoleAdmin || p.Role == RoleCoordinator || (p.Role == RoleAgency && rec.Org == p.OrganizationID)
-		},
-		writers: []Role{RoleAdmin, RoleCoordinator, RoleAgency},
+		id: attendanceID, auditRead: a.auditRead,
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Attendance) (string, string, error) {
 			prov, err := tx.Get(ctx, store.Providers, string(v.ProviderID))
-			if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && p.Role == RoleAgency && prov.Org != p.OrganizationID) {
+			if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !canRead(p, store.Providers, prov)) {
 				return "", "", bsk.Errors{bsk.NotFoundf("/provider_id", "unknown provider %q", v.ProviderID)}
 			}
 			if err != nil {
 				return "", "", err
 			}
-			if ok, err := tx.Exists(ctx, store.Sessions, string(v.SessionID)); err != nil || !ok {
-				return "", "", firstErr(err, bsk.Errors{bsk.NotFoundf("/session_id", "unknown session %q", v.SessionID)})
+			// The session must be one the caller can see: an agency records
+			// hours only in public sessions and its own organization's.
+			sess, err := tx.Get(ctx, store.Sessions, string(v.SessionID))
+			if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !canRead(p, store.Sessions, sess)) {
+				return "", "", bsk.Errors{bsk.NotFoundf("/session_id", "unknown session %q", v.SessionID)}
+			}
+			if err != nil {
+				return "", "", err
 			}
 			return prov.Org, string(v.SessionID), nil
 		},
@@ -223,5 +204,5 @@ func (a *App) attendanceRoutes(g *echo.Group) {
 	// Attendance IDs join the session and provider IDs, so records are
 	// listed (?parent=<session id>) and created, not addressed one by one.
 	g.GET("/attendance", r.list)
-	g.POST("/attendance", r.create, allow(r.writers...))
+	g.POST("/attendance", r.create, allow(writers(store.Attendance)...))
 }

@@ -1,0 +1,292 @@
+package app_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/app"
+	"github.com/beststarts/workforce/grouping"
+)
+
+// The callers of the route matrix, in the order of its columns. "agency"
+// is the agency that owns the records a row names (org-001), "other" is
+// another agency (org-002) asking about the same records.
+var matrixCallers = []string{"admin", "coordinator", "agency", "other", "consultant", "evaluator", "none"}
+
+// want is the expected status per caller, in matrixCallers order.
+type want [7]int
+
+// Common rows of statuses.
+var (
+	adminOnly   = want{200, 403, 403, 403, 403, 403, 401}
+	staffOnly   = want{200, 200, 403, 403, 403, 403, 401}
+	staffCreate = want{201, 201, 403, 403, 403, 403, 401}
+)
+
+// mcase is one representative request of a route. In path and body,
+// "{n}" becomes a token fresh for each request, and the fixture's names
+// in braces ({run}, {provider}, ...) the matrix's records.
+type mcase struct {
+	route  string // "METHOD /path/:param", as the router has it
+	path   string
+	body   any    // a value sent as JSON, a string sent as CSV, or nil
+	before string // a record the administrator creates first: "org", "provider", "offering", "session"
+	want   want
+}
+
+// matrixCases lists, for every route the router has, the status each
+// caller gets for a representative request. Adding a route means adding
+// a line here: TestRouteMatrix fails for a route without one.
+func matrixCases() []mcase {
+	prov := func(org string) func(n string) any {
+		return func(n string) any { return provider(org+"-m"+n, org) }
+	}
+	offering := func(n string) any {
+		return bsk.Offering{ID: bsk.OfferingID("m" + n), Kind: bsk.OfferingTraining, Title: "Matrix " + n, Strategy: bsk.StrategyIECMH,
+			Language: bsk.English, Cadence: bsk.CadenceOnce, Modality: bsk.ModalityVirtual, SessionMinutes: 60}
+	}
+	session := func(n string) any {
+		return bsk.Session{ID: bsk.SessionID("m" + n), OfferingID: "{public}", Starts: time.Date(2026, 3, 1, 17, 0, 0, 0, time.UTC), Minutes: 60}
+	}
+	attendance := func(n string) any {
+		return bsk.Attendance{SessionID: "{public-session}", ProviderID: bsk.ProviderID("org-001-m" + n), Hours: 1, Credit: bsk.CreditTraining}
+	}
+	run := app.GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: 0.2, NoLeaders: true}
+	p, cy := "/api/v1/programs/none", "/api/v1/programs/none/cycles/none"
+	return []mcase{
+		{"GET /healthz", "/healthz", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
+		{"GET /readyz", "/readyz", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
+		{"GET /api/v1/openapi.json", "/api/v1/openapi.json", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
+		{"POST /api/v1/keys", "/api/v1/keys", map[string]string{"name": "k", "role": "evaluator"}, "", want{201, 403, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/audit", "/api/v1/audit", nil, "", adminOnly},
+
+		{"GET /api/v1/organizations", "/api/v1/organizations", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		{"GET /api/v1/organizations/:id", "/api/v1/organizations/org-001", nil, "", want{200, 200, 200, 404, 404, 404, 401}},
+		{"POST /api/v1/organizations", "/api/v1/organizations", func(n string) any { return org("org-m" + n) }, "", want{201, 201, 404, 404, 403, 403, 401}},
+		{"PUT /api/v1/organizations/:id", "/api/v1/organizations/org-001", "{org-001}", "", want{200, 200, 200, 404, 403, 403, 401}},
+		{"DELETE /api/v1/organizations/:id", "/api/v1/organizations/org-m{n}", nil, "org", want{204, 204, 404, 404, 403, 403, 401}},
+
+		{"GET /api/v1/providers", "/api/v1/providers", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		{"GET /api/v1/providers/:id", "/api/v1/providers/{provider}", nil, "", want{200, 200, 200, 404, 404, 404, 401}},
+		{"GET /api/v1/providers/:id", "/api/v1/providers/{consultant}", nil, "", want{200, 200, 404, 404, 200, 404, 401}},
+		{"POST /api/v1/providers", "/api/v1/providers", prov("org-001"), "", want{201, 201, 201, 400, 403, 403, 401}},
+		{"PUT /api/v1/providers/:id", "/api/v1/providers/{provider}", "{provider}", "", want{200, 200, 200, 404, 403, 403, 401}},
+		{"DELETE /api/v1/providers/:id", "/api/v1/providers/org-001-m{n}", nil, "provider", want{204, 204, 204, 404, 403, 403, 401}},
+		{"POST /api/v1/providers/import", "/api/v1/providers/import", "id,organization_id,name,role,languages\norg-001-m{n},org-001,Ana,direct_service,en\n", "", want{201, 201, 201, 400, 403, 403, 401}},
+
+		{"GET /api/v1/offerings", "/api/v1/offerings", nil, "", want{200, 200, 200, 200, 200, 403, 401}},
+		{"GET /api/v1/offerings/:id", "/api/v1/offerings/{public}", nil, "", want{200, 200, 200, 200, 200, 404, 401}},
+		{"GET /api/v1/offerings/:id", "/api/v1/offerings/{private}", nil, "", want{200, 200, 200, 404, 404, 404, 401}},
+		{"POST /api/v1/offerings", "/api/v1/offerings", offering, "", staffCreate},
+		{"PUT /api/v1/offerings/:id", "/api/v1/offerings/{public}", "{public}", "", staffOnly},
+		{"DELETE /api/v1/offerings/:id", "/api/v1/offerings/m{n}", nil, "offering", want{204, 204, 403, 403, 403, 403, 401}},
+
+		{"GET /api/v1/sessions", "/api/v1/sessions", nil, "", want{200, 200, 200, 200, 200, 403, 401}},
+		{"GET /api/v1/sessions/:id", "/api/v1/sessions/{public-session}", nil, "", want{200, 200, 200, 200, 200, 404, 401}},
+		{"GET /api/v1/sessions/:id", "/api/v1/sessions/{private-session}", nil, "", want{200, 200, 200, 404, 404, 404, 401}},
+		{"POST /api/v1/sessions", "/api/v1/sessions", session, "", staffCreate},
+		{"PUT /api/v1/sessions/:id", "/api/v1/sessions/{public-session}", "{public-session}", "", staffOnly},
+		{"DELETE /api/v1/sessions/:id", "/api/v1/sessions/m{n}", nil, "session", want{204, 204, 403, 403, 403, 403, 401}},
+
+		{"GET /api/v1/attendance", "/api/v1/attendance", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		{"POST /api/v1/attendance", "/api/v1/attendance", attendance, "provider", want{201, 201, 201, 404, 403, 403, 401}},
+
+		{"POST /api/v1/grouping-runs", "/api/v1/grouping-runs", run, "", want{202, 202, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/grouping-runs", "/api/v1/grouping-runs", nil, "", staffOnly},
+		{"GET /api/v1/grouping-runs/:id", "/api/v1/grouping-runs/{run}", nil, "", staffOnly},
+		{"GET /api/v1/grouping-runs/:id", "/api/v1/grouping-runs/{dialogue}", nil, "", want{200, 404, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/grouping-runs/:id/cancel", "/api/v1/grouping-runs/{run}/cancel", nil, "", want{409, 409, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/grouping-runs/:id/cancel", "/api/v1/grouping-runs/{dialogue}/cancel", nil, "", want{409, 404, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/grouping-runs/:id/regroup", "/api/v1/grouping-runs/{run}/regroup", map[string]any{"time_limit_seconds": 0.2}, "", want{202, 202, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/grouping-runs/:id/rosters", "/api/v1/grouping-runs/{run}/rosters", nil, "", want{200, 200, 403, 403, 200, 403, 401}},
+		{"GET /api/v1/grouping-runs/:id/rosters", "/api/v1/grouping-runs/{dialogue}/rosters", nil, "", want{200, 404, 403, 403, 404, 403, 401}},
+
+		{"GET /api/v1/plugins", "/api/v1/plugins", nil, "", adminOnly},
+		{"GET /api/v1/plugins/:name/health", "/api/v1/plugins/none/health", nil, "", want{404, 403, 403, 403, 403, 403, 401}},
+
+		{"POST /api/v1/programs", "/api/v1/programs", map[string]any{}, "", want{400, 400, 403, 403, 403, 403, 401}},
+		{"PUT /api/v1/programs/:id", p, map[string]any{}, "", want{400, 400, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs", "/api/v1/programs", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		{"GET /api/v1/programs/:id", p, nil, "", want{404, 404, 404, 404, 403, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/applications", cy + "/applications", map[string]any{}, "", want{404, 404, 404, 404, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/applications", cy + "/applications", nil, "", want{404, 404, 404, 404, 403, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/reviews", cy + "/reviews", []any{}, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/runs", cy + "/runs", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run", cy + "/runs/none", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/decisions", cy + "/runs/none/decisions", nil, "", want{404, 404, 404, 404, 403, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/runs/:run/declines", cy + "/runs/none/declines", map[string]any{}, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger", cy + "/runs/none/ledger", map[string]any{}, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger", cy + "/runs/none/ledger", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger/:app/owed", cy + "/runs/none/ledger/none/owed", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/equity", cy + "/runs/none/equity", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
+
+		{"POST /api/v1/instruments", "/api/v1/instruments", map[string]any{}, "", want{400, 403, 403, 403, 403, 400, 401}},
+		{"POST /api/v1/instruments/from-redcap", "/api/v1/instruments/from-redcap", "", "", want{400, 403, 403, 403, 403, 400, 401}},
+		{"GET /api/v1/instruments", "/api/v1/instruments", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
+		{"GET /api/v1/instruments/:id", "/api/v1/instruments/none", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
+		{"POST /api/v1/instruments/:id/imports", "/api/v1/instruments/none/imports", "a\n1\n", "", want{404, 403, 403, 403, 403, 404, 401}},
+		{"GET /api/v1/imports/:id", "/api/v1/imports/none", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
+		{"GET /api/v1/imports/:id/report", "/api/v1/imports/none/report", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
+		{"GET /api/v1/imports/:id/rankings/:item", "/api/v1/imports/none/rankings/q1", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
+		{"GET /api/v1/imports/:id/frequencies/:item", "/api/v1/imports/none/frequencies/q1", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
+	}
+}
+
+// TestRouteMatrix asks every route the router has as every caller, and
+// compares each status with the matrix. It fails for a route without a
+// line in the matrix, and for a line whose route no longer exists.
+func TestRouteMatrix(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, true)
+	cases := matrixCases()
+
+	// Every route of the router has a line, and every line a route.
+	routes := map[string]bool{}
+	for _, r := range s.App.Handler().(*echo.Echo).Routes() {
+		if r.Method == echo.RouteNotFound {
+			continue
+		}
+		routes[r.Method+" "+r.Path] = true
+	}
+	covered := map[string]bool{}
+	for _, c := range cases {
+		covered[c.route] = true
+		if !routes[c.route] {
+			t.Errorf("matrix line for %q, which the router does not have", c.route)
+		}
+	}
+	var missing []string
+	for r := range routes {
+		if !covered[r] {
+			missing = append(missing, r)
+		}
+	}
+	slices.Sort(missing)
+	for _, r := range missing {
+		t.Errorf("route %s has no line in the access matrix (matrix_test.go): add the status each role gets", r)
+	}
+
+	// The callers and the records the lines name.
+	keys := map[string]string{"admin": s.Admin, "none": ""}
+	keys["coordinator"] = s.key("coordinator", "", "")
+	keys["agency"] = s.key("agency", "org-001", "")
+	keys["other"] = s.key("agency", "org-002", "")
+	keys["evaluator"] = s.key("evaluator", "", "")
+	docs := map[string]json.RawMessage{}
+	names := map[string]string{}
+	getDoc := func(name, path string) {
+		r := s.expect(200, "GET", path, s.Admin, nil)
+		docs[name] = json.RawMessage(r.Body)
+	}
+	staff := staffOf(t, s, "org-001")
+	names["provider"] = string(staff[0].ID)
+	getDoc("{org-001}", "/api/v1/organizations/org-001")
+	getDoc("{provider}", "/api/v1/providers/"+names["provider"])
+	var offs app.Page[bsk.Offering]
+	s.expect(200, "GET", "/api/v1/offerings?limit=500", s.Admin, nil).json(t, &offs)
+	for _, o := range offs.Items {
+		if o.OrganizationID == "" && names["public"] == "" {
+			names["public"] = string(o.ID)
+		}
+	}
+	// A private offering of org-001, with a session.
+	priv := bsk.Offering{ID: "org-001-rc", Kind: bsk.OfferingReflectiveConsultation, Title: "Reflective consultation", Strategy: bsk.StrategyIECMH,
+		Language: bsk.English, Cadence: bsk.CadenceMonthly, Modality: bsk.ModalityVirtual, SessionMinutes: 90, OrganizationID: "org-001"}
+	s.expect(201, "POST", "/api/v1/offerings", s.Admin, priv)
+	s.expect(201, "POST", "/api/v1/sessions", s.Admin, bsk.Session{ID: "org-001-rc-s1", OfferingID: priv.ID, Starts: time.Date(2026, 2, 1, 17, 0, 0, 0, time.UTC), Minutes: 90})
+	names["private"], names["private-session"] = string(priv.ID), "org-001-rc-s1"
+	var sess app.Page[bsk.Session]
+	s.expect(200, "GET", "/api/v1/sessions?parent="+names["public"], s.Admin, nil).json(t, &sess)
+	if len(sess.Items) == 0 || names["public"] == "" {
+		t.Fatalf("the demo workforce has no public offering with sessions")
+	}
+	names["public-session"] = string(sess.Items[0].ID)
+	getDoc("{public}", "/api/v1/offerings/"+names["public"])
+	getDoc("{public-session}", "/api/v1/sessions/"+names["public-session"])
+	// A finished reflective consultation run with consultants, and a
+	// dialogue run; the consultant leads a group of the first.
+	var run, dialogue app.GroupingRun
+	s.expect(202, "POST", "/api/v1/grouping-runs", s.Admin, app.GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: 0.5}).json(t, &run)
+	s.expect(202, "POST", "/api/v1/grouping-runs", s.Admin, app.GroupingRunRequest{Preset: grouping.IntergroupDialoguePreset, TimeLimitSeconds: 0.5}).json(t, &dialogue)
+	run, dialogue = waitFinished(t, s, s.Admin, run.ID), waitFinished(t, s, s.Admin, dialogue.ID)
+	if run.Status != app.RunDone || dialogue.Status != app.RunDone || len(run.Leaders) == 0 || run.Leaders[0] == "" {
+		t.Fatalf("fixture runs: %s (leaders %v), %s", run.Status, run.Leaders, dialogue.Status)
+	}
+	names["run"], names["dialogue"], names["consultant"] = run.ID, dialogue.ID, run.Leaders[0]
+	keys["consultant"] = s.key("consultant", "", names["consultant"])
+
+	var fresh atomic.Int64
+	expand := func(v, n string) string {
+		v = strings.ReplaceAll(v, "{n}", n)
+		for k, name := range names {
+			v = strings.ReplaceAll(v, "{"+k+"}", name)
+		}
+		return v
+	}
+	for _, c := range cases {
+		for i, who := range matrixCallers {
+			n := fmt.Sprint(fresh.Add(1))
+			switch c.before {
+			case "org":
+				s.expect(201, "POST", "/api/v1/organizations", s.Admin, org("org-m"+n))
+			case "provider":
+				s.expect(201, "POST", "/api/v1/providers", s.Admin, provider("org-001-m"+n, "org-001"))
+			case "offering":
+				s.expect(201, "POST", "/api/v1/offerings", s.Admin, json.RawMessage(expand(string(mustJSON(t, matrixOffering(n))), n)))
+			case "session":
+				s.expect(201, "POST", "/api/v1/sessions", s.Admin, json.RawMessage(expand(`{"id":"m{n}","offering_id":"{public}","starts":"2026-03-01T17:00:00Z","minutes":60}`, n)))
+			}
+			var body any
+			switch b := c.body.(type) {
+			case nil:
+			case func(string) any:
+				body = json.RawMessage(expand(string(mustJSON(t, b(n))), n))
+			case string:
+				if d, ok := docs[b]; ok {
+					body = d
+				} else {
+					body = expand(b, n) // CSV
+				}
+			default:
+				body = json.RawMessage(expand(string(mustJSON(t, b)), n))
+			}
+			path := expand(c.path, n)
+			method := strings.Fields(c.route)[0]
+			r := s.do(method, path, keys[who], rawBody(body))
+			if r.Status != c.want[i] {
+				t.Errorf("%s %s as %s = %d; want %d\n%.300s", method, path, who, r.Status, c.want[i], r.Body)
+			}
+		}
+	}
+}
+
+// matrixOffering is a public offering the matrix creates and deletes.
+func matrixOffering(n string) bsk.Offering {
+	return bsk.Offering{ID: bsk.OfferingID("m" + n), Kind: bsk.OfferingTraining, Title: "Matrix " + n, Strategy: bsk.StrategyIECMH,
+		Language: bsk.English, Cadence: bsk.CadenceOnce, Modality: bsk.ModalityVirtual, SessionMinutes: 60}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// rawBody turns JSON into the bytes server.do sends as JSON; CSV strings
+// stay strings.
+func rawBody(v any) any {
+	if r, ok := v.(json.RawMessage); ok {
+		return []byte(r)
+	}
+	return v
+}
