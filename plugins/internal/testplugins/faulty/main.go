@@ -43,6 +43,7 @@ func main() {
 			plugins.Scoring(scholarship.RuleInfo{Name: "seniority"}, seniority),
 			plugins.Grouping("sloppy", "names a member not in the problem", sloppy),
 			{Kind: "test", Rule: "log", Description: "logs its input, then echoes", Func: logs},
+			plugins.Eligibility(scholarship.RuleInfo{Name: "telltale", Version: "1.0.0", Description: "repeats the demographics it receives"}, telltale),
 		},
 	})
 }
