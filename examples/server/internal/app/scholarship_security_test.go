@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/app"
@@ -583,5 +585,59 @@ func TestPluginRulesSeeNoDemographics(t *testing.T) {
 	}
 	if told != 1 {
 		t.Fatalf("%d telltale reasons; want 1: %v", told, reasons)
+	}
+}
+
+// TestCycleRunSurvivesStoredData: applications stored before the checks
+// existed (two for one person, one no longer valid) do not stop the cycle
+// from running: the run judges each person's earliest valid application
+// and lists the rest as skipped.
+func TestCycleRunSurvivesStoredData(t *testing.T) {
+	w := newScholarshipWorld(t, app.Config{}, esitProgram(19_000_00))
+	ok := w.apply(t, w.agency, w.staff[0], "ana")
+	ctx := context.Background()
+	put := func(id string, a scholarship.Application) {
+		a.ID, a.ProgramID, a.CycleID = id, "esit", "2026"
+		doc, _ := json.Marshal(a)
+		if err := w.s.App.DB().Write(ctx, func(tx *store.Tx) error {
+			return tx.Insert(ctx, store.Applications, store.Record{ID: id, Org: "org-001", Parent: "esit/2026", Doc: doc})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := application(w.staff[1].ID, "ben", 24, 40)
+	first.Submitted = cycleStart.Add(-time.Hour)
+	put("app-old-1", first)
+	put("app-old-2", application(w.staff[1].ID, "ben again", 24, 40))
+	bad := application(w.staff[2].ID, "cai", 24, 40)
+	bad.Applicant.MonthsEmployed = -3
+	put("app-old-3", bad)
+
+	run := w.run(t)
+	if !slices.Contains(run.Ranking, ok) || !slices.Contains(run.Ranking, "app-old-1") || len(run.Ranking) != 2 {
+		t.Errorf("ranking %v; want %s and app-old-1", run.Ranking, ok)
+	}
+	want := []app.SkippedApplication{{ApplicationID: "app-old-3", Code: "invalid"}, {ApplicationID: "app-old-2", Code: "duplicate_person", Other: "app-old-1"}}
+	slices.SortFunc(run.Skipped, func(x, y app.SkippedApplication) int { return strings.Compare(y.ApplicationID, x.ApplicationID) })
+	if !slices.Equal(run.Skipped, want) {
+		t.Errorf("skipped = %+v; want %+v", run.Skipped, want)
+	}
+}
+
+// TestDecisionsOfFormerStaff: once the applicant has moved to another
+// organization, the agency that applied no longer reads what the decision
+// derives from their demographics.
+func TestDecisionsOfFormerStaff(t *testing.T) {
+	w := newScholarshipWorld(t, app.Config{}, esitProgram(19_000_00))
+	id := w.apply(t, w.agency, w.staff[0], "ana")
+	run := w.run(t)
+	if names, _ := scoreLines(t, rawDecisions(t, w.s, w.agency, run.ID)[id]); !slices.Contains(names, "bipoc") {
+		t.Fatalf("the agency does not see its own staff member's BIPOC line: %v", names)
+	}
+	moved := w.staff[0]
+	moved.OrganizationID, moved.ReportsTo = "org-002", ""
+	w.s.expect(200, "PUT", "/api/v1/providers/"+string(moved.ID), w.s.Admin, moved)
+	if names, _ := scoreLines(t, rawDecisions(t, w.s, w.agency, run.ID)[id]); slices.Contains(names, "bipoc") {
+		t.Errorf("the former employer still reads the BIPOC line: %v", names)
 	}
 }
