@@ -379,9 +379,10 @@ func cycleKey(program, cycle string) string { return program + "/" + cycle }
 // submitApplication stores an application. The applicant's person_id is a
 // provider on file: for an agency, one of its own staff (another agency's
 // provider reads as unknown); for staff, any provider. The employer is the
-// provider's organization as on file, whatever the body says, so no one can
-// make an applicant eligible with an employer record of their own. A
-// person has at most one application (not withdrawn) per cycle.
+// provider's organization as on file: an employer in the body is ignored
+// and replaced, so no one can make an applicant eligible with an employer
+// record of their own. A person has at most one application (not
+// withdrawn) per cycle.
 func (a *App) submitApplication(c echo.Context) error {
 	ctx := c.Request().Context()
 	cfg, cy, err := a.cycleOf(c)
@@ -416,6 +417,9 @@ func (a *App) submitApplication(c echo.Context) error {
 	if app.CycleID != cy.ID {
 		pr.Add("cycle_id", "%q differs from the path's cycle %q", app.CycleID, cy.ID)
 	}
+	// The employer is the provider's organization on file: whatever the
+	// body says is ignored, not even validated.
+	app.Applicant.Employer = nil
 	if pid := app.Applicant.ProviderID; pid != "" && string(pid) != app.Applicant.PersonID {
 		pr.Add("/applicant/provider_id", "%q differs from person_id %q: the applicant is the provider named by person_id", pid, app.Applicant.PersonID)
 	}
@@ -434,7 +438,6 @@ func (a *App) submitApplication(c echo.Context) error {
 	}
 	org := prov.Org
 	app.Applicant.ProviderID = bsk.ProviderID(person)
-	app.Applicant.Employer = nil
 	if org != "" {
 		orec, err := a.db.Get(ctx, store.Organizations, org)
 		if err != nil {

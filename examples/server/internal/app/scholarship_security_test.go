@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -360,6 +361,13 @@ func TestApplicationsBelongToTheAgency(t *testing.T) {
 	a.Applicant.Employer = &forged
 	var got scholarship.Application
 	s.expect(201, "POST", cyc+"/applications", w.agency, a).json(t, &got)
+	if got.Applicant.Employer == nil || !reflect.DeepEqual(*got.Applicant.Employer, org) {
+		t.Errorf("employer = %+v; want the organization on file %+v", got.Applicant.Employer, org)
+	}
+	s.expect(200, "POST", cyc+"/applications/"+got.ID+"/withdraw", w.agency, nil)
+	// An employer that is not even valid is ignored the same way.
+	a.Applicant.Employer = &bsk.Organization{ID: "org-999", Name: "Nowhere"}
+	s.expect(201, "POST", cyc+"/applications", w.agency, a).json(t, &got)
 	if got.Applicant.Employer == nil || got.Applicant.Employer.Name != org.Name || got.Applicant.Employer.Place != org.Place ||
 		got.Applicant.Employer.ServesYoungChildren != org.ServesYoungChildren {
 		t.Errorf("employer = %+v; want the organization on file %+v", got.Applicant.Employer, org)
@@ -396,8 +404,8 @@ func TestApplicationsBelongToTheAgency(t *testing.T) {
 			withdrawn++
 		}
 	}
-	if withdrawn != 2 {
-		t.Errorf("%d withdrawals audited; want 2", withdrawn)
+	if withdrawn != 3 {
+		t.Errorf("%d withdrawals audited; want 3", withdrawn)
 	}
 	run := w.run(t)
 	if run.Counts[scholarship.Eligible]+run.Counts[scholarship.Ineligible]+run.Counts[scholarship.NeedsReview] != 2 {
