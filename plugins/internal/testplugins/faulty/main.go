@@ -1,7 +1,8 @@
 // Command faulty is a plug-in that misbehaves on request, for the host's
 // tests: its rules panic, hang, crash, flood their output or return coded
 // errors, and its -mode flag makes it speak another protocol version,
-// answer with malformed JSON or fail its handshake.
+// answer with malformed JSON or fail its handshake. Its "telltale" rule
+// repeats the demographics it is sent, for hosts that must send none.
 package main
 
 import (
