@@ -37,7 +37,10 @@
 // plug-in, the rule and the applications, with [bsk.CodeInternal]; a
 // [scholarship.RuleSet] turns it into "needs review". A plug-in's coded
 // errors cross the wire with their code. A panic on one application costs
-// only that application. Plug-in output is cut into bounded lines and
+// only that application. An [*Error]'s text is for the log and the
+// administrators (it names the batch's items and may name the plug-in's
+// file and checksums); the reasons applicants and agencies read carry only
+// the failed rule, the plug-in and the error's code. Plug-in output is cut into bounded lines and
 // logged to the host's zerolog logger with the plug-in's name; nothing a
 // plug-in writes can break the host. [Client.Close] kills the process and
 // waits for it; on Linux the kernel also kills plug-ins when the host

@@ -46,8 +46,11 @@ const RuleFailed = "rule_failed"
 // the rule and the batch's first subjects; a rule set makes each subject
 // of the batch need review. A failure on one subject (the rule panicked on
 // it, or gave a reason with no code or an unknown outcome) costs only that
-// subject: it gets a needs-review [RuleFailed] reason whose "error"
-// parameter names the plug-in, the rule and the subject.
+// subject: it gets a needs-review [RuleFailed] reason whose parameters name
+// the rule, the plug-in and the error's code; the error itself, naming the
+// subject, is logged. Reasons never carry an error's text: the plug-in
+// wrote it, it may speak of other subjects of the batch, and reasons are
+// shown to applicants and their agencies.
 type Rule[T any] struct {
 	c    *Client
 	info scholarship.RuleInfo
@@ -168,7 +171,7 @@ func (r *Rule[T]) check(ctx context.Context, chunk []T, offset int) ([][]scholar
 			r.c.log.Error().Err(pe).Msg("rule failed on one subject")
 			out[i] = []scholarship.Reason{{
 				Code: RuleFailed, Outcome: scholarship.NeedsReview, Rule: r.info.Name, Version: r.info.Version,
-				Params: map[string]string{"rule": r.info.Name, "plugin": r.c.Name(), "code": string(err.Code), "error": pe.Error()},
+				Params: map[string]string{"rule": r.info.Name, "plugin": r.c.Name(), "code": string(err.Code)},
 			}}
 			continue
 		}

@@ -45,7 +45,8 @@ func TestRuleDescribe(t *testing.T) {
 }
 
 func TestRuleInRuleSet(t *testing.T) {
-	_, r := tenureRule(t, testOptions(nil))
+	var logs syncBuffer
+	_, r := tenureRule(t, testOptions(&logs))
 	r.BatchSize = 3 // several calls per batch
 	local := scholarship.Each(scholarship.RuleInfo{Name: "local", Version: "1"}, func(s subject) []scholarship.Reason {
 		if s.ID == "a-2" {
@@ -89,8 +90,19 @@ func TestRuleInRuleSet(t *testing.T) {
 		if got[i].Outcome != w.outcome || strings.Join(codes, " ") != w.codes {
 			t.Errorf("%s: %s %v; want %s %s", batch[i].ID, got[i].Outcome, codes, w.outcome, w.codes)
 		}
-		if w.errText != "" && (len(got[i].Reasons) == 0 || !strings.Contains(got[i].Reasons[0].Params["error"], w.errText)) {
-			t.Errorf("%s: reasons %+v; want an error containing %q", batch[i].ID, got[i].Reasons, w.errText)
+		if w.errText == "" {
+			continue
+		}
+		// The reason names the plug-in, the rule and the code; the error's
+		// text, which the plug-in wrote, goes to the log only.
+		if len(got[i].Reasons) == 0 || got[i].Reasons[0].Params["code"] != string(bsk.CodeInternal) || got[i].Reasons[0].Params["plugin"] != "faulty" {
+			t.Errorf("%s: reasons %+v; want the plug-in and the code", batch[i].ID, got[i].Reasons)
+		}
+		if _, ok := got[i].Reasons[0].Params["error"]; ok {
+			t.Errorf("%s: the reason carries the error's text: %+v", batch[i].ID, got[i].Reasons[0])
+		}
+		if !strings.Contains(logs.String(), strings.ReplaceAll(w.errText, `"`, `\"`)) {
+			t.Errorf("%s: the log lacks %q:\n%s", batch[i].ID, w.errText, logs.String())
 		}
 	}
 }

@@ -14,6 +14,10 @@ import (
 // errors.Is(err, bsk.ErrInternal) work on it. A coded error a plug-in
 // returns arrives with the same code; a crash, a hang, a panic or a
 // malformed answer is [bsk.CodeInternal].
+//
+// Its text is for the log and the administrators: it names the batch's
+// items (which may belong to several agencies), and the cause may name the
+// plug-in's file and checksums. Show others only its code.
 type Error struct {
 	// Plugin is the plug-in's name in the catalog.
 	Plugin string

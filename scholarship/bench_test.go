@@ -68,7 +68,7 @@ func BenchmarkRunCycle100k(b *testing.B) {
 	}
 	run := scholarship.Run{Program: p, CycleID: "2026", Applications: apps,
 		Rules:  scholarship.RuleSet[scholarship.Application]{Rules: twentyRules(p, c)},
-		Rubric: scholarship.Rubric{Lines: scholarship.PriorityCriteria(10, nil)}}
+		Rubric: scholarship.Rubric{Lines: scholarship.PriorityCriteria(10, nil)}, HashKey: testKey}
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := scholarship.RunCycle(context.Background(), run); err != nil {

@@ -2,8 +2,6 @@ package scholarship
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -12,7 +10,7 @@ import (
 
 // Run is everything one cycle needs: the program, the cycle, the
 // applications, the rules (built-in and agencies'), the rubric and the
-// reviews.
+// reviews, and the secret key of the decision records' inputs hashes.
 type Run struct {
 	Program      Program
 	CycleID      string
@@ -20,6 +18,10 @@ type Run struct {
 	Rules        RuleSet[Application]
 	Rubric       Rubric
 	Reviews      []Review
+	// HashKey keys each record's [InputsHash]: a secret of at least
+	// [MinHashKeySize] bytes, the same for every cycle of a deployment
+	// (see [NewHashKey]).
+	HashKey []byte
 }
 
 // Result is a cycle's outcome: a verdict, score and decision record per
@@ -34,19 +36,28 @@ type Result struct {
 }
 
 // DecisionRecord explains one application's decision to an auditor: the
-// hash of its inputs, the parameters in effect, the rules and versions
-// applied, the outcome with every reason, the score breakdown and the
-// allocation step. The same inputs give a byte-identical record.
+// keyed hash of its inputs, the parameters in effect, the rules and
+// versions applied, the outcome with every reason, the score breakdown and
+// the allocation step. The same inputs and key give a byte-identical
+// record.
+//
+// A record holds what its inputs imply, demographics among them (the
+// score line of a criterion that reads them, the set-aside that funded the
+// award): [DecisionRecord.WithoutDemographics] is the record for a reader
+// who may not see the applicant's demographics.
 type DecisionRecord struct {
-	ApplicationID string     `json:"application_id"`
-	InputsHash    string     `json:"inputs_hash"`
-	ProgramID     string     `json:"program_id"`
-	Cycle         Cycle      `json:"cycle"`
-	Rules         []RuleInfo `json:"rules"`
-	Outcome       Outcome    `json:"outcome"`
-	Reasons       []Reason   `json:"reasons"`
-	Score         Score      `json:"score"`
-	Rank          int        `json:"rank"`
+	ApplicationID string `json:"application_id"`
+	// InputsHash is the application's [InputsHash] under the run's key:
+	// whoever holds the key and the application can check that the
+	// record was made from it; nobody else learns anything from it.
+	InputsHash string     `json:"inputs_hash"`
+	ProgramID  string     `json:"program_id"`
+	Cycle      Cycle      `json:"cycle"`
+	Rules      []RuleInfo `json:"rules"`
+	Outcome    Outcome    `json:"outcome"`
+	Reasons    []Reason   `json:"reasons"`
+	Score      Score      `json:"score"`
+	Rank       int        `json:"rank"`
 	// Step is "awarded", "waitlisted", or why the application was not funded.
 	Step string `json:"step"`
 	// Award is the award, when one was made.
@@ -56,19 +67,16 @@ type DecisionRecord struct {
 // JSON encodes the record canonically (struct order, sorted map keys).
 func (r DecisionRecord) JSON() ([]byte, error) { return json.Marshal(r) }
 
-// InputsHash is the SHA-256 of an application's canonical JSON encoding.
-func InputsHash(a Application) string {
-	b, _ := json.Marshal(a)
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
-}
-
 // RunCycle runs a whole cycle: it validates every application (all or
 // nothing: any problem, a duplicate application from one person, or an
 // application to another program or cycle is an error and nothing is
 // awarded), evaluates every rule, scores, ranks, allocates and writes a
-// decision record per application.
+// decision record per application. A run without a hash key of at least
+// [MinHashKeySize] bytes is an invalid-input error naming "hash_key".
 func RunCycle(ctx context.Context, r Run) (Result, error) {
+	if len(r.HashKey) < MinHashKeySize {
+		return Result{}, bsk.Errors{bsk.Invalidf("hash_key", "a secret key of at least %d bytes is required to hash decision inputs (see NewHashKey)", MinHashKeySize)}
+	}
 	if err := r.Program.Validate(); err != nil {
 		return Result{}, fmt.Errorf("program: %w", err)
 	}
@@ -108,9 +116,14 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 	}
 	if err != nil {
 		// A criterion failed: the affected scores are 0, so the applications
-		// need review rather than being ranked on a partial score.
+		// need review rather than being ranked on a partial score. The
+		// reason carries the error's code only; its text, which may name
+		// other applications, goes to the rule set's OnFailure.
+		info := RuleInfo{Name: "rubric", Version: "1"}
+		r.Rules.failed(info, err)
 		for i := range verdicts {
-			verdicts[i].add(Reason{Code: "criterion_failed", Outcome: NeedsReview, Rule: "rubric", Version: "1", Params: map[string]string{"error": err.Error()}})
+			verdicts[i].add(Reason{Code: CodeCriterionFailed, Outcome: NeedsReview, Rule: info.Name, Version: info.Version,
+				Params: map[string]string{"code": string(bsk.ErrorCode(err))}})
 		}
 	}
 	order := Rank(apps, scores)
@@ -142,7 +155,7 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 	}
 	info := r.Rules.Info()
 	for i, a := range apps {
-		rec := DecisionRecord{ApplicationID: a.ID, InputsHash: InputsHash(a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
+		rec := DecisionRecord{ApplicationID: a.ID, InputsHash: InputsHash(r.HashKey, a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
 			Outcome: verdicts[i].Outcome, Reasons: verdicts[i].Reasons, Score: scores[i], Rank: rank[a.ID], Step: steps[a.ID]}
 		if aw, ok := awards[a.ID]; ok {
 			rec.Step, rec.Award = "awarded", &aw

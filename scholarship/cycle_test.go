@@ -16,10 +16,14 @@ func runFor(apps []scholarship.Application) scholarship.Run {
 	c, _ := p.Cycle("2026")
 	return scholarship.Run{
 		Program: p, CycleID: "2026", Applications: apps,
-		Rules:  scholarship.RuleSet[scholarship.Application]{Rules: scholarship.BuiltinRules(p, c)},
-		Rubric: scholarship.Rubric{Lines: scholarship.PriorityCriteria(10, nil)},
+		Rules:   scholarship.RuleSet[scholarship.Application]{Rules: scholarship.BuiltinRules(p, c)},
+		Rubric:  scholarship.Rubric{Lines: scholarship.PriorityCriteria(10, nil)},
+		HashKey: testKey,
 	}
 }
+
+// testKey is the hash key of the tests' runs.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
 
 func TestRunCycleRecordsAreReproducible(t *testing.T) {
 	apps := randomApps(rand.New(rand.NewPCG(3, 4)), 40)
@@ -39,7 +43,7 @@ func TestRunCycleRecordsAreReproducible(t *testing.T) {
 			t.Fatalf("record %d differs between identical runs", i)
 		}
 		rec := a.Records[i]
-		if rec.InputsHash != scholarship.InputsHash(apps[i]) || len(rec.Rules) != 6 || rec.Rank < 1 || rec.Step == "" {
+		if rec.InputsHash != scholarship.InputsHash(testKey, apps[i]) || len(rec.Rules) != 6 || rec.Rank < 1 || rec.Step == "" {
 			t.Errorf("record %d incomplete: %+v", i, rec)
 		}
 		if rec.Step == "awarded" {
@@ -54,7 +58,7 @@ func TestRunCycleRecordsAreReproducible(t *testing.T) {
 	}
 	// A changed input changes its hash.
 	apps[0].Requested[scholarship.Books]++
-	if scholarship.InputsHash(apps[0]) == a.Records[0].InputsHash {
+	if scholarship.InputsHash(testKey, apps[0]) == a.Records[0].InputsHash {
 		t.Error("the inputs hash ignores a changed amount")
 	}
 	var total int
@@ -98,7 +102,7 @@ func TestRunCycleRejectsBadInputWhole(t *testing.T) {
 	if !errors.Is(err, bsk.ErrConflict) {
 		t.Error("the duplicate application is not a conflict")
 	}
-	if _, err := scholarship.RunCycle(context.Background(), scholarship.Run{Program: esit(), CycleID: "2030"}); !errors.Is(err, bsk.ErrNotFound) {
+	if _, err := scholarship.RunCycle(context.Background(), scholarship.Run{Program: esit(), CycleID: "2030", HashKey: testKey}); !errors.Is(err, bsk.ErrNotFound) {
 		t.Errorf("unknown cycle: %v", err)
 	}
 }
@@ -116,5 +120,94 @@ func TestCycleAt(t *testing.T) {
 	}
 	if _, err := p.CycleAt(day.AddDate(-5, 0, 0)); !errors.Is(err, bsk.ErrNotFound) {
 		t.Errorf("before any cycle: %v", err)
+	}
+}
+
+func TestRunCycleNeedsAHashKey(t *testing.T) {
+	for _, key := range [][]byte{nil, []byte("short")} {
+		r := runFor(randomApps(rand.New(rand.NewPCG(3, 4)), 2))
+		r.HashKey = key
+		_, err := scholarship.RunCycle(context.Background(), r)
+		var list bsk.Errors
+		if !errors.As(err, &list) || len(list) != 1 || list[0].Field != "hash_key" || !errors.Is(err, bsk.ErrInvalid) {
+			t.Errorf("RunCycle with a %d-byte key = %v; want an invalid hash_key", len(key), err)
+		}
+	}
+}
+
+func TestInputsHashIsKeyed(t *testing.T) {
+	a := randomApps(rand.New(rand.NewPCG(5, 6)), 1)[0]
+	other := []byte("another key of thirty-two bytes!")
+	h := scholarship.InputsHash(testKey, a)
+	if len(h) != 64 || h == scholarship.InputsHash(other, a) || h != scholarship.InputsHash(testKey, a) {
+		t.Errorf("InputsHash = %s; want 64 hex digits, the same for the same key, different for another", h)
+	}
+	if !scholarship.VerifyInputsHash(testKey, a, h) || scholarship.VerifyInputsHash(other, a, h) || scholarship.VerifyInputsHash(testKey, a, "zz") {
+		t.Error("VerifyInputsHash accepts the wrong key or a malformed hash, or refuses the right one")
+	}
+	b := a
+	b.Applicant.Demographics.Gender = bsk.GenderDeclined
+	if a.Applicant.Demographics.Gender == bsk.GenderDeclined {
+		b.Applicant.Demographics.Gender = bsk.GenderMan
+	}
+	if scholarship.VerifyInputsHash(testKey, b, h) {
+		t.Error("a changed demographic verifies")
+	}
+}
+
+// TestWithoutDemographics: the BIPOC line goes, the total is the sum of the
+// lines left, a set-aside for BIPOC applicants is not named and awards are
+// listed by rank.
+func TestWithoutDemographics(t *testing.T) {
+	p := esit()
+	p.Cycles[1].Pools = append(p.Cycles[1].Pools, scholarship.Pool{Name: "bipoc", Amount: 20_000_00, Criterion: scholarship.PoolBIPOC})
+	apps := randomApps(rand.New(rand.NewPCG(7, 8)), 40)
+	for i := range apps {
+		if i%3 == 0 {
+			apps[i].Applicant.Demographics.Race = []bsk.RaceEthnicity{bsk.RaceBlack}
+		}
+	}
+	r := runFor(apps)
+	r.Program = p
+	res, err := scholarship.RunCycle(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sawBIPOCPool bool
+	for _, rec := range res.Records {
+		if rec.Award != nil && rec.Award.Pool == "bipoc" {
+			sawBIPOCPool = true
+		}
+		got := rec.WithoutDemographics()
+		var sum float64
+		for _, l := range got.Score.Lines {
+			if l.Criterion == "bipoc" || l.Demographic {
+				t.Errorf("%s: the BIPOC line is still there", rec.ApplicationID)
+			}
+			sum += l.Points
+		}
+		if got.Score.Total != sum || !got.Score.Withheld || len(got.Score.Lines) != len(rec.Score.Lines)-1 {
+			t.Errorf("%s: total %v, lines %d, withheld %v; want the sum %v of %d lines, withheld", rec.ApplicationID, got.Score.Total, len(got.Score.Lines), got.Score.Withheld, sum, len(rec.Score.Lines)-1)
+		}
+		if got.Award != nil && got.Award.Pool != scholarship.WithheldPool {
+			t.Errorf("%s: award pool %q shown", rec.ApplicationID, got.Award.Pool)
+		}
+		if rec.Award != nil && rec.Award.Pool == scholarship.WithheldPool {
+			t.Error("WithoutDemographics changed the original record")
+		}
+	}
+	if !sawBIPOCPool {
+		t.Fatal("no award from the BIPOC set-aside: the test proves nothing")
+	}
+	c, _ := p.Cycle("2026")
+	al := res.Allocation.WithoutDemographics(c)
+	for i, aw := range al.Awards {
+		if aw.Pool != scholarship.WithheldPool || (i > 0 && al.Awards[i-1].Rank > aw.Rank) {
+			t.Errorf("award %d = %+v; want pools withheld, in rank order", i, aw)
+		}
+	}
+	// Without a demographic set-aside, the allocation is shown as it is.
+	if got := res.Allocation.WithoutDemographics(esit().Cycles[1]); got.Awards[0].Pool != res.Allocation.Awards[0].Pool {
+		t.Error("an allocation without a demographic set-aside was changed")
 	}
 }

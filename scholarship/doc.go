@@ -24,7 +24,7 @@
 //     rest; [Reallocate] re-offers declined money without touching other
 //     awards.
 //   - records: one [DecisionRecord] per application, byte-identical for the
-//     same inputs.
+//     same inputs and key.
 //
 // After the cycle, a [Ledger] records disbursements, completion,
 // withdrawal and leaving the county, and computes the repayment owed
@@ -32,13 +32,28 @@
 // [CheckReadiness] tells a provider which endorsement level they can apply
 // for now and what is missing for the next.
 //
+// # Decision records and who reads them
+//
+// A record carries [InputsHash], a keyed hash (HMAC-SHA256) of the
+// application under the deployment's secret ([Run.HashKey], from
+// [NewHashKey]): whoever holds the key and the application checks the
+// record with [VerifyInputsHash]; without the key the hash reveals
+// nothing, where an unkeyed hash would give the applicant's demographics
+// away to anyone who tried every combination. A record also holds what
+// the demographics imply: [DecisionRecord.WithoutDemographics] is the
+// record for a reader who may not see them, without the lines of
+// [Weighted.Demographic] criteria, with a total of the lines shown, and
+// without the name of a demographic set-aside. A rule that fails leaves a
+// reason with its code only; its full error goes to [RuleSet.OnFailure].
+//
 // # Equity
 //
 // [Equity] counts applicants, eligible applicants, awards and amounts by
 // race and ethnicity, gender, age, region and income. The counts identify
 // people in small groups, so [EquitySummary.Protect] puts them through the
 // survey package's disclosure control (WA DOH by default) before anyone
-// who may not see individual records reads them.
+// who may not see individual records reads them; a hidden figure names the
+// standard that hid it, never which of its rules.
 //
 // # Rules are generic
 //

@@ -135,7 +135,11 @@ type ProtectedEquityRow struct {
 	// what each person received.
 	Amount *Cents `json:"amount"`
 	// Hidden names, per hidden figure ("applicants", "eligible",
-	// "awarded"), the rule that hid it.
+	// "awarded"), the standard that hid it, as "<standard>:suppressed"
+	// (e.g. "wa_doh:suppressed"). It never says which of the standard's
+	// rules did: "complement_under_10" would tell the reader that nearly
+	// all of the group's applicants were eligible, "secondary" that the
+	// figure itself is not small.
 	Hidden map[string]string `json:"hidden,omitempty"`
 }
 
@@ -169,7 +173,7 @@ func (e EquitySummary) Protect(d survey.Disclosure) (ProtectedEquity, error) {
 					if row.Hidden == nil {
 						row.Hidden = map[string]string{}
 					}
-					row.Hidden[c] = p.Rules[i][j]
+					row.Hidden[c] = d.Name + ":suppressed"
 				}
 			}
 			if row.Awarded != nil {

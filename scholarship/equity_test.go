@@ -46,10 +46,18 @@ func TestEquityProtect(t *testing.T) {
 	assert.Nil(t, black.Applicants, "4 Black applicants must not be shown")
 	assert.Nil(t, black.Awarded)
 	assert.Nil(t, black.Amount, "the amount of 3 awards reveals each award")
-	assert.Equal(t, "wa_doh:count_under_10", black.Hidden["applicants"])
+	// Every hidden figure reads the same: the label does not say which
+	// rule hid it (a complement or secondary label would tell the reader
+	// more than that the figure is hidden).
+	assert.Equal(t, "wa_doh:suppressed", black.Hidden["applicants"])
 	// The white row would give the Black counts away by subtraction from the total.
 	assert.Nil(t, white.Applicants)
-	assert.Equal(t, "wa_doh:secondary", white.Hidden["applicants"])
+	assert.Equal(t, "wa_doh:suppressed", white.Hidden["applicants"])
+	for _, r := range p.Rows {
+		for col, label := range r.Hidden {
+			assert.Equal(t, "wa_doh:suppressed", label, "%s/%s %s", r.Dimension, r.Group, col)
+		}
+	}
 	// Everyone is a woman: 40, 30, 12, shown.
 	woman := rows["gender/woman"]
 	require.NotNil(t, woman.Applicants)

@@ -34,10 +34,16 @@ func ExampleRunCycle() {
 	apps[2].Answers.FinancialNeed = 2
 	apps[3].Applicant.MonthsEmployed = 1 // under the three months required
 	c := program.Cycles[0]
+	key, err := scholarship.NewHashKey() // a deployment keeps one secret key
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	res, err := scholarship.RunCycle(context.Background(), scholarship.Run{
 		Program: program, CycleID: "2026", Applications: apps,
-		Rules:  scholarship.RuleSet[scholarship.Application]{Rules: scholarship.BuiltinRules(program, c)},
-		Rubric: scholarship.Rubric{Lines: scholarship.PriorityCriteria(10, nil)},
+		Rules:   scholarship.RuleSet[scholarship.Application]{Rules: scholarship.BuiltinRules(program, c)},
+		Rubric:  scholarship.Rubric{Lines: scholarship.PriorityCriteria(10, nil)},
+		HashKey: key,
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -77,4 +83,33 @@ func ExampleRunCycle() {
 	// award amina $9,500.00 from multilingual (allocation)
 	// award carla $9,500.00 from general (reallocation)
 	// amina owes $7,125.00 for 9 unmet months
+}
+
+// A decision record's inputs hash is keyed: whoever holds the key and the
+// application checks that the record was made from it; without the key,
+// trying every possible set of demographics finds nothing.
+func ExampleVerifyInputsHash() {
+	key, _ := scholarship.NewHashKey()
+	a := scholarship.Application{ID: "app-1", ProgramID: "esit", CycleID: "2026",
+		Applicant: scholarship.Applicant{PersonID: "p-1", Name: "Amina",
+			Demographics: bsk.Demographics{Race: []bsk.RaceEthnicity{bsk.RaceBlack}, Gender: bsk.GenderWoman}}}
+	hash := scholarship.InputsHash(key, a)
+	fmt.Println("the record matches its inputs:", scholarship.VerifyInputsHash(key, a, hash))
+
+	// Someone who reads the application without its demographics tries
+	// every race and gender, but has no key.
+	guess := a
+	found := false
+	for _, r := range bsk.RaceEthnicity("").Enum() {
+		for _, g := range bsk.Gender("").Enum() {
+			guess.Applicant.Demographics = bsk.Demographics{Race: []bsk.RaceEthnicity{bsk.RaceEthnicity(r)}, Gender: bsk.Gender(g)}
+			if scholarship.VerifyInputsHash(nil, guess, hash) {
+				found = true
+			}
+		}
+	}
+	fmt.Println("found without the key:", found)
+	// Output:
+	// the record matches its inputs: true
+	// found without the key: false
 }

@@ -80,6 +80,11 @@ var poolCriteria = []PoolCriterion{PoolMultilingual, PoolBIPOC, PoolRural, PoolF
 // Valid reports whether c is a known pool criterion.
 func (c PoolCriterion) Valid() bool { return slices.Contains(poolCriteria, c) }
 
+// Demographic reports whether the criterion reads the applicant's
+// demographics ([PoolBIPOC]): an award's pool then tells who the applicant
+// is, and is withheld from readers who may not see demographics.
+func (c PoolCriterion) Demographic() bool { return c == PoolBIPOC }
+
 // Enum lists every pool criterion code.
 func (PoolCriterion) Enum() []string {
 	return []string{string(PoolMultilingual), string(PoolBIPOC), string(PoolRural), string(PoolFirstGeneration)}

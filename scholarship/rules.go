@@ -20,6 +20,7 @@ const (
 	CodeEmployerNotConfirmed  = "employer_not_confirmed"
 	CodeWrongCycle            = "wrong_cycle"
 	CodeRuleFailed            = "rule_failed"
+	CodeCriterionFailed       = "criterion_failed"
 	CodeNotReadyForLevel      = "not_ready_for_level"
 	CodeEmploymentTooShort    = "employment_too_short"
 	CodeTooFewHoursPerWeek    = "too_few_hours_per_week"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/beststarts/workforce/bsk"
@@ -115,8 +116,13 @@ func TestRuleSetSurvivesFailingRules(t *testing.T) {
 		out[0] = []scholarship.Reason{{Outcome: scholarship.Ineligible}}
 		return out, nil
 	})
-	set := scholarship.RuleSet[scholarship.Application]{Rules: []scholarship.Rule[scholarship.Application]{scholarship.KingCountyAgency(), boom, failing, short, nocode}}
+	var failures []string
+	set := scholarship.RuleSet[scholarship.Application]{Rules: []scholarship.Rule[scholarship.Application]{scholarship.KingCountyAgency(), boom, failing, short, nocode},
+		OnFailure: func(r scholarship.RuleInfo, err error) { failures = append(failures, r.Name+": "+err.Error()) }}
 	got := set.Evaluate(context.Background(), apps)
+	if len(failures) != 4 || !strings.Contains(failures[1], "plug-in exited") {
+		t.Errorf("OnFailure got %q; want the 4 failures with their text", failures)
+	}
 	if len(got) != 3 {
 		t.Fatalf("got %d verdicts", len(got))
 	}
@@ -125,8 +131,13 @@ func TestRuleSetSurvivesFailingRules(t *testing.T) {
 		for _, r := range v.Reasons {
 			if r.Code == scholarship.CodeRuleFailed {
 				failed++
-				if r.Params["rule"] == "" || r.Params["error"] == "" {
-					t.Errorf("rule_failed reason without rule or error: %+v", r)
+				if r.Params["rule"] == "" || r.Params["code"] != string(bsk.CodeInternal) {
+					t.Errorf("rule_failed reason without its rule or code: %+v", r)
+				}
+				// The failure's text may name other subjects: it goes to
+				// OnFailure, never into a reason.
+				if _, ok := r.Params["error"]; ok || strings.Contains(r.Text(scholarship.EnglishText), "exited") {
+					t.Errorf("rule_failed reason carries the error's text: %+v", r)
 				}
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+
+	"github.com/beststarts/workforce/bsk"
 )
 
 // Verdict is a rule set's judgment of one subject: the outcome and every
@@ -21,6 +23,19 @@ type Verdict struct {
 type RuleSet[T any] struct {
 	// Rules are evaluated in order.
 	Rules []Rule[T]
+	// OnFailure, when set, receives the full error of each rule that
+	// failed (and, in [RunCycle], of a rubric criterion that failed), for
+	// the log and the administrators. The reasons subjects get say only
+	// which rule failed and the error's code: an error's text may name
+	// other subjects of the batch, files or checksums, and reasons are
+	// shown to applicants and their agencies.
+	OnFailure func(rule RuleInfo, err error)
+}
+
+func (s RuleSet[T]) failed(info RuleInfo, err error) {
+	if s.OnFailure != nil {
+		s.OnFailure(info, err)
+	}
 }
 
 // Info returns the name and version of each rule, in order. A rule without
@@ -43,8 +58,9 @@ func describe[T any](r Rule[T], i int) RuleInfo {
 // Evaluate judges the batch with every rule. A rule that fails (returns an
 // error, panics, returns the wrong number of results, or a reason without a
 // code) does not stop the others: every subject of the batch gets a
-// needs-review reason "rule_failed" naming the rule and the failure, and
-// the other rules' findings stand.
+// needs-review reason [CodeRuleFailed] whose parameters name the rule and
+// the error's code ([bsk.ErrorCode]), never its text, which goes to
+// OnFailure; the other rules' findings stand.
 func (s RuleSet[T]) Evaluate(ctx context.Context, batch []T) []Verdict {
 	out := make([]Verdict, len(batch))
 	for i := range out {
@@ -61,10 +77,11 @@ func (s RuleSet[T]) Evaluate(ctx context.Context, batch []T) []Verdict {
 			err = checkReasons(res)
 		}
 		if err != nil {
+			s.failed(info, err)
 			for k := range out {
 				out[k].add(Reason{
-					Code: "rule_failed", Outcome: NeedsReview, Rule: info.Name, Version: info.Version,
-					Params: map[string]string{"rule": info.Name, "error": err.Error()},
+					Code: CodeRuleFailed, Outcome: NeedsReview, Rule: info.Name, Version: info.Version,
+					Params: map[string]string{"rule": info.Name, "code": string(bsk.ErrorCode(err))},
 				})
 			}
 			continue

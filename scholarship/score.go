@@ -50,6 +50,10 @@ type Weighted struct {
 	Criterion Criterion `json:"-"`
 	// Max is the top of the reviewers' scale, for a reviewed criterion.
 	Max float64 `json:"max,omitempty"`
+	// Demographic marks a criterion that reads the applicant's
+	// demographics (such as BIPOC): its line, and any total that includes
+	// it, are for readers who may see them ([Score.WithoutDemographics]).
+	Demographic bool `json:"demographic,omitempty"`
 }
 
 // Rubric is a weighted set of criteria.
@@ -78,6 +82,9 @@ type Line struct {
 	Weight    float64 `json:"weight"`
 	Points    float64 `json:"points"`
 	Why       string  `json:"why,omitempty"`
+	// Demographic is true when the criterion reads the applicant's
+	// demographics (see [Weighted]).
+	Demographic bool `json:"demographic,omitempty"`
 }
 
 // Score is an application's total with its breakdown.
@@ -85,12 +92,36 @@ type Score struct {
 	ApplicationID string  `json:"application_id"`
 	Total         float64 `json:"total"`
 	Lines         []Line  `json:"lines"`
+	// Withheld is true when lines were removed for a reader who may not
+	// see what they are derived from; Total is then the sum of the lines
+	// shown, not the total the application was ranked by.
+	Withheld bool `json:"withheld,omitempty"`
+}
+
+// WithoutDemographics returns the score as a reader who may not see the
+// applicant's demographics may read it: the lines of [Weighted.Demographic]
+// criteria are removed and Total is the sum of the lines left, so that no
+// removed line can be recovered by subtracting the lines shown from the
+// total. A score without such lines is returned unchanged.
+func (s Score) WithoutDemographics() Score {
+	if !slices.ContainsFunc(s.Lines, func(l Line) bool { return l.Demographic }) {
+		return s
+	}
+	out := Score{ApplicationID: s.ApplicationID, Lines: make([]Line, 0, len(s.Lines)), Withheld: true}
+	for _, l := range s.Lines {
+		if !l.Demographic {
+			out.Lines = append(out.Lines, l)
+			out.Total += l.Points
+		}
+	}
+	return out
 }
 
 // PriorityCriteria returns the seeds' priority criteria, each worth weight
 // points: speaks a language the county needs (any language besides English
 // when the list is empty), BIPOC, serves rural or underserved places, lived
-// experience, first generation, financial need.
+// experience, first generation, financial need. The BIPOC criterion reads
+// the applicant's demographics, so it is marked [Weighted.Demographic].
 func PriorityCriteria(weight float64, languages []bsk.Language) []Weighted {
 	return []Weighted{
 		{Name: "language_need", Weight: weight, Criterion: CriterionFunc(func(a Application) Points {
@@ -101,7 +132,7 @@ func PriorityCriteria(weight float64, languages []bsk.Language) []Weighted {
 			}
 			return Points{0, "no_priority_language"}
 		})},
-		{Name: "bipoc", Weight: weight, Criterion: CriterionFunc(func(a Application) Points {
+		{Name: "bipoc", Weight: weight, Demographic: true, Criterion: CriterionFunc(func(a Application) Points {
 			if a.Applicant.Demographics.BIPOC() {
 				return Points{1, "bipoc"}
 			}
@@ -222,7 +253,7 @@ func (r Rubric) Score(ctx context.Context, apps []Application, reviews []Review)
 		}
 		for i, v := range vals {
 			pts := v.Value * l.Weight
-			out[i].Lines = append(out[i].Lines, Line{Criterion: l.Name, Value: v.Value, Weight: l.Weight, Points: pts, Why: v.Why})
+			out[i].Lines = append(out[i].Lines, Line{Criterion: l.Name, Value: v.Value, Weight: l.Weight, Points: pts, Why: v.Why, Demographic: l.Demographic})
 			out[i].Total += pts
 		}
 	}

@@ -73,6 +73,10 @@ var templates = map[string]map[Lang]string{
 		EnglishText: "The rule \"{rule}\" could not be checked, so a person will review this application.",
 		SpanishText: "No se pudo verificar la regla \"{rule}\"; una persona revisará esta solicitud.",
 	},
+	CodeCriterionFailed: {
+		EnglishText: "The application could not be scored automatically, so a person will review it.",
+		SpanishText: "No se pudo puntuar la solicitud automáticamente; una persona la revisará.",
+	},
 	"education_short": {
 		EnglishText: "The {level} level requires a {required} degree.",
 		SpanishText: "El nivel {level} requiere un título de {required}.",

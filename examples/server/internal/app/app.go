@@ -96,6 +96,8 @@ type App struct {
 	catalog      plugins.Catalog
 	plugins      *plugins.Host
 	pluginErrors map[string]string
+
+	decisionKey decisionKey
 }
 
 // New opens the store, applies migrations, loads the demo workforce and

@@ -125,7 +125,34 @@ func (a *App) pluginRules(names []string) ([]scholarship.Rule[scholarship.Applic
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		out = append(out, withoutDemographics{r})
 	}
 	return out, nil
 }
+
+// withoutDemographics sends an agency's plug-in rule the applications
+// without their demographics. Eligibility must not depend on them, and a
+// plug-in's reasons reach readers who may not see them (a coordinator,
+// and the applicant's agency when the plug-in is another agency's), so
+// nothing it says may be derived from them.
+type withoutDemographics struct {
+	r *plugins.Rule[scholarship.Application]
+}
+
+var _ interface {
+	scholarship.Rule[scholarship.Application]
+	scholarship.Describer
+} = withoutDemographics{}
+
+// Check judges the batch with its demographics removed.
+func (w withoutDemographics) Check(ctx context.Context, batch []scholarship.Application) ([][]scholarship.Reason, error) {
+	clean := make([]scholarship.Application, len(batch))
+	for i, app := range batch {
+		app.Applicant.Demographics = bsk.Demographics{}
+		clean[i] = app
+	}
+	return w.r.Check(ctx, clean)
+}
+
+// Describe names the plug-in's rule.
+func (w withoutDemographics) Describe() scholarship.RuleInfo { return w.r.Describe() }

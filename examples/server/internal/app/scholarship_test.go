@@ -31,7 +31,7 @@ func esitProgram(budget scholarship.Cents, pluginRules ...string) app.ProgramCon
 
 func application(provider bsk.ProviderID, name string, months int, hours float64) scholarship.Application {
 	return scholarship.Application{
-		Applicant: scholarship.Applicant{PersonID: "person-" + string(provider), ProviderID: provider, Name: name, MonthsEmployed: months, HoursPerWeek: hours,
+		Applicant: scholarship.Applicant{PersonID: string(provider), ProviderID: provider, Name: name, MonthsEmployed: months, HoursPerWeek: hours,
 			Languages: []bsk.Language{bsk.English}},
 		Requested: map[scholarship.Category]scholarship.Cents{scholarship.Tuition: 9_000_00, scholarship.Books: 500_00},
 		Answers:   scholarship.Answers{EmployerConfirmed: true}, Submitted: cycleStart,
@@ -119,7 +119,7 @@ func testScholarshipCycle(t *testing.T, b backend) {
 	agency := s.key("agency", "org-001", "")
 	cyc := "/api/v1/programs/esit/cycles/2026"
 	// An agency applies only for its own staff.
-	s.expect(403, "POST", cyc+"/applications", agency, application(other[0].ID, "someone else's", 12, 40))
+	s.expect(404, "POST", cyc+"/applications", agency, application(other[0].ID, "someone else's", 12, 40))
 	ids := map[string]string{}
 	for i, a := range []scholarship.Application{
 		application(staff[0].ID, "ana", 24, 40),
@@ -221,9 +221,9 @@ func testScholarshipCycle(t *testing.T, b backend) {
 			t.Errorf("equity shows %d applicants in %s/%s", *r.Applicants, r.Dimension, r.Group)
 		}
 	}
-	s.expect(403, "GET", cyc+"/runs/"+rerun.ID+"/equity?standard=unsuppressed", coord, nil)
+	s.expect(403, "GET", cyc+"/runs/"+rerun.ID+"/equity?unsuppressed=true", coord, nil)
 	s.expect(400, "GET", cyc+"/runs/"+rerun.ID+"/equity?standard=lax", coord, nil)
-	s.expect(200, "GET", cyc+"/runs/"+rerun.ID+"/equity?standard=unsuppressed", s.Admin, nil).json(t, &eq)
+	s.expect(200, "GET", cyc+"/runs/"+rerun.ID+"/equity?unsuppressed=true", s.Admin, nil).json(t, &eq)
 	if eq.Rows[0].Applicants == nil {
 		t.Error("unsuppressed equity hides counts")
 	}

@@ -1,7 +1,8 @@
 // Command faulty is a plug-in that misbehaves on request, for the host's
 // tests: its rules panic, hang, crash, flood their output or return coded
 // errors, and its -mode flag makes it speak another protocol version,
-// answer with malformed JSON or fail its handshake.
+// answer with malformed JSON or fail its handshake. Its "telltale" rule
+// repeats the demographics it is sent, for hosts that must send none.
 package main
 
 import (
@@ -43,6 +44,7 @@ func main() {
 			plugins.Scoring(scholarship.RuleInfo{Name: "seniority"}, seniority),
 			plugins.Grouping("sloppy", "names a member not in the problem", sloppy),
 			{Kind: "test", Rule: "log", Description: "logs its input, then echoes", Func: logs},
+			plugins.Eligibility(scholarship.RuleInfo{Name: "telltale", Version: "1.0.0", Description: "repeats the demographics it receives"}, telltale),
 		},
 	})
 }

@@ -66,3 +66,16 @@ var sloppy = grouping.RuleFunc(func(_ context.Context, p *grouping.Problem) (gro
 		PairScores: []grouping.PairScore{{A: first, B: first, Score: 1}},
 	}, nil
 })
+
+// telltale is an eligibility rule on applications that repeats, in an
+// eligible reason, the demographics it was sent: a host that must not
+// pass them to plug-ins shows that it does not.
+var telltale = scholarship.Each(scholarship.RuleInfo{Name: "telltale", Version: "1.0.0"}, func(a scholarship.Application) []scholarship.Reason {
+	d := a.Applicant.Demographics
+	races := make([]string, len(d.Race))
+	for i, r := range d.Race {
+		races[i] = string(r)
+	}
+	return []scholarship.Reason{{Code: "telltale", Outcome: scholarship.Eligible,
+		Params: map[string]string{"race": strings.Join(races, ","), "gender": string(d.Gender), "age_band": string(d.AgeBand), "income": string(d.Income)}}}
+})
