@@ -60,7 +60,8 @@ type Release struct {
 	Breakdowns [][]Dimension `json:"breakdowns,omitempty"`
 }
 
-// Validate reports a release that cannot be published for an instrument:
+// Validate reports a release that cannot be published for an instrument,
+// every problem a [bsk.ErrInvalid]:
 // a standard that sets no rule, an unknown item, dimension or race mode,
 // a dimension twice in a breakdown, a breakdown twice, or more than
 // MaxBreakdowns breakdowns or MaxDimensions dimensions in one. Problems
@@ -80,11 +81,11 @@ func (r Release) Validate(in Instrument) error {
 		it, ok := in.Item(code)
 		switch {
 		case !ok:
-			pr.AddCode(bsk.CodeNotFound, bsk.Index("items", k), "unknown item code %q", code)
+			pr.Add(bsk.Index("items", k), "unknown item code %q", code)
 		case !it.HasIndicator() && it.Kind != Ranking && it.Kind != Multi:
 			pr.Add(bsk.Index("items", k), "item %q is a %s item: only items with an indicator, rankings and multi-selects are published", code, it.Kind)
 		case slices.Index(r.Items, code) < k:
-			pr.AddCode(bsk.CodeConflict, bsk.Index("items", k), "item %q appears twice", code)
+			pr.Add(bsk.Index("items", k), "item %q appears twice", code)
 		}
 	}
 	if len(r.Breakdowns) > MaxBreakdowns {
@@ -97,7 +98,7 @@ func (r Release) Validate(in Instrument) error {
 		}
 		for j := range k {
 			if sameDimensions(r.Breakdowns[j], dims) {
-				pr.AddCode(bsk.CodeConflict, bsk.Index("breakdowns", k), "breakdown %v is breakdowns[%d] again", dims, j)
+				pr.Add(bsk.Index("breakdowns", k), "breakdown %v is breakdowns[%d] again", dims, j)
 				break
 			}
 		}
@@ -184,7 +185,7 @@ func (p *Publication) Select(items []string, breakdowns [][]Dimension) (*Report,
 	}
 	for k, code := range items {
 		if !have[code] {
-			pr.AddCode(bsk.CodeNotFound, bsk.Index("items", k), "item %q has no table in the release", code)
+			pr.Add(bsk.Index("items", k), "item %q has no table in the release", code)
 		}
 	}
 	if err := pr.Err(); err != nil {
