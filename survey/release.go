@@ -376,9 +376,42 @@ type fine struct {
 // protector finds witnesses for hidden cells over every table of a
 // release.
 type protector struct {
-	bds  []*breakdown
-	pos  [][]int // per breakdown, per dimension: its place in the crossing
-	fine []fine
+	bds   []*breakdown
+	pos   [][]int // per breakdown, per dimension: its place in the crossing
+	fine  []fine
+	index map[string]int // fine cells by fineKey
+	// inside caches the fine cells of hidden cells, per breakdown.
+	inside []map[int][]int
+	// searches counts witness searches, bounded by maxSearches.
+	searches int
+}
+
+// maxSearches bounds the witness searches of one release, so that its
+// cost stays bounded whatever the data: the items whose hidden cells
+// still lack a witness then are withheld.
+const maxSearches = 20_000
+
+// insideOf returns the fine cells inside cell c of breakdown b, largest
+// first.
+func (p *protector) insideOf(b, c int) []int {
+	if p.inside == nil {
+		p.inside = make([]map[int][]int, len(p.bds))
+	}
+	if p.inside[b] == nil {
+		p.inside[b] = map[int][]int{}
+	}
+	if in, ok := p.inside[b][c]; ok {
+		return in
+	}
+	var in []int
+	for f := range p.fine {
+		if p.contains(f, b, c) {
+			in = append(in, f)
+		}
+	}
+	slices.SortStableFunc(in, func(x, y int) int { return p.fine[y].n - p.fine[x].n })
+	p.inside[b][c] = in
+	return in
 }
 
 // protect hides cells until every hidden cell of every tabled item has a
@@ -404,8 +437,7 @@ func (s *Set) protect(tabled []int, bds []*breakdown, tables [][]Table, d Disclo
 		p.pos = append(p.pos, pos)
 	}
 	// The finest crossing's cells that hold respondents.
-	index := map[string]int{}
-	var key []byte
+	p.index = map[string]int{}
 	var g []int
 	meets := make([]uint64, len(tabled))
 	for n, i := range tabled {
@@ -414,20 +446,16 @@ func (s *Set) protect(tabled []int, bds []*breakdown, tables [][]Table, d Disclo
 		}
 	}
 	for r := range s.Len() {
-		key = key[:0]
-		var codes [][]int
+		codes := make([][]int, len(union))
 		for u, dim := range union {
 			g = s.groupsOf(g[:0], r, dim, labels[u], race)
-			codes = append(codes, slices.Clone(g))
-			for _, v := range g {
-				key = append(key, byte(v), byte(v>>8))
-			}
-			key = append(key, 0xff, 0xff)
+			codes[u] = slices.Clone(g)
 		}
-		f, ok := index[string(key)]
+		key := fineKey(codes)
+		f, ok := p.index[key]
 		if !ok {
 			f = len(p.fine)
-			index[string(key)] = f
+			p.index[key] = f
 			p.fine = append(p.fine, fine{codes: codes, yes: make([]int, len(tabled)), no: make([]int, len(tabled))})
 		}
 		p.fine[f].n++
@@ -458,7 +486,6 @@ func (s *Set) protect(tabled []int, bds []*breakdown, tables [][]Table, d Disclo
 	// 0) and for its complement (kind 1), until every hidden cell has
 	// both for every item not withheld.
 	T := d.Threshold()
-	type need struct{ n, kind int }
 	var needs []need
 	covered := map[need][][]bool{}
 	partners := map[need][]int{}
@@ -470,8 +497,8 @@ func (s *Set) protect(tabled []int, bds []*breakdown, tables [][]Table, d Disclo
 			for b, bd := range bds {
 				covered[k][b] = make([]bool, bd.cells)
 			}
-			for f, fc := range p.fine {
-				if (kind == 0 && fc.yes[n] >= T) || (kind == 1 && fc.no[n] >= T) {
+			for f := range p.fine {
+				if p.count(f, k) >= T {
 					partners[k] = append(partners[k], f)
 				}
 			}
@@ -490,23 +517,31 @@ func (s *Set) protect(tabled []int, bds []*breakdown, tables [][]Table, d Disclo
 					if !hidden[b][c] || covered[k][b][c] {
 						continue
 					}
-					f, g, ok := p.witness(b, c, partners[k], hidden)
-					if !ok {
+					p.searches++
+					moves, net, ok := p.witness(b, c, k, T, partners[k], hidden)
+					if !ok || p.searches > maxSearches {
 						withheld[k.n] = true
 						break cells
 					}
 					var also []need
 					for _, m := range needs {
-						if _, ok := slices.BinarySearch(partners[m], g); ok {
+						if p.feasible(moves, m) {
 							also = append(also, m)
 						}
 					}
-					p.symdiff(f, g, func(b, c int) {
-						hidden[b][c] = true
-						for _, m := range also {
-							covered[m][b][c] = true
+					for b := range bds {
+						for c, v := range net[b] {
+							if v == 0 {
+								continue
+							}
+							hidden[b][c] = true
+							if v >= T || v <= -T {
+								for _, m := range also {
+									covered[m][b][c] = true
+								}
+							}
 						}
-					})
+					}
 					changed = true
 				}
 			}
@@ -580,21 +615,101 @@ func (p *protector) symdiff(f, g int, fn func(b, c int)) {
 	}
 }
 
-// witness picks, for hidden cell c of breakdown b, a fine cell f inside
-// it and a partner g outside it among partners, hiding the fewest cells
-// not hidden yet; ties go to the larger f, then the earlier cells.
-func (p *protector) witness(b, c int, partners []int, hidden [][]bool) (f, g int, ok bool) {
-	var inside []int
-	for f := range p.fine {
-		if p.contains(f, b, c) {
-			inside = append(inside, f)
+// need is what a witness is for: item n's count meeting the indicator
+// (kind 0) or its complement (kind 1).
+type need struct{ n, kind int }
+
+// count is fine cell f's respondents of a need's kind.
+func (p *protector) count(f int, k need) int {
+	if k.kind == 0 {
+		return p.fine[f].yes[k.n]
+	}
+	return p.fine[f].no[k.n]
+}
+
+// move takes a respondents of a need's kind from fine cell g to fine
+// cell f.
+type move struct{ f, g, a int }
+
+// feasible reports whether fine cells have the respondents a set of moves
+// takes, for a need.
+func (p *protector) feasible(moves []move, k need) bool {
+	for _, m := range moves {
+		if p.count(m.g, k) < m.a {
+			return false
 		}
 	}
-	slices.SortStableFunc(inside, func(x, y int) int { return p.fine[y].n - p.fine[x].n })
+	return true
+}
+
+// net is how much a set of moves changes every cell of every breakdown.
+func (p *protector) net(moves []move) [][]int {
+	out := make([][]int, len(p.bds))
+	for b, bd := range p.bds {
+		out[b] = make([]int, bd.cells)
+		for _, m := range moves {
+			p.cellsOf(m.f, b, func(c int) { out[b][c] += m.a })
+			p.cellsOf(m.g, b, func(c int) { out[b][c] -= m.a })
+		}
+	}
+	return out
+}
+
+// cost counts the cells a change hides that are not hidden yet.
+func cost(net [][]int, hidden [][]bool) int {
+	n := 0
+	for b := range net {
+		for c, v := range net[b] {
+			if v != 0 && !hidden[b][c] {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// witness finds moves of T respondents of a need's kind into hidden cell
+// c of breakdown b that hide the fewest cells not hidden yet, and their
+// net change: either from one partner cell outside it (see pair), or from
+// several, shifting one of the cell's dimensions from another value to
+// the cell's (see shift).
+func (p *protector) witness(b, c int, k need, T int, partners []int, hidden [][]bool) ([]move, [][]int, bool) {
+	var best []move
+	var bestNet [][]int
+	bestCost := -1
+	try := func(moves []move) {
+		if moves == nil {
+			return
+		}
+		net := p.net(moves)
+		if n := cost(net, hidden); bestCost < 0 || n < bestCost {
+			best, bestNet, bestCost = moves, net, n
+		}
+	}
+	try(p.pair(b, c, T, partners, hidden))
+	if bestCost != 0 {
+		for _, moves := range p.shifts(b, c, k, T) {
+			try(moves)
+		}
+	}
+	return best, bestNet, bestCost >= 0
+}
+
+// pair picks, for hidden cell c of breakdown b, a fine cell f inside it
+// and a partner g outside it among partners, hiding the fewest cells not
+// hidden yet; ties go to the larger f, then the earlier cells. It returns
+// the move of T respondents from g to f, or nil.
+func (p *protector) pair(b, c, T int, partners []int, hidden [][]bool) []move {
+	inside := p.insideOf(b, c)
 	inside = inside[:min(len(inside), 8)]
-	best := -1
+	best, f, g := -1, 0, 0
+	near := make([]int, 0, len(partners))
 	for _, x := range inside {
-		for _, y := range partners {
+		// The partners that differ from x in the fewest dimensions first:
+		// they change the fewest cells.
+		near = append(near[:0], partners...)
+		slices.SortStableFunc(near, func(y, z int) int { return p.distance(x, y) - p.distance(x, z) })
+		for _, y := range near[:min(len(near), 64)] {
 			if p.contains(y, b, c) {
 				continue
 			}
@@ -608,9 +723,82 @@ func (p *protector) witness(b, c int, partners []int, hidden [][]bool) (f, g int
 				f, g, best = x, y, cost
 			}
 			if best == 0 {
-				return f, g, true
+				return []move{{f, g, T}}
 			}
 		}
 	}
-	return f, g, best >= 0
+	if best < 0 {
+		return nil
+	}
+	return []move{{f, g, T}}
+}
+
+// distance counts the dimensions in which fine cells x and y differ.
+func (p *protector) distance(x, y int) int {
+	n := 0
+	for u, codes := range p.fine[x].codes {
+		if !slices.Equal(codes, p.fine[y].codes[u]) {
+			n++
+		}
+	}
+	return n
+}
+
+// shifts lists, for hidden cell c of breakdown b, the moves that take T
+// respondents of a need's kind into the cell from cells that differ from
+// its own fine cells in one dimension only: for each dimension the cell
+// fixes and each other value w, respondents of fine cells with value w
+// (the rest alike) move to the fine cells inside, the largest first.
+func (p *protector) shifts(b, c int, k need, T int) [][]move {
+	bd := p.bds[b]
+	inside := p.insideOf(b, c)
+	var out [][]move
+	for kd := range bd.dims {
+		v := (c / bd.stride[kd]) % bd.size[kd]
+		if v == bd.size[kd]-1 {
+			continue
+		}
+		u := p.pos[b][kd]
+		for w := range bd.size[kd] - 1 {
+			if w == v {
+				continue
+			}
+			var cands []move
+			for _, f := range inside {
+				codes := slices.Clone(p.fine[f].codes)
+				codes[u] = []int{w}
+				g, ok := p.index[fineKey(codes)]
+				if ok && p.count(g, k) > 0 {
+					cands = append(cands, move{f, g, p.count(g, k)})
+				}
+			}
+			slices.SortStableFunc(cands, func(x, y move) int { return y.a - x.a })
+			var moves []move
+			sum := 0
+			for _, m := range cands {
+				if sum >= T {
+					break
+				}
+				m.a = min(m.a, T-sum)
+				sum += m.a
+				moves = append(moves, m)
+			}
+			if sum >= T {
+				out = append(out, moves)
+			}
+		}
+	}
+	return out
+}
+
+// fineKey is the key of a fine cell's codes in protector.index.
+func fineKey(codes [][]int) string {
+	var key []byte
+	for _, g := range codes {
+		for _, v := range g {
+			key = append(key, byte(v), byte(v>>8))
+		}
+		key = append(key, 0xff, 0xff)
+	}
+	return string(key)
 }
