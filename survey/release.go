@@ -245,21 +245,24 @@ func (d Disclosure) Threshold() int {
 //
 // The standard's cell rules hide cells first. Then every hidden cell gets
 // two witnesses per item, one for its count meeting the indicator and one
-// for the complement: a cell f of the finest crossing of the release's
-// dimensions inside it and a partner cell g outside it with at least T
-// respondents meeting the indicator (or T not meeting it), T the
-// standard's [Disclosure.Threshold]; every published cell, in any table
-// of the release, that holds f but not g or g but not f is hidden too.
-// Moving those T respondents, answers and all, from g to f gives another
-// table of non-negative whole counts that agrees with every published
-// figure (totals, margins, counts, percentages, intervals and means) and
-// differs from the true one by T in the hidden cell's count (or its
-// complement): no combination of the published tables narrows a hidden
-// count, or its complement, to fewer than T+1 possible values. The pattern of hidden
-// cells is the same for every item, so one item's figures do not reveal
-// another's hidden group. An item with a hidden cell that has no witness
-// (its program-wide total is hidden, or no cell is large enough) is
-// withheld whole and listed in Withheld.
+// for the complement. A witness is a move of T respondents of that kind
+// (T the standard's [Disclosure.Threshold]), answers, weights and all,
+// between cells of the finest crossing of the release's dimensions: from
+// one partner cell outside the hidden cell to a cell inside it, or, when
+// that hides more, from several cells that differ from cells inside it in
+// one dimension only. Every published cell, in any table of the release,
+// that holds one end of a move but not the other is hidden too, so the
+// moved table, of non-negative whole counts, agrees with every published
+// figure (totals, margins, counts, percentages, intervals, means) and
+// differs from the true one by T in the hidden cell; a cell it changes by
+// less than T gets a witness of its own. So no combination of the
+// published tables narrows a hidden count, or its complement, to fewer
+// than T+1 possible values. The pattern of hidden cells is the same for
+// every item, so one item's figures do not reveal another's hidden group.
+// An item with a hidden cell that has no witness (its program-wide total
+// is hidden, or no cells hold T respondents to move) is withheld whole and
+// listed in Withheld, and so is every item still unprotected after
+// 20,000 witness searches, which bound the cost of a release.
 //
 // Published cells carry neutral rules: "<standard>:suppressed" or
 // "<standard>:top_coded"; which rule hid a cell stays inside. A release
@@ -531,11 +534,11 @@ func (s *Set) protect(tabled []int, bds []*breakdown, tables [][]Table, d Disclo
 					}
 					for b := range bds {
 						for c, v := range net[b] {
-							if v == 0 {
+							if !v.moved {
 								continue
 							}
 							hidden[b][c] = true
-							if v >= T || v <= -T {
+							if v.net >= T || v.net <= -T {
 								for _, m := range also {
 									covered[m][b][c] = true
 								}
@@ -642,25 +645,41 @@ func (p *protector) feasible(moves []move, k need) bool {
 	return true
 }
 
-// net is how much a set of moves changes every cell of every breakdown.
-func (p *protector) net(moves []move) [][]int {
-	out := make([][]int, len(p.bds))
+// change is what a set of moves does to one cell: Moved says some
+// respondents moved in or out (it must then be hidden, even when as many
+// moved in as out: their answers and weights may differ), Net how many
+// more there are.
+type change struct {
+	moved bool
+	net   int
+}
+
+// net is what a set of moves does to every cell of every breakdown: a
+// cell holding one end of a move but not the other changes.
+func (p *protector) net(moves []move) [][]change {
+	out := make([][]change, len(p.bds))
 	for b, bd := range p.bds {
-		out[b] = make([]int, bd.cells)
-		for _, m := range moves {
-			p.cellsOf(m.f, b, func(c int) { out[b][c] += m.a })
-			p.cellsOf(m.g, b, func(c int) { out[b][c] -= m.a })
-		}
+		out[b] = make([]change, bd.cells)
+	}
+	for _, m := range moves {
+		p.symdiff(m.f, m.g, func(b, c int) {
+			out[b][c].moved = true
+			if p.contains(m.f, b, c) {
+				out[b][c].net += m.a
+			} else {
+				out[b][c].net -= m.a
+			}
+		})
 	}
 	return out
 }
 
 // cost counts the cells a change hides that are not hidden yet.
-func cost(net [][]int, hidden [][]bool) int {
+func cost(net [][]change, hidden [][]bool) int {
 	n := 0
 	for b := range net {
 		for c, v := range net[b] {
-			if v != 0 && !hidden[b][c] {
+			if v.moved && !hidden[b][c] {
 				n++
 			}
 		}
@@ -673,9 +692,9 @@ func cost(net [][]int, hidden [][]bool) int {
 // net change: either from one partner cell outside it (see pair), or from
 // several, shifting one of the cell's dimensions from another value to
 // the cell's (see shift).
-func (p *protector) witness(b, c int, k need, T int, partners []int, hidden [][]bool) ([]move, [][]int, bool) {
+func (p *protector) witness(b, c int, k need, T int, partners []int, hidden [][]bool) ([]move, [][]change, bool) {
 	var best []move
-	var bestNet [][]int
+	var bestNet [][]change
 	bestCost := -1
 	try := func(moves []move) {
 		if moves == nil {
