@@ -158,6 +158,15 @@ func fixedByRelease(c echo.Context) error {
 	return nil
 }
 
+// programWide refuses breakdowns of rankings and frequencies, which are
+// published program-wide only.
+func programWide(c echo.Context) error {
+	if _, ok := c.QueryParams()["breakdown"]; ok {
+		return bsk.Errors{bsk.Invalidf("breakdown", "rankings and frequencies are published program-wide only")}
+	}
+	return fixedByRelease(c)
+}
+
 // requestedBreakdowns parses ?breakdown= (repeatable, "race,place"
 // crosses two) and refuses, before any work, more than
 // survey.MaxBreakdowns breakdowns or survey.MaxDimensions dimensions in

@@ -486,7 +486,7 @@ func (a *App) surveyReport(c echo.Context) error {
 
 // surveyRanking gives a released ranking item's result; audited.
 func (a *App) surveyRanking(c echo.Context) error {
-	if err := fixedByRelease(c); err != nil {
+	if err := programWide(c); err != nil {
 		return err
 	}
 	pub, err := a.publicationOf(c)
@@ -506,7 +506,7 @@ func (a *App) surveyRanking(c echo.Context) error {
 // surveyFrequencies gives a released multi-select item's frequencies;
 // audited.
 func (a *App) surveyFrequencies(c echo.Context) error {
-	if err := fixedByRelease(c); err != nil {
+	if err := programWide(c); err != nil {
 		return err
 	}
 	pub, err := a.publicationOf(c)

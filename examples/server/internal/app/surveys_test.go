@@ -169,6 +169,10 @@ func testSurveyImportAndReport(t *testing.T, b backend) {
 	if rk.Suppressed || len(rk.Options) != 3 || rk.Options[0].Place != 1 {
 		t.Errorf("ranking = %+v", rk)
 	}
+	if got := s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/rankings/topics?breakdown=race", coord, nil).problems(t); !slices.Equal(got, []string{"breakdown"}) {
+		t.Errorf("problems %q; want [breakdown]", got)
+	}
+	s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/rankings/topics?standard=nchs", coord, nil)
 
 	// Agencies do not see survey data.
 	s.expect(201, "POST", "/api/v1/organizations", s.Admin, org("org-a"))
