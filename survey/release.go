@@ -720,24 +720,18 @@ func (p *protector) witness(b, c int, k need, T int, partners []int, hidden [][]
 // the move of T respondents from g to f, or nil.
 func (p *protector) pair(b, c, T int, partners []int, hidden [][]bool) []move {
 	inside := p.insideOf(b, c)
-	inside = inside[:min(len(inside), 8)]
+	inside = inside[:min(len(inside), 4)]
 	best, f, g := -1, 0, 0
-	near := make([]int, 0, len(partners))
+	var near []int
 	for _, x := range inside {
-		// The partners that differ from x in the fewest dimensions first:
-		// they change the fewest cells.
-		near = append(near[:0], partners...)
-		slices.SortStableFunc(near, func(y, z int) int { return p.distance(x, y) - p.distance(x, z) })
-		for _, y := range near[:min(len(near), 64)] {
+		// The 32 partners that differ from x in the fewest dimensions,
+		// earlier first: they change the fewest cells.
+		near = p.nearest(x, partners, 32, near[:0])
+		for _, y := range near {
 			if p.contains(y, b, c) {
 				continue
 			}
-			cost := 0
-			p.symdiff(x, y, func(b, c int) {
-				if !hidden[b][c] {
-					cost++
-				}
-			})
+			cost := p.pairCost(x, y, best, hidden)
 			if best < 0 || cost < best {
 				f, g, best = x, y, cost
 			}
@@ -750,6 +744,54 @@ func (p *protector) pair(b, c, T int, partners []int, hidden [][]bool) []move {
 		return nil
 	}
 	return []move{{f, g, T}}
+}
+
+// pairCost counts the cells not hidden yet that a move between fine cells
+// x and y changes, stopping at bound when bound is not negative.
+func (p *protector) pairCost(x, y, bound int, hidden [][]bool) int {
+	n := 0
+	for b := range p.bds {
+		if bound >= 0 && n >= bound {
+			return n
+		}
+		count := func(c int) {
+			if !hidden[b][c] {
+				n++
+			}
+		}
+		p.cellsOf(x, b, func(c int) {
+			if !p.contains(y, b, c) {
+				count(c)
+			}
+		})
+		p.cellsOf(y, b, func(c int) {
+			if !p.contains(x, b, c) {
+				count(c)
+			}
+		})
+	}
+	return n
+}
+
+// nearest appends to dst up to n of the candidates that differ from fine
+// cell x in the fewest dimensions, by distance, then in their order.
+func (p *protector) nearest(x int, candidates []int, n int, dst []int) []int {
+	byDistance := make([][]int, len(p.fine[x].codes)+1)
+	for _, y := range candidates {
+		d := p.distance(x, y)
+		if len(byDistance[d]) < n {
+			byDistance[d] = append(byDistance[d], y)
+		}
+	}
+	for _, ys := range byDistance {
+		for _, y := range ys {
+			if len(dst) == n {
+				return dst
+			}
+			dst = append(dst, y)
+		}
+	}
+	return dst
 }
 
 // distance counts the dimensions in which fine cells x and y differ.
