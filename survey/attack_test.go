@@ -433,6 +433,16 @@ func TestReleaseResistsExactAttack(t *testing.T) {
 			})
 		}
 	}
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprintf("random crossed %d", seed), func(t *testing.T) {
+			s := attackSet(t, 10+seed, 500+100*int(seed))
+			rel := survey.Release{Standard: survey.WADOH(), Race: survey.MultipleRaces,
+				Breakdowns: [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}, {survey.ByGender}, {survey.ByRace, survey.ByPlace, survey.ByGender}}}
+			if shown := checkRelease(t, s, rel, "again"); shown == 0 {
+				t.Error("nothing shown: the attack tested nothing")
+			}
+		})
+	}
 	for _, c := range []struct {
 		cycle, population string
 		n                 int
