@@ -285,28 +285,12 @@ func (s *Set) Publish(r Release) (*Publication, error) {
 			}
 		}
 	}
+	var others []string
 	for _, code := range codes {
 		i := s.itemIdx[code]
-		switch s.inst.Items[i].Kind {
-		case Ranking:
-			rk, err := s.Rank(code, d)
-			if err != nil {
-				return nil, err
-			}
-			if rk.Suppressed {
-				rk.Rule = neutral(d, rk.Rule)
-			}
-			pub.Rankings = append(pub.Rankings, rk)
-		case Multi:
-			fr, err := s.Frequencies(code, d)
-			if err != nil {
-				return nil, err
-			}
-			for o := range fr.Options {
-				fr.Options[o].Rule = neutral(d, fr.Options[o].Rule)
-			}
-			pub.Frequencies = append(pub.Frequencies, fr)
-		default:
+		if k := s.inst.Items[i].Kind; k == Ranking || k == Multi {
+			others = append(others, code)
+		} else {
 			tabled = append(tabled, i)
 		}
 	}
@@ -328,6 +312,27 @@ func (s *Set) Publish(r Release) (*Publication, error) {
 	}
 	if cells > MaxReleaseCells {
 		return nil, bsk.Invalidf("breakdowns", "the release's tables hold %d cells; a release holds at most %d: use fewer items, breakdowns or dimensions", cells, MaxReleaseCells)
+	}
+	for _, code := range others {
+		if s.inst.Items[s.itemIdx[code]].Kind == Ranking {
+			rk, err := s.Rank(code, d)
+			if err != nil {
+				return nil, err
+			}
+			if rk.Suppressed {
+				rk.Rule = neutral(d, rk.Rule)
+			}
+			pub.Rankings = append(pub.Rankings, rk)
+			continue
+		}
+		fr, err := s.Frequencies(code, d)
+		if err != nil {
+			return nil, err
+		}
+		for o := range fr.Options {
+			fr.Options[o].Rule = neutral(d, fr.Options[o].Rule)
+		}
+		pub.Frequencies = append(pub.Frequencies, fr)
 	}
 	counts := d.CountsAlways || r.Population == 0 || (d.CountsCoverage > 0 && float64(s.Len()) >= d.CountsCoverage*float64(r.Population))
 	rep := &Report{Instrument: s.inst.ID, Version: s.inst.Version, Cycle: s.inst.Cycle, Disclosure: d.Name, Counts: counts,

@@ -3,6 +3,7 @@ package survey_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -126,4 +127,37 @@ func TestCSVEscapesFormulas(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPublishRefusesTooManyCells builds a release whose tables would hold
+// more than MaxReleaseCells cells: it is refused, naming the field.
+func TestPublishRefusesTooManyCells(t *testing.T) {
+	in := survey.Instrument{ID: "wide", Cycle: "2026"}
+	for i := range 40 {
+		in.Items = append(in.Items, survey.Item{Code: fmt.Sprint("q", i), Kind: survey.YesNo, Text: "q"})
+	}
+	s, err := survey.NewSet(in)
+	require.NoError(t, err)
+	places := []bsk.Place{"seattle", "shoreline", "kenmore", "kirkland", "mercer_island", "newcastle", "north_bend", "skykomish", "renton", "burien", "kent", "covington", "skyway", "black_diamond"}
+	ages := []bsk.AgeBand{bsk.AgeUnder25, bsk.Age25To34, bsk.Age35To44, bsk.Age45To54, bsk.Age55To64, bsk.Age65Plus}
+	for i := range 200 {
+		r := survey.Response{Respondent: survey.Respondent{ID: fmt.Sprint("r", i)}, Answers: map[string][]string{"q0": {"yes"}}}
+		r.Demographics = bsk.Demographics{Race: []bsk.RaceEthnicity{bsk.RaceWhite}, Place: places[i%len(places)], AgeBand: ages[i%len(ages)], Gender: bsk.GenderWoman}
+		require.NoError(t, s.Add(r))
+	}
+	dims := []survey.Dimension{survey.ByRace, survey.ByPlace, survey.ByAgeBand, survey.ByGender, survey.ByIncome}
+	var bds [][]survey.Dimension
+	for i := range dims {
+		for j := i + 1; j < len(dims); j++ {
+			for k := j + 1; k < len(dims); k++ {
+				bds = append(bds, []survey.Dimension{dims[i], dims[j], dims[k]})
+			}
+		}
+	}
+	_, err = s.Publish(survey.Release{Standard: survey.WADOH(), Breakdowns: bds})
+	require.ErrorIs(t, err, bsk.ErrInvalid)
+	var e *bsk.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, "breakdowns", e.Field, "Publish = %v", err)
+	require.Contains(t, e.Message, fmt.Sprint(survey.MaxReleaseCells))
 }
