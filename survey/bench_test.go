@@ -180,3 +180,64 @@ func BenchmarkEstimate1M(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPublish publishes a release of 5,000 responses to 20 items
+// broken down by race, place, gender and age band, alone and in pairs (10
+// breakdowns), with rare groups, so that witnesses are searched for
+// hundreds of hidden cells; goal under a second.
+func BenchmarkPublish(b *testing.B) {
+	in := benchInstrument()
+	s, err := survey.NewSet(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(8, 8))
+	races := []bsk.RaceEthnicity{bsk.RaceWhite, bsk.RaceWhite, bsk.RaceAsian, bsk.RaceBlack, bsk.RaceHispanicLatinx, bsk.RaceAmericanIndianAlaskaNative, bsk.RaceNativeHawaiianPacificIslander}
+	places := []bsk.Place{"seattle", "seattle", "kent", "bellevue", "vashon", "auburn", "shoreline", "skykomish"}
+	genders := []bsk.Gender{bsk.GenderWoman, bsk.GenderWoman, bsk.GenderMan, bsk.GenderNonbinary}
+	ages := []bsk.AgeBand{bsk.AgeUnder25, bsk.Age25To34, bsk.Age35To44, bsk.Age45To54, bsk.Age55To64, bsk.Age65Plus}
+	for i := range 5000 {
+		resp := survey.Response{Respondent: survey.Respondent{ID: "r" + strconv.Itoa(i)}, Answers: map[string][]string{}}
+		resp.Demographics = bsk.Demographics{Race: []bsk.RaceEthnicity{races[r.IntN(len(races))]}, Gender: genders[r.IntN(len(genders))],
+			AgeBand: ages[r.IntN(len(ages))], Place: places[r.IntN(len(places))]}
+		for q, it := range in.Items {
+			switch {
+			case it.Kind == survey.YesNo:
+				resp.Answers[it.Code] = []string{[]string{"yes", "no"}[min(1, r.IntN(4+q))]}
+			default:
+				resp.Answers[it.Code] = []string{strconv.Itoa(1 + r.IntN(5))}
+			}
+		}
+		if err := s.Add(resp); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dims := []survey.Dimension{survey.ByRace, survey.ByPlace, survey.ByGender, survey.ByAgeBand}
+	var bds [][]survey.Dimension
+	for i, d := range dims {
+		bds = append(bds, []survey.Dimension{d})
+		for _, e := range dims[i+1:] {
+			bds = append(bds, []survey.Dimension{d, e})
+		}
+	}
+	rel := survey.Release{Standard: survey.WADOH(), Breakdowns: bds}
+	b.ReportAllocs()
+	var hidden, cells int
+	for b.Loop() {
+		pub, err := s.Publish(rel)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hidden, cells = 0, 0
+		for _, t := range pub.Report.Tables {
+			for _, c := range t.Cells {
+				cells++
+				if c.Suppressed {
+					hidden++
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(cells), "cells")
+	b.ReportMetric(float64(hidden), "hidden")
+}

@@ -66,24 +66,58 @@
 //
 // # Disclosure control
 //
-// Every figure passes through a [Disclosure] standard, and every hidden or
-// top-coded cell names the rule that hid it ("wa_doh:complement_under_10",
-// "wa_doh:secondary"). The default is [WADOH], the Washington State
-// Department of Health small-numbers standard: non-zero counts under 10
-// and the percentages derived from them are hidden, with their complements
-// ("94% of 137" also reveals 8); a survey that reached 80% or more of the
-// eligible population ([Query.Population]), or whose population is not
-// given, is treated as counts; below 80%, equal-weight estimates from
-// fewer than 10 respondents are top-coded as "0-5%" or "95-100%". [PHSKC]
-// (Public Health - Seattle & King County: numerators 0-9 hidden, a caution
-// flag at a relative standard error of 30% or more) and [NCHS] (the
-// National Center for Health Statistics standard for proportions:
-// effective n under 30, Korn-Graubard interval widths) are presets.
+// Every figure passes through a [Disclosure] standard. The default is
+// [WADOH], the Washington State Department of Health small-numbers
+// standard: non-zero counts under 10 and the percentages derived from
+// them are hidden, with their complements ("94% of 137" also reveals 8);
+// a survey that reached 80% or more of the eligible population
+// ([Query.Population]), or whose population is not given, is treated as
+// counts; below 80%, equal-weight estimates from fewer than 10
+// respondents are top-coded as "0-5%" or "95-100%". [PHSKC] (Public
+// Health - Seattle & King County: numerators 0-9 hidden, a caution flag
+// at a relative standard error of 30% or more) and [NCHS] (the National
+// Center for Health Statistics standard for proportions: effective n
+// under 30, Korn-Graubard interval widths) are presets. Figures without
+// disclosure control come only from [Unsuppressed]; a standard that sets
+// no rule is refused.
 //
-// Secondary suppression then hides more cells until no hidden cell can be
-// recomputed from the total and the other cells of its line (row, column,
-// or any line of a crossed table). Figures without disclosure control come
-// only from [Unsuppressed]; a standard that sets no rule is refused.
+// [Set.Estimate] is the analyst's view of one query: every hidden or
+// top-coded cell names the rule that hid it ("wa_doh:complement_under_10",
+// "wa_doh:secondary"), and secondary suppression hides more cells until
+// no hidden cell can be recomputed from the total and the other cells of
+// its line (row, column, or any line of a crossed table) of that table.
+// That protects one table, not several: readers who may choose the
+// standard, the population and the breakdowns can combine tables to pin
+// hidden cells. Publish figures to readers through a release.
+//
+// # Releases
+//
+// A [Release] fixes, once, what may be published from a set: the
+// standard, the eligible population, the race mode, the items and the
+// breakdowns. [Release.Validate] refuses a standard that sets no rule,
+// unknown items and dimensions, and releases beyond the caps.
+// [Set.Publish] computes every table of the release, with disclosure
+// control computed jointly over all of them: every hidden cell gets a
+// witness, a move of T respondents (T the standard's
+// [Disclosure.Threshold], 10 under WA DOH and PHSKC) between cells of the
+// finest crossing of the release's dimensions that changes no published
+// figure in any table, margin or total, and changes the hidden count, and
+// separately its complement, by T. So no combination of a release's
+// tables narrows a hidden count to fewer than T+1 possible values; the
+// tests check this against an exact integer-programming attacker. An item
+// with a hidden cell that has no witness (its total is hidden, or no cells
+// are large enough) is withheld whole. Published cells carry neutral
+// rules only ("wa_doh:suppressed", "wa_doh:top_coded"), and [Sentence]
+// names the standard of a hidden cell, never its rule or figure. Readers
+// take tables from the [Publication] with [Publication.Select], which
+// refuses a breakdown or item the release does not publish.
+//
+// The caps, checked before any table is computed: at most
+// [MaxBreakdowns] (16) breakdowns in a release and in one selection, at
+// most [MaxDimensions] (3) dimensions crossed in one breakdown, at most
+// [MaxCells] cells in one breakdown's table, and at most
+// [MaxReleaseCells] (50,000) cells over every item's tables, about 12 MB
+// of JSON.
 //
 // Other packages put their own tables of counts (the scholarship equity
 // summary: applicants, eligible and awarded by race or place) through the
@@ -95,5 +129,7 @@
 // share who put each in their top three, ties reported as ties.
 // [Set.Frequencies] counts a multi-select item's options. [Sentence]
 // writes a cell the way the county reports it; [Report.WriteCSV] and
-// encoding/json give the tables as files.
+// encoding/json give the tables as files. Every CSV cell that begins
+// with "=", "+", "-", "@", a tab or a carriage return is escaped with a
+// leading "'" ([CSVField]), so that no spreadsheet runs it as a formula.
 package survey

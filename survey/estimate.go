@@ -470,6 +470,16 @@ func (s *Set) aggregate(item int, bd *breakdown) []acc {
 
 // table computes one item's table under one breakdown.
 func (s *Set) table(item int, bd *breakdown, d Disclosure, counts bool) Table {
+	t, accs := s.primaryTable(item, bd, d, counts)
+	if d.Secondary && !d.Off {
+		secondary(t.Cells, accs, bd, d.Name)
+	}
+	return t
+}
+
+// primaryTable computes one item's table under one breakdown with the
+// standard's cell rules only, and the cells' accumulators.
+func (s *Set) primaryTable(item int, bd *breakdown, d Disclosure, counts bool) (Table, []acc) {
 	it := s.inst.Items[item]
 	accs := s.aggregate(item, bd)
 	t := Table{Item: it.Code, Text: it.Text, Dimensions: slices.Clone(bd.dims), Cells: make([]Cell, 0, bd.cells)}
@@ -486,10 +496,7 @@ func (s *Set) table(item int, bd *breakdown, d Disclosure, counts bool) Table {
 		}
 		t.Cells = append(t.Cells, s.cell(accs[c], group, it.Kind == Likert, d, counts))
 	}
-	if d.Secondary && !d.Off {
-		secondary(t.Cells, accs, bd, d.Name)
-	}
-	return t
+	return t, accs
 }
 
 // cell turns an accumulator into a published cell.

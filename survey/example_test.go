@@ -56,3 +56,57 @@ func Example() {
 	// all           74% of 133 [66, 81]
 	// 74 percent of the 133 attendees found the training useful.
 }
+
+// A release fixes what readers may see: the standard, the population and
+// the breakdowns. Every table of the release is protected jointly, and a
+// reader asking for a breakdown outside it is refused, naming the field.
+func ExampleSet_Publish() {
+	in := survey.Instrument{ID: "post-training", Cycle: "2026", Population: "attendees",
+		Items: []survey.Item{{Code: "useful", Kind: survey.YesNo, Text: "The training was useful", Reported: "found the training useful"}}}
+	var csv strings.Builder
+	csv.WriteString("respondent_id,place,gender,useful\n")
+	for i, row := range []struct {
+		place, gender string
+		yes, no       int
+	}{{"seattle", "woman", 30, 12}, {"seattle", "man", 20, 11}, {"kent", "woman", 25, 10}, {"kent", "man", 15, 10}, {"vashon", "woman", 4, 1}} {
+		for k := range row.yes + row.no {
+			answer := "yes"
+			if k >= row.yes {
+				answer = "no"
+			}
+			fmt.Fprintf(&csv, "r%d-%d,%s,%s,%s\n", i, k, row.place, row.gender, answer)
+		}
+	}
+	s, _, err := survey.ImportCSV(strings.NewReader(csv.String()), in, survey.ImportOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pub, err := s.Publish(survey.Release{Standard: survey.WADOH(), Breakdowns: [][]survey.Dimension{{survey.ByPlace}, {survey.ByGender}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep, err := pub.Select(nil, [][]survey.Dimension{{survey.ByPlace}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tb, _ := rep.Table("useful", survey.ByPlace)
+	for _, c := range tb.Cells {
+		group := c.Group[0]
+		if group == "" {
+			group = "all"
+		}
+		fmt.Printf("%-13s %s\n", group, c)
+	}
+	_, err = pub.Select(nil, [][]survey.Dimension{{survey.ByPlace, survey.ByGender}})
+	fmt.Println(err)
+	// Output:
+	// seattle       suppressed (wa_doh:suppressed)
+	// kent          67% of 60 [54, 77]
+	// vashon        suppressed (wa_doh:suppressed)
+	// not_reported  no responses
+	// all           68% of 138 [60, 75]
+	// breakdowns[0]: breakdown [place gender] is not in the release
+}

@@ -11,8 +11,9 @@ import (
 // Sentence renders a cell as the county writes it: "94 percent of the 137
 // providers who initiated the endorsement process reported the endorsement
 // process was responsive to their needs". It uses the instrument's
-// Population and the item's Reported phrase; a hidden cell gives a
-// sentence that says so and why, never a figure.
+// Population and the item's Reported phrase. A hidden cell gives a
+// sentence that says so under which standard, never a figure nor which
+// rule hid it (a reader must not learn that a complement is small).
 func Sentence(in Instrument, item Item, c Cell) string {
 	pop := in.Population
 	if pop == "" {
@@ -23,10 +24,12 @@ func Sentence(in Instrument, item Item, c Cell) string {
 		what = "answered " + strconv.Quote(item.Text) + " positively"
 	}
 	switch {
-	case c.Suppressed && (strings.Contains(c.Rule, "interval") || strings.Contains(c.Rule, "effective_n")):
-		return "Not shown: too few respondents for a reliable estimate (" + c.Rule + ")."
 	case c.Suppressed:
-		return "Not shown: too few respondents to report without identifying them (" + c.Rule + ")."
+		std, _, _ := strings.Cut(c.Rule, ":")
+		if std == "" {
+			return "Not shown under disclosure control."
+		}
+		return "Not shown under the " + std + " disclosure standard."
 	case c.Range != "":
 		// A top-coded estimate comes without its N.
 		return strings.TrimSuffix(c.Range, "%") + " percent of " + pop + " " + what + "."
@@ -36,8 +39,20 @@ func Sentence(in Instrument, item Item, c Cell) string {
 	return strconv.Itoa(int(math.Round(*c.Percent))) + " percent of the " + strconv.Itoa(*c.N) + " " + pop + " " + what + "."
 }
 
+// CSVField escapes a CSV cell that a spreadsheet would run as a formula:
+// a cell that begins with "=", "+", "-", "@", a tab or a carriage return
+// gets a leading "'", as OWASP recommends against CSV injection. Every CSV
+// the package writes passes every cell through it.
+func CSVField(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 // WriteCSV writes a report's cells as CSV, one row per cell, with the
 // rule behind every hidden or top-coded cell. Hidden figures are empty.
+// Text cells that begin like a formula are escaped with [CSVField].
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"instrument", "cycle", "item", "dimensions", "group", "n", "count", "percent", "low", "high", "range", "mean", "effective_n", "suppressed", "rule", "caution"})
@@ -66,9 +81,15 @@ func (r *Report) WriteCSV(w io.Writer) error {
 				}
 				group[i] = g
 			}
-			if err := cw.Write([]string{r.Instrument, r.Cycle, t.Item, strings.Join(dims, "×"), strings.Join(group, "×"),
+			rec := []string{r.Instrument, r.Cycle, t.Item, strings.Join(dims, "×"), strings.Join(group, "×"),
 				integer(c.N), integer(c.Count), num(c.Percent), num(c.Low), num(c.High), c.Range, num(c.Mean), num(c.EffectiveN),
-				strconv.FormatBool(c.Suppressed), c.Rule, strconv.FormatBool(c.Caution)}); err != nil {
+				strconv.FormatBool(c.Suppressed), c.Rule, strconv.FormatBool(c.Caution)}
+			for k, v := range rec {
+				if k < 5 || k == 14 {
+					rec[k] = CSVField(v)
+				}
+			}
+			if err := cw.Write(rec); err != nil {
 				return err
 			}
 		}

@@ -145,9 +145,10 @@ func buildOpenAPI() []byte {
 	op("get", "/instruments/{id}", "an instrument", nil, object, "200")
 	op("post", "/instruments/{id}/imports", "import responses (CSV body; ?format=redcap&event=, ?skip_bad_rows=true), in the background", csvBody, object, "202")
 	op("get", "/imports/{id}", "an import's status, progress and report", nil, object, "200")
-	op("get", "/imports/{id}/report", "estimates under ?standard=, ?breakdown=race or race,place (repeatable), ?format=csv", nil, ref("survey-report"), "200")
-	op("get", "/imports/{id}/rankings/{item}", "a ranking item's Borda ranking", nil, ref("survey-ranking"), "200")
-	op("get", "/imports/{id}/frequencies/{item}", "a multi-select item's frequencies", nil, ref("survey-frequencies"), "200")
+	op("post", "/imports/{id}/release", "set, once, an import's release: disclosure standard, population, race mode, items and breakdowns that may be published (evaluator, administrator; unsuppressed: administrator)", object, object, "201")
+	op("get", "/imports/{id}/report", "the release's tables: ?breakdown=race or race,place (repeatable, at most 16, each in the release), ?items=, ?format=csv; 409 before the release", nil, ref("survey-report"), "200")
+	op("get", "/imports/{id}/rankings/{item}", "a released ranking item's Borda ranking, program-wide; 409 before the release", nil, ref("survey-ranking"), "200")
+	op("get", "/imports/{id}/frequencies/{item}", "a released multi-select item's frequencies, program-wide; 409 before the release", nil, ref("survey-frequencies"), "200")
 
 	schemas := map[string]any{}
 	for name, raw := range schema.All() {

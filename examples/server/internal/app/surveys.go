@@ -44,10 +44,13 @@ type SurveyImport struct {
 	Report *survey.ImportReport `json:"report,omitempty"`
 	// Problems lists why a failed import failed (all or nothing: nothing
 	// was imported).
-	Problems   []Problem  `json:"problems,omitempty"`
-	CreatedBy  string     `json:"created_by"`
-	CreatedAt  time.Time  `json:"created_at"`
-	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	Problems []Problem `json:"problems,omitempty"`
+	// Release fixes what readers may see of a done import; nothing is
+	// published before it is set.
+	Release    *ImportRelease `json:"release,omitempty"`
+	CreatedBy  string         `json:"created_by"`
+	CreatedAt  time.Time      `json:"created_at"`
+	FinishedAt *time.Time     `json:"finished_at,omitempty"`
 }
 
 // surveyData is an import's responses: the file itself, parsed again (and
@@ -59,11 +62,36 @@ type surveyData struct {
 	File   string `json:"file"`
 }
 
-// setCache keeps the parsed sets of recent imports.
+// setCache keeps the parsed sets of recent imports, and the published
+// tables of recent releases.
 type setCache struct {
 	mu   sync.Mutex
 	sets map[string]*survey.Set
 	keys []string
+	pubs map[string]*survey.Publication
+	pkey []string
+}
+
+func (c *setCache) publication(id string) *survey.Publication {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pubs[id]
+}
+
+func (c *setCache) putPublication(id string, p *survey.Publication) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pubs == nil {
+		c.pubs = map[string]*survey.Publication{}
+	}
+	if _, ok := c.pubs[id]; !ok {
+		c.pkey = append(c.pkey, id)
+	}
+	c.pubs[id] = p
+	for len(c.pkey) > 16 {
+		delete(c.pubs, c.pkey[0])
+		c.pkey = c.pkey[1:]
+	}
 }
 
 func (c *setCache) get(id string) *survey.Set {
@@ -94,6 +122,7 @@ func (a *App) surveyRoutes(g *echo.Group) {
 	g.GET("/instruments/:id", a.getInstrument, readers)
 	g.POST("/instruments/:id/imports", a.startImport, editors)
 	g.GET("/imports/:id", a.getImport, readers)
+	g.POST("/imports/:id/release", a.postRelease, editors)
 	g.GET("/imports/:id/report", a.surveyReport, readers)
 	g.GET("/imports/:id/rankings/:item", a.surveyRanking, readers)
 	g.GET("/imports/:id/frequencies/:item", a.surveyFrequencies, readers)
@@ -397,38 +426,35 @@ func (a *App) setOf(ctx context.Context, id string) (*survey.Set, error) {
 	return s, nil
 }
 
-// surveyReport estimates an import's items with disclosure control:
-// ?breakdown=race (repeatable; "race,place" crosses two), ?standard=,
-// ?population=, ?race=multiple, ?format=csv.
+// surveyReport gives a released import's tables: ?breakdown=race
+// (repeatable; "race,place" crosses two), each one of the release's;
+// ?items=a,b; ?format=csv. The standard, population and race mode are the
+// release's: ?standard=, ?population= and ?race= are refused. Every read
+// is audited.
 func (a *App) surveyReport(c echo.Context) error {
-	d, err := disclosureFor(c)
+	if err := fixedByRelease(c); err != nil {
+		return err
+	}
+	bds, err := requestedBreakdowns(c)
 	if err != nil {
 		return err
 	}
-	q := survey.Query{Disclosure: &d, Race: survey.RaceMode(c.QueryParam("race"))}
-	for _, b := range c.QueryParams()["breakdown"] {
-		var dims []survey.Dimension
-		for _, x := range strings.Split(b, ",") {
-			dims = append(dims, survey.Dimension(strings.TrimSpace(x)))
-		}
-		q.Breakdowns = append(q.Breakdowns, dims)
-	}
+	var items []string
 	if v := c.QueryParam("items"); v != "" {
-		q.Items = strings.Split(v, ",")
+		items = splitComma(v)
 	}
-	if v := c.QueryParam("population"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return bsk.Errors{bsk.Invalidf("population", "must be a whole number")}
-		}
-		q.Population = n
-	}
-	s, err := a.setOf(c.Request().Context(), c.Param("id"))
+	pub, err := a.publicationOf(c)
 	if err != nil {
 		return err
 	}
-	rep, err := s.Estimate(q)
+	if err := checkReleased(pub, bds, items); err != nil {
+		return err
+	}
+	rep, err := pub.Select(items, bds)
 	if err != nil {
+		return err
+	}
+	if err := a.auditRead(c, "survey_report", c.Param("id")); err != nil {
 		return err
 	}
 	if c.QueryParam("format") == "csv" {
@@ -445,6 +471,10 @@ func (a *App) surveyReport(c echo.Context) error {
 		*survey.Report
 		Sentences []sentenceCell `json:"sentences"`
 	}{Report: rep, Sentences: []sentenceCell{}}
+	s, err := a.setOf(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
 	in := s.Instrument()
 	for _, it := range in.Items {
 		if cell, ok := rep.Total(it.Code); ok {
@@ -454,40 +484,69 @@ func (a *App) surveyReport(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// surveyRanking gives a released ranking item's result; audited.
 func (a *App) surveyRanking(c echo.Context) error {
-	d, err := disclosureFor(c)
+	if err := programWide(c); err != nil {
+		return err
+	}
+	pub, err := a.publicationOf(c)
 	if err != nil {
 		return err
 	}
-	s, err := a.setOf(c.Request().Context(), c.Param("id"))
-	if err != nil {
-		return err
+	r, ok := pub.Ranking(c.Param("item"))
+	if !ok {
+		return bsk.NotFoundf("item", "no ranking item %q in the import's release", c.Param("item"))
 	}
-	r, err := s.Rank(c.Param("item"), d)
-	if err != nil {
+	if err := a.auditRead(c, "survey_report", c.Param("id")); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, r)
 }
 
+// surveyFrequencies gives a released multi-select item's frequencies;
+// audited.
 func (a *App) surveyFrequencies(c echo.Context) error {
-	d, err := disclosureFor(c)
+	if err := programWide(c); err != nil {
+		return err
+	}
+	pub, err := a.publicationOf(c)
 	if err != nil {
 		return err
 	}
-	s, err := a.setOf(c.Request().Context(), c.Param("id"))
-	if err != nil {
-		return err
+	f, ok := pub.Frequency(c.Param("item"))
+	if !ok {
+		return bsk.NotFoundf("item", "no multi-select item %q in the import's release", c.Param("item"))
 	}
-	f, err := s.Frequencies(c.Param("item"), d)
-	if err != nil {
+	if err := a.auditRead(c, "survey_report", c.Param("id")); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, f)
 }
 
-// recoverImports marks imports left running by a previous process failed.
+// splitComma splits a list parameter, trimming spaces.
+func splitComma(v string) []string {
+	parts := strings.Split(v, ",")
+	for k := range parts {
+		parts[k] = strings.TrimSpace(parts[k])
+	}
+	return parts
+}
+
+// recoverImports marks imports left running by a previous process failed
+// and removes the uploads a crash left behind: no import runs before the
+// server starts, and an import's responses live in the database once it
+// is done, so every file in the uploads directory is a leftover.
 func (a *App) recoverImports(ctx context.Context) error {
+	dir := filepath.Join(a.cfg.Data, "uploads")
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
 	imps, err := allOf[SurveyImport](ctx, a.db, store.SurveyImports)
 	if err != nil {
 		return err

@@ -3,12 +3,16 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,6 +99,15 @@ func testSurveyImportAndReport(t *testing.T, b backend) {
 		t.Fatalf("import = %+v", imp)
 	}
 
+	// Nothing is published before the release.
+	s.expect(409, "GET", "/api/v1/imports/"+imp.ID+"/report", coord, nil)
+	s.expect(409, "GET", "/api/v1/imports/"+imp.ID+"/rankings/topics", coord, nil)
+	release := app.ReleaseRequest{Standard: "wa_doh", Breakdowns: [][]survey.Dimension{{survey.ByRace}, {survey.ByRace, survey.ByPlace}, {survey.ByPlace}}}
+	s.expect(403, "POST", "/api/v1/imports/"+imp.ID+"/release", coord, release)
+	s.expect(403, "POST", "/api/v1/imports/"+imp.ID+"/release", eval, app.ReleaseRequest{Standard: "unsuppressed"})
+	s.expect(201, "POST", "/api/v1/imports/"+imp.ID+"/release", eval, release)
+	s.expect(409, "POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, release)
+
 	var rep struct {
 		survey.Report
 		Sentences []struct{ Item, Sentence string }
@@ -119,9 +132,20 @@ func testSurveyImportAndReport(t *testing.T, b backend) {
 	if hidden == 0 {
 		t.Error("no cell hidden in a race by place breakdown of 300 responses")
 	}
-	s.expect(403, "GET", "/api/v1/imports/"+imp.ID+"/report?standard=unsuppressed", coord, nil)
-	s.expect(200, "GET", "/api/v1/imports/"+imp.ID+"/report?standard=unsuppressed", s.Admin, nil)
-	s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/report?breakdown=shoe_size", coord, nil)
+	// The release fixes the standard, the population and the breakdowns.
+	for _, q := range []struct{ query, field string }{
+		{"standard=unsuppressed", "standard"}, {"standard=nchs", "standard"}, {"population=100000", "population"}, {"race=multiple", "race"},
+		{"breakdown=shoe_size", "breakdown"}, {"breakdown=gender", "breakdown"}, {"breakdown=place,race,gender,income", "breakdown"},
+	} {
+		for _, key := range []string{coord, s.Admin} {
+			got := s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/report?"+q.query, key, nil).problems(t)
+			if !slices.Contains(got, q.field) {
+				t.Errorf("?%s: problems %q name no %s", q.query, got, q.field)
+			}
+		}
+	}
+	// The reversed crossing is the release's.
+	s.expect(200, "GET", "/api/v1/imports/"+imp.ID+"/report?breakdown=place,race", coord, nil)
 
 	// CSV download.
 	req, _ := http.NewRequest("GET", s.URL+"/api/v1/imports/"+imp.ID+"/report?breakdown=place&format=csv", nil)
@@ -135,6 +159,9 @@ func testSurveyImportAndReport(t *testing.T, b backend) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "instrument,cycle,item,dimensions,group,n,count,percent") {
 		t.Errorf("CSV = %d %.200s", resp.StatusCode, body)
 	}
+	if strings.Contains(string(body), "complement_under") || strings.Contains(string(body), "secondary") || strings.Contains(string(body), "count_under") {
+		t.Errorf("the CSV tells which rule hid a cell: %.400s", body)
+	}
 
 	// The topics ranking.
 	var rk survey.RankResult
@@ -142,6 +169,10 @@ func testSurveyImportAndReport(t *testing.T, b backend) {
 	if rk.Suppressed || len(rk.Options) != 3 || rk.Options[0].Place != 1 {
 		t.Errorf("ranking = %+v", rk)
 	}
+	if got := s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/rankings/topics?breakdown=race", coord, nil).problems(t); !slices.Equal(got, []string{"breakdown"}) {
+		t.Errorf("problems %q; want [breakdown]", got)
+	}
+	s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/rankings/topics?standard=nchs", coord, nil)
 
 	// Agencies do not see survey data.
 	s.expect(201, "POST", "/api/v1/organizations", s.Admin, org("org-a"))
@@ -168,6 +199,7 @@ func TestSurveyImportAllOrNothing(t *testing.T) {
 		}
 	}
 	s.expect(409, "GET", "/api/v1/imports/"+imp.ID+"/report", s.Admin, nil)
+	s.expect(409, "POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, app.ReleaseRequest{Standard: "wa_doh"})
 	// Skipping bad rows imports the rest.
 	imp = waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/annual-2026/imports?skip_bad_rows=true", bad).ID)
 	if imp.Status != app.RunDone || imp.Report.Imported != 1 || len(imp.Report.Skipped) != 2 {
@@ -200,12 +232,17 @@ func TestSurveyREDCap(t *testing.T) {
 		t.Fatalf("import = %+v", imp)
 	}
 	var fr survey.Frequencies
-	s.expect(200, "GET", "/api/v1/imports/"+imp.ID+"/frequencies/check_two?standard=unsuppressed", s.Admin, nil).json(t, &fr)
+	s.expect(201, "POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, app.ReleaseRequest{Standard: "unsuppressed"})
+	s.expect(200, "GET", "/api/v1/imports/"+imp.ID+"/frequencies/check_two", s.Admin, nil).json(t, &fr)
 	// Records 3 and 4 left check_two blank: two answered it.
 	if fr.Respondents != 2 || *fr.Options[0].Count != 1 {
 		t.Errorf("frequencies = %+v", fr)
 	}
+	// Unsuppressed figures are for administrators only.
+	s.expect(403, "GET", "/api/v1/imports/"+imp.ID+"/frequencies/check_two", s.key("evaluator", "", ""), nil)
 	// Four respondents are too few for anyone else.
+	imp = waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/checkboxes/imports?format=redcap", string(data)).ID)
+	s.expect(201, "POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, app.ReleaseRequest{Standard: "wa_doh"})
 	s.expect(200, "GET", "/api/v1/imports/"+imp.ID+"/frequencies/check_two", s.Admin, nil).json(t, &fr)
 	for _, o := range fr.Options {
 		if !o.Suppressed {
@@ -224,11 +261,176 @@ func TestSurveyImportInterruptedIsMarkedFailed(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// The crash left the raw upload behind.
+	upload := filepath.Join(dir, "uploads", "imp-x")
+	if err := os.MkdirAll(filepath.Dir(upload), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(upload, []byte(annualCSV(20, 3)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	s.App.Close()
 	s2 := startIn(t, backend{name: "sqlite"}, false, dir)
 	var imp app.SurveyImport
 	s2.expect(200, "GET", "/api/v1/imports/imp-x", s2.Admin, nil).json(t, &imp)
 	if imp.Status != app.RunFailed {
 		t.Errorf("status %s", imp.Status)
+	}
+	if _, err := os.Stat(upload); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the interrupted import's upload is still on disk after a restart: %v", err)
+	}
+}
+
+// released uploads annualCSV(n) for a new instrument with the given ID
+// and cycle, and releases it; it returns the import.
+func released(t *testing.T, s *server, id, cycle string, n int, rel app.ReleaseRequest) app.SurveyImport {
+	t.Helper()
+	in := annual
+	in.ID, in.Cycle = id, cycle
+	s.expect(201, "POST", "/api/v1/instruments", s.Admin, in)
+	imp := waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/"+id+"/imports", annualCSV(n, 5)).ID)
+	if imp.Status != app.RunDone {
+		t.Fatalf("import = %+v", imp)
+	}
+	s.expect(201, "POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, rel)
+	return imp
+}
+
+// TestSurveyReportCaps sends the request of the finding, 150 breakdowns of
+// six dimensions each, and releases beyond the caps: each is refused,
+// naming the field, with a small body.
+func TestSurveyReportCaps(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, false)
+	imp := released(t, s, "caps", "2026", 200, app.ReleaseRequest{Standard: "wa_doh", Breakdowns: [][]survey.Dimension{{survey.ByRace}}})
+	coord := s.key("coordinator", "", "")
+	q := strings.Repeat("&breakdown=race,gender,age_band,region,place,income", 150)[1:]
+	r := s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/report?"+q, coord, nil)
+	if got := r.problems(t); !slices.Equal(got, []string{"breakdown"}) {
+		t.Errorf("problems %q; want [breakdown]", got)
+	}
+	if len(r.Body) > 4096 {
+		t.Errorf("the refusal is %d bytes", len(r.Body))
+	}
+	// One breakdown too fine is refused too.
+	if got := s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/report?breakdown=race,gender,age_band,region", coord, nil).problems(t); !slices.Equal(got, []string{"breakdown"}) {
+		t.Errorf("problems %q; want [breakdown]", got)
+	}
+
+	in := annual
+	in.ID = "caps-2"
+	s.expect(201, "POST", "/api/v1/instruments", s.Admin, in)
+	imp = waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/caps-2/imports", annualCSV(50, 6)).ID)
+	many := make([][]survey.Dimension, survey.MaxBreakdowns+1)
+	for k := range many {
+		many[k] = []survey.Dimension{survey.ByRace}
+	}
+	for _, c := range []struct {
+		rel   app.ReleaseRequest
+		field string
+	}{
+		{app.ReleaseRequest{Standard: "wa_doh", Breakdowns: many}, "breakdowns"},
+		{app.ReleaseRequest{Standard: "wa_doh", Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByGender, survey.ByAgeBand, survey.ByPlace}}}, "breakdowns[0]"},
+		{app.ReleaseRequest{Standard: "wa_doh", Breakdowns: [][]survey.Dimension{{"shoe_size"}}}, "breakdowns[0][0]"},
+		{app.ReleaseRequest{Standard: "wa_doh", Items: []string{"shoe"}}, "items[0]"},
+		{app.ReleaseRequest{Standard: "lenient"}, "standard"},
+	} {
+		got := s.expect(400, "POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, c.rel).problems(t)
+		if !slices.Contains(got, c.field) {
+			t.Errorf("release %+v: problems %q name no %s", c.rel, got, c.field)
+		}
+	}
+}
+
+// TestSurveyCSVEscapesFormulas exports reports of instruments whose ID or
+// cycle begins with each character a spreadsheet runs as a formula.
+func TestSurveyCSVEscapesFormulas(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, false)
+	for k, p := range []string{"=", "+", "-", "@", "\t", "\r"} {
+		id := fmt.Sprintf("csv-%d", k)
+		if p == "-" {
+			id = "-csv" // instrument IDs may begin with "-" only
+		}
+		imp := released(t, s, id, p+"2026", 40, app.ReleaseRequest{Standard: "wa_doh"})
+		req, _ := http.NewRequest("GET", s.URL+"/api/v1/imports/"+imp.ID+"/report?format=csv", nil)
+		req.Header.Set("Authorization", "Bearer "+s.Admin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(resp.Body).ReadAll()
+		resp.Body.Close()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("CSV: %v, %d records", err, len(recs))
+		}
+		for _, rec := range recs[1:] {
+			for j, v := range rec {
+				if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+					t.Errorf("%q: %s = %q", p, recs[0][j], v)
+				}
+			}
+			if rec[1] != "'"+p+"2026" || (p == "-" && rec[0] != "'-csv") {
+				t.Errorf("%q: record %q", p, rec)
+			}
+		}
+	}
+}
+
+// TestSurveyReadsAudited checks that reading a report, a ranking and
+// frequencies leaves an audit entry naming the import.
+func TestSurveyReadsAudited(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, false)
+	imp := released(t, s, "audited", "2026", 100, app.ReleaseRequest{Standard: "wa_doh"})
+	coord := s.key("coordinator", "", "")
+	reads := func() int {
+		n := 0
+		cursor := ""
+		for {
+			var page struct {
+				Items      []store.AuditEntry `json:"items"`
+				NextCursor string             `json:"next_cursor"`
+			}
+			s.expect(200, "GET", "/api/v1/audit?limit=100&cursor="+cursor, s.Admin, nil).json(t, &page)
+			for _, e := range page.Items {
+				if e.Action == "read" && e.Entity == "survey_report" && e.EntityID == imp.ID {
+					n++
+				}
+			}
+			if page.NextCursor == "" {
+				return n
+			}
+			cursor = page.NextCursor
+		}
+	}
+	before := reads()
+	s.expect(200, "GET", "/api/v1/imports/"+imp.ID+"/report", coord, nil)
+	s.expect(200, "GET", "/api/v1/imports/"+imp.ID+"/rankings/topics", coord, nil)
+	if got := reads() - before; got != 2 {
+		t.Errorf("%d audited reads after a report and a ranking; want 2", got)
+	}
+}
+
+// TestSurveyUploadsRemoved checks that no raw upload stays on disk once
+// its import is done or failed.
+func TestSurveyUploadsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	s := startIn(t, backend{name: "sqlite"}, false, dir)
+	s.expect(201, "POST", "/api/v1/instruments", s.Admin, annual)
+	done := waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/annual-2026/imports", annualCSV(30, 2)).ID)
+	failed := waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/annual-2026/imports", "respondent_id,race\nr1,martian\n").ID)
+	if done.Status != app.RunDone || failed.Status != app.RunFailed {
+		t.Fatalf("imports %s and %s", done.Status, failed.Status)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "uploads"))
+	for _, e := range entries {
+		t.Errorf("upload %s left on disk", e.Name())
+	}
+	// The responses are in the database: a restart still publishes them.
+	s.App.Close()
+	s2 := startIn(t, backend{name: "sqlite"}, false, dir)
+	s2.expect(201, "POST", "/api/v1/imports/"+done.ID+"/release", s2.Admin, app.ReleaseRequest{Standard: "wa_doh"})
+	var rep survey.Report
+	s2.expect(200, "GET", "/api/v1/imports/"+done.ID+"/report", s2.Admin, nil).json(t, &rep)
+	if rep.Responses != 30 {
+		t.Errorf("%d responses after a restart; want 30", rep.Responses)
 	}
 }
