@@ -14,6 +14,7 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/app"
 	"github.com/beststarts/workforce/grouping"
+	"github.com/beststarts/workforce/survey"
 )
 
 // The callers of the route matrix, in the order of its columns. "agency"
@@ -61,6 +62,8 @@ func matrixCases() []mcase {
 	}
 	run := app.GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: 0.2, NoLeaders: true}
 	p, cy := "/api/v1/programs/none", "/api/v1/programs/none/cycles/none"
+	sc := cyc // program "esit", cycle "2026"
+	release := matrixRelease
 	return []mcase{
 		{"GET /healthz", "/healthz", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
 		{"GET /readyz", "/readyz", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
@@ -128,6 +131,21 @@ func matrixCases() []mcase {
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger/:app/owed", cy + "/runs/none/ledger/none/owed", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/equity", cy + "/runs/none/equity", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
 
+		// The same routes on real records: program "esit" ran once with an
+		// application of each agency ({own-app} is org-001's); program
+		// "open" has not run, so its applications can be withdrawn.
+		{"GET /api/v1/programs/:id", "/api/v1/programs/esit", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/applications", sc + "/applications", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/applications/:app/withdraw", "/api/v1/programs/open/cycles/2026/applications/org-001-a{n}/withdraw", nil, "application", want{200, 200, 200, 404, 403, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/applications/:app/withdraw", sc + "/applications/{own-app}/withdraw", nil, "", want{409, 409, 409, 404, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run", sc + "/runs/{srun}", nil, "", staffOnly},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/decisions", sc + "/runs/{srun}/decisions", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/decisions/:app/verify", sc + "/runs/{srun}/decisions/{own-app}/verify", nil, "", adminOnly},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/decisions/:app/verify", cy + "/runs/none/decisions/none/verify", nil, "", want{404, 403, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger", sc + "/runs/{srun}/ledger", nil, "", staffOnly},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger/:app/owed", sc + "/runs/{srun}/ledger/{own-app}/owed", nil, "", staffOnly},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/equity", sc + "/runs/{srun}/equity", nil, "", staffOnly},
+
 		{"POST /api/v1/instruments", "/api/v1/instruments", map[string]any{}, "", want{400, 403, 403, 403, 403, 400, 401}},
 		{"POST /api/v1/instruments/from-redcap", "/api/v1/instruments/from-redcap", "", "", want{400, 403, 403, 403, 403, 400, 401}},
 		{"GET /api/v1/instruments", "/api/v1/instruments", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
@@ -137,6 +155,16 @@ func matrixCases() []mcase {
 		{"GET /api/v1/imports/:id/report", "/api/v1/imports/none/report", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
 		{"GET /api/v1/imports/:id/rankings/:item", "/api/v1/imports/none/rankings/q1", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
 		{"GET /api/v1/imports/:id/frequencies/:item", "/api/v1/imports/none/frequencies/q1", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
+		{"POST /api/v1/imports/:id/release", "/api/v1/imports/none/release", release, "", want{404, 403, 403, 403, 403, 404, 401}},
+
+		// The same routes on real imports: {imp} is released, {unreleased} not.
+		{"GET /api/v1/instruments/:id", "/api/v1/instruments/matrix-released", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
+		{"GET /api/v1/imports/:id", "/api/v1/imports/{imp}", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
+		{"GET /api/v1/imports/:id/report", "/api/v1/imports/{imp}/report", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
+		{"GET /api/v1/imports/:id/report", "/api/v1/imports/{unreleased}/report", nil, "", want{409, 409, 403, 403, 403, 409, 401}},
+		{"GET /api/v1/imports/:id/rankings/:item", "/api/v1/imports/{imp}/rankings/topics", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
+		{"GET /api/v1/imports/:id/rankings/:item", "/api/v1/imports/{unreleased}/rankings/topics", nil, "", want{409, 409, 403, 403, 403, 409, 401}},
+		{"POST /api/v1/imports/:id/release", "/api/v1/imports/{imp}/release", release, "", want{409, 403, 403, 403, 403, 409, 401}},
 	}
 }
 
@@ -222,6 +250,26 @@ func TestRouteMatrix(t *testing.T) {
 	names["run"], names["dialogue"], names["consultant"] = run.ID, dialogue.ID, run.Leaders[0]
 	keys["consultant"] = s.key("consultant", "", names["consultant"])
 
+	// A program that ran with an application of each agency, a program
+	// that has not run, and two survey imports, one released.
+	own, other := staff[1], staffOf(t, s, "org-002")[0]
+	s.expect(201, "POST", "/api/v1/programs", s.Admin, esitProgram(50_000_00))
+	open := esitProgram(50_000_00)
+	open.Program.ID = "open"
+	s.expect(201, "POST", "/api/v1/programs", s.Admin, open)
+	ownApp := application(own.ID, "Own", 24, 40)
+	ownApp.ID = "org-001-own"
+	s.expect(201, "POST", cyc+"/applications", keys["agency"], ownApp)
+	s.expect(201, "POST", cyc+"/applications", keys["other"], application(other.ID, "Other", 24, 40))
+	var srun app.CycleRun
+	s.expect(201, "POST", cyc+"/runs", s.Admin, nil).json(t, &srun)
+	names["srun"], names["own-app"] = srun.ID, ownApp.ID
+	names["imp"] = released(t, s, "matrix-released", "2026", 400, matrixRelease).ID
+	in := annual
+	in.ID = "matrix-unreleased"
+	s.expect(201, "POST", "/api/v1/instruments", s.Admin, in)
+	names["unreleased"] = waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/"+in.ID+"/imports", annualCSV(50, 7)).ID).ID
+
 	var fresh atomic.Int64
 	expand := func(v, n string) string {
 		v = strings.ReplaceAll(v, "{n}", n)
@@ -240,6 +288,11 @@ func TestRouteMatrix(t *testing.T) {
 				s.expect(201, "POST", "/api/v1/providers", s.Admin, provider("org-001-m"+n, "org-001"))
 			case "offering":
 				s.expect(201, "POST", "/api/v1/offerings", s.Admin, json.RawMessage(expand(string(mustJSON(t, matrixOffering(n))), n)))
+			case "application":
+				s.expect(201, "POST", "/api/v1/providers", s.Admin, provider("org-001-m"+n, "org-001"))
+				a := application(bsk.ProviderID("org-001-m"+n), "Withdrawn "+n, 24, 40)
+				a.ID = "org-001-a" + n
+				s.expect(201, "POST", "/api/v1/programs/open/cycles/2026/applications", s.Admin, a)
 			case "session":
 				s.expect(201, "POST", "/api/v1/sessions", s.Admin, json.RawMessage(expand(`{"id":"m{n}","offering_id":"{public}","starts":"2026-03-01T17:00:00Z","minutes":60}`, n)))
 			}
@@ -266,6 +319,9 @@ func TestRouteMatrix(t *testing.T) {
 		}
 	}
 }
+
+// matrixRelease is the release of the matrix's survey import.
+var matrixRelease = app.ReleaseRequest{Standard: "wa_doh", Breakdowns: [][]survey.Dimension{{survey.ByRace}}}
 
 // matrixOffering is a public offering the matrix creates and deletes.
 func matrixOffering(n string) bsk.Offering {
