@@ -1,19 +1,352 @@
 package app
 
 import (
-	"github.com/labstack/echo/v4"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
 
+	"github.com/labstack/echo/v4"
+	"github.com/rs/zerolog"
+
+	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 )
 
 // auditRead records that the caller read personal or protected data:
 // demographics, survey reports, decisions, rosters, dialogue runs. The
-// entry names what was read, never its contents. A read whose audit entry
-// cannot be written fails, so nothing protected leaves the server
-// unrecorded.
+// entry names what was read, never its contents. It returns once the entry
+// is committed, and a read whose entry cannot be written fails, so nothing
+// protected leaves the server unrecorded.
+//
+// Entries from concurrent requests are appended together, in one
+// transaction per batch (see [appender]), so recording reads costs one
+// write transaction per batch rather than one per read.
 func (a *App) auditRead(c echo.Context, entity, id string) error {
-	ctx := c.Request().Context()
-	return a.db.Write(ctx, func(tx *store.Tx) error {
-		return tx.Audit(ctx, principal(c).KeyID, "read", entity, id)
+	return a.auditReads(c, entity, id)
+}
+
+// auditReads records reads of several records of one kind as one batch.
+func (a *App) auditReads(c echo.Context, entity string, ids ...string) error {
+	key := principal(c).KeyID
+	entries := make([]store.AuditEntry, len(ids))
+	for i, id := range ids {
+		entries[i] = store.AuditEntry{KeyID: key, Action: "read", Entity: entity, EntityID: id}
+	}
+	if err := a.audit.append(c.Request().Context(), entries...); err != nil {
+		return bsk.Errorf(bsk.CodeInternal, "recording the read: %w", err)
+	}
+	return nil
+}
+
+// Group commit bounds.
+const (
+	// appendQueue is how many waiting requests the appender holds before
+	// callers block.
+	appendQueue = 4096
+	// appendBatch is the most entries one transaction appends.
+	appendBatch = 512
+	// headLogEvery is how often the chain's head is logged, so that the
+	// logs, kept apart from the database, anchor it.
+	headLogEvery = time.Hour
+)
+
+// errAppenderClosed is returned for entries offered after Close.
+var errAppenderClosed = errors.New("the audit appender is closed")
+
+// appender appends audit entries in batches: callers queue their entries
+// and wait; one goroutine takes everything queued (up to appendBatch
+// entries), appends it in one transaction with the keys' pending last-use
+// times, and tells every caller of the batch the result. While a batch
+// commits the next one gathers, so the batch grows with the load. Close
+// appends what is queued before it returns.
+type appender struct {
+	db  *store.DB
+	log zerolog.Logger
+
+	queue chan appendReq
+	quit  chan struct{}
+	done  chan struct{}
+
+	// closing is held for reading while a caller queues and for writing
+	// while Close closes the queue.
+	closing sync.RWMutex
+	closed  bool
+
+	mu      sync.Mutex
+	used    map[string]time.Time // key ID -> last use not yet written
+	written map[string]time.Time // key ID -> last use written or pending
+	wake    chan struct{}
+}
+
+type appendReq struct {
+	entries []store.AuditEntry
+	done    chan error
+}
+
+func newAppender(db *store.DB, log zerolog.Logger) *appender {
+	ap := &appender{db: db, log: log, queue: make(chan appendReq, appendQueue), quit: make(chan struct{}), done: make(chan struct{}),
+		used: map[string]time.Time{}, written: map[string]time.Time{}, wake: make(chan struct{}, 1)}
+	go ap.run()
+	return ap
+}
+
+// append queues entries and waits until they are committed, the append
+// fails, or ctx ends (the entries may then still be committed).
+func (ap *appender) append(ctx context.Context, entries ...store.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	req := appendReq{entries: entries, done: make(chan error, 1)}
+	ap.closing.RLock()
+	if ap.closed {
+		ap.closing.RUnlock()
+		return errAppenderClosed
+	}
+	// Sending under the read lock keeps Close from closing the queue under
+	// us; a full queue blocks senders, which is the back-pressure we want.
+	select {
+	case ap.queue <- req:
+	case <-ctx.Done():
+		ap.closing.RUnlock()
+		return ctx.Err()
+	}
+	ap.closing.RUnlock()
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// keyUsed notes a key's use; it is written with the next batch, at most
+// once a minute per key.
+func (ap *appender) keyUsed(id string, at time.Time) {
+	ap.mu.Lock()
+	defer ap.mu.Unlock()
+	if last, ok := ap.written[id]; ok && at.Sub(last) < time.Minute {
+		return
+	}
+	ap.written[id] = at
+	ap.used[id] = at
+	select {
+	case ap.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (ap *appender) run() {
+	defer close(ap.done)
+	tick := time.NewTicker(headLogEvery)
+	defer tick.Stop()
+	for {
+		var batch []appendReq
+		select {
+		case req, ok := <-ap.queue:
+			if !ok {
+				ap.logHead("audit chain head at shutdown")
+				return
+			}
+			batch = ap.gather(req)
+		case <-ap.wake:
+		case <-tick.C:
+			ap.logHead("audit chain head")
+			continue
+		}
+		ap.flush(batch)
+	}
+}
+
+// gather takes what is queued behind req, up to appendBatch entries.
+func (ap *appender) gather(req appendReq) []appendReq {
+	batch := []appendReq{req}
+	n := len(req.entries)
+	for n < appendBatch {
+		select {
+		case r, ok := <-ap.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+			n += len(r.entries)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// flush appends a batch with the pending key uses in one transaction.
+func (ap *appender) flush(batch []appendReq) {
+	ap.mu.Lock()
+	used := ap.used
+	if len(used) > 0 {
+		ap.used = map[string]time.Time{}
+	}
+	ap.mu.Unlock()
+	var entries []store.AuditEntry
+	for _, r := range batch {
+		entries = append(entries, r.entries...)
+	}
+	if len(entries) == 0 && len(used) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	err := ap.db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.AppendAudit(ctx, entries...); err != nil {
+			return err
+		}
+		return tx.TouchKeys(ctx, used)
 	})
+	cancel()
+	if err != nil {
+		ap.log.Error().Err(err).Int("entries", len(entries)).Msg("audit append failed")
+	}
+	for _, r := range batch {
+		r.done <- err
+	}
+}
+
+func (ap *appender) logHead(msg string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if h, err := ap.db.AuditHead(ctx); err == nil {
+		ap.log.Info().Int64("seq", h.Seq).Str("hash", h.Hash).Msg(msg)
+	}
+}
+
+// close appends everything queued and the pending key uses, then stops.
+func (ap *appender) close() {
+	ap.closing.Lock()
+	if ap.closed {
+		ap.closing.Unlock()
+		<-ap.done
+		return
+	}
+	ap.closed = true
+	close(ap.queue)
+	ap.closing.Unlock()
+	<-ap.done
+	ap.flush(nil)
+}
+
+// demographicPaths are the routes whose answers carry providers'
+// demographics to a role that sees them.
+var demographicPaths = map[string]bool{"/api/v1/providers": true, "/api/v1/providers/:id": true}
+
+// auditDemographics records every provider record that a role that sees
+// demographics reads, by get or list, as a "read" of that provider. The
+// answer is held until its entries are committed; when they cannot be, the
+// caller gets a 500 instead of the records.
+func (a *App) auditDemographics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method != http.MethodGet || !demographicPaths[c.Path()] || !seesDemographics(principal(c)) {
+			return next(c)
+		}
+		res := c.Response()
+		w := res.Writer
+		held := &heldWriter{ResponseWriter: w}
+		res.Writer = held
+		err := next(c)
+		res.Writer = w
+		if err != nil || held.status != http.StatusOK {
+			if held.status != 0 {
+				held.release()
+			}
+			return err
+		}
+		var ids []string
+		if c.Param("id") != "" {
+			id, err := pathID(c)
+			if err != nil {
+				return err
+			}
+			ids = []string{id}
+		} else {
+			var page struct {
+				Items []struct {
+					ID string `json:"id"`
+				} `json:"items"`
+			}
+			if err := json.Unmarshal(held.body.Bytes(), &page); err != nil {
+				return bsk.Errorf(bsk.CodeInternal, "reading the provider page to audit: %w", err)
+			}
+			for _, it := range page.Items {
+				ids = append(ids, it.ID)
+			}
+		}
+		if err := a.auditReads(c, "provider", ids...); err != nil {
+			res.Committed, res.Size = false, 0
+			return err
+		}
+		held.release()
+		return nil
+	}
+}
+
+// heldWriter keeps a response until it is released.
+type heldWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (h *heldWriter) WriteHeader(code int) { h.status = code }
+
+func (h *heldWriter) Write(b []byte) (int, error) {
+	if h.status == 0 {
+		h.status = http.StatusOK
+	}
+	return h.body.Write(b)
+}
+
+// Flush is a no-op: nothing leaves before the release.
+func (h *heldWriter) Flush() {}
+
+func (h *heldWriter) release() {
+	h.ResponseWriter.WriteHeader(h.status)
+	h.ResponseWriter.Write(h.body.Bytes())
+}
+
+// listAudit serves the audit log, oldest first or with ?order=desc newest
+// first, each entry with its key's name and role.
+func (a *App) listAudit(c echo.Context) error {
+	limit, err := pageLimit(c)
+	if err != nil {
+		return err
+	}
+	q := store.AuditQuery{After: c.QueryParam("cursor"), Limit: limit}
+	switch c.QueryParam("order") {
+	case "", "asc":
+	case "desc":
+		q.Desc = true
+	default:
+		return bsk.Errors{bsk.Invalidf("order", "%q is not asc or desc", c.QueryParam("order"))}
+	}
+	entries, err := a.db.AuditLog(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(entries) == limit {
+		next = strconv.FormatInt(entries[len(entries)-1].Seq, 10)
+	}
+	if entries == nil {
+		entries = []store.AuditEntry{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": entries, "next_cursor": next})
+}
+
+// auditHead serves the chain's head, to be kept outside the database.
+func (a *App) auditHead(c echo.Context) error {
+	h, err := a.db.AuditHead(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, h)
 }
