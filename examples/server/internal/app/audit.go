@@ -50,6 +50,12 @@ const (
 	appendQueue = 4096
 	// appendBatch is the most entries one transaction appends.
 	appendBatch = 512
+	// appendEvery is the least time between the starts of two appends
+	// while the queue holds less than a full batch: entries that arrive
+	// meanwhile join the next batch. Without it a busy server commits a
+	// transaction for every one or two reads, and the commits' CPU and
+	// WAL traffic (with its checkpoints) cost more than the short wait.
+	appendEvery = 2 * time.Millisecond
 	// headLogEvery is how often the chain's head is logged, so that the
 	// logs, kept apart from the database, anchor it.
 	headLogEvery = time.Hour
@@ -91,6 +97,11 @@ type appendReq struct {
 func newAppender(db *store.DB, log zerolog.Logger) *appender {
 	ap := &appender{db: db, log: log, queue: make(chan appendReq, appendQueue), quit: make(chan struct{}), done: make(chan struct{}),
 		used: map[string]time.Time{}, written: map[string]time.Time{}, wake: make(chan struct{}, 1)}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := db.PrepareAudit(ctx); err != nil {
+		log.Warn().Err(err).Msg("audit statements not prepared: appends parse them each time")
+	}
 	go ap.run()
 	return ap
 }
@@ -101,7 +112,8 @@ func (ap *appender) append(ctx context.Context, entries ...store.AuditEntry) err
 	if len(entries) == 0 {
 		return nil
 	}
-	req := appendReq{entries: entries, done: make(chan error, 1)}
+	done := donePool.Get().(chan error)
+	req := appendReq{entries: entries, done: done}
 	ap.closing.RLock()
 	if ap.closed {
 		ap.closing.RUnlock()
@@ -117,12 +129,16 @@ func (ap *appender) append(ctx context.Context, entries ...store.AuditEntry) err
 	}
 	ap.closing.RUnlock()
 	select {
-	case err := <-req.done:
+	case err := <-done:
+		donePool.Put(done)
 		return err
 	case <-ctx.Done():
-		return ctx.Err()
+		return ctx.Err() // done is left to the appender's send
 	}
 }
+
+// donePool recycles the channels that tell callers their batch's result.
+var donePool = sync.Pool{New: func() any { return make(chan error, 1) }}
 
 // keyUsed notes a key's use; it is written with the next batch, at most
 // once a minute per key.
@@ -144,7 +160,11 @@ func (ap *appender) run() {
 	defer close(ap.done)
 	tick := time.NewTicker(headLogEvery)
 	defer tick.Stop()
+	var last time.Time
 	for {
+		if wait := appendEvery - time.Since(last); wait > 0 && len(ap.queue) < appendBatch {
+			time.Sleep(wait)
+		}
 		var batch []appendReq
 		select {
 		case req, ok := <-ap.queue:
@@ -152,6 +172,7 @@ func (ap *appender) run() {
 				ap.logHead("audit chain head at shutdown")
 				return
 			}
+			last = time.Now()
 			batch = ap.gather(req)
 		case <-ap.wake:
 		case <-tick.C:
@@ -250,7 +271,10 @@ func (a *App) auditDemographics(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		res := c.Response()
 		w := res.Writer
-		held := &heldWriter{ResponseWriter: w}
+		held := heldPool.Get().(*heldWriter)
+		held.ResponseWriter, held.status = w, 0
+		held.body.Reset()
+		defer heldPool.Put(held)
 		res.Writer = held
 		err := next(c)
 		res.Writer = w
@@ -288,6 +312,9 @@ func (a *App) auditDemographics(next echo.HandlerFunc) echo.HandlerFunc {
 		return nil
 	}
 }
+
+// heldPool recycles held responses and their buffers.
+var heldPool = sync.Pool{New: func() any { return new(heldWriter) }}
 
 // heldWriter keeps a response until it is released.
 type heldWriter struct {

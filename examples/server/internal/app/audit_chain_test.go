@@ -83,8 +83,8 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 			mustExec(t, db, "DELETE FROM audit WHERE seq = 7")
 		}, 7, 0, "missing"},
 		{"insert", func(t *testing.T, db *sql.DB) {
-			mustExec(t, db, "INSERT INTO audit (id, at, key_id, action, entity, entity_id) VALUES ('0000000000000-forged', '2026-01-01T00:00:00Z', 'system', 'delete', 'provider', 'org-a-p1')")
-		}, 0, 0, "not in the chain"},
+			mustExec(t, db, "INSERT INTO audit (seq, id, at, key_id, action, entity, entity_id) VALUES (8, '0000000000000-forged', '2026-01-01T00:00:00Z', 'system', 'delete', 'provider', 'org-a-p1')")
+		}, 8, 0, "after the head"},
 	}
 	for _, c := range cases {
 		// Each case gets databases of its own.
@@ -165,7 +165,7 @@ func TestAuditChainsOlderEntries(t *testing.T) {
 	s := start(t, b, false)
 	fixture(s)
 	db := rawDB(t, s, b)
-	mustExec(t, db, "UPDATE audit SET seq = NULL, prev_hash = '', hash = ''")
+	mustExec(t, db, "UPDATE audit SET prev_hash = '', hash = ''")
 	mustExec(t, db, "UPDATE audit_head SET seq = 0, hash = '"+store.GenesisHash+"'")
 	if r := verifyChain(t, s); r.Break != nil || r.Unchained != 7 {
 		t.Fatalf("unchained log: %+v (break %v); want 7 unchained entries and no break", r, r.Break)

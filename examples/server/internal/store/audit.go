@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/beststarts/workforce/bsk"
@@ -75,9 +74,61 @@ func (t *Tx) Audit(ctx context.Context, keyID, action, entity, entityID string) 
 	return t.AppendAudit(ctx, AuditEntry{KeyID: keyID, Action: action, Entity: entity, EntityID: entityID})
 }
 
-// auditInsertChunk is how many entries one INSERT statement carries: 11
-// parameters each, well under SQLite's limit of 32,766.
-const auditInsertChunk = 64
+type stmtKey struct {
+	pool *sql.DB
+	q    string
+}
+
+// stmt returns q prepared on pool, preparing it on first use: the hot
+// statements of authentication and audit appends are parsed once, not on
+// every request.
+func (db *DB) stmt(ctx context.Context, pool *sql.DB, q string) (*sql.Stmt, error) {
+	key := stmtKey{pool, q}
+	if s, ok := db.stmts.Load(key); ok {
+		return s.(*sql.Stmt), nil
+	}
+	s, err := pool.PrepareContext(ctx, db.bind(q))
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := db.stmts.LoadOrStore(key, s); loaded {
+		s.Close()
+		return old.(*sql.Stmt), nil
+	}
+	return s, nil
+}
+
+// stmt returns q prepared for the transaction: the statement
+// [DB.PrepareAudit] prepared, or else one prepared on the transaction's
+// own connection (asking the pool for another could wait forever on
+// SQLite's single writer connection).
+func (t *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if s, ok := t.db.stmts.Load(stmtKey{t.db.write, q}); ok {
+		return t.tx.StmtContext(ctx, s.(*sql.Stmt)), nil
+	}
+	return t.tx.PrepareContext(ctx, t.db.bind(q))
+}
+
+// PrepareAudit prepares the statements of audit appends once, so appends
+// do not parse them again. Call it outside any transaction.
+func (db *DB) PrepareAudit(ctx context.Context) error {
+	qs := []string{auditInsert, headUpdate, headSelect}
+	if db.dialect == Postgres {
+		qs[2] += " FOR UPDATE"
+	}
+	for _, q := range qs {
+		if _, err := db.stmt(ctx, db.write, q); err != nil {
+			return storeErr("prepare audit", err)
+		}
+	}
+	return nil
+}
+
+const (
+	auditInsert = "INSERT INTO audit (seq, id, at, key_id, action, entity, entity_id, client, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	headUpdate  = "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"
+	headSelect  = "SELECT seq, hash FROM audit_head WHERE id = 1"
+)
 
 // AppendAudit appends entries to the audit chain in the transaction, in
 // order. It locks the chain's head row until the transaction ends (SQLite
@@ -113,47 +164,52 @@ func (t *Tx) AppendAudit(ctx context.Context, entries ...AuditEntry) error {
 		e.Hash = e.chainHash()
 		prev = e.Hash
 	}
-	for start := 0; start < len(entries); start += auditInsertChunk {
-		chunk := entries[start:min(len(entries), start+auditInsertChunk)]
-		q := "INSERT INTO audit (seq, id, at, key_id, action, entity, entity_id, client, detail, prev_hash, hash) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
-		args := make([]any, 0, 11*len(chunk))
-		for _, e := range chunk {
-			args = append(args, e.Seq, e.ID, e.at, e.KeyID, e.Action, e.Entity, e.EntityID, e.Client, e.Detail, e.PrevHash, e.Hash)
-		}
-		if _, err := t.tx.ExecContext(ctx, t.db.bind(q), args...); err != nil {
+	ins, err := t.stmt(ctx, auditInsert)
+	if err != nil {
+		return storeErr("audit", err)
+	}
+	for _, e := range entries {
+		if _, err := ins.ExecContext(ctx, e.Seq, e.ID, e.at, e.KeyID, e.Action, e.Entity, e.EntityID, e.Client, e.Detail, e.PrevHash, e.Hash); err != nil {
 			return storeErr("audit", err)
 		}
 	}
-	_, err = t.tx.ExecContext(ctx, t.db.bind("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), seq, prev)
+	up, err := t.stmt(ctx, headUpdate)
+	if err != nil {
+		return storeErr("audit head", err)
+	}
+	_, err = up.ExecContext(ctx, seq, prev)
 	return storeErr("audit head", err)
 }
 
 // lockHead reads the chain's head, locking its row on PostgreSQL.
 func (t *Tx) lockHead(ctx context.Context) (int64, string, error) {
-	q := "SELECT seq, hash FROM audit_head WHERE id = 1"
+	q := headSelect
 	if t.db.dialect == Postgres {
 		q += " FOR UPDATE"
 	}
+	s, err := t.stmt(ctx, q)
+	if err != nil {
+		return 0, "", storeErr("audit head", err)
+	}
 	var seq int64
 	var h string
-	if err := t.tx.QueryRowContext(ctx, q).Scan(&seq, &h); err != nil {
+	if err := s.QueryRowContext(ctx).Scan(&seq, &h); err != nil {
 		return 0, "", storeErr("audit head", err)
 	}
 	return seq, h, nil
 }
 
-// chainLegacy gives the entries written before the chain existed their
-// seq and hashes, oldest (smallest ID) first.
+// chainLegacy gives the entries written before the chain existed (the
+// migration numbered them in ID order) their hashes, in seq order.
 func (t *Tx) chainLegacy(ctx context.Context) (int64, string, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT id, at, key_id, action, entity, entity_id, client, detail FROM audit WHERE seq IS NULL ORDER BY id")
+	rows, err := t.tx.QueryContext(ctx, "SELECT seq, id, at, key_id, action, entity, entity_id, client, detail FROM audit ORDER BY seq")
 	if err != nil {
 		return 0, "", storeErr("audit", err)
 	}
 	var old []AuditEntry
 	for rows.Next() {
 		var e AuditEntry
-		if err := rows.Scan(&e.ID, &e.at, &e.KeyID, &e.Action, &e.Entity, &e.EntityID, &e.Client, &e.Detail); err != nil {
+		if err := rows.Scan(&e.Seq, &e.ID, &e.at, &e.KeyID, &e.Action, &e.Entity, &e.EntityID, &e.Client, &e.Detail); err != nil {
 			rows.Close()
 			return 0, "", storeErr("audit", err)
 		}
@@ -165,11 +221,11 @@ func (t *Tx) chainLegacy(ctx context.Context) (int64, string, error) {
 	}
 	seq, prev := int64(0), GenesisHash
 	for _, e := range old {
-		seq++
-		e.Seq, e.PrevHash = seq, prev
+		seq = e.Seq
+		e.PrevHash = prev
 		e.Hash = e.chainHash()
 		prev = e.Hash
-		if _, err := t.tx.ExecContext(ctx, t.db.bind("UPDATE audit SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?"), e.Seq, e.PrevHash, e.Hash, e.ID); err != nil {
+		if _, err := t.tx.ExecContext(ctx, t.db.bind("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?"), e.PrevHash, e.Hash, e.Seq); err != nil {
 			return 0, "", storeErr("audit", err)
 		}
 	}
@@ -266,7 +322,8 @@ type AuditReport struct {
 	// Head is the head row as stored.
 	Head AuditHead `json:"head"`
 	// Unchained counts entries written before the chain existed that no
-	// append has chained yet (they are chained by the next append).
+	// append has chained yet (the next append chains them): while the head
+	// names no entry, entries without a hash are not checked.
 	Unchained int64 `json:"unchained,omitempty"`
 	// Break is the first broken or missing entry; nil when the chain holds.
 	Break *AuditBreak `json:"break,omitempty"`
@@ -275,16 +332,21 @@ type AuditReport struct {
 // VerifyAudit reads the whole audit log in seq order and checks the chain:
 // seq numbers without gaps from 1, each entry's prev_hash equal to the
 // previous entry's hash, each hash equal to [ChainHash] of the stored
-// fields, the head row naming the last entry, and no entry outside the
-// chain. It reports the first break; an error is returned only when the
-// database cannot be read.
+// fields, and the head row naming the last entry. It reports the first
+// break; an error is returned only when the database cannot be read.
 func (db *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	var r AuditReport
 	var err error
 	if r.Head, err = db.AuditHead(ctx); err != nil {
 		return r, err
 	}
-	rows, err := db.read.QueryContext(ctx, "SELECT seq, id, at, key_id, action, entity, entity_id, client, detail, prev_hash, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq")
+	if r.Head.Seq == 0 {
+		err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit WHERE hash = ''").Scan(&r.Unchained)
+		if err != nil {
+			return r, storeErr("audit", err)
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, "SELECT seq, id, at, key_id, action, entity, entity_id, client, detail, prev_hash, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return r, storeErr("audit", err)
 	}
@@ -294,6 +356,13 @@ func (db *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		var e AuditEntry
 		if err := rows.Scan(&e.Seq, &e.ID, &e.at, &e.KeyID, &e.Action, &e.Entity, &e.EntityID, &e.Client, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
 			return r, storeErr("audit", err)
+		}
+		if r.Head.Seq == 0 && e.Hash == "" {
+			continue // older than the chain, not chained yet
+		}
+		if e.Seq == r.Head.Seq+1 {
+			r.Break = &AuditBreak{Seq: e.Seq, ID: e.ID, Reason: fmt.Sprintf("after the head: the head names entry %d", r.Head.Seq)}
+			return r, nil
 		}
 		if r.Break = checkEntry(e, want, prev); r.Break != nil {
 			return r, nil
@@ -310,24 +379,8 @@ func (db *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	case r.Head.Seq > last:
 		r.Break = &AuditBreak{Seq: last + 1, Reason: fmt.Sprintf("missing: the head names entry %d, the log ends at %d", r.Head.Seq, last)}
 		return r, nil
-	case r.Head.Seq < last:
-		r.Break = &AuditBreak{Seq: r.Head.Seq + 1, Reason: fmt.Sprintf("after the head: the head names entry %d, the log runs to %d", r.Head.Seq, last)}
-		return r, nil
 	case r.Head.Seq == last && r.Head.Hash != prev:
 		r.Break = &AuditBreak{Seq: last, Reason: "its hash is not the one the head row holds"}
-		return r, nil
-	}
-	var id string
-	err = db.read.QueryRowContext(ctx, "SELECT id FROM audit WHERE seq IS NULL ORDER BY id LIMIT 1").Scan(&id)
-	switch {
-	case err == sql.ErrNoRows:
-	case err != nil:
-		return r, storeErr("audit", err)
-	case r.Head.Seq == 0 && last == 0:
-		err = db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit WHERE seq IS NULL").Scan(&r.Unchained)
-		return r, storeErr("audit", err)
-	default:
-		r.Break = &AuditBreak{Seq: 0, ID: id, Reason: "not in the chain: inserted without a sequence number"}
 	}
 	return r, nil
 }

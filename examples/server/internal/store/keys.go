@@ -88,7 +88,11 @@ func (t *Tx) CreateKey(ctx context.Context, k Key, hash string) error {
 // hash, whether or not it is still usable (see [Key.Usable]); none is a
 // [bsk.CodeUnauthorized] error.
 func (db *DB) KeyByHash(ctx context.Context, hash string) (Key, string, error) {
-	k, stored, err := scanKey(db.read.QueryRowContext(ctx, db.bind(keyColumns+" WHERE k.hash = ?"), hash))
+	s, err := db.stmt(ctx, db.read, keyColumns+" WHERE k.hash = ?")
+	if err != nil {
+		return Key{}, "", storeErr("key", err)
+	}
+	k, stored, err := scanKey(s.QueryRowContext(ctx, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Key{}, "", bsk.Errorf(bsk.CodeUnauthorized, "unknown API key")
 	}

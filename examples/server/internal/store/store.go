@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -78,6 +79,7 @@ type DB struct {
 	read    *sql.DB
 	write   *sql.DB
 	path    string
+	stmts   sync.Map // statements prepared on first use: stmtKey -> *sql.Stmt
 }
 
 // OpenSQLite opens (creating if needed) the database file in dir and
