@@ -242,3 +242,37 @@ func TestAuditNewestFirst(t *testing.T) {
 	s.expect(400, "GET", "/api/v1/audit?order=sideways", s.Admin, nil)
 	s.expect(400, "GET", "/api/v1/audit?cursor=abc", s.Admin, nil)
 }
+
+// TestAdministratorKeyRecovered: when every administrator key has
+// expired, the next start writes a new one to the key file.
+func TestAdministratorKeyRecovered(t *testing.T) {
+	b := backend{name: "sqlite"}
+	dir := t.TempDir()
+	s := startIn(t, b, false, dir)
+	temp := s.newKey(map[string]any{"name": "temporary administrator", "role": "admin", "expires_at": time.Now().Add(1500 * time.Millisecond)})
+	first := ""
+	for id, k := range s.keyList() {
+		if k.Name == "first administrator" {
+			first = id
+		}
+	}
+	s.expect(200, "DELETE", "/api/v1/keys/"+first, temp.Key, nil)
+	time.Sleep(time.Until(temp.ExpiresAt) + 100*time.Millisecond)
+	s.expect(401, "GET", "/api/v1/keys", temp.Key, nil)
+
+	again := startIn(t, b, false, dir)
+	if again.Admin == s.Admin || again.Admin == temp.Key {
+		t.Fatal("the restart kept a dead administrator key in the key file")
+	}
+	var page app.Page[app.KeyInfo]
+	again.expect(200, "GET", "/api/v1/keys", again.Admin, nil).json(t, &page)
+	active := 0
+	for _, k := range page.Items {
+		if k.Role == app.RoleAdmin && k.Status == "active" {
+			active++
+		}
+	}
+	if active != 1 {
+		t.Errorf("%d active administrator keys after the restart; want the recovered one", active)
+	}
+}

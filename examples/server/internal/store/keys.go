@@ -54,6 +54,9 @@ func timeText(t time.Time) string {
 }
 
 func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{} // most keys: no expiry, never revoked
+	}
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
 }
