@@ -32,15 +32,32 @@ func (a *App) auditRead(c echo.Context, entity, id string) error {
 
 // auditReads records reads of several records of one kind as one batch.
 func (a *App) auditReads(c echo.Context, entity string, ids ...string) error {
+	wait, err := a.startReads(c, entity, ids...)
+	if err != nil {
+		return err
+	}
+	return wait()
+}
+
+// startReads queues the entries of reads and returns a function that waits
+// for their commit.
+func (a *App) startReads(c echo.Context, entity string, ids ...string) (wait func() error, err error) {
 	key := principal(c).KeyID
 	entries := make([]store.AuditEntry, len(ids))
 	for i, id := range ids {
 		entries[i] = store.AuditEntry{KeyID: key, Action: "read", Entity: entity, EntityID: id}
 	}
-	if err := a.audit.append(c.Request().Context(), entries...); err != nil {
-		return bsk.Errorf(bsk.CodeInternal, "recording the read: %w", err)
+	ctx := c.Request().Context()
+	w, err := a.audit.enqueue(ctx, entries...)
+	if err != nil {
+		return nil, bsk.Errorf(bsk.CodeInternal, "recording the read: %w", err)
 	}
-	return nil
+	return func() error {
+		if err := w(ctx); err != nil {
+			return bsk.Errorf(bsk.CodeInternal, "recording the read: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // Group commit bounds.
@@ -55,7 +72,7 @@ const (
 	// meanwhile join the next batch. Without it a busy server commits a
 	// transaction for every one or two reads, and the commits' CPU and
 	// WAL traffic (with its checkpoints) cost more than the short wait.
-	appendEvery = 2 * time.Millisecond
+	appendEvery = time.Millisecond
 	// headLogEvery is how often the chain's head is logged, so that the
 	// logs, kept apart from the database, anchor it.
 	headLogEvery = time.Hour
@@ -109,15 +126,25 @@ func newAppender(db *store.DB, log zerolog.Logger) *appender {
 // append queues entries and waits until they are committed, the append
 // fails, or ctx ends (the entries may then still be committed).
 func (ap *appender) append(ctx context.Context, entries ...store.AuditEntry) error {
+	wait, err := ap.enqueue(ctx, entries...)
+	if err != nil {
+		return err
+	}
+	return wait(ctx)
+}
+
+// enqueue queues entries and returns a function that waits until they are
+// committed, the append fails, or its ctx ends.
+func (ap *appender) enqueue(ctx context.Context, entries ...store.AuditEntry) (func(context.Context) error, error) {
 	if len(entries) == 0 {
-		return nil
+		return func(context.Context) error { return nil }, nil
 	}
 	done := donePool.Get().(chan error)
 	req := appendReq{entries: entries, done: done}
 	ap.closing.RLock()
 	if ap.closed {
 		ap.closing.RUnlock()
-		return errAppenderClosed
+		return nil, errAppenderClosed
 	}
 	// Sending under the read lock keeps Close from closing the queue under
 	// us; a full queue blocks senders, which is the back-pressure we want.
@@ -125,16 +152,18 @@ func (ap *appender) append(ctx context.Context, entries ...store.AuditEntry) err
 	case ap.queue <- req:
 	case <-ctx.Done():
 		ap.closing.RUnlock()
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	ap.closing.RUnlock()
-	select {
-	case err := <-done:
-		donePool.Put(done)
-		return err
-	case <-ctx.Done():
-		return ctx.Err() // done is left to the appender's send
-	}
+	return func(ctx context.Context) error {
+		select {
+		case err := <-done:
+			donePool.Put(done)
+			return err
+		case <-ctx.Done():
+			return ctx.Err() // done is left to the appender's send
+		}
+	}, nil
 }
 
 // donePool recycles the channels that tell callers their batch's result.
@@ -260,14 +289,31 @@ func (ap *appender) close() {
 // demographics to a role that sees them.
 var demographicPaths = map[string]bool{"/api/v1/providers": true, "/api/v1/providers/:id": true}
 
-// auditDemographics records every provider record that a role that sees
-// demographics reads, by get or list, as a "read" of that provider. The
-// answer is held until its entries are committed; when they cannot be, the
-// caller gets a 500 instead of the records.
+// auditDemographics records the provider records that a role that sees
+// demographics reads, as a "read" of each provider, and holds the answer
+// until the entries are committed; when they cannot be, the caller gets a
+// 500 instead of the records.
+//
+// A list's entries name the providers on the page, once it is built. A
+// request for one provider is recorded as it starts, so that the commit
+// runs while the record is read instead of after: such a request leaves its
+// entry even when it answers 404 (no such provider, or another agency's),
+// which makes the entry a record of the attempt. Every answer waits until
+// its entries are committed.
 func (a *App) auditDemographics(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if c.Request().Method != http.MethodGet || !demographicPaths[c.Path()] || !seesDemographics(principal(c)) {
 			return next(c)
+		}
+		var wait func() error
+		if c.Param("id") != "" {
+			id, err := pathID(c)
+			if err != nil {
+				return err
+			}
+			if wait, err = a.startReads(c, "provider", id); err != nil {
+				return err
+			}
 		}
 		res := c.Response()
 		w := res.Writer
@@ -279,19 +325,18 @@ func (a *App) auditDemographics(next echo.HandlerFunc) echo.HandlerFunc {
 		err := next(c)
 		res.Writer = w
 		if err != nil || held.status != http.StatusOK {
+			if wait != nil {
+				if werr := wait(); werr != nil {
+					res.Committed, res.Size = false, 0
+					return werr
+				}
+			}
 			if held.status != 0 {
 				held.release()
 			}
 			return err
 		}
-		var ids []string
-		if c.Param("id") != "" {
-			id, err := pathID(c)
-			if err != nil {
-				return err
-			}
-			ids = []string{id}
-		} else {
+		if wait == nil {
 			var page struct {
 				Items []struct {
 					ID string `json:"id"`
@@ -300,11 +345,15 @@ func (a *App) auditDemographics(next echo.HandlerFunc) echo.HandlerFunc {
 			if err := json.Unmarshal(held.body.Bytes(), &page); err != nil {
 				return bsk.Errorf(bsk.CodeInternal, "reading the provider page to audit: %w", err)
 			}
-			for _, it := range page.Items {
-				ids = append(ids, it.ID)
+			ids := make([]string, len(page.Items))
+			for i, it := range page.Items {
+				ids[i] = it.ID
+			}
+			if wait, err = a.startReads(c, "provider", ids...); err != nil {
+				return err
 			}
 		}
-		if err := a.auditReads(c, "provider", ids...); err != nil {
+		if err := wait(); err != nil {
 			res.Committed, res.Size = false, 0
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/beststarts/workforce/bsk"
@@ -112,7 +113,7 @@ func (t *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 // PrepareAudit prepares the statements of audit appends once, so appends
 // do not parse them again. Call it outside any transaction.
 func (db *DB) PrepareAudit(ctx context.Context) error {
-	qs := []string{auditInsert, headUpdate, headSelect}
+	qs := []string{auditInsert, headUpdate, headSelect, auditInsertRows}
 	if db.dialect == Postgres {
 		qs[2] += " FOR UPDATE"
 	}
@@ -123,6 +124,13 @@ func (db *DB) PrepareAudit(ctx context.Context) error {
 	}
 	return nil
 }
+
+// auditRows is how many entries one prepared INSERT carries; the rest of a
+// batch goes one by one.
+const auditRows = 16
+
+var auditInsertRows = "INSERT INTO audit (seq, id, at, key_id, action, entity, entity_id, client, detail, prev_hash, hash) VALUES " +
+	strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", auditRows), ", ")
 
 const (
 	auditInsert = "INSERT INTO audit (seq, id, at, key_id, action, entity, entity_id, client, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -164,11 +172,28 @@ func (t *Tx) AppendAudit(ctx context.Context, entries ...AuditEntry) error {
 		e.Hash = e.chainHash()
 		prev = e.Hash
 	}
+	rest := entries
+	if len(rest) >= auditRows {
+		ins, err := t.stmt(ctx, auditInsertRows)
+		if err != nil {
+			return storeErr("audit", err)
+		}
+		args := make([]any, 0, 11*auditRows)
+		for ; len(rest) >= auditRows; rest = rest[auditRows:] {
+			args = args[:0]
+			for _, e := range rest[:auditRows] {
+				args = append(args, e.Seq, e.ID, e.at, e.KeyID, e.Action, e.Entity, e.EntityID, e.Client, e.Detail, e.PrevHash, e.Hash)
+			}
+			if _, err := ins.ExecContext(ctx, args...); err != nil {
+				return storeErr("audit", err)
+			}
+		}
+	}
 	ins, err := t.stmt(ctx, auditInsert)
 	if err != nil {
 		return storeErr("audit", err)
 	}
-	for _, e := range entries {
+	for _, e := range rest {
 		if _, err := ins.ExecContext(ctx, e.Seq, e.ID, e.at, e.KeyID, e.Action, e.Entity, e.EntityID, e.Client, e.Detail, e.PrevHash, e.Hash); err != nil {
 			return storeErr("audit", err)
 		}
