@@ -14,11 +14,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -26,13 +28,54 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/beststarts/workforce/examples/server/internal/app"
+	"github.com/beststarts/workforce/examples/server/internal/store"
 )
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
+		var broken *store.AuditBreak
+		if errors.As(err, &broken) {
+			os.Exit(2)
+		}
 		os.Exit(1)
 	}
+}
+
+// verifyAudit checks the audit log's hash chain and prints the entries
+// checked, the head and the first break. A broken chain is an
+// [*store.AuditBreak] error.
+func verifyAudit(cfg app.Config) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	var db *store.DB
+	var err error
+	if cfg.Postgres != "" {
+		db, err = store.OpenPostgres(ctx, cfg.Postgres)
+	} else {
+		if _, err := os.Stat(filepath.Join(cfg.Data, "workforce.db")); err != nil {
+			return fmt.Errorf("no database in %s: %w", cfg.Data, err)
+		}
+		db, err = store.OpenSQLite(ctx, cfg.Data)
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r, err := db.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("audit entries checked: %d\nhead: entry %d, hash %s\n", r.Entries, r.Head.Seq, r.Head.Hash)
+	if r.Unchained > 0 {
+		fmt.Printf("entries written before the chain, chained by the next append: %d\n", r.Unchained)
+	}
+	if r.Break != nil {
+		fmt.Printf("BROKEN at entry %d: %s\n", r.Break.Seq, r.Break.Reason)
+		return r.Break
+	}
+	fmt.Println("the chain holds")
+	return nil
 }
 
 // env returns the environment variable's value, or def.
@@ -55,10 +98,12 @@ func run(args []string) error {
 	fs.StringVar(&cfg.PluginCatalog, "plugins", env("WORKFORCE_PLUGINS", ""), "plug-in catalog file: agencies' rules to run (env WORKFORCE_PLUGINS)")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one API request")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time to drain in-flight requests on shutdown")
+	proxies := fs.String("trusted-proxies", env("WORKFORCE_TRUSTED_PROXIES", ""), "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For names the client; empty trusts none (env WORKFORCE_TRUSTED_PROXIES)")
+	verify := fs.Bool("verify-audit", false, "verify the audit log's hash chain in the -data or -postgres database, print the result and exit: status 0 if it holds, 2 if it is broken")
 	logLevel := fs.String("log-level", env("WORKFORCE_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env WORKFORCE_LOG_LEVEL)")
 	pretty := fs.Bool("pretty", env("WORKFORCE_PRETTY_LOGS", "") != "", "human-readable logs instead of JSON (env WORKFORCE_PRETTY_LOGS)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: server [flags]\n\nThe Best Starts for Kids workforce reference server.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: server [flags]\n       server -verify-audit [-data DIR | -postgres DSN]\n\nThe Best Starts for Kids workforce reference server.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -66,6 +111,12 @@ func run(args []string) error {
 			return nil
 		}
 		return err
+	}
+	if *proxies != "" {
+		cfg.TrustedProxies = strings.Split(*proxies, ",")
+	}
+	if *verify {
+		return verifyAudit(cfg)
 	}
 	level, err := zerolog.ParseLevel(strings.ToLower(*logLevel))
 	if err != nil {

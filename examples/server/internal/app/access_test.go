@@ -3,6 +3,7 @@ package app_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,8 +270,8 @@ func TestNoStore(t *testing.T) {
 }
 
 // TestProviderReadsAudited: a role that sees demographics leaves one audit
-// entry per read request (get or list); a coordinator, who sees none,
-// leaves none.
+// entry per provider it reads (a get, and each provider of a list); a
+// coordinator, who sees none, leaves none.
 func TestProviderReadsAudited(t *testing.T) {
 	s := start(t, backend{name: "sqlite"}, false)
 	fixture(s)
@@ -279,13 +280,26 @@ func TestProviderReadsAudited(t *testing.T) {
 	s.expect(200, "GET", "/api/v1/providers/org-a-p1", keyA, nil)
 	s.expect(200, "GET", "/api/v1/providers", keyA, nil)
 	s.expect(200, "GET", "/api/v1/providers/org-a-p1", coord, nil)
-	got := audited(t, s, agencyID, "read", "provider")
-	if len(got) != 2 {
-		t.Fatalf("an agency's get and list left %d read entries; want 2: %+v", len(got), got)
+	var list app.Page[bsk.Provider]
+	s.expect(200, "GET", "/api/v1/providers", keyA, nil).json(t, &list)
+	want := []string{"org-a-p1"}
+	for range 2 { // the list read above and this one
+		for _, p := range list.Items {
+			want = append(want, string(p.ID))
+		}
 	}
-	for _, e := range got {
-		if !strings.Contains(e.EntityID, "org-a-p1") || strings.Contains(e.EntityID, "org-b") {
-			t.Errorf("entry %+v should name what was read, and only that", e)
+	var ids []string
+	for _, e := range audited(t, s, agencyID, "read", "provider") {
+		ids = append(ids, e.EntityID)
+	}
+	slices.Sort(want)
+	slices.Sort(ids)
+	if len(list.Items) == 0 || !slices.Equal(ids, want) {
+		t.Errorf("an agency's get and two lists left read entries for %v; want one per provider read: %v", ids, want)
+	}
+	for _, id := range ids {
+		if !strings.HasPrefix(id, "org-a-") {
+			t.Errorf("entry for %q: the agency read only org-a's providers", id)
 		}
 	}
 	if n := len(audited(t, s, coordID, "read", "provider")); n != 0 {

@@ -51,6 +51,10 @@ type Config struct {
 	// Runs bound the grouping runs running at once, per key and in all;
 	// runs beyond them wait in a bounded queue (see [RunLimits]).
 	Runs RunLimits
+	// TrustedProxies are the networks (CIDR) of reverse proxies whose
+	// X-Forwarded-For names the client; empty trusts no header, and the
+	// client is the connection's address.
+	TrustedProxies []string
 }
 
 func (c Config) withDefaults() Config {
@@ -98,6 +102,8 @@ type App struct {
 	pluginErrors map[string]string
 
 	decisionKey decisionKey
+	audit       *appender
+	failures    *failureLimiter
 }
 
 // New opens the store, applies migrations, loads the demo workforce and
@@ -132,7 +138,11 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		db.Close()
 		return nil, fmt.Errorf("plug-in catalog: %w", err)
 	}
-	a.routes()
+	if err := a.routes(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.audit, a.failures = newAppender(db, log), newFailureLimiter(log)
 	return a, nil
 }
 
@@ -149,6 +159,7 @@ func (a *App) Close() error {
 	if a.plugins != nil {
 		a.plugins.Close()
 	}
+	a.audit.close()
 	return a.db.Close()
 }
 
@@ -186,7 +197,7 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 func (a *App) firstStart(ctx context.Context) error {
 	n, err := a.db.CountKeys(ctx)
 	if err != nil || n > 0 {
-		return err
+		return firstErr(err, a.recoverAdmin(ctx))
 	}
 	if !a.cfg.NoDemo {
 		if err := a.loadDemo(ctx); err != nil {
@@ -253,9 +264,14 @@ func (a *App) loadDemo(ctx context.Context) error {
 func attendanceID(a bsk.Attendance) string { return string(a.SessionID) + "/" + string(a.ProviderID) }
 
 // routes builds the Echo application.
-func (a *App) routes() {
+func (a *App) routes() error {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	ipx, err := ipExtractor(a.cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	e.IPExtractor = ipx
 	e.HTTPErrorHandler = errorHandler(a.log)
 	e.Use(middleware.RequestID())
 	e.Use(noStore)
@@ -288,9 +304,7 @@ func (a *App) routes() {
 	e.GET("/api/v1/openapi.json", a.openAPI)
 
 	api := e.Group("/api/v1", middleware.ContextTimeout(a.cfg.RequestTimeout), a.authenticate)
-	admin := allow(RoleAdmin)
-	api.POST("/keys", a.postKey, admin)
-	api.GET("/audit", a.listAudit, admin)
+	a.keyRoutes(api)
 	a.organizationRoutes(api)
 	a.providerRoutes(api)
 	a.offeringRoutes(api)
@@ -300,6 +314,7 @@ func (a *App) routes() {
 	a.scholarshipRoutes(api)
 	a.surveyRoutes(api)
 	a.echo = e
+	return nil
 }
 
 // requestLogger logs one line per request: never a body, never a query
@@ -318,35 +333,4 @@ func (a *App) requestLogger() echo.MiddlewareFunc {
 			return nil
 		},
 	})
-}
-
-func (a *App) postKey(c echo.Context) error {
-	var req KeyRequest
-	if err := decodeStrict(c, &req); err != nil {
-		return err
-	}
-	k, err := a.createKey(c.Request().Context(), principal(c).KeyID, req)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, k)
-}
-
-func (a *App) listAudit(c echo.Context) error {
-	limit, err := pageLimit(c)
-	if err != nil {
-		return err
-	}
-	entries, err := a.db.AuditLog(c.Request().Context(), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	next := ""
-	if len(entries) == limit {
-		next = entries[len(entries)-1].ID
-	}
-	if entries == nil {
-		entries = []store.AuditEntry{}
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": entries, "next_cursor": next})
 }

@@ -70,6 +70,10 @@ func matrixCases() []mcase {
 		{"GET /api/v1/openapi.json", "/api/v1/openapi.json", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
 		{"POST /api/v1/keys", "/api/v1/keys", map[string]string{"name": "k", "role": "evaluator"}, "", want{201, 403, 403, 403, 403, 403, 401}},
 		{"GET /api/v1/audit", "/api/v1/audit", nil, "", adminOnly},
+		{"GET /api/v1/audit/head", "/api/v1/audit/head", nil, "", adminOnly},
+		{"GET /api/v1/keys", "/api/v1/keys", nil, "", adminOnly},
+		{"DELETE /api/v1/keys/:id", "/api/v1/keys/{spare-key}", nil, "key", want{200, 403, 403, 403, 403, 403, 401}},
+		{"DELETE /api/v1/keys/:id", "/api/v1/keys/none", nil, "", want{404, 403, 403, 403, 403, 403, 401}},
 
 		{"GET /api/v1/organizations", "/api/v1/organizations", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
 		{"GET /api/v1/organizations/:id", "/api/v1/organizations/org-001", nil, "", want{200, 200, 200, 404, 404, 404, 401}},
@@ -288,6 +292,10 @@ func TestRouteMatrix(t *testing.T) {
 				s.expect(201, "POST", "/api/v1/providers", s.Admin, provider("org-001-m"+n, "org-001"))
 			case "offering":
 				s.expect(201, "POST", "/api/v1/offerings", s.Admin, json.RawMessage(expand(string(mustJSON(t, matrixOffering(n))), n)))
+			case "key":
+				var k app.KeyResponse
+				s.expect(201, "POST", "/api/v1/keys", s.Admin, map[string]string{"name": "spare " + n, "role": "evaluator"}).json(t, &k)
+				names["spare-key"] = k.ID
 			case "application":
 				s.expect(201, "POST", "/api/v1/providers", s.Admin, provider("org-001-m"+n, "org-001"))
 				a := application(bsk.ProviderID("org-001-m"+n), "Withdrawn "+n, 24, 40)

@@ -40,6 +40,7 @@ func buildOpenAPI() []byte {
 		"401": resp("missing or unknown API key", ref("ErrorBody")),
 		"403": resp("the key's role may not do this", ref("ErrorBody")),
 		"404": resp("not found, or not visible to this key (the two read alike)", ref("ErrorBody")),
+		"429": resp("too many failed sign-ins from this address: wait Retry-After seconds", ref("ErrorBody")),
 	}
 	with := func(ok map[string]any, extra map[string]any) map[string]any {
 		out := map[string]any{}
@@ -90,8 +91,14 @@ func buildOpenAPI() []byte {
 		"requestBody": map[string]any{"required": true, "content": map[string]any{"text/csv": map[string]any{"schema": map[string]any{"type": "string"}}}},
 		"responses":   with(map[string]any{"201": resp("imported", map[string]any{"type": "object", "properties": map[string]any{"imported": map[string]any{"type": "integer"}}})}, nil),
 	}}
-	paths["/keys"] = map[string]any{"post": map[string]any{"summary": "create an API key (administrator)", "responses": with(map[string]any{"201": resp("the key, shown once", nil)}, nil)}}
-	paths["/audit"] = map[string]any{"get": map[string]any{"summary": "the audit log (administrator)", "parameters": listParams[:2], "responses": with(map[string]any{"200": resp("a page of entries", nil)}, nil)}}
+	paths["/keys"] = map[string]any{
+		"post": map[string]any{"summary": "create an API key (administrator); expires_at or ttl (\"720h\") sets an expiry, none means never", "responses": with(map[string]any{"201": resp("the key, shown once", nil)}, nil)},
+		"get":  map[string]any{"summary": "list API keys with status, expiry and last use, never secrets (administrator)", "parameters": listParams[:2], "responses": with(map[string]any{"200": resp("a page of keys", nil)}, nil)},
+	}
+	paths["/keys/{id}"] = map[string]any{"parameters": idParam, "delete": map[string]any{"summary": "revoke an API key at once (administrator)", "responses": with(map[string]any{"200": resp("the revoked key", nil)}, map[string]any{"409": resp("the last active administrator key", ref("ErrorBody"))})}}
+	order := map[string]any{"name": "order", "in": "query", "schema": map[string]any{"type": "string", "enum": []string{"asc", "desc"}}}
+	paths["/audit"] = map[string]any{"get": map[string]any{"summary": "the hash-chained audit log with key names and roles (administrator)", "parameters": append(listParams[:2:2], order), "responses": with(map[string]any{"200": resp("a page of entries", nil)}, nil)}}
+	paths["/audit/head"] = map[string]any{"get": map[string]any{"summary": "the audit chain's last seq and hash, to keep outside the database (administrator)", "responses": with(map[string]any{"200": resp("the head", nil)}, nil)}}
 
 	// The program workflows. Request and answer bodies that are library
 	// documents refer to their schemas; the server's own run records are

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,9 +38,10 @@ type resource[T interface{ Validate() error }] struct {
 	// checkDelete vets a deletion before it is made (for example, refuses
 	// to leave references dangling); nil accepts it.
 	checkDelete func(ctx context.Context, p Principal, id string) error
-	// auditRead records a read of protected data (App.auditRead); reads
-	// the policy audits (auditsReads) go through it.
-	auditRead func(c echo.Context, entity, id string) error
+	// startReads queues the audit entries of reads of protected data and
+	// returns a function that waits for their commit (App.startReads);
+	// reads the policy audits (auditsReads) go through it.
+	startReads func(c echo.Context, entity string, ids ...string) (wait func() error, err error)
 }
 
 func (r *resource[T]) register(g *echo.Group, path string) {
@@ -53,14 +53,15 @@ func (r *resource[T]) register(g *echo.Group, path string) {
 	g.DELETE(path+"/:id", r.remove, w)
 }
 
-// audit records a read of the records ids when the policy audits this
-// caller's reads of this kind: one entry per request, naming every record
-// the response carries.
-func (r *resource[T]) audit(c echo.Context, ids ...string) error {
+// audit starts recording a read of the records ids when the policy audits
+// this caller's reads of this kind, one entry per record, and returns a
+// function that waits until the entries are committed. The answer is sent
+// only after that, so nothing protected leaves the server unrecorded.
+func (r *resource[T]) audit(c echo.Context, ids ...string) (wait func() error, err error) {
 	if len(ids) == 0 || !auditsReads(principal(c), r.kind) {
-		return nil
+		return func() error { return nil }, nil
 	}
-	return r.auditRead(c, r.entity, strings.Join(ids, ","))
+	return r.startReads(c, r.entity, ids...)
 }
 
 func (r *resource[T]) decode(rec store.Record) (T, error) {
@@ -121,7 +122,11 @@ func (r *resource[T]) list(c echo.Context) error {
 	if len(recs) == limit {
 		page.NextCursor = recs[len(recs)-1].ID
 	}
-	if err := r.audit(c, ids...); err != nil {
+	wait, err := r.audit(c, ids...)
+	if err == nil {
+		err = wait()
+	}
+	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, page)
@@ -133,7 +138,17 @@ func (r *resource[T]) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The entry is queued before the record is read, so that its commit
+	// runs while the record is read: it records the attempt, and stands
+	// even when the answer is 404.
+	wait, err := r.audit(c, id)
+	if err != nil {
+		return err
+	}
 	rec, err := r.store.Get(c.Request().Context(), r.kind, id)
+	if werr := wait(); werr != nil {
+		return werr
+	}
 	if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !canRead(p, r.kind, rec)) {
 		return r.notFound(id)
 	}
@@ -142,9 +157,6 @@ func (r *resource[T]) get(c echo.Context) error {
 	}
 	v, err := r.decode(rec)
 	if err != nil {
-		return err
-	}
-	if err := r.audit(c, id); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, r.show(p, v))

@@ -30,7 +30,7 @@ func refOrg(ctx context.Context, tx *store.Tx, p Principal, field, org string) e
 
 func (a *App) organizationRoutes(g *echo.Group) {
 	r := &resource[bsk.Organization]{
-		kind: store.Organizations, schema: "organization", entity: "organization", store: a.db, auditRead: a.auditRead,
+		kind: store.Organizations, schema: "organization", entity: "organization", store: a.db, startReads: a.startReads,
 		id: func(o bsk.Organization) string { return string(o.ID) },
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, o bsk.Organization) (string, string, error) {
 			if p.Role == RoleAgency && string(o.ID) != p.OrganizationID {
@@ -45,7 +45,7 @@ func (a *App) organizationRoutes(g *echo.Group) {
 
 func (a *App) providerResource() *resource[bsk.Provider] {
 	return &resource[bsk.Provider]{
-		kind: store.Providers, schema: "provider", entity: "provider", store: a.db, auditRead: a.auditRead,
+		kind: store.Providers, schema: "provider", entity: "provider", store: a.db, startReads: a.startReads,
 		id:          func(v bsk.Provider) string { return string(v.ID) },
 		checkDelete: a.checkProviderDelete,
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Provider) (string, string, error) {
@@ -145,8 +145,8 @@ func (a *App) checkProviderDelete(ctx context.Context, p Principal, id string) e
 func (a *App) offeringRoutes(g *echo.Group) {
 	offerings := &resource[bsk.Offering]{
 		kind: store.Offerings, schema: "offering", entity: "offering", store: a.db,
-		auditRead: a.auditRead,
-		id:        func(v bsk.Offering) string { return string(v.ID) },
+		startReads: a.startReads,
+		id:         func(v bsk.Offering) string { return string(v.ID) },
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Offering) (string, string, error) {
 			if v.OrganizationID != "" {
 				if err := refOrg(ctx, tx, p, "/organization_id", string(v.OrganizationID)); err != nil {
@@ -164,8 +164,8 @@ func (a *App) offeringRoutes(g *echo.Group) {
 	offerings.register(g, "/offerings")
 	sessions := &resource[bsk.Session]{
 		kind: store.Sessions, schema: "session", entity: "session", store: a.db,
-		auditRead: a.auditRead,
-		id:        func(v bsk.Session) string { return string(v.ID) },
+		startReads: a.startReads,
+		id:         func(v bsk.Session) string { return string(v.ID) },
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Session) (string, string, error) {
 			off, err := tx.Get(ctx, store.Offerings, string(v.OfferingID))
 			if bsk.ErrorCode(err) == bsk.CodeNotFound {
@@ -180,7 +180,7 @@ func (a *App) offeringRoutes(g *echo.Group) {
 func (a *App) attendanceRoutes(g *echo.Group) {
 	r := &resource[bsk.Attendance]{
 		kind: store.Attendance, schema: "attendance", entity: "attendance record", store: a.db,
-		id: attendanceID, auditRead: a.auditRead,
+		id: attendanceID, startReads: a.startReads,
 		keys: func(ctx context.Context, tx *store.Tx, p Principal, v bsk.Attendance) (string, string, error) {
 			prov, err := tx.Get(ctx, store.Providers, string(v.ProviderID))
 			if bsk.ErrorCode(err) == bsk.CodeNotFound || (err == nil && !canRead(p, store.Providers, prov)) {

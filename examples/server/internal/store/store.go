@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -78,6 +79,7 @@ type DB struct {
 	read    *sql.DB
 	write   *sql.DB
 	path    string
+	stmts   sync.Map // statements prepared on first use: stmtKey -> *sql.Stmt
 }
 
 // OpenSQLite opens (creating if needed) the database file in dir and
@@ -351,41 +353,4 @@ func (t *Tx) Delete(ctx context.Context, k Kind, id string) error {
 		return bsk.NotFoundf("id", "no %s record %q", strings.TrimSuffix(string(k), "s"), id)
 	}
 	return nil
-}
-
-// AuditEntry records who changed what. It never holds record contents.
-type AuditEntry struct {
-	ID       string    `json:"id"`
-	At       time.Time `json:"at"`
-	KeyID    string    `json:"key_id"`
-	Action   string    `json:"action"`
-	Entity   string    `json:"entity"`
-	EntityID string    `json:"entity_id"`
-}
-
-// Audit appends an audit entry in the transaction.
-func (t *Tx) Audit(ctx context.Context, keyID, action, entity, entityID string) error {
-	_, err := t.tx.ExecContext(ctx, t.db.bind("INSERT INTO audit (id, at, key_id, action, entity, entity_id) VALUES (?, ?, ?, ?, ?, ?)"),
-		NewID(), now(), keyID, action, entity, entityID)
-	return err
-}
-
-// AuditLog lists audit entries after the cursor, oldest first.
-func (db *DB) AuditLog(ctx context.Context, after string, limit int) ([]AuditEntry, error) {
-	rows, err := db.read.QueryContext(ctx, db.bind("SELECT id, at, key_id, action, entity, entity_id FROM audit WHERE id > ? ORDER BY id LIMIT ?"), after, limit)
-	if err != nil {
-		return nil, storeErr("audit", err)
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.KeyID, &e.Action, &e.Entity, &e.EntityID); err != nil {
-			return nil, storeErr("audit", err)
-		}
-		e.At, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, e)
-	}
-	return out, storeErr("audit", rows.Err())
 }
