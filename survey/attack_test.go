@@ -6,8 +6,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
@@ -486,4 +489,57 @@ func checkRelease(t *testing.T, s *survey.Set, rel survey.Release, item string) 
 	}
 	t.Logf("%d branch-and-bound nodes", a.nodes)
 	return shown
+}
+
+// TestPublishWithholdsBreakdownsBeforeItems: a release whose finest
+// breakdown cannot be protected (four groups by three places of about 34
+// respondents, about six of whom disagree: every crossed complement is
+// under 10) keeps the program-wide figure and the one-way tables, withholds
+// the crossing, refuses to select it, and what it publishes withstands the
+// exact attacker.
+func TestPublishWithholdsBreakdownsBeforeItems(t *testing.T) {
+	in := survey.Instrument{ID: "rc", Version: "1", Cycle: "2026", Items: []survey.Item{{Code: "again", Kind: survey.YesNo, Text: "Again?"}}}
+	s, err := survey.NewSet(in)
+	require.NoError(t, err)
+	races := []bsk.RaceEthnicity{bsk.RaceWhite, bsk.RaceAsian, bsk.RaceBlack, bsk.RaceHispanicLatinx}
+	places := []bsk.Place{"seattle", "kent", "vashon"}
+	for i := range 408 {
+		resp := survey.Response{Respondent: survey.Respondent{ID: fmt.Sprintf("r%04d", i)}}
+		cell := i % 12
+		resp.Demographics.Race = []bsk.RaceEthnicity{races[cell/3]}
+		resp.Demographics.Place = places[cell%3]
+		resp.Answers = map[string][]string{"again": {map[bool]string{true: "yes", false: "no"}[(i/12)%6 != 0]}}
+		require.NoError(t, s.Add(resp))
+	}
+	crossed := []survey.Dimension{survey.ByRace, survey.ByPlace}
+	rel := survey.Release{Standard: survey.WADOH(), Population: 450, Race: survey.MultipleRaces,
+		Breakdowns: [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}, crossed}}
+	pub, err := s.Publish(rel)
+	require.NoError(t, err)
+	if diff := cmp.Diff([][]survey.Dimension{crossed}, pub.WithheldBreakdowns); diff != "" {
+		t.Errorf("withheld breakdowns (-want +got):\n%s", diff)
+	}
+	if len(pub.Withheld) != 0 {
+		t.Errorf("items withheld whole: %v; want none once the crossing is withheld", pub.Withheld)
+	}
+	var dims [][]survey.Dimension
+	for _, tb := range pub.Report.Tables {
+		dims = append(dims, tb.Dimensions)
+		if len(tb.Dimensions) == 0 && (len(tb.Cells) != 1 || tb.Cells[0].Suppressed || tb.Cells[0].N == nil || *tb.Cells[0].N != 408) {
+			t.Errorf("program-wide table %+v; want its one cell of 408 shown", tb.Cells)
+		}
+	}
+	if diff := cmp.Diff([][]survey.Dimension{nil, {survey.ByRace}, {survey.ByPlace}}, dims, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("published tables (-want +got):\n%s", diff)
+	}
+	if pub.Covers(crossed) || !pub.Covers([]survey.Dimension{survey.ByRace}) {
+		t.Errorf("Covers: crossing %v, race %v; want false, true", pub.Covers(crossed), pub.Covers([]survey.Dimension{survey.ByRace}))
+	}
+	_, err = pub.Select(nil, [][]survey.Dimension{crossed})
+	var list bsk.Errors
+	require.ErrorAs(t, err, &list)
+	if list[0].Field != "breakdowns[0]" || !strings.Contains(list[0].Message, "withheld") {
+		t.Errorf("selecting the withheld crossing: %v; want a problem at breakdowns[0] saying it is withheld", list)
+	}
+	checkRelease(t, s, rel, "again")
 }

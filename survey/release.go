@@ -151,14 +151,20 @@ type Publication struct {
 	Rankings    []RankResult  `json:"rankings"`
 	Frequencies []Frequencies `json:"frequencies"`
 	// Withheld lists the items hidden whole: a hidden cell of theirs
-	// could not be protected (see [Set.Publish]).
+	// could not be protected even with no breakdown withheld (see
+	// [Set.Publish]).
 	Withheld []string `json:"withheld,omitempty"`
+	// WithheldBreakdowns lists the release's breakdowns that are not
+	// published: with them, a hidden cell could not be protected and an
+	// item would have been withheld whole, program-wide figure and all.
+	WithheldBreakdowns [][]Dimension `json:"withheld_breakdowns,omitempty"`
 }
 
 // Covers reports whether the release publishes a breakdown (its
-// dimensions in any order).
+// dimensions in any order): one of the release's, not withheld.
 func (p *Publication) Covers(dims []Dimension) bool {
-	return slices.ContainsFunc(p.Release.Breakdowns, func(b []Dimension) bool { return sameDimensions(b, dims) })
+	same := func(b []Dimension) bool { return sameDimensions(b, dims) }
+	return slices.ContainsFunc(p.Release.Breakdowns, same) && !slices.ContainsFunc(p.WithheldBreakdowns, same)
 }
 
 // Select returns the release's tables for some items (empty: every item
@@ -176,7 +182,11 @@ func (p *Publication) Select(items []string, breakdowns [][]Dimension) (*Report,
 		if err := checkBreakdown(dims); err != nil {
 			pr.Merge(bsk.Index("breakdowns", k), err)
 		} else if !p.Covers(dims) {
-			pr.Add(bsk.Index("breakdowns", k), "breakdown %v is not in the release", dims)
+			if slices.ContainsFunc(p.WithheldBreakdowns, func(b []Dimension) bool { return sameDimensions(b, dims) }) {
+				pr.Add(bsk.Index("breakdowns", k), "breakdown %v is withheld: its tables cannot be published without revealing a hidden cell", dims)
+			} else {
+				pr.Add(bsk.Index("breakdowns", k), "breakdown %v is not in the release", dims)
+			}
 		}
 	}
 	have := map[string]bool{}
@@ -260,9 +270,16 @@ func (d Disclosure) Threshold() int {
 // than T+1 possible values. The pattern of hidden cells is the same for
 // every item, so one item's figures do not reveal another's hidden group.
 // An item with a hidden cell that has no witness (its program-wide total
-// is hidden, or no cells hold T respondents to move) is withheld whole and
-// listed in Withheld, and so is every item still unprotected after
-// 20,000 witness searches, which bound the cost of a release.
+// is hidden, or no cells hold T respondents to move), or still unprotected
+// after 20,000 witness searches (which bound the cost of a release), would
+// be withheld whole. Rather than lose an item's program-wide figure to a
+// fine breakdown, Publish then withholds the release's finest breakdown
+// (the most dimensions, then the most cells, then the last listed), lists
+// it in WithheldBreakdowns and protects the remaining tables afresh,
+// until no item is withheld or no breakdown is left; an item unprotected
+// even then is withheld whole and listed in Withheld. The guarantee above
+// holds for what is published, since it is protected exactly as a release
+// of the remaining breakdowns would be.
 //
 // Published cells carry neutral rules: "<standard>:suppressed" or
 // "<standard>:top_coded"; which rule hid a cell stays inside. A release
@@ -340,21 +357,43 @@ func (s *Set) Publish(r Release) (*Publication, error) {
 	for _, bd := range bds {
 		s.assign(bd, race)
 	}
-	tables := make([][]Table, len(tabled))
-	for n, i := range tabled {
-		tables[n] = make([]Table, len(bds))
-		for b, bd := range bds {
-			tables[n][b], _ = s.primaryTable(i, bd, d, counts)
+	var tables [][]Table
+	for {
+		tables = make([][]Table, len(tabled))
+		for n, i := range tabled {
+			tables[n] = make([]Table, len(bds))
+			for b, bd := range bds {
+				tables[n][b], _ = s.primaryTable(i, bd, d, counts)
+			}
 		}
-	}
-	if !d.Off {
+		if d.Off {
+			break
+		}
 		pub.Withheld = s.protect(tabled, bds, tables, d, race)
+		if len(pub.Withheld) == 0 || len(bds) == 1 {
+			break
+		}
+		f := finest(bds)
+		pub.WithheldBreakdowns = append(pub.WithheldBreakdowns, bds[f].dims)
+		bds = slices.Delete(bds, f, f+1)
 	}
 	for n := range tabled {
 		rep.Tables = append(rep.Tables, tables[n]...)
 	}
 	pub.Report = rep
 	return pub, nil
+}
+
+// finest returns the index of the finest breakdown after the program-wide
+// one (bds[0]): the most dimensions, then the most cells, then the last.
+func finest(bds []*breakdown) int {
+	f := 1
+	for b := 2; b < len(bds); b++ {
+		if x, y := bds[b], bds[f]; len(x.dims) > len(y.dims) || (len(x.dims) == len(y.dims) && x.cells >= y.cells) {
+			f = b
+		}
+	}
+	return f
 }
 
 // neutral replaces a detailed rule by the standard's neutral one.

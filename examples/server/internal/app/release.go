@@ -38,6 +38,12 @@ type ImportRelease struct {
 	ReleaseRequest
 	ReleasedBy string    `json:"released_by"`
 	ReleasedAt time.Time `json:"released_at"`
+	// WithheldBreakdowns are the requested breakdowns that are not
+	// published: with them a hidden cell could not be protected (see
+	// survey.Publication.WithheldBreakdowns).
+	WithheldBreakdowns [][]survey.Dimension `json:"withheld_breakdowns,omitempty"`
+	// WithheldItems are the items not published at all.
+	WithheldItems []string `json:"withheld_items,omitempty"`
 }
 
 // release turns the stored request into the library's release.
@@ -82,6 +88,7 @@ func (a *App) postRelease(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	rel.WithheldBreakdowns, rel.WithheldItems = pub.WithheldBreakdowns, pub.Withheld
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		rec, err := tx.Get(ctx, store.SurveyImports, id)
 		if err != nil {
@@ -196,7 +203,11 @@ func requestedBreakdowns(c echo.Context) ([][]survey.Dimension, error) {
 func checkReleased(p *survey.Publication, breakdowns [][]survey.Dimension, items []string) error {
 	var list bsk.Errors
 	for _, b := range breakdowns {
-		if !p.Covers(b) {
+		switch {
+		case p.Covers(b):
+		case slices.ContainsFunc(p.WithheldBreakdowns, func(w []survey.Dimension) bool { return sameDims(w, b) }):
+			list = append(list, bsk.Invalidf("breakdown", "breakdown %v is withheld: its tables cannot be published without revealing a hidden cell", b))
+		default:
 			list = append(list, bsk.Invalidf("breakdown", "breakdown %v is not in the import's release (releases: %v)", b, p.Release.Breakdowns))
 		}
 	}
@@ -209,4 +220,10 @@ func checkReleased(p *survey.Publication, breakdowns [][]survey.Dimension, items
 		return list
 	}
 	return nil
+}
+
+// sameDims reports whether two breakdowns cross the same dimensions, in
+// any order.
+func sameDims(a, b []survey.Dimension) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(d survey.Dimension) bool { return !slices.Contains(b, d) })
 }

@@ -434,3 +434,53 @@ func TestSurveyUploadsRemoved(t *testing.T) {
 		t.Errorf("%d responses after a restart; want 30", rep.Responses)
 	}
 }
+
+// TestSurveyReleaseWithholdsCrossing: the walk-through's release (race,
+// place and race by place over groups of about 34 with about 6 who
+// disagree) publishes the program-wide sentence and the one-way tables,
+// says at release that the crossing is withheld, and refuses it to readers
+// with that reason.
+func TestSurveyReleaseWithholdsCrossing(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, false)
+	coord := s.key("coordinator", "", "")
+	in := annual
+	in.ID = "rc-2026"
+	s.expect(201, "POST", "/api/v1/instruments", s.Admin, in)
+	races := []string{"white", "asian", "black", "hispanic_latinx"}
+	places := []string{"seattle", "kent", "vashon"}
+	var b strings.Builder
+	b.WriteString("respondent_id,race,place,respected,again,topics\n")
+	for i := range 408 {
+		cell := i % 12
+		agree := map[bool]string{true: "5", false: "2"}[(i/12)%6 != 0]
+		fmt.Fprintf(&b, "r%04d,%s,%s,%s,%s,rs\n", i, races[cell/3], places[cell%3], agree, []string{"yes", "no"}[i%2])
+	}
+	imp := waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/rc-2026/imports", b.String()).ID)
+	crossed := []survey.Dimension{survey.ByRace, survey.ByPlace}
+	var got app.SurveyImport
+	s.expect(201, "POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, app.ReleaseRequest{Standard: "wa_doh", Population: 450,
+		Breakdowns: [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}, crossed}}).json(t, &got)
+	if got.Release == nil || !slices.EqualFunc(got.Release.WithheldBreakdowns, [][]survey.Dimension{crossed}, slices.Equal) || len(got.Release.WithheldItems) != 0 {
+		t.Fatalf("release = %+v; want the race-by-place crossing withheld and no item", got.Release)
+	}
+	var rep survey.Report
+	s.expect(200, "GET", "/api/v1/imports/"+imp.ID+"/report?breakdown=race&breakdown=place", coord, nil).json(t, &rep)
+	shown := 0
+	for _, tb := range rep.Tables {
+		for _, c := range tb.Cells {
+			if !c.Suppressed {
+				shown++
+			}
+		}
+		if len(tb.Dimensions) == 0 && (len(tb.Cells) != 1 || tb.Cells[0].Suppressed) {
+			t.Errorf("program-wide %s hidden: %+v", tb.Item, tb.Cells)
+		}
+	}
+	if shown < 2*(1+4+3) {
+		t.Errorf("%d cells shown; want every program-wide, race and place cell of both items", shown)
+	}
+	r := s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/report?breakdown=race,place", coord, nil)
+	if !strings.Contains(string(r.Body), "withheld") {
+		t.Errorf("the withheld crossing: %s; want the reason", r.Body)
+	}
+}
