@@ -107,8 +107,8 @@ func (a Application) multilingual() bool {
 // unknown category. It does not judge eligibility; rules do.
 func (a Application) Validate() error {
 	var p bsk.Problems
-	if a.ID == "" {
-		p.Add("id", "is required")
+	if msg := bsk.IDProblem(a.ID); msg != "" {
+		p.Add("id", "%s", msg)
 	}
 	if a.ProgramID == "" {
 		p.Add("program_id", "is required")
@@ -116,11 +116,13 @@ func (a Application) Validate() error {
 	if a.CycleID == "" {
 		p.Add("cycle_id", "is required")
 	}
-	if a.Applicant.PersonID == "" {
-		p.Add("applicant.person_id", "is required")
+	if msg := bsk.IDProblem(a.Applicant.PersonID); msg != "" {
+		p.Add("applicant.person_id", "%s", msg)
 	}
 	if a.Applicant.Name == "" {
 		p.Add("applicant.name", "is required")
+	} else if msg := bsk.TextProblem(a.Applicant.Name); msg != "" {
+		p.Add("applicant.name", "%s", msg)
 	}
 	if e := a.Applicant.Employer; e != nil {
 		p.Merge("applicant.employer", e.Validate())

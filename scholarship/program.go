@@ -184,11 +184,13 @@ func (p Program) Cycle(id string) (Cycle, error) {
 // Validate reports every problem with the program and its cycles.
 func (p Program) Validate() error {
 	var pr bsk.Problems
-	if p.ID == "" {
-		pr.Add("id", "is required")
+	if msg := bsk.IDProblem(p.ID); msg != "" {
+		pr.Add("id", "%s", msg)
 	}
 	if p.Name == "" {
 		pr.Add("name", "is required")
+	} else if msg := bsk.TextProblem(p.Name); msg != "" {
+		pr.Add("name", "%s", msg)
 	}
 	if !p.Kind.Valid() {
 		pr.Add("kind", "unknown program kind %q", p.Kind)
@@ -234,6 +236,8 @@ func (c Cycle) Validate() error {
 		f := bsk.Index("pools", i)
 		if pool.Name == "" {
 			p.Add(bsk.JoinField(f, "name"), "is required")
+		} else if msg := bsk.TextProblem(pool.Name); msg != "" {
+			p.Add(bsk.JoinField(f, "name"), "%s", msg)
 		}
 		checkAmount(&p, bsk.JoinField(f, "amount"), pool.Amount)
 		if !pool.Criterion.Valid() {

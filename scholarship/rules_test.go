@@ -208,3 +208,44 @@ func TestReadiness(t *testing.T) {
 		t.Errorf("Missing = %+v; want 30 reflective hours missing", m)
 	}
 }
+
+// TestNamesRefuseHiddenCharacters: an applicant's, a program's and a
+// pool's name refuse the characters that make a name display differently
+// from what it holds, and IDs refuse unsafe characters, each named by its
+// field.
+func TestNamesRefuseHiddenCharacters(t *testing.T) {
+	for _, bad := range []string{"Ana\x00", "Ana\u202eanA", "A\u200bna", "\ufeffAna"} {
+		a := app("a1")
+		a.Applicant.Name = bad
+		if fields := problemFields(a.Validate()); !slices.Contains(fields, "applicant.name") {
+			t.Errorf("applicant name %q: problems at %v; want applicant.name", bad, fields)
+		}
+	}
+	a := app("a1")
+	a.Applicant.PersonID = "../org-002-p1"
+	if fields := problemFields(a.Validate()); !slices.Contains(fields, "applicant.person_id") {
+		t.Errorf("person_id with ..: problems at %v; want applicant.person_id", fields)
+	}
+	prog := esit()
+	prog.ID, prog.Name = "esit/../x", "ESIT\u2066"
+	prog.Cycles[1].Pools[0].Name = "multi\u200dlingual"
+	fields := problemFields(prog.Validate())
+	for _, f := range []string{"id", "name", "cycles[1].pools[0].name"} {
+		if !slices.Contains(fields, f) {
+			t.Errorf("program with a bad ID, name and pool name: problems at %v; want %s", fields, f)
+		}
+	}
+}
+
+// problemFields lists the fields of a validation's problems.
+func problemFields(err error) []string {
+	var list bsk.Errors
+	if !errors.As(err, &list) {
+		return nil
+	}
+	var out []string
+	for _, e := range list {
+		out = append(out, e.Field)
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package survey
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/beststarts/workforce/bsk"
 )
@@ -169,8 +170,13 @@ var reserved = []string{"respondent_id", "weight", "race", "gender", "age_band",
 // Validate reports every problem with the instrument, with its field.
 func (in Instrument) Validate() error {
 	var pr bsk.Problems
-	if in.ID == "" {
-		pr.Add("id", "is required")
+	if msg := bsk.IDProblem(in.ID); msg != "" {
+		pr.Add("id", "%s", msg)
+	}
+	for _, t := range [...]struct{ field, text string }{{"version", in.Version}, {"cycle", in.Cycle}, {"population", in.Population}} {
+		if msg := bsk.TextProblem(t.text); msg != "" {
+			pr.Add(t.field, "%s", msg)
+		}
 	}
 	if len(in.Items) == 0 {
 		pr.Add("items", "at least one item is required")
@@ -186,6 +192,20 @@ func (in Instrument) Validate() error {
 				pr.AddCode(bsk.CodeConflict, f+".code", "duplicate item code %q (also items[%d])", it.Code, j)
 			}
 			seen[it.Code] = i
+		}
+		// A question's wording may run over several lines (REDCap's field
+		// labels do); every other character TextProblem refuses stays
+		// refused.
+		text := strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(it.Text)
+		for _, t := range [...]struct{ field, text string }{{".text", text}, {".reported", it.Reported}} {
+			if msg := bsk.TextProblem(t.text); msg != "" {
+				pr.Add(f+t.field, "%s", msg)
+			}
+		}
+		for o, opt := range it.Options {
+			if msg := bsk.TextProblem(opt.Label); msg != "" {
+				pr.Add(bsk.Index(f+".options", o)+".label", "%s", msg)
+			}
 		}
 		if !it.Kind.Valid() {
 			pr.Add(f+".kind", "unknown item kind %q", it.Kind)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -160,4 +161,29 @@ func TestPublishRefusesTooManyCells(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, "breakdowns", e.Field, "Publish = %v", err)
 	require.Contains(t, e.Message, fmt.Sprint(survey.MaxReleaseCells))
+}
+
+// TestInstrumentRefusesHiddenCharacters: an instrument's ID is a safe ID,
+// and its texts and option labels refuse the characters that make a text
+// display differently from what it holds, each named by its field.
+func TestInstrumentRefusesHiddenCharacters(t *testing.T) {
+	in := survey.Instrument{ID: "../annual", Version: "1", Cycle: "2026\u202e", Population: "providers",
+		Items: []survey.Item{
+			{Code: "again", Kind: survey.YesNo, Text: "Again?\x00", Reported: "would come\u200b again"},
+			{Code: "pick", Kind: survey.Single, Text: "Pick", Options: []survey.Option{{Code: "a", Label: "A"}, {Code: "b", Label: "B\u2067"}}},
+		}}
+	var list bsk.Errors
+	require.ErrorAs(t, in.Validate(), &list)
+	var fields []string
+	for _, e := range list {
+		fields = append(fields, e.Field)
+	}
+	for _, f := range []string{"id", "cycle", "items[0].text", "items[0].reported", "items[1].options[1].label"} {
+		if !slices.Contains(fields, f) {
+			t.Errorf("problems at %v; want one at %s", fields, f)
+		}
+	}
+	if len(fields) != 5 {
+		t.Errorf("problems at %v; want exactly the five bad fields", fields)
+	}
 }
