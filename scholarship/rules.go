@@ -1,7 +1,6 @@
 package scholarship
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 )
@@ -90,9 +89,11 @@ func Caps(c Cycle) Rule[Application] {
 			var out []Reason
 			for _, cat := range sortedCategories(a.Requested) {
 				req := a.Requested[cat]
-				limit, covered := c.Caps[cat]
+				limit, capped := c.Caps[cat]
+				_, hourly := c.hourly(cat)
 				switch {
-				case !covered && req > 0:
+				case hourly:
+				case !capped && req > 0:
 					out = append(out, Reason{Code: CodeCategoryNotCovered, Field: "requested." + string(cat), Outcome: Eligible,
 						Params: map[string]string{"category": string(cat)}})
 				case req > limit:
@@ -145,25 +146,11 @@ func EmployerConfirmation() Rule[Application] {
 
 // MinimumEmployment requires, as Washington's BA Degree Pathways does, at
 // least months at the employer and hours a week (3 months and 10 hours
-// there); a person hired but not started passes.
+// there). A person hired but not started needs review
+// ([MinimumEmploymentFor] with [HiredReview]); a program that says
+// otherwise configures [Eligibility.Hired].
 func MinimumEmployment(months int, hours float64) Rule[Application] {
-	return Each(RuleInfo{Name: "minimum_employment", Version: defaultBuiltinRuleVersion,
-		Description: fmt.Sprintf("at least %d months at the employer and %g hours a week", months, hours)},
-		func(a Application) []Reason {
-			if a.Applicant.Hired {
-				return nil
-			}
-			var out []Reason
-			if a.Applicant.MonthsEmployed < months {
-				out = append(out, Reason{Code: CodeEmploymentTooShort, Field: "applicant.months_employed", Outcome: Ineligible,
-					Params: map[string]string{"months": strconv.Itoa(a.Applicant.MonthsEmployed), "required": strconv.Itoa(months)}})
-			}
-			if a.Applicant.HoursPerWeek < hours {
-				out = append(out, Reason{Code: CodeTooFewHoursPerWeek, Field: "applicant.hours_per_week", Outcome: Ineligible,
-					Params: map[string]string{"hours": strconv.FormatFloat(a.Applicant.HoursPerWeek, 'f', -1, 64), "required": strconv.FormatFloat(hours, 'f', -1, 64)}})
-			}
-			return out
-		})
+	return MinimumEmploymentFor(months, hours, HiredReview)
 }
 
 // ReadyForLevel requires, for an endorsement-support cycle, that the
@@ -189,9 +176,17 @@ func ReadyForLevel(c Cycle) Rule[Application] {
 		})
 }
 
-// BuiltinRules returns the county's rules for a cycle of a program, in a
-// stable order.
+// BuiltinRules returns the built-in rules for a cycle of a program, in a
+// stable order. A cycle with [Cycle.Eligibility] gets the rules it
+// chooses: the region's employer rule (King County or statewide), caps,
+// documents and qualifying programs, then participating employer, months
+// and hours (with the hired-not-started policy), education, employer
+// confirmation and the endorsement level when configured. Otherwise the
+// program's kind chooses, with the King County rule always.
 func BuiltinRules(p Program, c Cycle) []Rule[Application] {
+	if c.Eligibility != nil {
+		return configuredRules(c, *c.Eligibility)
+	}
 	rules := []Rule[Application]{KingCountyAgency(), Caps(c), RequiredDocuments(c)}
 	switch p.Kind {
 	case ESITCareerPathways:

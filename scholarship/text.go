@@ -69,6 +69,26 @@ var templates = map[string]map[Lang]string{
 		EnglishText: "You already hold the {level} endorsement or a higher one.",
 		SpanishText: "Ya tiene el respaldo {level} o uno más alto.",
 	},
+	CodeNoEmployer: {
+		EnglishText: "You must work at, or be hired by, an agency that serves young children.",
+		SpanishText: "Debe trabajar en una agencia que atienda a niños pequeños, o haber sido contratado por una.",
+	},
+	CodeNotYetStarted: {
+		EnglishText: "You have not started at your agency yet; this program requires {months} months and {hours} hours a week.",
+		SpanishText: "Aún no ha empezado en su agencia; este programa requiere {months} meses y {hours} horas por semana.",
+	},
+	CodeEligiblePendingStart: {
+		EnglishText: "You are eligible once you start at your agency; this program requires {months} months and {hours} hours a week.",
+		SpanishText: "Será elegible cuando empiece en su agencia; este programa requiere {months} meses y {hours} horas por semana.",
+	},
+	CodeEducationRequired: {
+		EnglishText: "This program requires {required} education or higher.",
+		SpanishText: "Este programa requiere educación de nivel {required} o superior.",
+	},
+	CodeEmployerNotParticipat: {
+		EnglishText: "Your agency {organization} does not take part in this program.",
+		SpanishText: "Su agencia {organization} no participa en este programa.",
+	},
 	CodeRuleFailed: {
 		EnglishText: "The rule \"{rule}\" could not be checked, so a person will review this application.",
 		SpanishText: "No se pudo verificar la regla \"{rule}\"; una persona revisará esta solicitud.",
