@@ -46,6 +46,9 @@ type Program struct {
 	// Cycles lists the program's cycles; each cycle's parameters apply from
 	// its Effective date until the next cycle's.
 	Cycles []Cycle `json:"cycles"`
+	// Intake is what a run does with an application it cannot take in;
+	// empty means [AllOrNothing].
+	Intake IntakePolicy `json:"intake,omitempty"`
 }
 
 // Pool is a set-aside: a share of a cycle's budget reserved for applicants
@@ -234,6 +237,9 @@ func (p Program) Validate() error {
 	}
 	if len(p.Cycles) == 0 {
 		pr.Add("cycles", "at least one cycle is required")
+	}
+	if p.Intake != "" && !p.Intake.Valid() {
+		pr.Add("intake", "unknown intake policy %q (all_or_nothing or skip_and_report)", p.Intake)
 	}
 	seen := map[string]int{}
 	for i, c := range p.Cycles {
