@@ -3,6 +3,9 @@ package scholarship
 import (
 	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/beststarts/workforce/bsk"
 )
 
 // The built-in rules' stable codes.
@@ -15,6 +18,9 @@ const (
 	CodeLifetimeCapNear       = "lifetime_cap_limits_award"
 	CodeCategoryNotCovered    = "category_not_covered"
 	CodeAboveCategoryCap      = "above_category_cap"
+	CodeAboveCombinedCap      = "above_combined_cap"
+	CodeAboveHourlyLimit      = "above_hourly_limit"
+	CodeAboveWeeksLimit       = "above_weeks_limit"
 	CodeDocumentMissing       = "document_missing"
 	CodeEmployerNotConfirmed  = "employer_not_confirmed"
 	CodeWrongCycle            = "wrong_cycle"
@@ -101,6 +107,7 @@ func Caps(c Cycle) Rule[Application] {
 						Params: map[string]string{"category": string(cat), "requested": money(req), "cap": money(limit)}})
 				}
 			}
+			out = append(out, combinedAndHourly(c, a)...)
 			if c.LifetimeCap > 0 {
 				switch left := c.LifetimeCap - a.PriorAwards; {
 				case left <= 0:
@@ -113,6 +120,46 @@ func Caps(c Cycle) Rule[Application] {
 			}
 			return out
 		})
+}
+
+// combinedAndHourly gives the informational reasons of combined caps
+// that bind on the amounts asked (each within its own cap) and hours asked
+// above an hourly item's bounds.
+func combinedAndHourly(c Cycle, a Application) []Reason {
+	var out []Reason
+	for i, cc := range c.CombinedCaps {
+		var sum Cents
+		names := make([]string, len(cc.Categories))
+		for k, cat := range cc.Categories {
+			names[k] = string(cat)
+			if _, hourly := c.hourly(cat); hourly {
+				continue
+			}
+			if limit, ok := c.Caps[cat]; ok {
+				sum = addCents(sum, min(max(0, a.Requested[cat]), limit))
+			}
+		}
+		if sum > cc.Cap {
+			out = append(out, Reason{Code: CodeAboveCombinedCap, Field: bsk.Index("combined_caps", i), Outcome: Eligible,
+				Params: map[string]string{"categories": strings.Join(names, ", "), "requested": money(sum), "cap": money(cc.Cap)}})
+		}
+	}
+	for _, h := range c.Hourly {
+		req, ok := a.Hours[h.Category]
+		if !ok {
+			continue
+		}
+		if h.MaxHoursPerWeek > 0 && req.PerWeek > h.MaxHoursPerWeek {
+			out = append(out, Reason{Code: CodeAboveHourlyLimit, Field: "hours." + string(h.Category) + ".per_week", Outcome: Eligible,
+				Params: map[string]string{"category": string(h.Category), "hours": strconv.FormatFloat(req.PerWeek, 'f', -1, 64),
+					"max_hours": strconv.FormatFloat(h.MaxHoursPerWeek, 'f', -1, 64)}})
+		}
+		if h.MaxWeeks > 0 && req.Weeks > h.MaxWeeks {
+			out = append(out, Reason{Code: CodeAboveWeeksLimit, Field: "hours." + string(h.Category) + ".weeks", Outcome: Eligible,
+				Params: map[string]string{"category": string(h.Category), "weeks": strconv.Itoa(req.Weeks), "max_weeks": strconv.Itoa(h.MaxWeeks)}})
+		}
+	}
+	return out
 }
 
 // RequiredDocuments needs review for every document the cycle requires

@@ -49,6 +49,18 @@ var templates = map[string]map[Lang]string{
 		EnglishText: "You asked for {requested} for {category}; the most this cycle pays is {cap}.",
 		SpanishText: "Pidió {requested} para {category}; lo máximo que paga este ciclo es {cap}.",
 	},
+	CodeAboveCombinedCap: {
+		EnglishText: "You asked for {requested} for {categories} together; the most this cycle pays for them together is {cap}.",
+		SpanishText: "Pidió {requested} para {categories} en conjunto; lo máximo que paga este ciclo por ellos en conjunto es {cap}.",
+	},
+	CodeAboveHourlyLimit: {
+		EnglishText: "You asked for {hours} hours a week of {category}; this cycle pays at most {max_hours}.",
+		SpanishText: "Pidió {hours} horas por semana de {category}; este ciclo paga como máximo {max_hours}.",
+	},
+	CodeAboveWeeksLimit: {
+		EnglishText: "You asked for {weeks} weeks of {category}; this cycle pays at most {max_weeks}.",
+		SpanishText: "Pidió {weeks} semanas de {category}; este ciclo paga como máximo {max_weeks}.",
+	},
 	CodeDocumentMissing: {
 		EnglishText: "The document \"{document}\" is missing.",
 		SpanishText: "Falta el documento \"{document}\".",
@@ -74,12 +86,12 @@ var templates = map[string]map[Lang]string{
 		SpanishText: "Debe trabajar en una agencia que atienda a niños pequeños, o haber sido contratado por una.",
 	},
 	CodeNotYetStarted: {
-		EnglishText: "You have not started at your agency yet; this program requires {months} months and {hours} hours a week.",
-		SpanishText: "Aún no ha empezado en su agencia; este programa requiere {months} meses y {hours} horas por semana.",
+		EnglishText: "You have not started at your agency yet, and this program requires time worked there.",
+		SpanishText: "Aún no ha empezado en su agencia, y este programa requiere tiempo trabajado allí.",
 	},
 	CodeEligiblePendingStart: {
-		EnglishText: "You are eligible once you start at your agency; this program requires {months} months and {hours} hours a week.",
-		SpanishText: "Será elegible cuando empiece en su agencia; este programa requiere {months} meses y {hours} horas por semana.",
+		EnglishText: "You are eligible once you start at your agency.",
+		SpanishText: "Será elegible cuando empiece en su agencia.",
 	},
 	CodeEducationRequired: {
 		EnglishText: "This program requires {required} education or higher.",
