@@ -139,8 +139,9 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 		steps[u.ApplicationID] = u.Code
 	}
 	info := r.Rules.Info()
+	hasher := newHasher(r.HashKey)
 	for i, a := range apps {
-		rec := DecisionRecord{ApplicationID: a.ID, InputsHash: InputsHash(r.HashKey, a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
+		rec := DecisionRecord{ApplicationID: a.ID, InputsHash: hasher.hash(a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
 			Outcome: verdicts[i].Outcome, Reasons: verdicts[i].Reasons, Score: scores[i], Rank: rank[a.ID], Step: steps[a.ID]}
 		if aw, ok := awards[a.ID]; ok {
 			rec.Step, rec.Award = "awarded", &aw

@@ -3,6 +3,10 @@ package scholarship_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"testing"
@@ -277,5 +281,28 @@ func TestRunCycleSkipAndReport(t *testing.T) {
 	r.Program.Intake = "some"
 	if _, err := scholarship.RunCycle(context.Background(), r); err == nil {
 		t.Error("RunCycle accepted an unknown intake policy")
+	}
+}
+
+// The records' hashes are HMAC-SHA256 under the key of the context line
+// and the application's json.Marshal encoding, computed here apart from
+// the library, for every application of a run (the run reuses one HMAC).
+func TestInputsHashIsHMACOfTheEncoding(t *testing.T) {
+	apps := randomApps(rand.New(rand.NewPCG(8, 8)), 30)
+	res, err := scholarship.RunCycle(context.Background(), runFor(apps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range apps {
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := hmac.New(sha256.New, testKey)
+		m.Write([]byte("github.com/beststarts/workforce/scholarship inputs v1\n"))
+		m.Write(b)
+		if want := hex.EncodeToString(m.Sum(nil)); res.Records[i].InputsHash != want || scholarship.InputsHash(testKey, a) != want {
+			t.Errorf("%s: record hash %s, InputsHash %s; want %s", a.ID, res.Records[i].InputsHash, scholarship.InputsHash(testKey, a), want)
+		}
 	}
 }
