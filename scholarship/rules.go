@@ -129,9 +129,7 @@ func combinedAndHourly(c Cycle, a Application) []Reason {
 	var out []Reason
 	for i, cc := range c.CombinedCaps {
 		var sum Cents
-		names := make([]string, len(cc.Categories))
-		for k, cat := range cc.Categories {
-			names[k] = string(cat)
+		for _, cat := range cc.Categories {
 			if _, hourly := c.hourly(cat); hourly {
 				continue
 			}
@@ -140,6 +138,10 @@ func combinedAndHourly(c Cycle, a Application) []Reason {
 			}
 		}
 		if sum > cc.Cap {
+			names := make([]string, len(cc.Categories))
+			for k, cat := range cc.Categories {
+				names[k] = string(cat)
+			}
 			out = append(out, Reason{Code: CodeAboveCombinedCap, Field: bsk.Index("combined_caps", i), Outcome: Eligible,
 				Params: map[string]string{"categories": strings.Join(names, ", "), "requested": money(sum), "cap": money(cc.Cap)}})
 		}
