@@ -35,8 +35,10 @@
 //     same inputs and key.
 //
 // After the cycle, a [Ledger] records disbursements, completion,
-// withdrawal and leaving the county, and computes the repayment owed
-// ([Ledger.Owed]), prorated by the unmet months of the service commitment.
+// withdrawal, failed courses and leaving the county or the sponsoring
+// employer, in any order, and computes the repayment owed ([Ledger.Owed]),
+// prorated by the unmet months of the service commitment, and the
+// completion incentive due ([Ledger.Incentive]).
 // [CheckReadiness] tells a provider which endorsement level they can apply
 // for now and what is missing for the next.
 //

@@ -182,6 +182,16 @@ type Cycle struct {
 	// CommitmentMonths is the months of qualifying work in King County owed
 	// after completion (T.E.A.C.H. asks 12).
 	CommitmentMonths int `json:"commitment_months,omitempty"`
+	// CommitmentTo is whom the commitment is owed: the county (any
+	// qualifying work in King County, the default) or the sponsoring
+	// employer.
+	CommitmentTo Commitment `json:"commitment_to,omitempty"`
+	// CompletionIncentive is a bonus paid after completion once the
+	// recipient has served IncentiveAfterMonths more with the employer
+	// (BA Degree Pathways: 6 months; T.E.A.C.H.: 12); see
+	// [Ledger.Incentive].
+	CompletionIncentive  Cents `json:"completion_incentive,omitempty"`
+	IncentiveAfterMonths int   `json:"incentive_after_months,omitempty" jsonschema:"minimum=0,maximum=120"`
 	// RequiredDocuments lists the documents every application must include.
 	RequiredDocuments []string `json:"required_documents,omitempty"`
 	// QualifyingPrograms lists the degree or certificate programs that
@@ -301,6 +311,13 @@ func (c Cycle) Validate() error {
 	checkAmount(&p, "min_partial", c.MinPartial)
 	if c.CommitmentMonths < 0 || c.CommitmentMonths > 120 {
 		p.Add("commitment_months", "%d is outside 0 to 120", c.CommitmentMonths)
+	}
+	if c.CommitmentTo != "" && !c.CommitmentTo.Valid() {
+		p.Add("commitment_to", "unknown commitment %q (county or employer)", c.CommitmentTo)
+	}
+	checkAmount(&p, "completion_incentive", c.CompletionIncentive)
+	if c.IncentiveAfterMonths < 0 || c.IncentiveAfterMonths > 120 {
+		p.Add("incentive_after_months", "%d is outside 0 to 120", c.IncentiveAfterMonths)
 	}
 	if c.Level != "" && !c.Level.Valid() {
 		p.Add("level", "unknown endorsement level %q", c.Level)
