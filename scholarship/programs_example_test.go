@@ -17,8 +17,8 @@ var programStart = time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 // hour for at most 3 hours a week paid to the employer; 3 months or more at
 // a participating program, 10 hours a week or more, an AA or DTA. A person
 // hired who has not started has no months yet: not eligible. The
-// completion incentive (6 more months with the same employer) is the
-// commitment.
+// completion incentive is due after 6 more months with the same employer
+// (its amount here, $1,000, is this example's figure).
 func baDegreePathways(budget scholarship.Cents) scholarship.Program {
 	return scholarship.Program{ID: "wa-ba-pathways", Name: "BA Degree Pathways", Kind: scholarship.AgencyDefined,
 		Intake: scholarship.SkipAndReport,
@@ -33,8 +33,8 @@ func baDegreePathways(budget scholarship.Cents) scholarship.Program {
 				scholarship.Tuition: scholarship.PayInstitution, scholarship.Fees: scholarship.PayInstitution},
 			// Over the combined cap, fees go before tuition; release time,
 			// owed to the employer, is cut last.
-			CutOrder:           []scholarship.Category{scholarship.Books, scholarship.Fees, scholarship.Tuition, scholarship.ReleaseTime},
-			CommitmentMonths:   6,
+			CutOrder:            []scholarship.Category{scholarship.Books, scholarship.Fees, scholarship.Tuition, scholarship.ReleaseTime},
+			CompletionIncentive: 1_000_00, IncentiveAfterMonths: 6,
 			RequiredDocuments:  []string{"transcript"},
 			QualifyingPrograms: []string{"ba-ece", "bas-ece"},
 			Eligibility: &scholarship.Eligibility{
@@ -53,7 +53,7 @@ func baDegreePathways(budget scholarship.Cents) scholarship.Program {
 // dollar figures (a $6,000 tuition cap, $600 of books, release time at
 // $12 an hour for 48 weeks, $7,000 a year in all) are this example's
 // settings; the recipient owes 12 more months with the sponsoring
-// employer. A person hired but not started is eligible pending their
+// employer, after which a $500 bonus (this example's figure) is due. A person hired but not started is eligible pending their
 // start, and a set-aside serves those who work in Spanish, Vietnamese or
 // Somali; a partial award from it is topped up from the general fund.
 func teachEarlyChildhood(budget, setAside scholarship.Cents) scholarship.Program {
@@ -72,7 +72,8 @@ func teachEarlyChildhood(budget, setAside scholarship.Cents) scholarship.Program
 			Pools:             []scholarship.Pool{{Name: "priority_languages", Amount: setAside, Criterion: scholarship.PoolMultilingual}},
 			PriorityLanguages: []bsk.Language{bsk.Spanish, bsk.Vietnamese, bsk.Somali},
 			Fit:               scholarship.Partial,
-			CommitmentMonths:  12,
+			CommitmentMonths:  12, CommitmentTo: scholarship.CommitToEmployer,
+			CompletionIncentive: 500_00, IncentiveAfterMonths: 12,
 			Eligibility: &scholarship.Eligibility{
 				Region: scholarship.KingCounty, MinHoursPerWeek: 30, Hired: scholarship.HiredPendingStart,
 				MinEducation:         bsk.EducationHighSchool,
