@@ -40,7 +40,9 @@
 // prorated by the unmet months of the service commitment, and the
 // completion incentive due ([Ledger.Incentive]).
 // [CheckReadiness] tells a provider which endorsement level they can apply
-// for now and what is missing for the next.
+// for now and what is missing for the next; [Assess] reads a dated record
+// (degree date, work periods, dated hours) against every level and mentor
+// track, with the steps left and the yearly renewal.
 //
 // # Decision records and who reads them
 //

@@ -125,6 +125,14 @@ var templates = map[string]map[Lang]string{
 		EnglishText: "The {level} level requires {required} hours of training; {missing} more are needed.",
 		SpanishText: "El nivel {level} requiere {required} horas de capacitación; faltan {missing}.",
 	},
+	CodeDegreeDateMissing: {
+		EnglishText: "The {level} level counts years after your degree: tell us when you completed it.",
+		SpanishText: "El nivel {level} cuenta los años después de su título: indíquenos cuándo lo terminó.",
+	},
+	CodeRenewalHoursShort: {
+		EnglishText: "To renew {level} by {due} you need {required} hours of training this year; {missing} more are needed.",
+		SpanishText: "Para renovar {level} antes del {due} necesita {required} horas de capacitación este año; faltan {missing}.",
+	},
 	"exam_required": {
 		EnglishText: "The {level} level also requires passing its exam.",
 		SpanishText: "El nivel {level} también requiere aprobar su examen.",
