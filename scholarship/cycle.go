@@ -195,7 +195,7 @@ func intake(prog Program, c Cycle, apps []Application) ([]Application, []SetAsid
 	var all bsk.Problems
 	people := map[string]int{}
 	ids := map[string]int{}
-	taken := make([]Application, 0, len(apps))
+	var taken []Application // a copy only once an application is set aside
 	setAside := []SetAside{}
 	for i, a := range apps {
 		var p bsk.Problems
@@ -226,8 +226,13 @@ func intake(prog Program, c Cycle, apps []Application) ([]Application, []SetAsid
 		}
 		switch {
 		case err == nil:
-			taken = append(taken, a)
+			if taken != nil {
+				taken = append(taken, a)
+			}
 		case skip:
+			if taken == nil {
+				taken = append(make([]Application, 0, len(apps)-1), apps[:i]...)
+			}
 			var list bsk.Errors
 			errors.As(err, &list)
 			setAside = append(setAside, SetAside{Index: i, ApplicationID: a.ID, Problems: list})
@@ -237,6 +242,9 @@ func intake(prog Program, c Cycle, apps []Application) ([]Application, []SetAsid
 	}
 	if err := all.Err(); err != nil {
 		return nil, nil, err
+	}
+	if taken == nil && len(setAside) == 0 {
+		taken = apps
 	}
 	return taken, setAside, nil
 }
