@@ -96,10 +96,12 @@ func trim(c Cycle, by map[Category]Cents, total Cents) map[Category]Cents {
 // then joins the general pool, which funds everyone else in rank order. An
 // award that no longer fits is skipped for the next that fits, or with the
 // [Partial] policy granted in part (when at least MinPartial), after which
-// the pool stops. A partial award is topped up by the pools that come
-// after (the general pool last) in rank order, before they fund anyone
-// ranked below it, so no money is left while an eligible candidate is
-// short, except an amount under MinPartial that no new award may take.
+// the pool is spent; with that policy, when what is left is under
+// MinPartial, nobody ranked below gets a new award from the pool. A
+// partial award is topped up, with any amount, by the pools that come
+// after (the general pool last) in rank order, so no money is left while
+// an eligible candidate is short, except an amount under MinPartial that
+// no new award may take and no partial award needs.
 // Eligible candidates not funded are waitlisted in rank order; every other
 // candidate is listed as unfunded with why. Awards never exceed the
 // budget, a pool, or a cap.
@@ -160,19 +162,21 @@ type allocState struct {
 // fill funds open candidates meeting cond from money, in rank order: it
 // tops up partial awards and makes new ones, and returns what is left.
 func (s *allocState) fill(money Cents, pool string, cond func(Application) bool) Cents {
+	noNew := false // with the partial policy, once a new award cannot be made
 	for i, cand := range s.ranked {
 		need := s.quotes[i].Amount - s.got[i]
-		if need <= 0 || !cond(cand.Application) {
+		if need <= 0 || !cond(cand.Application) || (noNew && s.award[i] < 0) {
 			continue
 		}
 		amount, partial := need, false
 		if amount > money {
 			// A top-up takes whatever is left; a new award only with the
-			// partial policy and at least MinPartial.
+			// partial policy and at least MinPartial. When a new award
+			// cannot be made, those ranked below it get none either (they
+			// are waitlisted behind it), but a partial award below it is
+			// still topped up.
 			if s.award[i] < 0 && (s.c.Fit != Partial || money < max(1, s.c.MinPartial)) {
-				if s.c.Fit == Partial {
-					break
-				}
+				noNew = s.c.Fit == Partial
 				continue
 			}
 			amount, partial = money, true

@@ -3,6 +3,7 @@ package scholarship_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -264,5 +265,35 @@ func TestEligibilityChoosesBuiltinRules(t *testing.T) {
 	c.Eligibility = &scholarship.Eligibility{Region: "mars", Hired: "maybe", MinHoursPerWeek: 90}
 	if err := c.Validate(); err == nil {
 		t.Error("Validate accepted an unknown region, policy and 90 hours a week")
+	}
+}
+
+func TestTopUpBelowAnAwardTooSmallToMake(t *testing.T) {
+	c, _ := esit().Cycle("2026")
+	c.Budget, c.PerApplicantCap, c.LifetimeCap, c.Fit, c.MinPartial = 12_500_00, 0, 0, scholarship.Partial, 2_000_00
+	c.Pools = []scholarship.Pool{{Name: "multilingual", Amount: 3_000_00, Criterion: scholarship.PoolMultilingual}}
+	var ranked []scholarship.Candidate
+	for i, lang := range []bsk.Language{bsk.English, bsk.English, bsk.Spanish} {
+		a := app(fmt.Sprintf("r%d", i+1))
+		a.Applicant.Languages = []bsk.Language{lang}
+		a.Requested = map[scholarship.Category]cents{scholarship.Tuition: 9_000_00}
+		ranked = append(ranked, scholarship.Candidate{Application: a, Verdict: scholarship.Verdict{Outcome: scholarship.Eligible}})
+	}
+	al, err := scholarship.Allocate(c, ranked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// r3 draws the 3,000 set-aside; the general 9,500 funds r1 in full;
+	// the 500 left is under the smallest partial award, so r2 gets none,
+	// but it tops up r3.
+	got := map[string]cents{}
+	for _, a := range al.Awards {
+		got[a.ApplicationID] = a.Amount
+	}
+	if diff := cmp.Diff(map[string]cents{"r1": 9_000_00, "r3": 3_500_00}, got); diff != "" {
+		t.Errorf("awards (-want +got):\n%s", diff)
+	}
+	if al.Left != 0 || len(al.Waitlist) != 1 || al.Waitlist[0].ApplicationID != "r2" {
+		t.Errorf("left %v, waitlist %+v; want 0 and r2", al.Left, al.Waitlist)
 	}
 }
