@@ -191,8 +191,11 @@ func hourlyCost(h HourlyItem, req Hours) Cents {
 	if !(per > 0) || weeks <= 0 || h.Rate <= 0 {
 		return 0
 	}
+	// Validation bounds every factor; the clamps keep an unvalidated
+	// input from overflowing.
+	per, weeks = min(per, 80), min(weeks, 104)
 	hundredths := int64(math.Floor(per*100 + 1e-9))
-	v := int64(h.Rate) * hundredths / 100 * int64(weeks)
+	v := int64(min(h.Rate, MaxAmount)) * hundredths * int64(weeks) / 100
 	if v > int64(MaxAmount) {
 		return MaxAmount
 	}
