@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -295,5 +297,79 @@ func TestTopUpBelowAnAwardTooSmallToMake(t *testing.T) {
 	}
 	if al.Left != 0 || len(al.Waitlist) != 1 || al.Waitlist[0].ApplicationID != "r2" {
 		t.Errorf("left %v, waitlist %+v; want 0 and r2", al.Left, al.Waitlist)
+	}
+}
+
+// TestQuoteProperties prices random applications under random cost
+// models: the amount is the sum of the split, no category is paid more
+// than its cost, its cap or its scholarship share, no combined,
+// per-applicant or lifetime cap is exceeded, and nothing is negative.
+func TestQuoteProperties(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	all := []scholarship.Category{scholarship.Tuition, scholarship.Fees, scholarship.Books, scholarship.ExamFees, scholarship.ReleaseTime, scholarship.TrainingTime, scholarship.TravelExpenses}
+	amount := func(n int) cents { return cents(r.IntN(n)) }
+	for trial := range 2000 {
+		c, _ := esit().Cycle("2026")
+		c.Pools = nil
+		c.Caps = map[scholarship.Category]cents{}
+		for _, cat := range all[:4] {
+			if r.IntN(3) > 0 {
+				c.Caps[cat] = amount(10_000_00)
+			}
+		}
+		c.Hourly = []scholarship.HourlyItem{{Category: scholarship.ReleaseTime, Rate: amount(50_00), MaxHoursPerWeek: float64(r.IntN(10)) / 2, MaxWeeks: r.IntN(60)}}
+		if r.IntN(2) == 0 {
+			c.CombinedCaps = []scholarship.CombinedCap{{Categories: []scholarship.Category{scholarship.Tuition, scholarship.Fees}, Cap: amount(12_000_00)}}
+		}
+		if r.IntN(2) == 0 {
+			s := r.IntN(10_001)
+			e := r.IntN(10_001 - s)
+			c.Shares = []scholarship.CostShare{{Categories: []scholarship.Category{scholarship.Tuition, scholarship.Books}, Scholarship: s, Employer: e, Recipient: 10_000 - s - e}}
+		}
+		c.PerApplicantCap, c.LifetimeCap = amount(15_000_00), amount(40_000_00)
+		order := slices.Clone(all)
+		r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		c.CutOrder = order[:r.IntN(len(order))]
+		if err := c.Validate(); err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		a := app("q")
+		a.Requested = map[scholarship.Category]cents{}
+		for _, cat := range all {
+			if r.IntN(2) == 0 {
+				a.Requested[cat] = amount(14_000_00)
+			}
+		}
+		a.Hours = map[scholarship.Category]scholarship.Hours{scholarship.ReleaseTime: {PerWeek: float64(r.IntN(20)) / 2, Weeks: r.IntN(70)}}
+		a.PriorAwards = amount(45_000_00)
+		q := scholarship.QuoteFor(c, a)
+		var sum cents
+		for cat, v := range q.ByCategory {
+			sum += v
+			if v <= 0 || v > q.Cost[cat] {
+				t.Errorf("trial %d: %s pays %v of cost %v", trial, cat, v, q.Cost[cat])
+			}
+			if limit, ok := c.Caps[cat]; ok && v > limit {
+				t.Errorf("trial %d: %s pays %v over its cap %v", trial, cat, v, limit)
+			}
+		}
+		if sum != q.Amount || q.Amount < 0 || q.Uncovered < 0 {
+			t.Errorf("trial %d: amount %v, split sums to %v, uncovered %v", trial, q.Amount, sum, q.Uncovered)
+		}
+		for _, cc := range c.CombinedCaps {
+			if q.ByCategory[scholarship.Tuition]+q.ByCategory[scholarship.Fees] > cc.Cap {
+				t.Errorf("trial %d: tuition and fees %v over the combined cap %v", trial, q.ByCategory[scholarship.Tuition]+q.ByCategory[scholarship.Fees], cc.Cap)
+			}
+		}
+		if (c.PerApplicantCap > 0 && q.Amount > c.PerApplicantCap) || (c.LifetimeCap > 0 && q.Amount+a.PriorAwards > max(c.LifetimeCap, a.PriorAwards)) {
+			t.Errorf("trial %d: amount %v over the per-applicant cap %v or the lifetime cap %v (prior %v)", trial, q.Amount, c.PerApplicantCap, c.LifetimeCap, a.PriorAwards)
+		}
+		for _, s := range c.Shares {
+			for _, cat := range s.Categories {
+				if q.ByCategory[cat] > q.Cost[cat]-q.Cost[cat]*cents(s.Recipient)/10_000-q.Cost[cat]*cents(s.Employer)/10_000 {
+					t.Errorf("trial %d: %s pays %v, more than the scholarship's share of %v", trial, cat, q.ByCategory[cat], q.Cost[cat])
+				}
+			}
+		}
 	}
 }
