@@ -20,8 +20,17 @@ type Award struct {
 	Amount Cents `json:"amount"`
 	// ByCategory splits Amount by expense category.
 	ByCategory map[Category]Cents `json:"by_category"`
-	// Pool is the set-aside that funded it, or "general".
+	// ByPayee splits Amount by who is paid ([Cycle.PayeeOf]).
+	ByPayee map[Payee]Cents `json:"by_payee,omitempty"`
+	// Shares is what each party pays of the categories whose cost the
+	// cycle shares ([Cycle.Shares]); the scholarship's line is this award's
+	// part of them.
+	Shares map[Party]Cents `json:"shares,omitempty"`
+	// Pool is the set-aside that funded it first, or "general".
 	Pool string `json:"pool"`
+	// TopUps are later additions to a partial award from other pools (the
+	// general pool, or a later set-aside), in the order made.
+	TopUps []TopUp `json:"top_ups,omitempty"`
 	// Rank is the application's place in the ranking, from 1.
 	Rank int `json:"rank"`
 	// Partial is true when the award is less than the application's grant
@@ -29,6 +38,14 @@ type Award struct {
 	Partial bool `json:"partial,omitempty"`
 	// Step says when it was made: "allocation" or "reallocation".
 	Step string `json:"step"`
+}
+
+// TopUp is money added to a partial award from another pool.
+type TopUp struct {
+	// Pool is the pool the money came from.
+	Pool string `json:"pool"`
+	// Amount is the money added.
+	Amount Cents `json:"amount"`
 }
 
 // Unfunded is an application that got no award, with why.
@@ -56,44 +73,17 @@ type Allocation struct {
 }
 
 // Grant is what the cycle would pay for an application with no shortage of
-// money: each covered category up to its cap, then the per-applicant cap,
-// then what the lifetime cap leaves. Categories are cut in a fixed order
-// (the order of [Category.Enum]) when a cap binds.
+// money, and its split by category: [QuoteFor]'s amount and split.
 func Grant(c Cycle, a Application) (Cents, map[Category]Cents) {
-	by := map[Category]Cents{}
-	var total Cents
-	for _, cat := range categories {
-		req, ok := a.Requested[cat]
-		limit, covered := c.Caps[cat]
-		if !ok || !covered || req <= 0 {
-			continue
-		}
-		g := min(req, limit)
-		by[cat] = g
-		total = addCents(total, g)
-	}
-	limit := total
-	if c.PerApplicantCap > 0 {
-		limit = min(limit, c.PerApplicantCap)
-	}
-	if c.LifetimeCap > 0 {
-		limit = min(limit, max(0, c.LifetimeCap-a.PriorAwards))
-	}
-	return limit, trim(by, limit)
+	q := QuoteFor(c, a)
+	return q.Amount, q.ByCategory
 }
 
-// trim cuts a split down to total, taking from the last categories first.
-func trim(by map[Category]Cents, total Cents) map[Category]Cents {
-	var sum Cents
-	for _, v := range by {
-		sum += v
-	}
-	for i := len(categories) - 1; i >= 0 && sum > total; i-- {
-		cat := categories[i]
-		cut := min(by[cat], sum-total)
-		by[cat] -= cut
-		sum -= cut
-		if by[cat] == 0 {
+// trim cuts a split down to total in the cycle's cut order.
+func trim(c Cycle, by map[Category]Cents, total Cents) map[Category]Cents {
+	cutIn(by, c.cutOrder(), nil, sumCents(by)-total)
+	for cat, v := range by {
+		if v == 0 {
 			delete(by, cat)
 		}
 	}
@@ -102,27 +92,30 @@ func trim(by map[Category]Cents, total Cents) map[Category]Cents {
 
 // Allocate awards money to candidates in rank order. Set-aside pools are
 // filled first, each with the best-ranked eligible candidates that meet its
-// criterion; the money a pool does not use then joins the general pool,
-// which funds everyone else in rank order. An award that no longer fits is
-// skipped for the next that fits, or with the [Partial] policy granted in
-// part (when at least MinPartial) after which allocation stops. Eligible
-// candidates not funded are waitlisted in rank order; every other candidate
-// is listed as unfunded with why. Awards never exceed the budget, a pool,
-// or a cap.
+// criterion in the cycle ([Cycle.Meets]); the money a pool does not use
+// then joins the general pool, which funds everyone else in rank order. An
+// award that no longer fits is skipped for the next that fits, or with the
+// [Partial] policy granted in part (when at least MinPartial), after which
+// the pool is spent; with that policy, when what is left is under
+// MinPartial, nobody ranked below gets a new award from the pool. A
+// partial award is topped up, with any amount, by the pools that come
+// after (the general pool last) in rank order, so no money is left while
+// an eligible candidate is short, except an amount under MinPartial that
+// no new award may take and no partial award needs.
+// Eligible candidates not funded are waitlisted in rank order; every other
+// candidate is listed as unfunded with why. Awards never exceed the
+// budget, a pool, or a cap.
 func Allocate(c Cycle, ranked []Candidate) (Allocation, error) {
 	if err := c.Validate(); err != nil {
 		return Allocation{}, err
 	}
 	al := Allocation{CycleID: c.ID, Awards: []Award{}, Waitlist: []Unfunded{}, Unfunded: []Unfunded{}}
-	grants := make([]Cents, len(ranked))
-	splits := make([]map[Category]Cents, len(ranked))
-	funded := make([]bool, len(ranked))
-	open := make([]bool, len(ranked))
+	st := allocState{c: c, ranked: ranked, al: &al, quotes: make([]Quote, len(ranked)), got: make([]Cents, len(ranked)),
+		award: make([]int, len(ranked)), order: c.cutOrder()}
 	for i, cand := range ranked {
-		switch cand.Verdict.Outcome {
-		case Eligible:
-			grants[i], splits[i] = Grant(c, cand.Application)
-			open[i] = grants[i] > 0
+		st.award[i] = -1
+		if cand.Verdict.Outcome == Eligible {
+			st.quotes[i] = QuoteFor(c, cand.Application)
 		}
 	}
 	var pooled Cents
@@ -131,18 +124,16 @@ func Allocate(c Cycle, ranked []Candidate) (Allocation, error) {
 	}
 	general := c.Budget - pooled
 	for _, p := range c.Pools {
-		left := p.Amount
-		left = fill(&al, c, ranked, grants, splits, funded, open, left, p.Name, func(a Application) bool { return p.Criterion.Meets(a) })
-		general += left
+		general += st.fill(p.Amount, p.Name, func(a Application) bool { return c.Meets(p, a) })
 	}
-	general = fill(&al, c, ranked, grants, splits, funded, open, general, "general", func(Application) bool { return true })
+	general = st.fill(general, "general", func(Application) bool { return true })
 	for i, cand := range ranked {
-		if funded[i] {
+		if st.award[i] >= 0 {
 			continue
 		}
 		u := Unfunded{ApplicationID: cand.Application.ID, Rank: i + 1}
 		switch {
-		case cand.Verdict.Outcome == Eligible && grants[i] > 0:
+		case cand.Verdict.Outcome == Eligible && st.quotes[i].Amount > 0:
 			u.Code = "waitlisted"
 			al.Waitlist = append(al.Waitlist, u)
 			continue
@@ -157,28 +148,58 @@ func Allocate(c Cycle, ranked []Candidate) (Allocation, error) {
 	return al, nil
 }
 
-// fill funds open candidates meeting cond from money, in rank order, and
-// returns what is left.
-func fill(al *Allocation, c Cycle, ranked []Candidate, grants []Cents, splits []map[Category]Cents, funded, open []bool, money Cents, pool string, cond func(Application) bool) Cents {
-	for i, cand := range ranked {
-		if !open[i] || funded[i] || !cond(cand.Application) {
+// allocState is an allocation in progress.
+type allocState struct {
+	c      Cycle
+	ranked []Candidate
+	al     *Allocation
+	quotes []Quote
+	got    []Cents // money awarded so far, by candidate
+	award  []int   // index of the candidate's award in al.Awards, or -1
+	order  []Category
+}
+
+// fill funds open candidates meeting cond from money, in rank order: it
+// tops up partial awards and makes new ones, and returns what is left.
+func (s *allocState) fill(money Cents, pool string, cond func(Application) bool) Cents {
+	noNew := false // with the partial policy, once a new award cannot be made
+	for i, cand := range s.ranked {
+		need := s.quotes[i].Amount - s.got[i]
+		if need <= 0 || !cond(cand.Application) || (noNew && s.award[i] < 0) {
 			continue
 		}
-		amount, partial := grants[i], false
+		amount, partial := need, false
 		if amount > money {
-			if c.Fit != Partial {
+			// A top-up takes whatever is left; a new award only with the
+			// partial policy and at least MinPartial. When a new award
+			// cannot be made, those ranked below it get none either (they
+			// are waitlisted behind it), but a partial award below it is
+			// still topped up.
+			if s.award[i] < 0 && (s.c.Fit != Partial || money < max(1, s.c.MinPartial)) {
+				noNew = s.c.Fit == Partial
 				continue
-			}
-			if money < max(1, c.MinPartial) {
-				break
 			}
 			amount, partial = money, true
 		}
+		if amount <= 0 {
+			break
+		}
 		money -= amount
-		funded[i] = true
-		al.Awards = append(al.Awards, Award{ApplicationID: cand.Application.ID, Amount: amount, ByCategory: trim(clone(splits[i]), amount),
-			Pool: pool, Rank: i + 1, Partial: partial, Step: "allocation"})
-		al.Spent += amount
+		s.got[i] += amount
+		s.al.Spent += amount
+		q := s.quotes[i]
+		by := trim(s.c, clone(q.ByCategory), s.got[i])
+		if k := s.award[i]; k >= 0 {
+			aw := &s.al.Awards[k]
+			aw.Amount, aw.ByCategory, aw.ByPayee = s.got[i], by, byPayee(s.c, by)
+			aw.Shares = shares(s.c, q, by)
+			aw.Partial = s.got[i] < q.Amount
+			aw.TopUps = append(aw.TopUps, TopUp{Pool: pool, Amount: amount})
+		} else {
+			s.award[i] = len(s.al.Awards)
+			s.al.Awards = append(s.al.Awards, Award{ApplicationID: cand.Application.ID, Amount: amount, ByCategory: by,
+				ByPayee: byPayee(s.c, by), Shares: shares(s.c, q, by), Pool: pool, Rank: i + 1, Partial: partial, Step: "allocation"})
+		}
 		if partial {
 			break
 		}
@@ -186,8 +207,25 @@ func fill(al *Allocation, c Cycle, ranked []Candidate, grants []Cents, splits []
 	return money
 }
 
-func clone(m map[Category]Cents) map[Category]Cents {
-	out := make(map[Category]Cents, len(m))
+// shares is the quote's cost shares with the scholarship's line set to
+// what a (possibly partial) split pays in the shared categories.
+func shares(c Cycle, q Quote, by map[Category]Cents) map[Party]Cents {
+	if q.Shares == nil {
+		return nil
+	}
+	out := clone(q.Shares)
+	var paid Cents
+	for cat, v := range by {
+		if _, ok := c.share(cat); ok {
+			paid += v
+		}
+	}
+	out[PartyScholarship] = paid
+	return out
+}
+
+func clone[K comparable](m map[K]Cents) map[K]Cents {
+	out := make(map[K]Cents, len(m))
 	for k, v := range m {
 		out[k] = v
 	}
@@ -229,8 +267,8 @@ func Reallocate(c Cycle, prev Allocation, ranked []Candidate, declined []string)
 			next.Waitlist = append(next.Waitlist, w)
 			continue
 		}
-		grant, split := Grant(c, ranked[i].Application)
-		amount, partial := grant, false
+		q := QuoteFor(c, ranked[i].Application)
+		amount, partial := q.Amount, false
 		if amount > money {
 			if c.Fit != Partial || money < max(1, c.MinPartial) {
 				next.Waitlist = append(next.Waitlist, w)
@@ -239,8 +277,9 @@ func Reallocate(c Cycle, prev Allocation, ranked []Candidate, declined []string)
 			amount, partial = money, true
 		}
 		money -= amount
-		next.Awards = append(next.Awards, Award{ApplicationID: w.ApplicationID, Amount: amount, ByCategory: trim(split, amount),
-			Pool: "general", Rank: w.Rank, Partial: partial, Step: "reallocation"})
+		by := trim(c, q.ByCategory, amount)
+		next.Awards = append(next.Awards, Award{ApplicationID: w.ApplicationID, Amount: amount, ByCategory: by, ByPayee: byPayee(c, by),
+			Shares: shares(c, q, by), Pool: "general", Rank: w.Rank, Partial: partial, Step: "reallocation"})
 		next.Spent += amount
 	}
 	slices.SortStableFunc(next.Unfunded, func(a, b Unfunded) int { return a.Rank - b.Rank })

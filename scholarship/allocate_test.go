@@ -81,7 +81,15 @@ func checkAllocation(t *testing.T, seed uint64, c scholarship.Cycle, ranked []sc
 	seen := map[string]bool{}
 	for _, a := range al.Awards {
 		spent += a.Amount
-		byPool[a.Pool] += a.Amount
+		first := a.Amount
+		for _, u := range a.TopUps {
+			byPool[u.Pool] += u.Amount
+			first -= u.Amount
+			if u.Amount <= 0 || u.Pool == a.Pool {
+				t.Errorf("seed %d: %s has top-up %+v", seed, a.ApplicationID, u)
+			}
+		}
+		byPool[a.Pool] += first
 		if seen[a.ApplicationID] {
 			t.Errorf("seed %d: %s awarded twice", seed, a.ApplicationID)
 		}
@@ -137,6 +145,18 @@ func checkAllocation(t *testing.T, seed uint64, c scholarship.Cycle, ranked []sc
 		}
 		if cand.Verdict.Outcome != scholarship.Eligible && code == "awarded" {
 			t.Errorf("seed %d: %s is %s but awarded", seed, cand.Application.ID, cand.Verdict.Outcome)
+		}
+	}
+	// With partial awards no money is left while an eligible candidate is
+	// short, except less than the smallest partial award.
+	if c.Fit == scholarship.Partial {
+		for _, a := range al.Awards {
+			if a.Partial && al.Left != 0 {
+				t.Errorf("seed %d: %s is short by a partial award while %v is left", seed, a.ApplicationID, al.Left)
+			}
+		}
+		if len(al.Waitlist) > 0 && al.Left >= max(1, c.MinPartial) {
+			t.Errorf("seed %d: %d waitlisted while %v is left (min partial %v)", seed, len(al.Waitlist), al.Left, c.MinPartial)
 		}
 	}
 	// Waitlisted candidates did not fit what was left (skip policy).

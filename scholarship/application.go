@@ -73,6 +73,9 @@ type Application struct {
 	Applicant Applicant `json:"applicant"`
 	// Requested is the money asked for, by category.
 	Requested map[Category]Cents `json:"requested"`
+	// Hours are the hours asked for in categories paid by the hour
+	// ([Cycle.Hourly]), such as release time.
+	Hours map[Category]Hours `json:"hours,omitempty"`
 	// Answers are the answers the rubric needs.
 	Answers Answers `json:"answers"`
 	// Documents lists the documents attached, by name.
@@ -156,8 +159,20 @@ func (a Application) Validate() error {
 		p.Add("applicant.place", "unknown place code %q", pl)
 	}
 	p.Merge("applicant.demographics", a.Applicant.Demographics.Validate())
-	if len(a.Requested) == 0 {
-		p.Add("requested", "at least one amount is required")
+	if len(a.Requested) == 0 && len(a.Hours) == 0 {
+		p.Add("requested", "at least one amount or hours are required")
+	}
+	for _, c := range sortedCategories(a.Hours) {
+		f, h := "hours."+string(c), a.Hours[c]
+		if !c.Valid() {
+			p.Add(f, "unknown category %q", c)
+		}
+		if !(h.PerWeek >= 0 && h.PerWeek <= 80) {
+			p.Add(f+".per_week", "%v is outside 0 to 80", h.PerWeek)
+		}
+		if h.Weeks < 0 || h.Weeks > 104 {
+			p.Add(f+".weeks", "%d is outside 0 to 104", h.Weeks)
+		}
 	}
 	var total Cents
 	for _, c := range sortedCategories(a.Requested) {

@@ -89,3 +89,31 @@ func BenchmarkAllocate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRunCycleConfigured100k runs 100,000 applications through
+// configured programs (BA Degree Pathways: combined caps, release time by
+// the hour paid to the employer, statewide rules; T.E.A.C.H.: cost shares,
+// a priority-language set-aside with partial awards topped up) with
+// RunCycle on one core: intake, rules, scoring, ranking, allocation and a
+// decision record per application.
+func BenchmarkRunCycleConfigured100k(b *testing.B) {
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	for _, tc := range []struct {
+		name string
+		p    scholarship.Program
+	}{
+		{"ba_degree_pathways", baDegreePathways(100_000_000_00 / 100)},
+		{"teach", teachEarlyChildhood(50_000_000_00/100, 10_000_000_00/100)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			apps := cohort(rand.New(rand.NewPCG(5, 5)), tc.p.ID, 100_000)
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := decide(tc.p, apps); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package scholarship
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/beststarts/workforce/bsk"
@@ -25,8 +26,12 @@ type Run struct {
 }
 
 // Result is a cycle's outcome: a verdict, score and decision record per
-// application (in input order), the ranking and the allocation.
+// application taken in (in input order), the ranking, the allocation, and
+// the applications set aside at intake with why.
 type Result struct {
+	// SetAside lists the applications not taken in ([SkipAndReport]), in
+	// input order; the other fields cover the rest.
+	SetAside   []SetAside       `json:"set_aside"`
 	Verdicts   []Verdict        `json:"verdicts"`
 	Scores     []Score          `json:"scores"`
 	Ranking    []string         `json:"ranking"`
@@ -67,10 +72,11 @@ type DecisionRecord struct {
 // JSON encodes the record canonically (struct order, sorted map keys).
 func (r DecisionRecord) JSON() ([]byte, error) { return json.Marshal(r) }
 
-// RunCycle runs a whole cycle: it validates every application (all or
-// nothing: any problem, a duplicate application from one person, or an
-// application to another program or cycle is an error and nothing is
-// awarded), evaluates every rule, scores, ranks, allocates and writes a
+// RunCycle runs a whole cycle: it takes the applications in under the
+// program's [IntakePolicy] (an invalid application, a second application
+// from one person or with one ID, or an application to another program or
+// cycle is an error with [AllOrNothing] and set aside with its problems
+// with [SkipAndReport]), evaluates every rule, scores, ranks, allocates and writes a
 // decision record per application. A run without a hash key of at least
 // [MinHashKeySize] bytes is an invalid-input error naming "hash_key".
 func RunCycle(ctx context.Context, r Run) (Result, error) {
@@ -84,31 +90,10 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	var p bsk.Problems
-	people := map[string]int{}
-	ids := map[string]int{}
-	for i, a := range r.Applications {
-		f := bsk.Index("applications", i)
-		p.Merge(f, a.Validate())
-		if a.ProgramID != r.Program.ID {
-			p.AddCode(bsk.CodeNotFound, f+".program_id", "application is for program %q, not %q", a.ProgramID, r.Program.ID)
-		}
-		if a.CycleID != c.ID {
-			p.AddCode(bsk.CodeNotFound, f+".cycle_id", "application is for cycle %q, not %q", a.CycleID, c.ID)
-		}
-		if j, dup := people[a.Applicant.PersonID]; dup && a.Applicant.PersonID != "" {
-			p.AddCode(bsk.CodeConflict, f+".applicant.person_id", "person %q already applied in this cycle (applications[%d])", a.Applicant.PersonID, j)
-		}
-		people[a.Applicant.PersonID] = i
-		if j, dup := ids[a.ID]; dup && a.ID != "" {
-			p.AddCode(bsk.CodeConflict, f+".id", "duplicate application id %q (also applications[%d])", a.ID, j)
-		}
-		ids[a.ID] = i
-	}
-	if err := p.Err(); err != nil {
+	apps, setAside, err := intake(r.Program, c, r.Applications)
+	if err != nil {
 		return Result{}, err
 	}
-	apps := r.Applications
 	verdicts := r.Rules.Evaluate(ctx, apps)
 	scores, err := r.Rubric.Score(ctx, apps, r.Reviews)
 	if err != nil && scores == nil {
@@ -128,7 +113,7 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 	}
 	order := Rank(apps, scores)
 	ranked := make([]Candidate, len(order))
-	res := Result{Verdicts: verdicts, Scores: scores, Ranking: make([]string, len(order)), Records: make([]DecisionRecord, len(apps))}
+	res := Result{Verdicts: verdicts, Scores: scores, Ranking: make([]string, len(order)), Records: make([]DecisionRecord, len(apps)), SetAside: setAside}
 	for k, i := range order {
 		ranked[k] = Candidate{apps[i], verdicts[i]}
 		res.Ranking[k] = apps[i].ID
@@ -154,14 +139,112 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 		steps[u.ApplicationID] = u.Code
 	}
 	info := r.Rules.Info()
+	hasher := newHasher(r.HashKey)
 	for i, a := range apps {
-		rec := DecisionRecord{ApplicationID: a.ID, InputsHash: InputsHash(r.HashKey, a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
+		// Built in place: a record holds the cycle, and copying 100,000
+		// of them shows.
+		rec := &res.Records[i]
+		*rec = DecisionRecord{ApplicationID: a.ID, InputsHash: hasher.hash(a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
 			Outcome: verdicts[i].Outcome, Reasons: verdicts[i].Reasons, Score: scores[i], Rank: rank[a.ID], Step: steps[a.ID]}
 		if aw, ok := awards[a.ID]; ok {
 			rec.Step, rec.Award = "awarded", &aw
 		}
-		res.Records[i] = rec
 	}
 	res.Equity = Equity(apps, verdicts, al)
 	return res, nil
+}
+
+// IntakePolicy says what [RunCycle] does with an application it cannot
+// take in: invalid, a duplicate, or for another program or cycle.
+type IntakePolicy string
+
+// The intake policies.
+const (
+	// AllOrNothing refuses the whole run, naming every problem of every
+	// application. The default.
+	AllOrNothing IntakePolicy = "all_or_nothing"
+	// SkipAndReport sets the application aside in [Result.SetAside] with
+	// its problems, and decides the rest. Of two applications from one
+	// person or with one ID, the first taken in stands.
+	SkipAndReport IntakePolicy = "skip_and_report"
+)
+
+// Valid reports whether p is a known intake policy.
+func (p IntakePolicy) Valid() bool { return p == AllOrNothing || p == SkipAndReport }
+
+// Enum lists every intake policy code.
+func (IntakePolicy) Enum() []string { return []string{string(AllOrNothing), string(SkipAndReport)} }
+
+// SetAside is an application not taken in, with every problem found.
+type SetAside struct {
+	// Index is the application's place in [Run.Applications], from 0.
+	Index int `json:"index"`
+	// ApplicationID is the application's ID as given (it may be the
+	// problem).
+	ApplicationID string `json:"application_id"`
+	// Problems are the application's problems, their fields relative to
+	// the application.
+	Problems bsk.Errors `json:"problems"`
+}
+
+// intake checks every application; it returns those taken in, in input
+// order, and those set aside, or with [AllOrNothing] an error holding
+// every problem.
+func intake(prog Program, c Cycle, apps []Application) ([]Application, []SetAside, error) {
+	skip := prog.Intake == SkipAndReport
+	var all bsk.Problems
+	people := map[string]int{}
+	ids := map[string]int{}
+	var taken []Application // a copy only once an application is set aside
+	setAside := []SetAside{}
+	for i, a := range apps {
+		var p bsk.Problems
+		p.Merge("", a.Validate())
+		if a.ProgramID != prog.ID {
+			p.AddCode(bsk.CodeNotFound, "program_id", "application is for program %q, not %q", a.ProgramID, prog.ID)
+		}
+		if a.CycleID != c.ID {
+			p.AddCode(bsk.CodeNotFound, "cycle_id", "application is for cycle %q, not %q", a.CycleID, c.ID)
+		}
+		if j, dup := people[a.Applicant.PersonID]; dup && a.Applicant.PersonID != "" {
+			p.AddCode(bsk.CodeConflict, "applicant.person_id", "person %q already applied in this cycle (applications[%d])", a.Applicant.PersonID, j)
+		}
+		if j, dup := ids[a.ID]; dup && a.ID != "" {
+			p.AddCode(bsk.CodeConflict, "id", "duplicate application id %q (also applications[%d])", a.ID, j)
+		}
+		err := p.Err()
+		if err == nil || !skip {
+			// All or nothing compares every application with every other;
+			// skipping compares with those taken in, so a corrected
+			// resubmission after an invalid one is taken.
+			if _, seen := people[a.Applicant.PersonID]; !seen {
+				people[a.Applicant.PersonID] = i
+			}
+			if _, seen := ids[a.ID]; !seen {
+				ids[a.ID] = i
+			}
+		}
+		switch {
+		case err == nil:
+			if taken != nil {
+				taken = append(taken, a)
+			}
+		case skip:
+			if taken == nil {
+				taken = append(make([]Application, 0, len(apps)-1), apps[:i]...)
+			}
+			var list bsk.Errors
+			errors.As(err, &list)
+			setAside = append(setAside, SetAside{Index: i, ApplicationID: a.ID, Problems: list})
+		default:
+			all.Merge(bsk.Index("applications", i), err)
+		}
+	}
+	if err := all.Err(); err != nil {
+		return nil, nil, err
+	}
+	if taken == nil && len(setAside) == 0 {
+		taken = apps
+	}
+	return taken, setAside, nil
 }

@@ -3,9 +3,15 @@ package scholarship_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/scholarship"
@@ -209,5 +215,94 @@ func TestWithoutDemographics(t *testing.T) {
 	// Without a demographic set-aside, the allocation is shown as it is.
 	if got := res.Allocation.WithoutDemographics(esit().Cycles[1]); got.Awards[0].Pool != res.Allocation.Awards[0].Pool {
 		t.Error("an allocation without a demographic set-aside was changed")
+	}
+}
+
+func TestRunCycleSkipAndReport(t *testing.T) {
+	good, later := app("good"), app("later")
+	neg := app("neg")
+	neg.Requested[scholarship.Tuition] = -5
+	dup := app("dup")
+	dup.Applicant.PersonID = good.Applicant.PersonID
+	sameID := app("good")
+	sameID.Applicant.PersonID = "person-other"
+	other := app("other")
+	other.CycleID = "1999"
+	// A person whose first application was invalid is taken in with a
+	// corrected one.
+	fixed := app("neg-fixed")
+	fixed.Applicant.PersonID = neg.Applicant.PersonID
+	apps := []scholarship.Application{good, neg, dup, sameID, other, later, fixed}
+	r := runFor(apps)
+	r.Program.Intake = scholarship.SkipAndReport
+	res, err := scholarship.RunCycle(context.Background(), r)
+	if err != nil {
+		t.Fatalf("RunCycle: %v", err)
+	}
+	type aside struct {
+		Index  int
+		ID     string
+		Fields []string
+		Codes  []bsk.Code
+	}
+	var got []aside
+	for _, s := range res.SetAside {
+		a := aside{Index: s.Index, ID: s.ApplicationID}
+		for _, e := range s.Problems {
+			a.Fields, a.Codes = append(a.Fields, e.Field), append(a.Codes, e.Code)
+		}
+		got = append(got, a)
+	}
+	want := []aside{
+		{1, "neg", []string{"requested.tuition"}, []bsk.Code{bsk.CodeInvalid}},
+		{2, "dup", []string{"applicant.person_id"}, []bsk.Code{bsk.CodeConflict}},
+		{3, "good", []string{"id"}, []bsk.Code{bsk.CodeConflict}},
+		{4, "other", []string{"cycle_id"}, []bsk.Code{bsk.CodeNotFound}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("set aside (-want +got):\n%s", diff)
+	}
+	var decided []string
+	for _, rec := range res.Records {
+		decided = append(decided, rec.ApplicationID)
+	}
+	if diff := cmp.Diff([]string{"good", "later", "neg-fixed"}, decided); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	if len(res.Verdicts) != 3 || len(res.Scores) != 3 || len(res.Ranking) != 3 || res.Equity.Total.Applicants != 3 {
+		t.Errorf("verdicts %d, scores %d, ranking %d, equity applicants %d; want 3 each", len(res.Verdicts), len(res.Scores), len(res.Ranking), res.Equity.Total.Applicants)
+	}
+
+	// The same batch with the default policy is refused whole.
+	r.Program.Intake = ""
+	if _, err := scholarship.RunCycle(context.Background(), r); !errors.Is(err, bsk.ErrInvalid) {
+		t.Errorf("RunCycle with all or nothing = %v; want an invalid-input error", err)
+	}
+	r.Program.Intake = "some"
+	if _, err := scholarship.RunCycle(context.Background(), r); err == nil {
+		t.Error("RunCycle accepted an unknown intake policy")
+	}
+}
+
+// The records' hashes are HMAC-SHA256 under the key of the context line
+// and the application's json.Marshal encoding, computed here apart from
+// the library, for every application of a run (the run reuses one HMAC).
+func TestInputsHashIsHMACOfTheEncoding(t *testing.T) {
+	apps := randomApps(rand.New(rand.NewPCG(8, 8)), 30)
+	res, err := scholarship.RunCycle(context.Background(), runFor(apps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range apps {
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := hmac.New(sha256.New, testKey)
+		m.Write([]byte("github.com/beststarts/workforce/scholarship inputs v1\n"))
+		m.Write(b)
+		if want := hex.EncodeToString(m.Sum(nil)); res.Records[i].InputsHash != want || scholarship.InputsHash(testKey, a) != want {
+			t.Errorf("%s: record hash %s, InputsHash %s; want %s", a.ID, res.Records[i].InputsHash, scholarship.InputsHash(testKey, a), want)
+		}
 	}
 }

@@ -9,8 +9,16 @@
 // set-aside pools, commitment terms) take effect on a date. [RunCycle]
 // takes a cycle's [Application]s through:
 //
+//   - costs: [QuoteFor] prices an application under the cycle's cost
+//     model: per-category caps, combined caps ([CombinedCap], tuition and
+//     fees together), hourly items ([HourlyItem], release time at a rate
+//     for the hours a week, paid to the employer), cost shares by party
+//     ([CostShare]: scholarship, recipient, employer), then the
+//     per-applicant and lifetime caps, cutting categories in the order the
+//     program states ([Cycle.CutOrder]).
 //   - eligibility: a [RuleSet] evaluates every [Rule] (built-in ones from
-//     [BuiltinRules], an agency's Go rules, out-of-process plug-ins) on the
+//     [BuiltinRules], chosen by the cycle's [Eligibility] when it has one,
+//     an agency's Go rules, out-of-process plug-ins) on the
 //     whole batch and returns a [Verdict] per application: eligible, needs
 //     review or ineligible, with every [Reason] (a stable code, parameters,
 //     the field, the rule and its version). [Reason.Text] renders a reason
@@ -20,17 +28,21 @@
 //     optional reviewer normalization; [Rank] breaks ties by submission time,
 //     then application ID.
 //   - allocation: [Allocate] funds set-aside pools first, then the general
-//     pool in rank order, under caps and a fit policy, and waitlists the
-//     rest; [Reallocate] re-offers declined money without touching other
-//     awards.
+//     pool in rank order, under caps and a fit policy, tops up a partial
+//     award from the pools after it, and waitlists the rest; [Reallocate]
+//     re-offers declined money without touching other awards.
 //   - records: one [DecisionRecord] per application, byte-identical for the
 //     same inputs and key.
 //
 // After the cycle, a [Ledger] records disbursements, completion,
-// withdrawal and leaving the county, and computes the repayment owed
-// ([Ledger.Owed]), prorated by the unmet months of the service commitment.
+// withdrawal, failed courses and leaving the county or the sponsoring
+// employer, in any order, and computes the repayment owed ([Ledger.Owed]),
+// prorated by the unmet months of the service commitment, and the
+// completion incentive due ([Ledger.Incentive]).
 // [CheckReadiness] tells a provider which endorsement level they can apply
-// for now and what is missing for the next.
+// for now and what is missing for the next; [Assess] reads a dated record
+// (degree date, work periods, dated hours) against every level and mentor
+// track, with the steps left and the yearly renewal.
 //
 // # Decision records and who reads them
 //

@@ -1,11 +1,13 @@
 package scholarship
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"hash"
 )
 
 // HashKeySize is the size in bytes of the keys [NewHashKey] makes.
@@ -40,11 +42,37 @@ func NewHashKey() ([]byte, error) {
 // The key must be secret and at least [MinHashKeySize] bytes long
 // ([NewHashKey] makes one).
 func InputsHash(key []byte, a Application) string {
-	b, _ := json.Marshal(a)
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(hashContext))
-	m.Write(b)
-	return hex.EncodeToString(m.Sum(nil))
+	return newHasher(key).hash(a)
+}
+
+// hasher computes [InputsHash] for many applications under one key,
+// reusing its HMAC state and encoding buffer.
+type hasher struct {
+	mac hash.Hash
+	buf bytes.Buffer
+	enc *json.Encoder
+	sum []byte
+}
+
+func newHasher(key []byte) *hasher {
+	h := &hasher{mac: hmac.New(sha256.New, key)}
+	h.enc = json.NewEncoder(&h.buf)
+	return h
+}
+
+// hash is InputsHash(key, a): the encoder writes what json.Marshal does,
+// followed by a newline that is not hashed.
+func (h *hasher) hash(a Application) string {
+	h.buf.Reset()
+	if err := h.enc.Encode(a); err != nil {
+		h.buf.Reset()
+	}
+	b := bytes.TrimSuffix(h.buf.Bytes(), []byte("\n"))
+	h.mac.Reset()
+	h.mac.Write([]byte(hashContext))
+	h.mac.Write(b)
+	h.sum = h.mac.Sum(h.sum[:0])
+	return hex.EncodeToString(h.sum)
 }
 
 // VerifyInputsHash reports whether hash is the [InputsHash] of a under

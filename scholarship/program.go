@@ -46,6 +46,9 @@ type Program struct {
 	// Cycles lists the program's cycles; each cycle's parameters apply from
 	// its Effective date until the next cycle's.
 	Cycles []Cycle `json:"cycles"`
+	// Intake is what a run does with an application it cannot take in;
+	// empty means [AllOrNothing].
+	Intake IntakePolicy `json:"intake,omitempty"`
 }
 
 // Pool is a set-aside: a share of a cycle's budget reserved for applicants
@@ -90,7 +93,9 @@ func (PoolCriterion) Enum() []string {
 	return []string{string(PoolMultilingual), string(PoolBIPOC), string(PoolRural), string(PoolFirstGeneration)}
 }
 
-// Meets reports whether the application meets the pool's criterion.
+// Meets reports whether the application meets the pool's criterion, with
+// any language besides English counting for [PoolMultilingual] (see
+// [Cycle.Meets] for a cycle's priority languages).
 func (c PoolCriterion) Meets(a Application) bool {
 	switch c {
 	case PoolMultilingual:
@@ -103,6 +108,18 @@ func (c PoolCriterion) Meets(a Application) bool {
 		return a.Answers.FirstGeneration
 	}
 	return false
+}
+
+// Meets reports whether the application meets the pool's criterion in
+// this cycle: for [PoolMultilingual], working in one of the cycle's
+// PriorityLanguages when it lists any.
+func (c Cycle) Meets(p Pool, a Application) bool {
+	if p.Criterion == PoolMultilingual && len(c.PriorityLanguages) > 0 {
+		return slices.ContainsFunc(a.Applicant.Languages, func(l bsk.Language) bool {
+			return l != bsk.English && slices.Contains(c.PriorityLanguages, l)
+		})
+	}
+	return p.Criterion.Meets(a)
 }
 
 // FitPolicy says what allocation does with the next award that no longer
@@ -129,6 +146,23 @@ type Cycle struct {
 	// Caps bound the award per application in each category; a category
 	// without a cap is not covered.
 	Caps map[Category]Cents `json:"caps"`
+	// CombinedCaps bound several categories together, such as tuition and
+	// fees under one yearly limit.
+	CombinedCaps []CombinedCap `json:"combined_caps,omitempty"`
+	// Hourly lists the categories paid by the hour (release time); each is
+	// covered, and also capped when Caps names it.
+	Hourly []HourlyItem `json:"hourly,omitempty"`
+	// Shares split the cost of categories between the scholarship, the
+	// recipient and the employer.
+	Shares []CostShare `json:"shares,omitempty"`
+	// Payees says who is paid for a category; a category not listed is paid
+	// to the recipient (an hourly item may name its own payee).
+	Payees map[Category]Payee `json:"payees,omitempty"`
+	// CutOrder is the order categories are cut in when a combined,
+	// per-applicant or lifetime cap binds, or a partial award is made:
+	// first the categories listed, then the rest from the last of
+	// [Category.Enum] to the first (the order when CutOrder is empty).
+	CutOrder []Category `json:"cut_order,omitempty"`
 	// PerApplicantCap bounds one applicant's award in the cycle; 0 means no
 	// bound beyond the category caps.
 	PerApplicantCap Cents `json:"per_applicant_cap,omitempty"`
@@ -137,6 +171,10 @@ type Cycle struct {
 	LifetimeCap Cents `json:"lifetime_cap,omitempty"`
 	// Pools are set-asides, drawn on in order before the general pool.
 	Pools []Pool `json:"pools,omitempty"`
+	// Eligibility, when set, chooses the built-in rules and their
+	// thresholds ([BuiltinRules]); nil keeps the rules of the program's
+	// kind.
+	Eligibility *Eligibility `json:"eligibility,omitempty"`
 	// Fit is the policy for an award that no longer fits.
 	Fit FitPolicy `json:"fit,omitempty"`
 	// MinPartial is the smallest partial award worth making, with [Partial].
@@ -144,6 +182,16 @@ type Cycle struct {
 	// CommitmentMonths is the months of qualifying work in King County owed
 	// after completion (T.E.A.C.H. asks 12).
 	CommitmentMonths int `json:"commitment_months,omitempty"`
+	// CommitmentTo is whom the commitment is owed: the county (any
+	// qualifying work in King County, the default) or the sponsoring
+	// employer.
+	CommitmentTo Commitment `json:"commitment_to,omitempty"`
+	// CompletionIncentive is a bonus paid after completion once the
+	// recipient has served IncentiveAfterMonths more with the employer
+	// (BA Degree Pathways: 6 months; T.E.A.C.H.: 12); see
+	// [Ledger.Incentive].
+	CompletionIncentive  Cents `json:"completion_incentive,omitempty"`
+	IncentiveAfterMonths int   `json:"incentive_after_months,omitempty" jsonschema:"minimum=0,maximum=120"`
 	// RequiredDocuments lists the documents every application must include.
 	RequiredDocuments []string `json:"required_documents,omitempty"`
 	// QualifyingPrograms lists the degree or certificate programs that
@@ -151,8 +199,10 @@ type Cycle struct {
 	QualifyingPrograms []string `json:"qualifying_programs,omitempty"`
 	// Level is the endorsement level an endorsement-support cycle pays for.
 	Level bsk.Endorsement `json:"level,omitempty"`
-	// PriorityLanguages are the languages the county needs most; empty means
-	// any language besides English counts.
+	// PriorityLanguages are the languages the county needs most: an
+	// applicant meets the [PoolMultilingual] set-aside when they work in one
+	// of them ([Cycle.Meets]); empty means any language besides English
+	// counts. Pass them to [PriorityCriteria] for the rubric to agree.
 	PriorityLanguages []bsk.Language `json:"priority_languages,omitempty"`
 }
 
@@ -198,6 +248,9 @@ func (p Program) Validate() error {
 	if len(p.Cycles) == 0 {
 		pr.Add("cycles", "at least one cycle is required")
 	}
+	if p.Intake != "" && !p.Intake.Valid() {
+		pr.Add("intake", "unknown intake policy %q (all_or_nothing or skip_and_report)", p.Intake)
+	}
 	seen := map[string]int{}
 	for i, c := range p.Cycles {
 		f := bsk.Index("cycles", i)
@@ -220,7 +273,7 @@ func (c Cycle) Validate() error {
 		p.Add("effective", "is required")
 	}
 	checkAmount(&p, "budget", c.Budget)
-	if len(c.Caps) == 0 {
+	if len(c.Caps) == 0 && len(c.Hourly) == 0 {
 		p.Add("caps", "at least one category must be covered")
 	}
 	for _, cat := range sortedCategories(c.Caps) {
@@ -228,6 +281,10 @@ func (c Cycle) Validate() error {
 			p.Add("caps."+string(cat), "unknown category %q", cat)
 		}
 		checkAmount(&p, "caps."+string(cat), c.Caps[cat])
+	}
+	c.validateCosts(&p)
+	if c.Eligibility != nil {
+		p.Merge("eligibility", c.Eligibility.Validate())
 	}
 	checkAmount(&p, "per_applicant_cap", c.PerApplicantCap)
 	checkAmount(&p, "lifetime_cap", c.LifetimeCap)
@@ -254,6 +311,13 @@ func (c Cycle) Validate() error {
 	checkAmount(&p, "min_partial", c.MinPartial)
 	if c.CommitmentMonths < 0 || c.CommitmentMonths > 120 {
 		p.Add("commitment_months", "%d is outside 0 to 120", c.CommitmentMonths)
+	}
+	if c.CommitmentTo != "" && !c.CommitmentTo.Valid() {
+		p.Add("commitment_to", "unknown commitment %q (county or employer)", c.CommitmentTo)
+	}
+	checkAmount(&p, "completion_incentive", c.CompletionIncentive)
+	if c.IncentiveAfterMonths < 0 || c.IncentiveAfterMonths > 120 {
+		p.Add("incentive_after_months", "%d is outside 0 to 120", c.IncentiveAfterMonths)
 	}
 	if c.Level != "" && !c.Level.Valid() {
 		p.Add("level", "unknown endorsement level %q", c.Level)

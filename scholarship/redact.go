@@ -16,7 +16,7 @@ func demographicPools(c Cycle) bool {
 // applicant's demographics may read it: the score without the lines of
 // demographic criteria ([Score.WithoutDemographics]), and, when the cycle
 // has a set-aside for a demographic group ([PoolCriterion.Demographic]),
-// the award's pool shown as [WithheldPool]. The inputs hash stays: it is
+// the award's pool and its top-ups' pools shown as [WithheldPool]. The inputs hash stays: it is
 // keyed, so it reveals nothing without the key.
 //
 // The rank and the award still follow from the whole score, by design: a
@@ -25,8 +25,7 @@ func demographicPools(c Cycle) bool {
 func (r DecisionRecord) WithoutDemographics() DecisionRecord {
 	r.Score = r.Score.WithoutDemographics()
 	if r.Award != nil && demographicPools(r.Cycle) {
-		aw := *r.Award
-		aw.Pool = WithheldPool
+		aw := withheldPools(*r.Award)
 		r.Award = &aw
 	}
 	return r
@@ -44,9 +43,24 @@ func (al Allocation) WithoutDemographics(c Cycle) Allocation {
 	}
 	awards := slices.Clone(al.Awards)
 	for i := range awards {
-		awards[i].Pool = WithheldPool
+		awards[i] = withheldPools(awards[i])
 	}
 	slices.SortStableFunc(awards, func(x, y Award) int { return x.Rank - y.Rank })
 	al.Awards = awards
 	return al
+}
+
+// withheldPools shows every pool an award drew on, its top-ups' too, as
+// [WithheldPool]: a top-up from the general pool would tell that the
+// award began in a set-aside.
+func withheldPools(aw Award) Award {
+	aw.Pool = WithheldPool
+	if len(aw.TopUps) > 0 {
+		tops := slices.Clone(aw.TopUps)
+		for i := range tops {
+			tops[i].Pool = WithheldPool
+		}
+		aw.TopUps = tops
+	}
+	return aw
 }

@@ -1,9 +1,11 @@
 package scholarship
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/beststarts/workforce/bsk"
 )
 
 // The built-in rules' stable codes.
@@ -16,6 +18,9 @@ const (
 	CodeLifetimeCapNear       = "lifetime_cap_limits_award"
 	CodeCategoryNotCovered    = "category_not_covered"
 	CodeAboveCategoryCap      = "above_category_cap"
+	CodeAboveCombinedCap      = "above_combined_cap"
+	CodeAboveHourlyLimit      = "above_hourly_limit"
+	CodeAboveWeeksLimit       = "above_weeks_limit"
 	CodeDocumentMissing       = "document_missing"
 	CodeEmployerNotConfirmed  = "employer_not_confirmed"
 	CodeWrongCycle            = "wrong_cycle"
@@ -90,9 +95,11 @@ func Caps(c Cycle) Rule[Application] {
 			var out []Reason
 			for _, cat := range sortedCategories(a.Requested) {
 				req := a.Requested[cat]
-				limit, covered := c.Caps[cat]
+				limit, capped := c.Caps[cat]
+				_, hourly := c.hourly(cat)
 				switch {
-				case !covered && req > 0:
+				case hourly:
+				case !capped && req > 0:
 					out = append(out, Reason{Code: CodeCategoryNotCovered, Field: "requested." + string(cat), Outcome: Eligible,
 						Params: map[string]string{"category": string(cat)}})
 				case req > limit:
@@ -100,6 +107,7 @@ func Caps(c Cycle) Rule[Application] {
 						Params: map[string]string{"category": string(cat), "requested": money(req), "cap": money(limit)}})
 				}
 			}
+			out = append(out, combinedAndHourly(c, a)...)
 			if c.LifetimeCap > 0 {
 				switch left := c.LifetimeCap - a.PriorAwards; {
 				case left <= 0:
@@ -112,6 +120,48 @@ func Caps(c Cycle) Rule[Application] {
 			}
 			return out
 		})
+}
+
+// combinedAndHourly gives the informational reasons of combined caps
+// that bind on the amounts asked (each within its own cap) and hours asked
+// above an hourly item's bounds.
+func combinedAndHourly(c Cycle, a Application) []Reason {
+	var out []Reason
+	for i, cc := range c.CombinedCaps {
+		var sum Cents
+		for _, cat := range cc.Categories {
+			if _, hourly := c.hourly(cat); hourly {
+				continue
+			}
+			if limit, ok := c.Caps[cat]; ok {
+				sum = addCents(sum, min(max(0, a.Requested[cat]), limit))
+			}
+		}
+		if sum > cc.Cap {
+			names := make([]string, len(cc.Categories))
+			for k, cat := range cc.Categories {
+				names[k] = string(cat)
+			}
+			out = append(out, Reason{Code: CodeAboveCombinedCap, Field: bsk.Index("combined_caps", i), Outcome: Eligible,
+				Params: map[string]string{"categories": strings.Join(names, ", "), "requested": money(sum), "cap": money(cc.Cap)}})
+		}
+	}
+	for _, h := range c.Hourly {
+		req, ok := a.Hours[h.Category]
+		if !ok {
+			continue
+		}
+		if h.MaxHoursPerWeek > 0 && req.PerWeek > h.MaxHoursPerWeek {
+			out = append(out, Reason{Code: CodeAboveHourlyLimit, Field: "hours." + string(h.Category) + ".per_week", Outcome: Eligible,
+				Params: map[string]string{"category": string(h.Category), "hours": strconv.FormatFloat(req.PerWeek, 'f', -1, 64),
+					"max_hours": strconv.FormatFloat(h.MaxHoursPerWeek, 'f', -1, 64)}})
+		}
+		if h.MaxWeeks > 0 && req.Weeks > h.MaxWeeks {
+			out = append(out, Reason{Code: CodeAboveWeeksLimit, Field: "hours." + string(h.Category) + ".weeks", Outcome: Eligible,
+				Params: map[string]string{"category": string(h.Category), "weeks": strconv.Itoa(req.Weeks), "max_weeks": strconv.Itoa(h.MaxWeeks)}})
+		}
+	}
+	return out
 }
 
 // RequiredDocuments needs review for every document the cycle requires
@@ -145,25 +195,11 @@ func EmployerConfirmation() Rule[Application] {
 
 // MinimumEmployment requires, as Washington's BA Degree Pathways does, at
 // least months at the employer and hours a week (3 months and 10 hours
-// there); a person hired but not started passes.
+// there). A person hired but not started needs review
+// ([MinimumEmploymentFor] with [HiredReview]); a program that says
+// otherwise configures [Eligibility.Hired].
 func MinimumEmployment(months int, hours float64) Rule[Application] {
-	return Each(RuleInfo{Name: "minimum_employment", Version: defaultBuiltinRuleVersion,
-		Description: fmt.Sprintf("at least %d months at the employer and %g hours a week", months, hours)},
-		func(a Application) []Reason {
-			if a.Applicant.Hired {
-				return nil
-			}
-			var out []Reason
-			if a.Applicant.MonthsEmployed < months {
-				out = append(out, Reason{Code: CodeEmploymentTooShort, Field: "applicant.months_employed", Outcome: Ineligible,
-					Params: map[string]string{"months": strconv.Itoa(a.Applicant.MonthsEmployed), "required": strconv.Itoa(months)}})
-			}
-			if a.Applicant.HoursPerWeek < hours {
-				out = append(out, Reason{Code: CodeTooFewHoursPerWeek, Field: "applicant.hours_per_week", Outcome: Ineligible,
-					Params: map[string]string{"hours": strconv.FormatFloat(a.Applicant.HoursPerWeek, 'f', -1, 64), "required": strconv.FormatFloat(hours, 'f', -1, 64)}})
-			}
-			return out
-		})
+	return MinimumEmploymentFor(months, hours, HiredReview)
 }
 
 // ReadyForLevel requires, for an endorsement-support cycle, that the
@@ -189,9 +225,17 @@ func ReadyForLevel(c Cycle) Rule[Application] {
 		})
 }
 
-// BuiltinRules returns the county's rules for a cycle of a program, in a
-// stable order.
+// BuiltinRules returns the built-in rules for a cycle of a program, in a
+// stable order. A cycle with [Cycle.Eligibility] gets the rules it
+// chooses: the region's employer rule (King County or statewide), caps,
+// documents and qualifying programs, then participating employer, months
+// and hours (with the hired-not-started policy), education, employer
+// confirmation and the endorsement level when configured. Otherwise the
+// program's kind chooses, with the King County rule always.
 func BuiltinRules(p Program, c Cycle) []Rule[Application] {
+	if c.Eligibility != nil {
+		return configuredRules(c, *c.Eligibility)
+	}
 	rules := []Rule[Application]{KingCountyAgency(), Caps(c), RequiredDocuments(c)}
 	switch p.Kind {
 	case ESITCareerPathways:

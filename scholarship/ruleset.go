@@ -3,6 +3,7 @@ package scholarship
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -62,13 +63,15 @@ func describe[T any](r Rule[T], i int) RuleInfo {
 // the error's code ([bsk.ErrorCode]), never its text, which goes to
 // OnFailure; the other rules' findings stand.
 func (s RuleSet[T]) Evaluate(ctx context.Context, batch []T) []Verdict {
-	out := make([]Verdict, len(batch))
-	for i := range out {
-		out[i].Outcome = Eligible
-		out[i].Reasons = []Reason{}
-	}
+	// Every rule's findings are gathered first, so each verdict's reasons
+	// are allocated once at their final size.
+	results := make([][][]Reason, len(s.Rules))
+	infos := make([]RuleInfo, len(s.Rules))
+	failures := make([]*Reason, len(s.Rules))
+	counts := make([]int, len(batch))
 	for i, r := range s.Rules {
 		info := describe(r, i)
+		infos[i] = info
 		res, err := safeCheck(ctx, r, batch)
 		if err == nil && len(res) != len(batch) {
 			err = fmt.Errorf("returned %d results for %d subjects", len(res), len(batch))
@@ -78,18 +81,37 @@ func (s RuleSet[T]) Evaluate(ctx context.Context, batch []T) []Verdict {
 		}
 		if err != nil {
 			s.failed(info, err)
-			for k := range out {
-				out[k].add(Reason{
-					Code: CodeRuleFailed, Outcome: NeedsReview, Rule: info.Name, Version: info.Version,
-					Params: map[string]string{"rule": info.Name, "code": string(bsk.ErrorCode(err))},
-				})
+			failures[i] = &Reason{
+				Code: CodeRuleFailed, Outcome: NeedsReview, Rule: info.Name, Version: info.Version,
+				Params: map[string]string{"rule": info.Name, "code": string(bsk.ErrorCode(err))},
+			}
+			for k := range counts {
+				counts[k]++
 			}
 			continue
 		}
+		results[i] = res
 		for k, reasons := range res {
+			counts[k] += len(reasons)
+		}
+	}
+	out := make([]Verdict, len(batch))
+	for k := range out {
+		out[k] = Verdict{Outcome: Eligible, Reasons: make([]Reason, 0, counts[k])}
+	}
+	for i := range s.Rules {
+		if f := failures[i]; f != nil {
+			for k := range out {
+				r := *f
+				r.Params = maps.Clone(f.Params) // each subject owns its reason
+				out[k].add(r)
+			}
+			continue
+		}
+		for k, reasons := range results[i] {
 			for _, rs := range reasons {
 				if rs.Rule == "" {
-					rs.Rule, rs.Version = info.Name, info.Version
+					rs.Rule, rs.Version = infos[i].Name, infos[i].Version
 				}
 				out[k].add(rs)
 			}

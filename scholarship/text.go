@@ -49,6 +49,18 @@ var templates = map[string]map[Lang]string{
 		EnglishText: "You asked for {requested} for {category}; the most this cycle pays is {cap}.",
 		SpanishText: "Pidió {requested} para {category}; lo máximo que paga este ciclo es {cap}.",
 	},
+	CodeAboveCombinedCap: {
+		EnglishText: "You asked for {requested} for {categories} together; the most this cycle pays for them together is {cap}.",
+		SpanishText: "Pidió {requested} para {categories} en conjunto; lo máximo que paga este ciclo por ellos en conjunto es {cap}.",
+	},
+	CodeAboveHourlyLimit: {
+		EnglishText: "You asked for {hours} hours a week of {category}; this cycle pays at most {max_hours}.",
+		SpanishText: "Pidió {hours} horas por semana de {category}; este ciclo paga como máximo {max_hours}.",
+	},
+	CodeAboveWeeksLimit: {
+		EnglishText: "You asked for {weeks} weeks of {category}; this cycle pays at most {max_weeks}.",
+		SpanishText: "Pidió {weeks} semanas de {category}; este ciclo paga como máximo {max_weeks}.",
+	},
 	CodeDocumentMissing: {
 		EnglishText: "The document \"{document}\" is missing.",
 		SpanishText: "Falta el documento \"{document}\".",
@@ -68,6 +80,26 @@ var templates = map[string]map[Lang]string{
 	CodeAlreadyHoldsLevel: {
 		EnglishText: "You already hold the {level} endorsement or a higher one.",
 		SpanishText: "Ya tiene el respaldo {level} o uno más alto.",
+	},
+	CodeNoEmployer: {
+		EnglishText: "You must work at, or be hired by, an agency that serves young children.",
+		SpanishText: "Debe trabajar en una agencia que atienda a niños pequeños, o haber sido contratado por una.",
+	},
+	CodeNotYetStarted: {
+		EnglishText: "You have not started at your agency yet, and this program requires time worked there.",
+		SpanishText: "Aún no ha empezado en su agencia, y este programa requiere tiempo trabajado allí.",
+	},
+	CodeEligiblePendingStart: {
+		EnglishText: "You are eligible once you start at your agency.",
+		SpanishText: "Será elegible cuando empiece en su agencia.",
+	},
+	CodeEducationRequired: {
+		EnglishText: "This program requires {required} education or higher.",
+		SpanishText: "Este programa requiere educación de nivel {required} o superior.",
+	},
+	CodeEmployerNotParticipat: {
+		EnglishText: "Your agency {organization} does not take part in this program.",
+		SpanishText: "Su agencia {organization} no participa en este programa.",
 	},
 	CodeRuleFailed: {
 		EnglishText: "The rule \"{rule}\" could not be checked, so a person will review this application.",
@@ -92,6 +124,14 @@ var templates = map[string]map[Lang]string{
 	"training_hours_short": {
 		EnglishText: "The {level} level requires {required} hours of training; {missing} more are needed.",
 		SpanishText: "El nivel {level} requiere {required} horas de capacitación; faltan {missing}.",
+	},
+	CodeDegreeDateMissing: {
+		EnglishText: "The {level} level counts years after your degree: tell us when you completed it.",
+		SpanishText: "El nivel {level} cuenta los años después de su título: indíquenos cuándo lo terminó.",
+	},
+	CodeRenewalHoursShort: {
+		EnglishText: "To renew {level} by {due} you need {required} hours of training this year; {missing} more are needed.",
+		SpanishText: "Para renovar {level} antes del {due} necesita {required} horas de capacitación este año; faltan {missing}.",
 	},
 	"exam_required": {
 		EnglishText: "The {level} level also requires passing its exam.",
