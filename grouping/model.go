@@ -25,6 +25,8 @@ type model struct {
 	// simple marks units whose swaps are evaluated from the counts alone
 	// (see fast.go).
 	simple []bool
+	// leads are the leader checks (also in checks), nil without leaders.
+	leads []*leaderCheck
 }
 
 // term is a soft criterion whose score is a sum over groups of a function
@@ -109,6 +111,12 @@ func compile(p *Problem) (*model, error) {
 			return nil, err
 		}
 		m.checks = append(m.checks, chk)
+	}
+	if p.Leading != nil {
+		m.leads = newLeaderChecks(m)
+		for _, c := range m.leads {
+			m.checks = append(m.checks, c)
+		}
 	}
 	for _, c := range p.Criteria {
 		if c.Weight == 0 {

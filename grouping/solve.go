@@ -143,6 +143,13 @@ func Solve(ctx context.Context, p *Problem, opts Options) (sol *Solution, err er
 	}
 	r := results[best]
 	sol = explain(r.m, r.assign, r.why)
+	if p.Leading != nil {
+		// The flow is quick and exact; it runs even when the search ended
+		// at the context's deadline.
+		if err := assignLeaders(context.WithoutCancel(ctx), p, sol); err != nil {
+			return nil, err
+		}
+	}
 	sol.Seed = opts.Seed + uint64(best)
 	sol.Iterations = iters
 	sol.Seconds = time.Since(start).Seconds()
@@ -279,15 +286,67 @@ func (r *search) run() ([]int, float64, int) {
 			s.record()
 		}
 	}
+	s.rewind(bestObj)
+	if r.dissolveUnderfilled(s) {
+		copy(best, s.assign)
+		bestObj = s.objective()
+	}
 	// The reasons of members still left out are given for the groups as
 	// they end, not as construction found them.
-	if len(r.stranded) > 0 {
-		s.rewind(bestObj)
-		for _, u := range r.stranded {
-			r.unplaced[u] = r.whyUnplaceable(s, u)
-		}
+	for _, u := range r.stranded {
+		r.unplaced[u] = r.whyUnplaceable(s, u)
 	}
 	return best, bestObj, iter
+}
+
+// dissolveUnderfilled keeps sizes hard unless the problem allows groups
+// below their minimum: the members of a group that could not reach its
+// minimum move to groups at or above theirs where every constraint
+// allows, or are left out with [ReasonBelowMinimum]. It reports whether
+// it changed the state.
+func (r *search) dissolveUnderfilled(s *state) bool {
+	if r.m.p.AllowUnderfilled {
+		return false
+	}
+	type out struct {
+		u      int
+		reason Reason
+	}
+	var outs []out
+	for g := range r.m.groups {
+		b := r.m.bounds[g]
+		if s.sizes[g] == 0 || s.sizes[g] >= b.Min {
+			continue
+		}
+		reason := Reason{Code: ReasonBelowMinimum, Params: map[string]string{
+			"group": itoa(g), "size": itoa(s.sizes[g]), "min": itoa(b.Min), "allow": "allow_underfilled"}}
+		for _, u := range slices.Clone(s.members[g]) {
+			s.unplace(u)
+			outs = append(outs, out{u, reason})
+		}
+	}
+	if len(outs) == 0 {
+		return false
+	}
+	for _, o := range outs {
+		bestH, bestD := -1, math.Inf(-1)
+		for h := range r.m.groups {
+			if s.sizes[h] < r.m.bounds[h].Min {
+				continue // empty, or dissolved: joining would not reach the minimum
+			}
+			if d, ok := s.moveDelta(o.u, h, false); ok && d > bestD {
+				bestH, bestD = h, d
+			}
+		}
+		if bestH >= 0 {
+			s.place(o.u, bestH)
+			delete(r.unplaced, o.u)
+		} else {
+			r.unplaced[o.u] = o.reason
+		}
+	}
+	s.obj = s.objective()
+	return true
 }
 
 // construct places units: pinned first, then the most constrained, each
@@ -374,6 +433,9 @@ func (r *search) construct(s *state) {
 		}
 		bestH, bestNeed, bestD := -1, math.MinInt, math.Inf(-1)
 		try := func(h int) {
+			if s.sizes[h] == 0 {
+				s.fitEmpty(u, h)
+			}
 			d, ok := s.moveDelta(u, h, false)
 			if !ok {
 				return
@@ -477,6 +539,9 @@ func (r *search) retryStranded(s *state, tries int) bool {
 func (r *search) placeDirect(s *state, u int) bool {
 	bestH, bestD := -1, math.Inf(-1)
 	for h := range r.m.groups {
+		if s.sizes[h] == 0 && !s.fitEmpty(u, h) {
+			continue
+		}
 		if d, ok := s.moveDelta(u, h, false); ok && d > bestD {
 			bestH, bestD = h, d
 		}
@@ -574,6 +639,9 @@ func (r *search) repairMinimum(s *state) {
 				if h < 0 || h == g || s.sizes[h]-s.unitSize(u) < r.m.bounds[h].Min {
 					continue
 				}
+				if s.sizes[g] == 0 && !s.fitEmpty(u, g) {
+					continue
+				}
 				if d, ok := s.moveDelta(u, g, true); ok && d > bestD {
 					bestU, bestD = u, d
 				}
@@ -599,6 +667,9 @@ func (r *search) whyUnplaceable(s *state, u int) Reason {
 		if s.cannotIn(u, h, -1) {
 			blocked["cannot_link"]++
 			continue
+		}
+		if s.sizes[h] == 0 {
+			s.fitEmpty(u, h)
 		}
 		s.raw(u, h, +1)
 		for _, c := range r.m.checks {
@@ -640,6 +711,8 @@ func (r *search) whyUnplaceable(s *state, u int) Reason {
 		code = "no_group_with_same_" + attr
 	case "cannot_link":
 		code = "cannot_link_everywhere"
+	case string(leaderShare), string(leaderConflict):
+		code = ReasonNoLeaderFits
 	}
 	return Reason{Code: code, Params: params}
 }
@@ -817,6 +890,14 @@ func (r *search) perturb(s *state, k int, touched []bool) {
 		}
 	}
 	for done, tries := 0, 0; done < k && tries < 20*k; tries++ {
+		if r.m.leads != nil && r.rng.IntN(8) == 0 {
+			// Another leader for a group opens moves its own leader barred.
+			g := s.assign[units[r.rng.IntN(len(units))]]
+			if r.relead(s, g, touched) {
+				done++
+			}
+			continue
+		}
 		u, v := units[r.rng.IntN(len(units))], units[r.rng.IntN(len(units))]
 		if r.rng.IntN(4) == 0 {
 			h := r.rng.IntN(r.m.groups)
