@@ -36,7 +36,18 @@
 // constraint wants members alike, at random otherwise (breakout rooms that
 // mix organizations); the perturbations stay inside those groups, a failed
 // round is undone from a journal of its moves, and members construction
-// could not place are tried again as the groups change. Problems that are pure pair
+// could not place are tried again as the groups change. Where a criterion
+// or constraint wants members alike (one organization's staff), a third of
+// the perturbations are compound moves that gather an organization: a
+// block of its staff moves to, or trades places with members of, another
+// of its groups; two of its groups are split again with each
+// organization's staff together; two pairs trade groups. Each is applied
+// whole and kept only if both groups keep every hard constraint.
+// Construction takes one organization's staff after another, sorted by the
+// values the hard constraints read (role, first language, first meeting
+// time). [Options.Start] gives a warm start, such as a coordinator's
+// draft: its members go to their groups first where the rules allow, and
+// the search improves on it. Problems that are pure pair
 // scores with size bounds (the Maximally Diverse Grouping Problem) use a
 // tabu search over the score table instead; BENCHMARKS.md compares it with
 // the published state of the art on MDGPLIB instances.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/beststarts/workforce/bsk"
 )
 
 // Options tune the solver. The zero value works: a 2-second limit, seed 0,
@@ -32,6 +34,12 @@ type Options struct {
 	// search pass; 0 tries every partner up to 600 members and 48 sampled
 	// partners above.
 	SwapSample int `json:"swap_sample,omitempty"`
+	// Start, when set, is a grouping to start from (a warm start): a
+	// coordinator's draft, last year's groups. Its members go to their
+	// groups first, in order, where the hard constraints allow; the search
+	// places the rest and improves on it. It lists at most the problem's
+	// group count of groups, each member at most once.
+	Start [][]MemberID `json:"start,omitempty"`
 	// Progress, when set, is called after the first feasible grouping and
 	// then after every search round that finds a better one, at most about
 	// five times a second, from the solver's goroutines (one call at a
@@ -114,6 +122,9 @@ func Solve(ctx context.Context, p *Problem, opts Options) (sol *Solution, err er
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
+	if err := checkStart(p, opts.Start); err != nil {
+		return nil, err
+	}
 	threads := min(max(1, opts.Threads), maxThreads)
 	prog := &progress{fn: opts.Progress, start: start, deadline: deadline, iterated: opts.Iterations > 0}
 	// A thread that panics cancels the others and its error is returned.
@@ -195,7 +206,7 @@ func runThread(ctx context.Context, cancel context.CancelFunc, build func() (*mo
 		return threadResult{err: err}
 	}
 	r = &search{m: m, rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)), deadline: deadline, ctx: ctx,
-		maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog}
+		maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog, start: startUnits(m, opts.Start)}
 	assign, obj, iters := r.run()
 	return threadResult{assign, obj, iters, nil, m, r.unplaced}
 }
@@ -211,8 +222,9 @@ type search struct {
 	progress *progress
 	mark     []int // per group: gen when last visited in a neighborhood
 	gen      int
-	stranded []int // units construction left out that a later state may admit
-	round    int   // the search round under way, from 1; 0 while constructing
+	stranded []int   // units construction left out that a later state may admit
+	start    [][]int // the warm start's units by group, nil without one
+	round    int     // the search round under way, from 1; 0 while constructing
 }
 
 const eps = 1e-9
@@ -253,7 +265,11 @@ func (r *search) run() ([]int, float64, int) {
 	for ; !r.done(iter); iter++ {
 		r.round = iter + 1
 		clear(touched)
-		r.perturb(s, k, touched)
+		if r.m.blocks != nil && r.rng.IntN(3) == 0 {
+			r.consolidate(s, touched)
+		} else {
+			r.perturb(s, k, touched)
+		}
 		r.localSearch(s, touched)
 		switch {
 		case s.obj > bestObj+eps:
@@ -365,7 +381,21 @@ func (r *search) construct(s *state) {
 		}
 	}
 	r.precheckShare(s)
-	// Warm start: units with a preferred group (a re-grouping's previous
+	// The caller's warm start, where the hard constraints allow.
+	for g, us := range r.start {
+		for _, u := range us {
+			if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
+				continue
+			}
+			if s.sizes[g] == 0 {
+				s.fitEmpty(u, g)
+			}
+			if _, ok := s.moveDelta(u, g, false); ok {
+				s.place(u, g)
+			}
+		}
+	}
+	// Units with a preferred group (a re-grouping's previous
 	// group) go there first, where it is feasible.
 	if r.m.prefer != nil {
 		for _, u := range units {
@@ -410,7 +440,19 @@ func (r *search) construct(s *state) {
 			}
 			key[u] = k
 		}
-		slices.SortStableFunc(units, func(a, b int) int { return key[a] - key[b] })
+		// Within a block, members alike on the hard constraints come
+		// together (as a coordinator sorts an agency's staff by role,
+		// language and time), so that the groups they fill can hold them.
+		prof := make([]string, len(r.m.units))
+		for _, u := range units {
+			prof[u] = r.profile(u)
+		}
+		slices.SortStableFunc(units, func(a, b int) int {
+			if key[a] != key[b] {
+				return key[a] - key[b]
+			}
+			return strings.Compare(prof[a], prof[b])
+		})
 	}
 	// Large problems look only at the groups that hold related units, the
 	// groups below their minimum and one empty group: the groups a full
@@ -496,6 +538,25 @@ func (r *search) construct(s *state) {
 	}
 	r.reinsert(s, stranded)
 	r.repairMinimum(s)
+}
+
+// profile describes unit u's first member by the values the hard
+// constraints look at: the categorical value each Separate, Same or
+// AtMost constraint reads and the first value of each Share attribute.
+func (r *search) profile(u int) string {
+	mem := r.m.p.Members[r.m.units[u][0]]
+	var b strings.Builder
+	for _, c := range r.m.p.Constraints {
+		if c.Kind == Share {
+			if v := mem.Sets[c.Attr]; len(v) > 0 {
+				b.WriteString(v[0])
+			}
+		} else {
+			b.WriteString(mem.Attrs[c.Attr])
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 // reinsert places units that construction stranded: directly into a
@@ -948,4 +1009,62 @@ func (r *search) neighbourhood(s *state, u int) (units, groups []int) {
 		add(s.assign[v])
 	}
 	return units, groups
+}
+
+// checkStart reports a warm start that does not fit p: more groups than
+// p has, unknown members, members listed twice.
+func checkStart(p *Problem, start [][]MemberID) error {
+	if start == nil {
+		return nil
+	}
+	var pr bsk.Problems
+	if len(start) > p.Groups {
+		pr.Add("start", "has %d groups; the problem has %d", len(start), p.Groups)
+	}
+	known := make(map[MemberID]bool, len(p.Members))
+	for _, m := range p.Members {
+		known[m.ID] = true
+	}
+	seen := map[MemberID]string{}
+	for g, ids := range start {
+		for i, id := range ids {
+			f := bsk.Index(bsk.Index("start", g), i)
+			switch {
+			case !known[id]:
+				pr.AddCode(bsk.CodeNotFound, f, "unknown member %q", id)
+			case seen[id] != "":
+				pr.AddCode(bsk.CodeConflict, f, "member %q is also in %s", id, seen[id])
+			default:
+				seen[id] = f
+			}
+		}
+	}
+	return pr.Err()
+}
+
+// startUnits turns a checked warm start into units by group, each unit
+// once, in the order its first member is listed.
+func startUnits(m *model, start [][]MemberID) [][]int {
+	if start == nil {
+		return nil
+	}
+	index := make(map[MemberID]int, m.n)
+	for i, mem := range m.p.Members {
+		index[mem.ID] = i
+	}
+	out := make([][]int, min(len(start), m.groups))
+	seen := make([]bool, len(m.units))
+	for g := range out {
+		for _, id := range start[g] {
+			i, ok := index[id]
+			if !ok {
+				continue
+			}
+			if u := m.unitOf[i]; u >= 0 && !seen[u] {
+				seen[u] = true
+				out[g] = append(out[g], u)
+			}
+		}
+	}
+	return out
 }
