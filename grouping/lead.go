@@ -276,6 +276,49 @@ func (s *state) fitEmpty(u, h int) bool {
 	return false
 }
 
+// fitEmptyAll gives empty group h a leader who could lead all of units
+// together, as fitEmpty does for one, and reports whether it found one.
+func (s *state) fitEmptyAll(units []int, h int) bool {
+	if len(s.m.leads) == 0 || s.sizes[h] != 0 {
+		return true
+	}
+	fits := func() bool {
+		for _, u := range units {
+			s.raw(u, h, +1)
+		}
+		ok := s.leadOK(h)
+		for _, u := range units {
+			s.raw(u, h, -1)
+		}
+		return ok
+	}
+	if fits() {
+		return true
+	}
+	old := s.lead[h]
+	for l, left := range s.spare {
+		if left == 0 || l == old {
+			continue
+		}
+		s.setLead(h, l)
+		if fits() {
+			return true
+		}
+		s.setLead(h, old)
+	}
+	for e := range s.m.groups {
+		if e == h || s.sizes[e] != 0 || s.lead[e] == old || s.lead[e] < 0 {
+			continue
+		}
+		s.swapLeads(h, e)
+		if fits() {
+			return true
+		}
+		s.swapLeads(h, e)
+	}
+	return false
+}
+
 // swapLeads trades groups g's and h's leaders.
 func (s *state) swapLeads(g, h int) {
 	lg, lh := s.lead[g], s.lead[h]

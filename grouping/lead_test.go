@@ -279,19 +279,21 @@ func TestLeadingValidate(t *testing.T) {
 		"leading.share[0]", "leading.share[1]", "leading.conflict[0]", "leading.balance"}, fields)
 }
 
-// At program scale: synthetic county workforces of about 700 providers in
-// 90 agencies, 20 consultants leading at most 5 groups each. Every group
-// formed has a consultant who can lead it, no group is below 6, and every
-// member left out says why.
+// At program scale: the demo workforces (680 providers in 90 agencies, 20
+// consultants leading at most 5 groups each) make the program's 97 groups
+// of 6-8. Every group formed has a consultant who can lead it, no group is
+// below 6, and every member left out says why.
 func TestReflectiveConsultationLedAtScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("program scale")
 	}
 	for _, seed := range []int64{1, 2, 3} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			w := bsktest.Workforce(seed, bsktest.Options{Providers: 700, Organizations: 90, NoOfferings: true})
+			w := bsktest.Workforce(seed, bsktest.Options{NoOfferings: true})
 			p, err := grouping.ReflectiveConsultation(w.Providers, grouping.PresetOptions{})
 			require.NoError(t, err)
+			assert.Equal(t, 97, p.Groups)
+			assert.Equal(t, grouping.Bounds{Min: 6, Max: 8}, p.Size)
 			require.NotNil(t, p.Leading)
 			require.Len(t, p.Leading.Leaders, 20)
 			sol, err := grouping.Solve(context.Background(), p, grouping.Options{Seed: uint64(seed), Iterations: 30})
@@ -306,6 +308,37 @@ func TestReflectiveConsultationLedAtScale(t *testing.T) {
 			}
 			assert.GreaterOrEqual(t, formed, 85, "groups formed")
 			assert.LessOrEqual(t, len(sol.Unplaced), 20+len(p.Members)/10, "unplaced, of %d (20 consultants)", len(p.Members))
+		})
+	}
+}
+
+// Re-grouping a led grouping after one provider leaves keeps nearly
+// everyone in place: each previous group takes back a consultant who can
+// lead it, so its members can return to it.
+func TestRegroupLedKeepsGroups(t *testing.T) {
+	if testing.Short() {
+		t.Skip("program scale")
+	}
+	for _, seed := range []int64{1, 2} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			w := bsktest.Workforce(seed, bsktest.Options{NoOfferings: true})
+			p, err := grouping.ReflectiveConsultation(w.Providers, grouping.PresetOptions{})
+			require.NoError(t, err)
+			sol, err := grouping.Solve(context.Background(), p, grouping.Options{Seed: uint64(seed), Iterations: 20})
+			require.NoError(t, err)
+			placed := 0
+			for _, ms := range sol.Groups {
+				placed += len(ms)
+			}
+			leaver := sol.Groups[0][0]
+			q := *p
+			q.Members = slices.DeleteFunc(slices.Clone(p.Members), func(m grouping.Member) bool { return m.ID == leaver })
+			q.CannotLink = slices.DeleteFunc(slices.Clone(p.CannotLink), func(l grouping.Pair) bool { return l.A == leaver || l.B == leaver })
+			q.Exclude = slices.DeleteFunc(slices.Clone(p.Exclude), func(e grouping.Exclusion) bool { return e.Member == leaver })
+			again, err := grouping.Regroup(context.Background(), &q, sol.Groups, grouping.RegroupOptions{Options: grouping.Options{Seed: uint64(seed), Iterations: 20}})
+			require.NoError(t, err)
+			assert.GreaterOrEqual(t, again.Diff.Stayed, (placed-1)*9/10, "stayed of %d", placed-1)
+			checkLed(t, again.Problem, again.Solution)
 		})
 	}
 }

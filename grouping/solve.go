@@ -382,26 +382,12 @@ func (r *search) construct(s *state) {
 	}
 	r.precheckShare(s)
 	// The caller's warm start, where the hard constraints allow.
-	for g, us := range r.start {
-		for _, u := range us {
-			if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
-				continue
-			}
-			if s.sizes[g] == 0 {
-				s.fitEmpty(u, g)
-			}
-			if _, ok := s.moveDelta(u, g, false); ok {
-				s.place(u, g)
-			}
-		}
-	}
+	r.warm(s, r.start)
 	// Units with a preferred group (a re-grouping's previous
 	// group) go there first, where it is feasible.
 	if r.m.prefer != nil {
+		byGroup := make([][]int, r.m.groups)
 		for _, u := range units {
-			if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
-				continue
-			}
 			best, score := -1, 0.0
 			for _, p := range r.m.prefer.prefs[u] {
 				if p.Score > score {
@@ -409,11 +395,10 @@ func (r *search) construct(s *state) {
 				}
 			}
 			if best >= 0 {
-				if _, ok := s.moveDelta(u, best, false); ok {
-					s.place(u, best)
-				}
+				byGroup[best] = append(byGroup[best], u)
 			}
 		}
+		r.warm(s, byGroup)
 	}
 	// Units go in random order, except that units alike on the main
 	// similarity (one organization's staff) come one after another, so
@@ -538,6 +523,32 @@ func (r *search) construct(s *state) {
 	}
 	r.reinsert(s, stranded)
 	r.repairMinimum(s)
+}
+
+// warm places each group's listed units in it, in order, where the hard
+// constraints allow. An empty group first takes a leader who can lead all
+// its units, when one is free, so that a start the leaders could lead
+// stays whole.
+func (r *search) warm(s *state, groups [][]int) {
+	for g, us := range groups {
+		var todo []int
+		for _, u := range us {
+			if _, out := r.unplaced[u]; !out && s.assign[u] < 0 && r.m.pin[u] < 0 {
+				todo = append(todo, u)
+			}
+		}
+		if len(todo) == 0 {
+			continue
+		}
+		if s.sizes[g] == 0 && !s.fitEmptyAll(todo, g) {
+			s.fitEmpty(todo[0], g)
+		}
+		for _, u := range todo {
+			if _, ok := s.moveDelta(u, g, false); ok {
+				s.place(u, g)
+			}
+		}
+	}
 }
 
 // profile describes unit u's first member by the values the hard
