@@ -27,10 +27,11 @@ type Solution struct {
 	Underfilled []int `json:"underfilled,omitempty"`
 	// Leaders, with [Problem.Leading], holds each group's leader ID, ""
 	// for none (an empty group, or one no arrangement could lead).
-	Leaders []string `json:"leaders,omitempty"`
+	Leaders []string `json:"leaders,omitzero"`
 	// Unled, with [Problem.Leading], lists the non-empty groups without a
-	// leader, each with the reason (as [AssignLeaders] gives it).
-	Unled []UnassignedGroup `json:"unled,omitempty"`
+	// leader, each with the reason (as [AssignLeaders] gives it); it is
+	// empty, not absent, when every group is led.
+	Unled []UnassignedGroup `json:"unled,omitzero"`
 	// Seed is the seed of the search that found the solution.
 	Seed uint64 `json:"seed"`
 	// Iterations counts rounds of perturbation and local search.
