@@ -126,17 +126,27 @@ func newLeaderChecks(m *model) []*leaderCheck {
 
 func (c *leaderCheck) constraint() Constraint { return Constraint{Kind: c.kind, Attr: c.attr} }
 
-func (c *leaderCheck) ok(g int) bool {
-	return c.okWith(g, func(v int) int { return c.c[g][v] })
-}
+func (c *leaderCheck) ok(g int) bool { return c.okAfter(g, -1, -1) }
 
-// okWith reports whether group g's leader can lead it when the group's
-// count of value v is count(v).
-func (c *leaderCheck) okWith(g int, count func(v int) int) bool {
-	l := c.lead[g]
-	n := c.sizes[g]
+// okAfter reports whether group x's leader can lead it once simple unit
+// in joins it and simple unit out leaves it (-1 for none: the group as
+// it is).
+func (c *leaderCheck) okAfter(x, in, out int) bool {
+	l := c.lead[x]
+	n := c.sizes[x]
 	if l < 0 || n == 0 {
 		return true
+	}
+	row := c.c[x]
+	count := func(y int) int {
+		k := row[y]
+		if in >= 0 && has(c.vals[in], y) {
+			k++
+		}
+		if out >= 0 && has(c.vals[out], y) {
+			k--
+		}
+		return k
 	}
 	if c.kind == leaderShare {
 		for _, v := range c.lvals[l] {
@@ -157,19 +167,7 @@ func (c *leaderCheck) okWith(g int, count func(v int) int) bool {
 // swapOK reports whether both groups' leaders can still lead them once
 // simple units u (in g) and v (in h) trade groups.
 func (c *leaderCheck) swapOK(u, v, g, h int) bool {
-	after := func(x, in, out int) func(int) int {
-		return func(y int) int {
-			k := c.c[x][y]
-			if has(c.vals[in], y) {
-				k++
-			}
-			if has(c.vals[out], y) {
-				k--
-			}
-			return k
-		}
-	}
-	return c.okWith(g, after(g, v, u)) && c.okWith(h, after(h, u, v))
+	return c.okAfter(g, v, u) && c.okAfter(h, u, v)
 }
 
 // initialLeaders gives groups leaders in turn, one group per leader per
