@@ -553,19 +553,26 @@ func (r *search) warm(s *state, groups [][]int) {
 
 // profile describes unit u's first member by the values the hard
 // constraints look at: the categorical value each Separate, Same or
-// AtMost constraint reads and the first value of each Share attribute.
+// AtMost constraint reads, then the first value of each Share attribute.
 func (r *search) profile(u int) string {
 	mem := r.m.p.Members[r.m.units[u][0]]
 	var b strings.Builder
-	for _, c := range r.m.p.Constraints {
-		if c.Kind == Share {
-			if v := mem.Sets[c.Attr]; len(v) > 0 {
-				b.WriteString(v[0])
+	// Categorical values first (a role that must stay apart), then the
+	// first value of each shared set.
+	for _, share := range []bool{false, true} {
+		for _, c := range r.m.p.Constraints {
+			if (c.Kind == Share) != share {
+				continue
 			}
-		} else {
-			b.WriteString(mem.Attrs[c.Attr])
+			if share {
+				if v := mem.Sets[c.Attr]; len(v) > 0 {
+					b.WriteString(v[0])
+				}
+			} else {
+				b.WriteString(mem.Attrs[c.Attr])
+			}
+			b.WriteByte(0)
 		}
-		b.WriteByte(0)
 	}
 	return b.String()
 }
