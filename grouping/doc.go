@@ -36,7 +36,18 @@
 // constraint wants members alike, at random otherwise (breakout rooms that
 // mix organizations); the perturbations stay inside those groups, a failed
 // round is undone from a journal of its moves, and members construction
-// could not place are tried again as the groups change. Problems that are pure pair
+// could not place are tried again as the groups change. Where a criterion
+// or constraint wants members alike (one organization's staff), a third of
+// the perturbations are compound moves that gather an organization: a
+// block of its staff moves to, or trades places with members of, another
+// of its groups; two of its groups are split again with each
+// organization's staff together; two pairs trade groups. Each is applied
+// whole and kept only if both groups keep every hard constraint.
+// Construction takes one organization's staff after another, sorted by the
+// values the hard constraints read (role, first language, first meeting
+// time). [Options.Start] gives a warm start, such as a coordinator's
+// draft: its members go to their groups first where the rules allow, and
+// the search improves on it. Problems that are pure pair
 // scores with size bounds (the Maximally Diverse Grouping Problem) use a
 // tabu search over the score table instead; BENCHMARKS.md compares it with
 // the published state of the art on MDGPLIB instances.
@@ -44,6 +55,33 @@
 // When the hard constraints cannot all hold for someone (a Dari speaker
 // with no other Dari speaker free at their time), that member is listed in
 // [Solution.Unplaced] with a coded [Reason]; Solve does not fail.
+//
+// Sizes are hard: a group that cannot reach its minimum is not formed. Its
+// members join other groups where every constraint allows, or are unplaced
+// with [ReasonBelowMinimum], whose parameters name the group's size, its
+// minimum and the setting that would keep it, [Problem.AllowUnderfilled].
+// [Solution.Underfilled] lists the groups left empty (and, with that
+// setting, those kept below their minimum).
+//
+// # Groups formed with their leaders
+//
+// A problem's [Leading] lists the leaders (consultants, mentors), each
+// with a capacity, and the rules that pair a leader with a group: set
+// attributes the leader shares with every member (a language, a meeting
+// slot) and categorical attributes the leader must not share with any
+// (their own organization). The solver then forms only groups a leader
+// can lead: every group carries a leader in the search, each move and swap
+// is checked against it as against any hard constraint, empty groups take
+// whichever free leader fits their first member, and perturbations hand a
+// group to another leader with capacity left or trade leaders between
+// groups. When the search ends, the leaders are assigned to the groups
+// exactly by [AssignLeaders]' min-cost flow, which leads at least every
+// group the search led, and spreads the load; [Solution.Leaders] names
+// each group's leader. With the leaders' total capacity at least the
+// group count every group formed is led; otherwise [Solution.Unled] lists
+// the groups left over, with the reason. A member no leader can lead (no
+// consultant speaks their language) is unplaced with [ReasonNoLeaderFits].
+// [ReflectiveConsultation] makes its consultants the leaders ([LeadingOf]).
 //
 // # Failures
 //
@@ -77,7 +115,8 @@
 //
 // # Leaders and choices
 //
-// [AssignLeaders] gives groups their consultants or mentors: each leader
+// [AssignLeaders] gives groups already formed their consultants or mentors
+// (Solve does this itself for a problem with [Leading]): each leader
 // takes at most Capacity groups, shares a language and a meeting slot with
 // the whole group, and never leads a group with a member of their own
 // organization; as many groups as possible are covered, then the pairs'

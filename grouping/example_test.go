@@ -3,6 +3,7 @@ package grouping_test
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/bsk/bsktest"
@@ -148,4 +149,33 @@ func ExampleAssignChoices() {
 	// ana sleep-es choice 1
 	// ben sleep choice 1
 	// cai feeding choice 2
+}
+
+// Form groups with their leaders: two consultants lead one group of four
+// each, one speaks English and Spanish, the other English only. Three
+// members speak only Spanish, so the only grouping both consultants can
+// lead puts them together, with the bilingual consultant.
+func ExampleSolve_leaders() {
+	p := &grouping.Problem{Groups: 2, Size: grouping.Bounds{Min: 4, Max: 4}}
+	for i, langs := range [][]string{{"es"}, {"es"}, {"es"}, {"en", "es"}, {"en", "es"}, {"en", "es"}, {"en", "es"}, {"en", "es"}} {
+		p.Members = append(p.Members, grouping.Member{ID: grouping.MemberID(fmt.Sprintf("m%d", i)), Sets: map[string][]string{"languages": langs}})
+	}
+	p.Constraints = []grouping.Constraint{{Kind: grouping.Share, Attr: "languages"}}
+	p.Leading = &grouping.Leading{Share: []string{"languages"}, Leaders: []grouping.Leader{
+		{ID: "ana", Capacity: 1, Sets: map[string][]string{"languages": {"en", "es"}}},
+		{ID: "bob", Capacity: 1, Sets: map[string][]string{"languages": {"en"}}},
+	}}
+	sol, err := grouping.Solve(context.Background(), p, grouping.Options{Iterations: 10, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for g, members := range sol.Groups {
+		fmt.Println(sol.Leaders[g], len(members), slices.Contains(members, "m0"))
+	}
+	fmt.Println("unled:", len(sol.Unled))
+	// Unordered output:
+	// ana 4 true
+	// bob 4 false
+	// unled: 0
 }

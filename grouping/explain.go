@@ -21,9 +21,17 @@ type Solution struct {
 	Unmet []Unmet `json:"unmet,omitempty"`
 	// Placements says why each placed member sits where they do.
 	Placements []Placement `json:"placements"`
-	// Underfilled lists groups left below their minimum size because the
-	// hard constraints allowed no one else in.
+	// Underfilled lists groups below their minimum size: groups not
+	// formed (empty) and, only with [Problem.AllowUnderfilled], groups the
+	// hard constraints let no one else into.
 	Underfilled []int `json:"underfilled,omitempty"`
+	// Leaders, with [Problem.Leading], holds each group's leader ID, ""
+	// for none (an empty group, or one no arrangement could lead).
+	Leaders []string `json:"leaders,omitzero"`
+	// Unled, with [Problem.Leading], lists the non-empty groups without a
+	// leader, each with the reason (as [AssignLeaders] gives it); it is
+	// empty, not absent, when every group is led.
+	Unled []UnassignedGroup `json:"unled,omitzero"`
 	// Seed is the seed of the search that found the solution.
 	Seed uint64 `json:"seed"`
 	// Iterations counts rounds of perturbation and local search.

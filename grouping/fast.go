@@ -25,6 +25,9 @@ func simpleUnits(m *model) []bool {
 			lists = append(lists, cc.vals)
 		}
 	}
+	for _, c := range m.leads {
+		lists = append(lists, c.vals)
+	}
 	for u := range m.units {
 		simple[u] = len(m.units[u]) == 1
 		for _, vals := range lists {

@@ -50,6 +50,19 @@ func fastProblem(r *rand.Rand, n int) *Problem {
 		{Kind: Balance, Attr: "years", Weight: 0.05},
 	}
 	p.Prefer = []Preference{{Member: "m00", Group: 1, Score: 3}, {Member: "m01", Group: 0, Score: 1.5}}
+	// Leaders, whose checks have a fast path too.
+	p.Leading = &Leading{Share: []string{"languages", "slots"}, Conflict: []string{"org"}}
+	for l := range 3 {
+		ld := Leader{ID: fmt.Sprint("L", l), Capacity: 2, Attrs: map[string]string{"org": fmt.Sprint("o", l)}, Sets: map[string][]string{}}
+		for _, attr := range []string{"languages", "slots"} {
+			for v := range 4 {
+				if r.IntN(2) == 0 {
+					ld.Sets[attr] = append(ld.Sets[attr], fmt.Sprint(attr[:1], v))
+				}
+			}
+		}
+		p.Leading.Leaders = append(p.Leading.Leaders, ld)
+	}
 	return p
 }
 

@@ -22,9 +22,16 @@ type model struct {
 	// attribute of the heaviest Similar criterion or a Same constraint:
 	// the partners large problems' local search samples first.
 	related [][]int
+	// blocks lists, per unit, the units alike on that attribute whatever
+	// the problem's size (one agency's staff), for the compound moves of
+	// consolidate.go; nil when no criterion or constraint wants members
+	// alike.
+	blocks [][]int
 	// simple marks units whose swaps are evaluated from the counts alone
 	// (see fast.go).
 	simple []bool
+	// leads are the leader checks (also in checks), nil without leaders.
+	leads []*leaderCheck
 }
 
 // term is a soft criterion whose score is a sum over groups of a function
@@ -110,6 +117,12 @@ func compile(p *Problem) (*model, error) {
 		}
 		m.checks = append(m.checks, chk)
 	}
+	if p.Leading != nil {
+		m.leads = newLeaderChecks(m)
+		for _, c := range m.leads {
+			m.checks = append(m.checks, c)
+		}
+	}
 	for _, c := range p.Criteria {
 		if c.Weight == 0 {
 			continue
@@ -123,7 +136,10 @@ func compile(p *Problem) (*model, error) {
 	if p.Matrix != nil || len(p.Pairs) > 0 {
 		m.mat = newPairTerm(m, index)
 	}
-	m.related = relatedUnits(m)
+	m.blocks = blockUnits(m)
+	if len(m.units) > 600 {
+		m.related = m.blocks
+	}
 	if len(p.Prefer) > 0 {
 		m.prefer = newPreferTerm(m, index)
 		m.terms = append(m.terms, m.prefer)
@@ -203,14 +219,11 @@ func (m *model) relatedTo(u int) []int {
 	return m.related[u]
 }
 
-// relatedUnits groups units by their value of the categorical attribute
+// blockUnits groups units by their value of the categorical attribute
 // that most wants members alike: a Same constraint's, else the heaviest
-// Similar criterion's. Only large problems use it; it is nil when no such
-// attribute exists or the problem is small.
-func relatedUnits(m *model) [][]int {
-	if len(m.units) <= 600 {
-		return nil
-	}
+// Similar criterion's. It is nil when no such attribute exists. Large
+// problems' local search samples partners from it (model.related).
+func blockUnits(m *model) [][]int {
 	attr, best := "", 0.0
 	for _, c := range m.p.Criteria {
 		if cat, _, _ := attrKind(m.p, c.Attr); cat && c.Kind == Similar && c.Weight > best {

@@ -113,6 +113,35 @@ type PresetOptions struct {
 	// speak (an interpreted session's working language is not this: use
 	// the share-a-language constraint the presets already add).
 	Language bsk.Language `json:"language,omitempty"`
+	// LeaderCapacity is the most groups each reflective consultant leads;
+	// 0 means 5 (20 consultants for about 100 groups).
+	LeaderCapacity int `json:"leader_capacity,omitempty"`
+}
+
+// DefaultLeaderCapacity is the most groups a consultant leads unless
+// PresetOptions.LeaderCapacity says otherwise.
+const DefaultLeaderCapacity = 5
+
+// LeadingOf makes leaders of providers (consultants, mentors): each leads
+// at most capacity groups (0 means [DefaultLeaderCapacity]), speaks a
+// language every member of their groups speaks, can meet in one of slots
+// (empty means DefaultMeetingSlots(90)) that every member can, and works
+// at none of the members' organizations.
+func LeadingOf(leaders []bsk.Provider, slots []bsk.Slot, capacity int) *Leading {
+	if capacity <= 0 {
+		capacity = DefaultLeaderCapacity
+	}
+	if len(slots) == 0 {
+		slots = DefaultMeetingSlots(90)
+	}
+	l := &Leading{Share: []string{AttrLanguages, AttrSlots}, Conflict: []string{AttrOrganization}}
+	for _, pv := range leaders {
+		m := MemberOf(pv, slots, false)
+		l.Leaders = append(l.Leaders, Leader{ID: string(pv.ID), Capacity: capacity,
+			Attrs: map[string]string{AttrOrganization: m.Attrs[AttrOrganization]},
+			Sets:  map[string][]string{AttrLanguages: m.Sets[AttrLanguages], AttrSlots: m.Sets[AttrSlots]}})
+	}
+	return l
 }
 
 // DefaultMeetingSlots lists weekday meeting times of the given length in
@@ -193,7 +222,21 @@ func NewProblem(preset Preset, providers, mentors []bsk.Provider, o PresetOption
 	defer catch(&err, func() string { return "grouping: building the preset problem" })
 	switch preset {
 	case ReflectiveConsultationPreset:
-		return ReflectiveConsultation(providers, o)
+		// Consultants given apart lead too, after any among providers.
+		p, err := ReflectiveConsultation(providers, o)
+		if err != nil || len(mentors) == 0 {
+			return p, err
+		}
+		if p.Leading == nil {
+			p.Leading = LeadingOf(nil, o.Slots, o.LeaderCapacity)
+		}
+		more := LeadingOf(mentors, o.Slots, o.LeaderCapacity)
+		for _, l := range more.Leaders {
+			if !slices.ContainsFunc(p.Leading.Leaders, func(k Leader) bool { return k.ID == l.ID }) {
+				p.Leading.Leaders = append(p.Leading.Leaders, l)
+			}
+		}
+		return p, nil
 	case IntergroupDialoguePreset:
 		return IntergroupDialogue(providers, o)
 	case TrainingBreakoutsPreset:
@@ -209,8 +252,10 @@ func NewProblem(preset Preset, providers, mentors []bsk.Provider, o PresetOption
 // a monthly meeting time, almost always from one organization, with
 // direct-service and supervisory staff apart by default. Providers who
 // lead groups (consultants, trainers, mentors, facilitators) are excluded
-// with the reason "leads_groups"; consultants are assigned to the groups
-// afterwards.
+// with the reason "leads_groups"; the consultants among them become the
+// problem's [Leading] (see [LeadingOf]; o.LeaderCapacity groups each), so
+// that only groups a consultant can lead are formed and each solution
+// names every group's consultant.
 func ReflectiveConsultation(providers []bsk.Provider, o PresetOptions) (_ *Problem, err error) {
 	defer catch(&err, func() string { return "grouping: building the reflective consultation problem" })
 	if o.Size == (Bounds{}) {
@@ -225,9 +270,21 @@ func ReflectiveConsultation(providers []bsk.Provider, o PresetOptions) (_ *Probl
 	if o.Roles != RolesSeparate && o.Roles != RolesTogether {
 		return nil, bsk.Invalidf("roles", "unknown role policy %q (separate or together)", o.Roles)
 	}
+	if o.LeaderCapacity < 0 {
+		return nil, bsk.Invalidf("leader_capacity", "must be at least 0")
+	}
 	p, err := base(providers, o, false)
 	if err != nil {
 		return nil, err
+	}
+	var consultants []bsk.Provider
+	for _, pv := range providers {
+		if pv.Role == bsk.RoleConsultant {
+			consultants = append(consultants, pv)
+		}
+	}
+	if len(consultants) > 0 {
+		p.Leading = LeadingOf(consultants, o.Slots, o.LeaderCapacity)
 	}
 	for _, pv := range providers {
 		if pv.Role.Leads() {
@@ -305,7 +362,9 @@ func TrainingBreakouts(attendees []bsk.Provider, o PresetOptions) (_ *Problem, e
 
 // Mentorship builds one group per mentor: each mentor is a member pinned
 // to their own group, and every group shares a language and a meeting time
-// with its mentor; organizations mix. Group sizes count the mentor.
+// with its mentor; organizations mix. Group sizes count the mentor. A
+// mentor's group stays whatever its size (the problem allows underfilled
+// groups): the mentor meets whoever can join.
 func Mentorship(participants, mentors []bsk.Provider, o PresetOptions) (_ *Problem, err error) {
 	defer catch(&err, func() string { return "grouping: building the mentorship problem" })
 	if len(mentors) == 0 {
@@ -327,6 +386,7 @@ func Mentorship(participants, mentors []bsk.Provider, o PresetOptions) (_ *Probl
 		pin := g
 		p.Members[g].Pin = &pin
 	}
+	p.AllowUnderfilled = true
 	p.Constraints = append(p.Constraints, Constraint{Kind: Share, Attr: AttrSlots})
 	if err := orgPolicy(p, o.Organization, 2); err != nil {
 		return nil, err

@@ -199,6 +199,15 @@ type Problem struct {
 	Exclude []Exclusion `json:"exclude,omitempty"`
 	// Prefer scores members' places in particular groups.
 	Prefer []Preference `json:"prefer,omitempty"`
+	// Leading, when set, gives the groups leaders: only groups some
+	// leader can lead are formed, and [Solution.Leaders] names each
+	// group's leader.
+	Leading *Leading `json:"leading,omitempty"`
+	// AllowUnderfilled keeps groups below their minimum size when the
+	// hard constraints let no one else in. Without it, sizes are hard: such
+	// a group's members go to other groups where they fit, or are unplaced
+	// with the reason [ReasonBelowMinimum].
+	AllowUnderfilled bool `json:"allow_underfilled,omitempty"`
 }
 
 // MaxGroups is the most groups a problem may have. The solver keeps
@@ -353,6 +362,9 @@ func (p *Problem) Validate() (err error) {
 		if math.IsNaN(pr2.Score) || math.IsInf(pr2.Score, 0) {
 			pr.Add(f+".score", "must be a finite number")
 		}
+	}
+	if p.Leading != nil {
+		p.Leading.validate(p, &pr)
 	}
 	excluded := map[MemberID]bool{}
 	for i, e := range p.Exclude {

@@ -46,6 +46,7 @@ func checkState(t *testing.T, p *Problem, s *state, where string) {
 	}
 	f := newState(fresh)
 	f.load(s.assign)
+	copy(f.lead, s.lead) // the leaders the search chose, not the initial ones
 	for g := range m.groups {
 		if f.sizes[g] > m.bounds[g].Max || !f.checksOK(g, -1) {
 			t.Fatalf("%s: group %d breaks a hard constraint (size %d, bounds %+v)", where, g, f.sizes[g], m.bounds[g])

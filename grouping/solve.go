@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/beststarts/workforce/bsk"
 )
 
 // Options tune the solver. The zero value works: a 2-second limit, seed 0,
@@ -32,6 +34,12 @@ type Options struct {
 	// search pass; 0 tries every partner up to 600 members and 48 sampled
 	// partners above.
 	SwapSample int `json:"swap_sample,omitempty"`
+	// Start, when set, is a grouping to start from (a warm start): a
+	// coordinator's draft, last year's groups. Its members go to their
+	// groups first, in order, where the hard constraints allow; the search
+	// places the rest and improves on it. It lists at most the problem's
+	// group count of groups, each member at most once.
+	Start [][]MemberID `json:"start,omitempty"`
 	// Progress, when set, is called after the first feasible grouping and
 	// then after every search round that finds a better one, at most about
 	// five times a second, from the solver's goroutines (one call at a
@@ -114,6 +122,9 @@ func Solve(ctx context.Context, p *Problem, opts Options) (sol *Solution, err er
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
+	if err := checkStart(p, opts.Start); err != nil {
+		return nil, err
+	}
 	threads := min(max(1, opts.Threads), maxThreads)
 	prog := &progress{fn: opts.Progress, start: start, deadline: deadline, iterated: opts.Iterations > 0}
 	// A thread that panics cancels the others and its error is returned.
@@ -143,6 +154,13 @@ func Solve(ctx context.Context, p *Problem, opts Options) (sol *Solution, err er
 	}
 	r := results[best]
 	sol = explain(r.m, r.assign, r.why)
+	if p.Leading != nil {
+		// The flow is quick and exact; it runs even when the search ended
+		// at the context's deadline.
+		if err := assignLeaders(context.WithoutCancel(ctx), p, sol); err != nil {
+			return nil, err
+		}
+	}
 	sol.Seed = opts.Seed + uint64(best)
 	sol.Iterations = iters
 	sol.Seconds = time.Since(start).Seconds()
@@ -188,7 +206,7 @@ func runThread(ctx context.Context, cancel context.CancelFunc, build func() (*mo
 		return threadResult{err: err}
 	}
 	r = &search{m: m, rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)), deadline: deadline, ctx: ctx,
-		maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog}
+		maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog, start: startUnits(m, opts.Start)}
 	assign, obj, iters := r.run()
 	return threadResult{assign, obj, iters, nil, m, r.unplaced}
 }
@@ -204,8 +222,9 @@ type search struct {
 	progress *progress
 	mark     []int // per group: gen when last visited in a neighborhood
 	gen      int
-	stranded []int // units construction left out that a later state may admit
-	round    int   // the search round under way, from 1; 0 while constructing
+	stranded []int   // units construction left out that a later state may admit
+	start    [][]int // the warm start's units by group, nil without one
+	round    int     // the search round under way, from 1; 0 while constructing
 }
 
 const eps = 1e-9
@@ -246,7 +265,11 @@ func (r *search) run() ([]int, float64, int) {
 	for ; !r.done(iter); iter++ {
 		r.round = iter + 1
 		clear(touched)
-		r.perturb(s, k, touched)
+		if r.m.blocks != nil && r.rng.IntN(3) == 0 {
+			r.consolidate(s, touched)
+		} else {
+			r.perturb(s, k, touched)
+		}
 		r.localSearch(s, touched)
 		switch {
 		case s.obj > bestObj+eps:
@@ -279,15 +302,67 @@ func (r *search) run() ([]int, float64, int) {
 			s.record()
 		}
 	}
+	s.rewind(bestObj)
+	if r.dissolveUnderfilled(s) {
+		copy(best, s.assign)
+		bestObj = s.objective()
+	}
 	// The reasons of members still left out are given for the groups as
 	// they end, not as construction found them.
-	if len(r.stranded) > 0 {
-		s.rewind(bestObj)
-		for _, u := range r.stranded {
-			r.unplaced[u] = r.whyUnplaceable(s, u)
-		}
+	for _, u := range r.stranded {
+		r.unplaced[u] = r.whyUnplaceable(s, u)
 	}
 	return best, bestObj, iter
+}
+
+// dissolveUnderfilled keeps sizes hard unless the problem allows groups
+// below their minimum: the members of a group that could not reach its
+// minimum move to groups at or above theirs where every constraint
+// allows, or are left out with [ReasonBelowMinimum]. It reports whether
+// it changed the state.
+func (r *search) dissolveUnderfilled(s *state) bool {
+	if r.m.p.AllowUnderfilled {
+		return false
+	}
+	type out struct {
+		u      int
+		reason Reason
+	}
+	var outs []out
+	for g := range r.m.groups {
+		b := r.m.bounds[g]
+		if s.sizes[g] == 0 || s.sizes[g] >= b.Min {
+			continue
+		}
+		reason := Reason{Code: ReasonBelowMinimum, Params: map[string]string{
+			"group": itoa(g), "size": itoa(s.sizes[g]), "min": itoa(b.Min), "allow": "allow_underfilled"}}
+		for _, u := range slices.Clone(s.members[g]) {
+			s.unplace(u)
+			outs = append(outs, out{u, reason})
+		}
+	}
+	if len(outs) == 0 {
+		return false
+	}
+	for _, o := range outs {
+		bestH, bestD := -1, math.Inf(-1)
+		for h := range r.m.groups {
+			if s.sizes[h] < r.m.bounds[h].Min {
+				continue // empty, or dissolved: joining would not reach the minimum
+			}
+			if d, ok := s.moveDelta(o.u, h, false); ok && d > bestD {
+				bestH, bestD = h, d
+			}
+		}
+		if bestH >= 0 {
+			s.place(o.u, bestH)
+			delete(r.unplaced, o.u)
+		} else {
+			r.unplaced[o.u] = o.reason
+		}
+	}
+	s.obj = s.objective()
+	return true
 }
 
 // construct places units: pinned first, then the most constrained, each
@@ -306,13 +381,13 @@ func (r *search) construct(s *state) {
 		}
 	}
 	r.precheckShare(s)
-	// Warm start: units with a preferred group (a re-grouping's previous
+	// The caller's warm start, where the hard constraints allow.
+	r.warm(s, r.start)
+	// Units with a preferred group (a re-grouping's previous
 	// group) go there first, where it is feasible.
 	if r.m.prefer != nil {
+		byGroup := make([][]int, r.m.groups)
 		for _, u := range units {
-			if _, out := r.unplaced[u]; out || s.assign[u] >= 0 || r.m.pin[u] >= 0 {
-				continue
-			}
 			best, score := -1, 0.0
 			for _, p := range r.m.prefer.prefs[u] {
 				if p.Score > score {
@@ -320,11 +395,10 @@ func (r *search) construct(s *state) {
 				}
 			}
 			if best >= 0 {
-				if _, ok := s.moveDelta(u, best, false); ok {
-					s.place(u, best)
-				}
+				byGroup[best] = append(byGroup[best], u)
 			}
 		}
+		r.warm(s, byGroup)
 	}
 	// Units go in random order, except that units alike on the main
 	// similarity (one organization's staff) come one after another, so
@@ -351,7 +425,19 @@ func (r *search) construct(s *state) {
 			}
 			key[u] = k
 		}
-		slices.SortStableFunc(units, func(a, b int) int { return key[a] - key[b] })
+		// Within a block, members alike on the hard constraints come
+		// together (as a coordinator sorts an agency's staff by role,
+		// language and time), so that the groups they fill can hold them.
+		prof := make([]string, len(r.m.units))
+		for _, u := range units {
+			prof[u] = r.profile(u)
+		}
+		slices.SortStableFunc(units, func(a, b int) int {
+			if key[a] != key[b] {
+				return key[a] - key[b]
+			}
+			return strings.Compare(prof[a], prof[b])
+		})
 	}
 	// Large problems look only at the groups that hold related units, the
 	// groups below their minimum and one empty group: the groups a full
@@ -374,6 +460,9 @@ func (r *search) construct(s *state) {
 		}
 		bestH, bestNeed, bestD := -1, math.MinInt, math.Inf(-1)
 		try := func(h int) {
+			if s.sizes[h] == 0 {
+				s.fitEmpty(u, h)
+			}
 			d, ok := s.moveDelta(u, h, false)
 			if !ok {
 				return
@@ -436,6 +525,58 @@ func (r *search) construct(s *state) {
 	r.repairMinimum(s)
 }
 
+// warm places each group's listed units in it, in order, where the hard
+// constraints allow. An empty group first takes a leader who can lead all
+// its units, when one is free, so that a start the leaders could lead
+// stays whole.
+func (r *search) warm(s *state, groups [][]int) {
+	for g, us := range groups {
+		var todo []int
+		for _, u := range us {
+			if _, out := r.unplaced[u]; !out && s.assign[u] < 0 && r.m.pin[u] < 0 {
+				todo = append(todo, u)
+			}
+		}
+		if len(todo) == 0 {
+			continue
+		}
+		if s.sizes[g] == 0 && !s.fitEmptyAll(todo, g) {
+			s.fitEmpty(todo[0], g)
+		}
+		for _, u := range todo {
+			if _, ok := s.moveDelta(u, g, false); ok {
+				s.place(u, g)
+			}
+		}
+	}
+}
+
+// profile describes unit u's first member by the values the hard
+// constraints look at: the categorical value each Separate, Same or
+// AtMost constraint reads, then the first value of each Share attribute.
+func (r *search) profile(u int) string {
+	mem := r.m.p.Members[r.m.units[u][0]]
+	var b strings.Builder
+	// Categorical values first (a role that must stay apart), then the
+	// first value of each shared set.
+	for _, share := range []bool{false, true} {
+		for _, c := range r.m.p.Constraints {
+			if (c.Kind == Share) != share {
+				continue
+			}
+			if share {
+				if v := mem.Sets[c.Attr]; len(v) > 0 {
+					b.WriteString(v[0])
+				}
+			} else {
+				b.WriteString(mem.Attrs[c.Attr])
+			}
+			b.WriteByte(0)
+		}
+	}
+	return b.String()
+}
+
 // reinsert places units that construction stranded: directly into a
 // group that admits them, or in place of a member who can move to another
 // group with room (one ejection). Each try scans every group's members,
@@ -477,6 +618,9 @@ func (r *search) retryStranded(s *state, tries int) bool {
 func (r *search) placeDirect(s *state, u int) bool {
 	bestH, bestD := -1, math.Inf(-1)
 	for h := range r.m.groups {
+		if s.sizes[h] == 0 && !s.fitEmpty(u, h) {
+			continue
+		}
 		if d, ok := s.moveDelta(u, h, false); ok && d > bestD {
 			bestH, bestD = h, d
 		}
@@ -574,6 +718,9 @@ func (r *search) repairMinimum(s *state) {
 				if h < 0 || h == g || s.sizes[h]-s.unitSize(u) < r.m.bounds[h].Min {
 					continue
 				}
+				if s.sizes[g] == 0 && !s.fitEmpty(u, g) {
+					continue
+				}
 				if d, ok := s.moveDelta(u, g, true); ok && d > bestD {
 					bestU, bestD = u, d
 				}
@@ -599,6 +746,9 @@ func (r *search) whyUnplaceable(s *state, u int) Reason {
 		if s.cannotIn(u, h, -1) {
 			blocked["cannot_link"]++
 			continue
+		}
+		if s.sizes[h] == 0 {
+			s.fitEmpty(u, h)
 		}
 		s.raw(u, h, +1)
 		for _, c := range r.m.checks {
@@ -640,6 +790,8 @@ func (r *search) whyUnplaceable(s *state, u int) Reason {
 		code = "no_group_with_same_" + attr
 	case "cannot_link":
 		code = "cannot_link_everywhere"
+	case string(leaderShare), string(leaderConflict):
+		code = ReasonNoLeaderFits
 	}
 	return Reason{Code: code, Params: params}
 }
@@ -817,6 +969,14 @@ func (r *search) perturb(s *state, k int, touched []bool) {
 		}
 	}
 	for done, tries := 0, 0; done < k && tries < 20*k; tries++ {
+		if r.m.leads != nil && r.rng.IntN(8) == 0 {
+			// Another leader for a group opens moves its own leader barred.
+			g := s.assign[units[r.rng.IntN(len(units))]]
+			if r.relead(s, g, touched) {
+				done++
+			}
+			continue
+		}
 		u, v := units[r.rng.IntN(len(units))], units[r.rng.IntN(len(units))]
 		if r.rng.IntN(4) == 0 {
 			h := r.rng.IntN(r.m.groups)
@@ -867,4 +1027,62 @@ func (r *search) neighbourhood(s *state, u int) (units, groups []int) {
 		add(s.assign[v])
 	}
 	return units, groups
+}
+
+// checkStart reports a warm start that does not fit p: more groups than
+// p has, unknown members, members listed twice.
+func checkStart(p *Problem, start [][]MemberID) error {
+	if start == nil {
+		return nil
+	}
+	var pr bsk.Problems
+	if len(start) > p.Groups {
+		pr.Add("start", "has %d groups; the problem has %d", len(start), p.Groups)
+	}
+	known := make(map[MemberID]bool, len(p.Members))
+	for _, m := range p.Members {
+		known[m.ID] = true
+	}
+	seen := map[MemberID]string{}
+	for g, ids := range start {
+		for i, id := range ids {
+			f := bsk.Index(bsk.Index("start", g), i)
+			switch {
+			case !known[id]:
+				pr.AddCode(bsk.CodeNotFound, f, "unknown member %q", id)
+			case seen[id] != "":
+				pr.AddCode(bsk.CodeConflict, f, "member %q is also in %s", id, seen[id])
+			default:
+				seen[id] = f
+			}
+		}
+	}
+	return pr.Err()
+}
+
+// startUnits turns a checked warm start into units by group, each unit
+// once, in the order its first member is listed.
+func startUnits(m *model, start [][]MemberID) [][]int {
+	if start == nil {
+		return nil
+	}
+	index := make(map[MemberID]int, m.n)
+	for i, mem := range m.p.Members {
+		index[mem.ID] = i
+	}
+	out := make([][]int, min(len(start), m.groups))
+	seen := make([]bool, len(m.units))
+	for g := range out {
+		for _, id := range start[g] {
+			i, ok := index[id]
+			if !ok {
+				continue
+			}
+			if u := m.unitOf[i]; u >= 0 && !seen[u] {
+				seen[u] = true
+				out[g] = append(out[g], u)
+			}
+		}
+	}
+	return out
 }

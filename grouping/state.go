@@ -17,10 +17,15 @@ type state struct {
 	// the changes rather than to the problem.
 	journal []op
 	logging bool
+	// lead is each group's leader (-1 for none) and spare each leader's
+	// capacity left, with leaders (see lead.go).
+	lead  []int
+	spare []int
 }
 
 // op is one logged change: unit u moved from group from, or, with v >= 0,
-// units u and v swapped.
+// units u and v swapped, or, with u = -1, group v's leader changed from
+// leader from.
 type op struct{ u, v, from int }
 
 // record starts (or restarts) the journal at the current state.
@@ -35,7 +40,9 @@ func (s *state) rewind(obj float64) {
 	s.logging = false
 	for i := len(s.journal) - 1; i >= 0; i-- {
 		o := s.journal[i]
-		if o.v >= 0 {
+		if o.u < 0 {
+			s.setLead(o.v, o.from)
+		} else if o.v >= 0 {
 			s.swap(o.u, o.v, 0)
 		} else {
 			s.move(o.u, o.from, 0)
@@ -49,6 +56,13 @@ func newState(m *model) *state {
 	s := &state{m: m, assign: make([]int, len(m.units)), sizes: make([]int, m.groups), members: make([][]int, m.groups), pos: make([]int, len(m.units))}
 	for u := range s.assign {
 		s.assign[u] = -1
+	}
+	s.lead, s.spare = initialLeaders(m)
+	for _, c := range m.leads {
+		c.sizes, c.lead = s.sizes, s.lead
+		for g := range c.c {
+			clear(c.c[g])
+		}
 	}
 	for _, t := range m.terms {
 		t.reset(s.sizes)

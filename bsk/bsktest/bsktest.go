@@ -12,10 +12,11 @@ import (
 // Options sizes the synthetic workforce. The zero value gives the defaults.
 type Options struct {
 	// Organizations is the number of agencies, not counting the coordinator;
-	// 0 means 120.
+	// 0 means 90.
 	Organizations int
 	// Providers is the number of providers in the agencies, not counting
-	// consultants; 0 means 2,000.
+	// consultants; 0 means 680, the staff of the program's 97 reflective
+	// consultation groups of 6-8 (20 consultants lead them).
 	Providers int
 	// Consultants is the number of reflective consultants; 0 means 20.
 	Consultants int
@@ -27,10 +28,10 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Organizations <= 0 {
-		o.Organizations = 120
+		o.Organizations = 90
 	}
 	if o.Providers <= 0 {
-		o.Providers = 2000
+		o.Providers = 680
 	}
 	if o.Consultants <= 0 {
 		o.Consultants = 20

@@ -26,7 +26,7 @@ func TestWorkforceValidates(t *testing.T) {
 				}
 				want := opts
 				if want.Providers == 0 {
-					want.Providers = 2000
+					want.Providers = 680
 				}
 				if want.Consultants == 0 {
 					want.Consultants = 20

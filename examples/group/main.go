@@ -11,8 +11,15 @@
 //
 //	go run ./examples/group -preset reflective_consultation workforce.json
 //
+// The reflective consultation preset makes the workforce's consultants the
+// groups' leaders (5 groups each, or "leader_capacity" in the options): it
+// forms only groups a consultant can lead, and the solution gives each
+// group's consultant in "leaders" ("" for none) and the groups left without
+// one, with the reason, in "unled".
+//
 // With no file argument it reads standard input. Bad input is reported on
-// standard error with the field at fault, and the exit status is 1.
+// standard error with the file and the field at fault (a fault in the
+// preset options names the -options file), and the exit status is 1.
 package main
 
 import (
@@ -76,6 +83,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var p *grouping.Problem
 	if *preset != "" {
 		p, err = fromPreset(grouping.Preset(*preset), data, *optsFile)
+		if err != nil && *optsFile != "" {
+			name += " with options " + *optsFile
+		}
 	} else {
 		p = &grouping.Problem{}
 		err = decode("grouping-problem", data, p)

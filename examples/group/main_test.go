@@ -117,3 +117,85 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
+
+// The reflective consultation preset assigns the workforce's consultants:
+// one leader per group, "" and a reason for a group left without one. Two
+// consultants at 5 groups each cannot lead 17 groups; at 10 each they can.
+func TestPresetAssignsConsultants(t *testing.T) {
+	w := bsktest.Workforce(5, bsktest.Options{Organizations: 8, Providers: 120, Consultants: 2, NoOfferings: true})
+	data, err := json.Marshal(w)
+	require.NoError(t, err)
+	consultants := map[string]bool{}
+	for _, pv := range w.Providers {
+		if pv.Role == "consultant" {
+			consultants[string(pv.ID)] = true
+		}
+	}
+	require.Len(t, consultants, 2)
+	solve := func(options string) (grouping.Solution, map[string]json.RawMessage) {
+		t.Helper()
+		args := []string{"-preset", "reflective_consultation", "-iterations", "5"}
+		if options != "" {
+			f := filepath.Join(t.TempDir(), "opts.json")
+			require.NoError(t, os.WriteFile(f, []byte(options), 0o600))
+			args = append(args, "-options", f)
+		}
+		out, stderr, code := runBin(t, data, args...)
+		require.Equal(t, 0, code, string(stderr))
+		require.NoError(t, schema.Validate("grouping-solution", out))
+		var sol grouping.Solution
+		require.NoError(t, json.Unmarshal(out, &sol))
+		var raw map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(out, &raw))
+		require.Len(t, sol.Leaders, len(sol.Groups))
+		load := map[string]int{}
+		unled := map[int]bool{}
+		for _, u := range sol.Unled {
+			unled[u.Group] = true
+			assert.NotEmpty(t, u.Reason.Code)
+		}
+		for g, id := range sol.Leaders {
+			if id == "" {
+				assert.Equal(t, len(sol.Groups[g]) > 0, unled[g], "group %d", g)
+				continue
+			}
+			assert.True(t, consultants[id], "group %d led by %q, not a consultant", g, id)
+			load[id]++
+		}
+		return sol, raw
+	}
+
+	sol, raw := solve("")
+	assert.Contains(t, raw, "leaders")
+	assert.Contains(t, raw, "unled")
+	led := 0
+	for _, id := range sol.Leaders {
+		if id != "" {
+			led++
+		}
+	}
+	assert.Equal(t, 10, led, "two consultants, five groups each")
+	require.NotEmpty(t, sol.Unled)
+	assert.Equal(t, "all_eligible_leaders_full", sol.Unled[0].Reason.Code)
+
+	sol, raw = solve(`{"leader_capacity": 10}`)
+	assert.JSONEq(t, `[]`, string(raw["unled"]))
+	for g, ms := range sol.Groups {
+		if len(ms) > 0 {
+			assert.NotEmpty(t, sol.Leaders[g], "group %d", g)
+		}
+	}
+}
+
+// A fault in the preset options names the options file.
+func TestPresetOptionsFaultNamesFile(t *testing.T) {
+	w := bsktest.Workforce(5, bsktest.Options{Organizations: 8, Providers: 120, Consultants: 2, NoOfferings: true})
+	data, err := json.Marshal(w)
+	require.NoError(t, err)
+	f := filepath.Join(t.TempDir(), "bad-opts.json")
+	require.NoError(t, os.WriteFile(f, []byte(`{"leader_capacity": -1}`), 0o600))
+	_, stderr, code := runBin(t, data, "-preset", "reflective_consultation", "-options", f)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, string(stderr), "bad-opts.json")
+	assert.Contains(t, string(stderr), "leader_capacity")
+}
