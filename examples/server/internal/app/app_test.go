@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/bsk/bsktest"
 	"github.com/beststarts/workforce/examples/server/internal/app"
 )
 
@@ -56,7 +57,7 @@ func TestFirstStart(t *testing.T) {
 	if len(page.Items) != 500 || page.NextCursor == "" {
 		t.Errorf("demo providers page = %d items, cursor %q; want a full page of 500 with a cursor", len(page.Items), page.NextCursor)
 	}
-	// Walk every page: 2,020 providers, each once, in ID order.
+	// Walk every page: every provider of the demo workforce, each once.
 	seen := map[bsk.ProviderID]bool{}
 	cursor := ""
 	for {
@@ -73,8 +74,8 @@ func TestFirstStart(t *testing.T) {
 		}
 		cursor = p.NextCursor
 	}
-	if len(seen) != 2020 {
-		t.Errorf("walked %d providers; want 2020", len(seen))
+	if want := len(bsktest.Workforce(1, bsktest.Options{}).Providers); len(seen) != want {
+		t.Errorf("walked %d providers; want the demo workforce's %d", len(seen), want)
 	}
 	s.expect(200, "GET", "/healthz", "", nil)
 	s.expect(200, "GET", "/readyz", "", nil)
