@@ -151,8 +151,8 @@ type verdict struct {
 
 // primary applies the cell rules to a cell of n respondents, x meeting the
 // indicator, estimate p (a proportion) with interval [lo, hi] and
-// effective sample size nEff.
-func (d Disclosure) primary(n, x int, p, lo, hi, nEff float64, counts, weighted bool) verdict {
+// effective sample size nEff and standard error se.
+func (d Disclosure) primary(n, x int, p, lo, hi, nEff, se float64, counts, weighted bool) verdict {
 	if d.Off {
 		return verdict{}
 	}
@@ -189,8 +189,8 @@ func (d Disclosure) primary(n, x int, p, lo, hi, nEff float64, counts, weighted 
 		return verdict{hide: true, rule: name + ":relative_interval_too_wide"}
 	}
 	v := verdict{}
-	if d.CautionRSE > 0 && n > 0 && nEff > 0 {
-		if p == 0 || math.Sqrt(p*(1-p)/nEff)/p >= d.CautionRSE {
+	if d.CautionRSE > 0 && n > 0 {
+		if p == 0 || se/p >= d.CautionRSE {
 			v.caution = true
 		}
 	}

@@ -1,0 +1,155 @@
+package survey
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/beststarts/workforce/bsk"
+)
+
+// sampleDesign holds the strata, clusters and stratum sizes respondents
+// gave, by respondent, once any respondent gave one.
+type sampleDesign struct {
+	stratum    []uint32 // per respondent: stratum code
+	cluster    []uint32 // per respondent: cluster code + 1; 0 sampled alone
+	strata     []string // stratum names by code
+	stratumIdx map[string]uint32
+	size       []int             // per stratum code: population PSUs, 0 unknown
+	clusterIdx map[string]uint32 // stratum "\x00" cluster -> code + 1
+	names      []string          // cluster names by code
+}
+
+// maxDesignText bounds a stratum's or cluster's name.
+const maxDesignText = 200
+
+// checkDesign reports problems with a respondent's stratum, cluster and
+// stratum size, including a size that differs from the one the stratum's
+// earlier respondents gave.
+func (s *Set) checkDesign(r Respondent, pr *bsk.Problems) {
+	for _, f := range []struct{ name, v string }{{"stratum", r.Stratum}, {"cluster", r.Cluster}} {
+		if len(f.v) > maxDesignText {
+			pr.Add(f.name, "is longer than %d bytes", maxDesignText)
+		} else if msg := bsk.TextProblem(f.v); msg != "" {
+			pr.Add(f.name, "%s", msg)
+		}
+	}
+	if r.StratumSize < 0 {
+		pr.Add("stratum_size", "must be at least 0")
+		return
+	}
+	if s.design == nil {
+		if s.Len() > 0 && r.Stratum == "" && r.StratumSize != 0 {
+			pr.AddCode(bsk.CodeConflict, "stratum_size", "stratum %q has size 0 from earlier respondents, not %d", "", r.StratumSize)
+		}
+		return
+	}
+	if h, ok := s.design.stratumIdx[r.Stratum]; ok && s.design.size[h] != r.StratumSize {
+		pr.AddCode(bsk.CodeConflict, "stratum_size", "stratum %q has size %d from earlier respondents, not %d", r.Stratum, s.design.size[h], r.StratumSize)
+	}
+}
+
+// addDesign records respondent i's stratum, cluster and stratum size
+// (checked), starting the design when i is the first to give one.
+func (s *Set) addDesign(i int, stratum, cluster string, size int) {
+	d := s.design
+	if d == nil {
+		d = &sampleDesign{stratumIdx: map[string]uint32{}, clusterIdx: map[string]uint32{}}
+		d.stratum, d.cluster = make([]uint32, i), make([]uint32, i)
+		if i > 0 {
+			d.strata, d.size = []string{""}, []int{0}
+			d.stratumIdx[""] = 0
+		}
+		s.design = d
+	}
+	h, ok := d.stratumIdx[stratum]
+	if !ok {
+		h = uint32(len(d.strata))
+		d.stratumIdx[stratum] = h
+		d.strata = append(d.strata, stratum)
+		d.size = append(d.size, size)
+	}
+	var c uint32
+	if cluster != "" {
+		key := stratum + "\x00" + cluster
+		if c, ok = d.clusterIdx[key]; !ok {
+			c = uint32(len(d.clusterIdx)) + 1
+			d.clusterIdx[key] = c
+			d.names = append(d.names, cluster)
+		}
+	}
+	d.stratum = append(d.stratum, h)
+	d.cluster = append(d.cluster, c)
+}
+
+// plan is a set's sample design made ready for the variance of one
+// query: primary sampling units (PSUs) numbered stratum by stratum, the
+// respondents in PSU order, and each stratum's variance factor.
+type plan struct {
+	psu      []int32   // per respondent: its PSU
+	order    []int32   // respondents in PSU order
+	start    []int32   // per PSU: its first position in order; len PSUs+1
+	psuStrat []int32   // per PSU: its stratum
+	scale    []float64 // per stratum: (1 - n/N) n/(n-1), 0 for one PSU
+	nPSU     []int     // per stratum: PSUs sampled
+}
+
+// plan builds the design's plan, or returns nil when respondents gave no
+// design (each then its own PSU, in one stratum, with replacement: the
+// fast path). A stratum whose size is smaller than its sampled PSUs is an
+// error naming the stratum.
+func (s *Set) plan() (*plan, error) {
+	d := s.design
+	if d == nil {
+		return nil, nil
+	}
+	n := s.Len()
+	type unit struct {
+		h uint32
+		c uint32 // cluster + 1, or 0 with i
+		i int32
+	}
+	units := make([]unit, n)
+	for i := range n {
+		u := unit{h: d.stratum[i], c: d.cluster[i]}
+		if u.c == 0 {
+			u.i = int32(i)
+		}
+		units[i] = u
+	}
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		x, y := units[a], units[b]
+		return cmp.Or(cmp.Compare(x.h, y.h), cmp.Compare(x.c, y.c), cmp.Compare(x.i, y.i))
+	})
+	p := &plan{psu: make([]int32, n), order: order, nPSU: make([]int, len(d.strata)), scale: make([]float64, len(d.strata))}
+	for k, i := range order {
+		if k == 0 || units[i] != units[order[k-1]] {
+			p.start = append(p.start, int32(k))
+			p.psuStrat = append(p.psuStrat, int32(units[i].h))
+			p.nPSU[units[i].h]++
+		}
+		p.psu[i] = int32(len(p.start) - 1)
+	}
+	p.start = append(p.start, int32(n))
+	var pr bsk.Problems
+	for h, m := range p.nPSU {
+		f := 1.0
+		if N := d.size[h]; N > 0 {
+			if N < m {
+				pr.Add("stratum_size", "stratum %q has size %d but %d sampled units", d.strata[h], N, m)
+				continue
+			}
+			f = 1 - float64(m)/float64(N)
+		}
+		if m > 1 {
+			p.scale[h] = f * float64(m) / float64(m-1)
+		}
+	}
+	return p, pr.Err()
+}
+
+// clusterName returns the name of cluster code c (code + 1 as stored).
+func (d *sampleDesign) clusterName(c uint32) string { return d.names[c-1] }
