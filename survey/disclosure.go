@@ -46,8 +46,9 @@ type Disclosure struct {
 	// MaxRelativeCIWidth hides estimates whose interval is wider than 0.05
 	// and wider than this multiple of the estimate (e.g. 1.30).
 	MaxRelativeCIWidth float64 `json:"max_relative_ci_width,omitempty"`
-	// KornGraubard uses Korn-Graubard (Clopper-Pearson) intervals for
-	// unweighted data too; weighted data always use them.
+	// KornGraubard makes Clopper-Pearson the default interval of
+	// unweighted data (weighted data default to Korn-Graubard's beta
+	// interval); a query's or release's Interval overrides it.
 	KornGraubard bool `json:"korn_graubard,omitempty"`
 	// CautionRSE flags estimates whose relative standard error is at least
 	// this (e.g. 0.30).

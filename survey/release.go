@@ -59,8 +59,9 @@ type Release struct {
 	// always published.
 	Breakdowns [][]Dimension `json:"breakdowns,omitempty"`
 	// Interval names the method of the tables' intervals; empty means
-	// the default for the data (see [Query]). Disclosure control is the
-	// same whichever interval is published.
+	// the default for the data (see [Query]). A standard's interval-width
+	// rules ([NCHS]) judge the release's intervals, fixed like its other
+	// settings.
 	Interval Interval `json:"interval,omitempty"`
 }
 
