@@ -91,6 +91,7 @@ type plan struct {
 	psuStrat []int32   // per PSU: its stratum
 	scale    []float64 // per stratum: (1 - n/N) n/(n-1), 0 for one PSU
 	nPSU     []int     // per stratum: PSUs sampled
+	weights  []float64 // weights in PSU order; nil unweighted
 }
 
 // plan builds the design's plan, or returns nil when respondents gave no
@@ -134,6 +135,12 @@ func (s *Set) plan() (*plan, error) {
 		p.psu[i] = int32(len(p.start) - 1)
 	}
 	p.start = append(p.start, int32(n))
+	if s.weights != nil {
+		p.weights = make([]float64, n)
+		for k, i := range order {
+			p.weights[k] = s.weights[i]
+		}
+	}
 	var pr bsk.Problems
 	for h, m := range p.nPSU {
 		f := 1.0

@@ -257,6 +257,9 @@ func (s *Set) Estimate(q Query) (*Report, error) {
 	s.prepare(bds[0], race)
 	counts := d.CountsAlways || q.Population == 0 || (d.CountsCoverage > 0 && float64(s.Len()) >= d.CountsCoverage*float64(q.Population))
 	sp := spec{d: d, counts: counts, interval: q.Interval, plan: pl}
+	if pl != nil {
+		sp.design = &designCache{plan: pl, items: items, out: map[designKey][]varOut{}}
+	}
 	rep := &Report{Instrument: s.inst.ID, Version: s.inst.Version, Cycle: s.inst.Cycle, Disclosure: d.Name, Counts: counts,
 		Responses: s.Len(), Population: q.Population, Interval: s.method(sp), Tables: make([]Table, 0, len(items)*len(bds))}
 	for _, bd := range bds {
@@ -550,8 +553,10 @@ func (s *Set) table(item int, bd *breakdown, sp spec) Table {
 func (s *Set) primaryTable(item int, bd *breakdown, sp spec) (Table, []acc) {
 	it := s.inst.Items[item]
 	accs := s.aggregate(item, bd)
-	if sp.plan != nil {
-		s.designVariance(item, bd, sp.plan, accs)
+	if sp.design != nil {
+		for c, v := range s.variances(sp.design, item, bd) {
+			accs[c].varP, accs[c].varM, accs[c].df = v.varP, v.varM, int(v.df)
+		}
 	}
 	t := Table{Item: it.Code, Text: it.Text, Dimensions: slices.Clone(bd.dims), Cells: make([]Cell, 0, bd.cells)}
 	if t.Dimensions == nil {

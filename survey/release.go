@@ -365,6 +365,9 @@ func (s *Set) Publish(r Release) (*Publication, error) {
 		return nil, err
 	}
 	sp := spec{d: d, counts: counts, interval: r.Interval, plan: pl}
+	if pl != nil {
+		sp.design = &designCache{plan: pl, items: tabled, out: map[designKey][]varOut{}}
+	}
 	rep := &Report{Instrument: s.inst.ID, Version: s.inst.Version, Cycle: s.inst.Cycle, Disclosure: d.Name, Counts: counts,
 		Responses: s.Len(), Population: r.Population, Interval: s.method(sp), Tables: make([]Table, 0, len(tabled)*len(bds))}
 	for _, bd := range bds {

@@ -46,6 +46,7 @@ type spec struct {
 	counts   bool
 	interval Interval // "" is the default for the data
 	plan     *plan    // nil without a sample design
+	design   *designCache
 }
 
 // method is the interval method a spec uses on the set's data.
@@ -61,107 +62,222 @@ func (s *Set) method(sp spec) Interval {
 	return IntervalWilson
 }
 
-// designVariance fills the cells' variances and degrees of freedom under
-// a sample design, by Taylor linearization as R's survey package does:
-// each respondent's influence w (y - estimate) / sum w is summed by PSU,
-// and the PSU totals' spread within each stratum, times (1 - n/N) n/(n-1)
-// (n the stratum's PSUs in the whole set, N its size when given), is
-// added up over strata. A respondent outside the cell or who did not
-// answer has influence 0, as in R's domain estimates.
-func (s *Set) designVariance(item int, bd *breakdown, pl *plan, accs []acc) {
+// designCache holds the design-based variances of a query's cells,
+// computed for several items at a time (their respondents' cells found
+// once) and handed out once each.
+type designCache struct {
+	plan  *plan
+	items []int // the items estimated, in order
+	out   map[designKey][]varOut
+	cols  map[int][]int8 // items' answer codes in PSU order
+}
+
+// column returns an item's answer codes in the plan's PSU order, so that
+// each breakdown's pass reads them in sequence.
+func (s *Set) column(dc *designCache, item int) []int8 {
+	if c, ok := dc.cols[item]; ok {
+		return c
+	}
+	if dc.cols == nil {
+		dc.cols = map[int][]int8{}
+	}
 	col := s.cols[item].code
-	var meets uint64
-	for _, c := range s.inst.Items[item].indicator() {
-		meets |= 1 << s.optIdx[item][c]
+	c := make([]int8, len(col))
+	for k, i := range dc.plan.order {
+		c[k] = col[i]
 	}
+	dc.cols[item] = c
+	return c
+}
+
+type designKey struct {
+	bd   *breakdown
+	item int
+}
+
+// varOut is one cell's linearized variances and degrees of freedom.
+type varOut struct {
+	varP, varM float64
+	df         int32
+}
+
+// designBatch bounds items times cells computed together (about 140
+// bytes each while they are).
+const designBatch = 1 << 20
+
+// variances returns the cells' variances of an item under a breakdown,
+// computing them with the next items' when not cached.
+func (s *Set) variances(dc *designCache, item int, bd *breakdown) []varOut {
+	k := designKey{bd, item}
+	if v, ok := dc.out[k]; ok {
+		delete(dc.out, k)
+		return v
+	}
+	at := slices.Index(dc.items, item)
+	batch := []int{item}
+	for j := at + 1; at >= 0 && j < len(dc.items) && (len(batch)+1)*bd.cells <= designBatch; j++ {
+		batch = append(batch, dc.items[j])
+	}
+	cols := make([][]int8, len(batch))
+	for j, it := range batch {
+		cols[j] = s.column(dc, it)
+	}
+	outs := s.designVariance(batch, cols, bd, dc.plan)
+	for j, it := range batch[1:] {
+		dc.out[designKey{bd, it}] = outs[j+1]
+	}
+	return outs[0]
+}
+
+// psuSum is a cell's sums over the current PSU: of w y (y meets the
+// indicator), of w times the option's score, and of w; psu is the PSU
+// that last touched it.
+type psuSum struct {
+	a, l, b float64
+	psu     int32
+}
+
+// cellSum is a cell's running variance sums: the scaled squares and
+// products of PSU totals (taa ... tlb), the current stratum's PSU totals
+// (sa, sl, sb), the cell's totals (ta, tl, tb), its PSUs and strata, and
+// the stratum it last saw.
+type cellSum struct {
+	taa, tab, tbb, tll, tlb float64
+	sa, sl, sb              float64
+	ta, tl, tb              float64
+	psus, strata, stratum   int32
+}
+
+// designVariance computes the cells' variances under a sample design for
+// some items, by Taylor linearization as R's survey package does: each
+// respondent's influence w (y - estimate) / sum w is summed by PSU, and
+// the PSU totals' spread within each stratum, times (1 - n/N) n/(n-1) (n
+// the stratum's PSUs in the whole set, N its size when given), is added
+// up over strata. A respondent outside the cell or who did not answer
+// has influence 0, as in R's domain estimates. Sums of squares are kept
+// per cell and PSU; the totals' means are taken out stratum by stratum:
+// sum_j (Z_j - mean Z)^2 = sum_j Z_j^2 - (sum_j Z_j)^2 / n.
+//
+// cols are the items' answer codes in PSU order.
+func (s *Set) designVariance(items []int, cols [][]int8, bd *breakdown, pl *plan) [][]varOut {
 	nc := bd.cells
-	// Per cell: the current PSU's sums, the current stratum's sums and
-	// the totals, for y (meets), l (the option's score) and the weight.
-	a, l, b := make([]float64, nc), make([]float64, nc), make([]float64, nc)
-	var sa, sl, sb, saa, sab, sbb, sll, slb = make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]float64, nc),
-		make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]float64, nc)
-	taa, tab, tbb, tll, tlb := make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]float64, nc)
-	inPSU, inStratum := make([]bool, nc), make([]bool, nc)
-	psus, strata := make([]int, nc), make([]int, nc)
-	var touchedP, touchedS []uint32
-	flushPSU := func() {
-		for _, c := range touchedP {
-			if !inStratum[c] {
-				inStratum[c] = true
-				touchedS = append(touchedS, c)
-			}
-			sa[c] += a[c]
-			sl[c] += l[c]
-			sb[c] += b[c]
-			saa[c] += a[c] * a[c]
-			sab[c] += a[c] * b[c]
-			sbb[c] += b[c] * b[c]
-			sll[c] += l[c] * l[c]
-			slb[c] += l[c] * b[c]
-			psus[c]++
-			a[c], l[c], b[c], inPSU[c] = 0, 0, 0, false
-		}
-		touchedP = touchedP[:0]
+	type itemState struct {
+		col     []int8
+		meets   uint64
+		ps      []psuSum
+		cs      []cellSum
+		touched []uint32
 	}
-	flushStratum := func(h int32) {
-		k, nh := pl.scale[h], float64(pl.nPSU[h])
-		for _, c := range touchedS {
-			taa[c] += k * (saa[c] - sa[c]*sa[c]/nh)
-			tab[c] += k * (sab[c] - sa[c]*sb[c]/nh)
-			tbb[c] += k * (sbb[c] - sb[c]*sb[c]/nh)
-			tll[c] += k * (sll[c] - sl[c]*sl[c]/nh)
-			tlb[c] += k * (slb[c] - sl[c]*sb[c]/nh)
-			strata[c]++
-			sa[c], sl[c], sb[c], saa[c], sab[c], sbb[c], sll[c], slb[c], inStratum[c] = 0, 0, 0, 0, 0, 0, 0, 0, false
+	st := make([]itemState, len(items))
+	for k, item := range items {
+		x := &st[k]
+		x.col = cols[k]
+		for _, c := range s.inst.Items[item].indicator() {
+			x.meets |= 1 << s.optIdx[item][c]
 		}
-		touchedS = touchedS[:0]
+		x.ps, x.cs = make([]psuSum, nc), make([]cellSum, nc)
+		for c := range nc {
+			x.ps[c].psu, x.cs[c].stratum = -1, -1
+		}
+	}
+	// foldStratum takes a cell's stratum mean terms out and clears them.
+	foldStratum := func(v *cellSum) {
+		if v.stratum < 0 {
+			return
+		}
+		k, n := pl.scale[v.stratum], float64(pl.nPSU[v.stratum])
+		v.taa -= k * v.sa * v.sa / n
+		v.tab -= k * v.sa * v.sb / n
+		v.tbb -= k * v.sb * v.sb / n
+		v.tll -= k * v.sl * v.sl / n
+		v.tlb -= k * v.sl * v.sb / n
+		v.sa, v.sl, v.sb = 0, 0, 0
 	}
 	extra := bd.extraStart(s.Len())
+	keys := make([]uint32, len(pl.order))
+	for pos, i := range pl.order {
+		keys[pos] = bd.keys[i]
+	}
 	var cells []uint32
 	for u := range len(pl.start) - 1 {
-		if u > 0 && pl.psuStrat[u] != pl.psuStrat[u-1] {
-			flushStratum(pl.psuStrat[u-1])
+		h := pl.psuStrat[u]
+		for pos := pl.start[u]; pos < pl.start[u+1]; pos++ {
+			i := pl.order[pos]
+			cells = cells[:0]
+			w := 1.0
+			if pl.weights != nil {
+				w = pl.weights[pos]
+			}
+			for k := range st {
+				x := &st[k]
+				o := x.col[pos]
+				if o < 0 {
+					continue
+				}
+				if len(cells) == 0 {
+					cells = bd.cellsOf(cells, keys[pos], bd.extra[extra[i]:extra[i+1]])
+				}
+				y := 0.0
+				if x.meets&(1<<o) != 0 {
+					y = w
+				}
+				score := w * float64(o+1)
+				for _, c := range cells {
+					p := &x.ps[c]
+					if p.psu != int32(u) {
+						p.psu = int32(u)
+						x.touched = append(x.touched, c)
+					}
+					p.a += y
+					p.l += score
+					p.b += w
+				}
+			}
 		}
-		for _, i := range pl.order[pl.start[u]:pl.start[u+1]] {
-			o := col[i]
-			if o < 0 {
+		k := pl.scale[h]
+		for j := range st {
+			x := &st[j]
+			for _, c := range x.touched {
+				p, v := &x.ps[c], &x.cs[c]
+				if v.stratum != h {
+					foldStratum(v)
+					v.stratum = h
+					v.strata++
+				}
+				v.taa += k * p.a * p.a
+				v.tab += k * p.a * p.b
+				v.tbb += k * p.b * p.b
+				v.tll += k * p.l * p.l
+				v.tlb += k * p.l * p.b
+				v.sa += p.a
+				v.sl += p.l
+				v.sb += p.b
+				v.ta += p.a
+				v.tl += p.l
+				v.tb += p.b
+				v.psus++
+				p.a, p.l, p.b = 0, 0, 0
+			}
+			x.touched = x.touched[:0]
+		}
+	}
+	outs := make([][]varOut, len(items))
+	for j := range st {
+		x := &st[j]
+		out := make([]varOut, nc)
+		for c := range nc {
+			v := &x.cs[c]
+			if v.psus == 0 || v.tb == 0 {
 				continue
 			}
-			w := 1.0
-			if s.weights != nil {
-				w = s.weights[i]
-			}
-			y := 0.0
-			if meets&(1<<o) != 0 {
-				y = w
-			}
-			score := w * float64(o+1)
-			cells = bd.cellsOf(cells[:0], int(i), extra)
-			for _, c := range cells {
-				if !inPSU[c] {
-					inPSU[c] = true
-					touchedP = append(touchedP, c)
-				}
-				a[c] += y
-				l[c] += score
-				b[c] += w
-			}
+			foldStratum(v)
+			p, m, w2 := v.ta/v.tb, v.tl/v.tb, v.tb*v.tb
+			out[c] = varOut{varP: math.Max(0, (v.taa-2*p*v.tab+p*p*v.tbb)/w2), varM: math.Max(0, (v.tll-2*m*v.tlb+m*m*v.tbb)/w2), df: v.psus - v.strata}
 		}
-		flushPSU()
+		outs[j] = out
+		x.ps, x.cs = nil, nil
 	}
-	if n := len(pl.psuStrat); n > 0 {
-		flushStratum(pl.psuStrat[n-1])
-	}
-	for c := range accs {
-		ac := &accs[c]
-		if ac.n == 0 {
-			continue
-		}
-		p, m, w2 := ac.swy/ac.sw, ac.likert/ac.sw, ac.sw*ac.sw
-		ac.varP = math.Max(0, (taa[c]-2*p*tab[c]+p*p*tbb[c])/w2)
-		ac.varM = math.Max(0, (tll[c]-2*m*tlb[c]+m*m*tbb[c])/w2)
-		ac.df = psus[c] - strata[c]
-	}
+	return outs
 }
 
 // extraStart indexes the breakdown's extra memberships by respondent:
@@ -177,13 +293,14 @@ func (bd *breakdown) extraStart(n int) []int32 {
 	return start
 }
 
-// cellsOf appends every cell respondent i belongs to: its own cells (one,
+// cellsOf appends every cell a respondent belongs to, given its key and
+// extra memberships: its own cells (one,
 // or one per race group alone or in combination, and that dimension's
 // margin), each with every combination of the other dimensions' margins.
-func (bd *breakdown) cellsOf(dst []uint32, i int, extra []int32) []uint32 {
+func (bd *breakdown) cellsOf(dst []uint32, key uint32, extra []member) []uint32 {
 	base := len(dst)
-	dst = append(dst, bd.keys[i])
-	for _, m := range bd.extra[extra[i]:extra[i+1]] {
+	dst = append(dst, key)
+	for _, m := range extra {
 		dst = append(dst, m.key)
 	}
 	for k := range bd.dims {
