@@ -20,7 +20,10 @@
 // # Imports
 //
 // [ImportCSV] reads a CSV whose header names item codes and respondent
-// columns; [ParseREDCapDictionary] builds an instrument from a REDCap data
+// columns (race is the 2024 combined question; a hispanic_latino column
+// holds the 1997 standard's separate ethnicity question, folded into race
+// by [bsk.CombineRace1997]; stratum, cluster and stratum_size describe the
+// sample design); [ParseREDCapDictionary] builds an instrument from a REDCap data
 // dictionary and [ImportREDCap] reads a REDCap records export (record_id,
 // redcap_event_name, checkbox columns field___code, missing-data codes).
 // Both stream: they keep the columnar responses, never the file. Both are

@@ -17,6 +17,12 @@ type Respondent struct {
 	ID string `json:"id"`
 	// Demographics are race and ethnicity, gender, age band, place and income.
 	Demographics bsk.Demographics `json:"demographics"`
+	// HispanicLatino is the answer to the 1997 standard's separate
+	// ethnicity question, for data collected that way: it is folded into
+	// Demographics.Race by [bsk.CombineRace1997] as the response is added
+	// ("yes", "no", "1", "0" and the like are accepted too). Empty means
+	// the race column holds the 2024 combined question's answer.
+	HispanicLatino bsk.Ethnicity1997 `json:"hispanic_latino,omitempty"`
 	// Role is what the respondent does.
 	Role bsk.Role `json:"role,omitempty"`
 	// OrganizationKind is the kind of organization they work at.
@@ -66,7 +72,7 @@ const (
 
 // races are the race and ethnicity categories, in bit order.
 var races = []bsk.RaceEthnicity{bsk.RaceAmericanIndianAlaskaNative, bsk.RaceAsian, bsk.RaceBlack, bsk.RaceHispanicLatinx,
-	bsk.RaceNativeHawaiianPacificIslander, bsk.RaceWhite, bsk.RaceDeclined}
+	bsk.RaceMiddleEasternNorthAfrican, bsk.RaceNativeHawaiianPacificIslander, bsk.RaceWhite, bsk.RaceDeclined}
 
 // column holds one item's answers for every respondent.
 type column struct {
@@ -171,6 +177,13 @@ func (s *Set) check(r Response, p *parsed) error {
 		if math.IsNaN(r.Weight) || math.IsInf(r.Weight, 0) || r.Weight <= 0 {
 			pr.Add("weight", "must be a positive, finite number: the instrument is weighted")
 		}
+	}
+	if r.HispanicLatino != "" {
+		e := ethnicityAlias(r.HispanicLatino)
+		if !e.Valid() {
+			pr.Add("hispanic_latino", "unknown answer %q: use one of %v", r.HispanicLatino, e.Enum())
+		}
+		r.Demographics.Race = bsk.CombineRace1997(e, r.Demographics.Race)
 	}
 	if err := r.Demographics.Validate(); err != nil {
 		pr.Merge("demographics", err)
@@ -421,4 +434,15 @@ func (s *Set) Response(i int) Response {
 		}
 	}
 	return r
+}
+
+// ethnicityAlias reads the usual spellings of a yes/no ethnicity answer.
+func ethnicityAlias(e bsk.Ethnicity1997) bsk.Ethnicity1997 {
+	switch strings.ToLower(string(e)) {
+	case "yes", "y", "1", "true":
+		return bsk.EthnicityHispanicLatino
+	case "no", "n", "0", "false":
+		return bsk.EthnicityNotHispanicLatino
+	}
+	return e
 }
