@@ -86,6 +86,20 @@
 // default under [NCHS] for unweighted data). A test compares estimates,
 // SEs and intervals with R to 1e-6 (testdata/r).
 //
+// # Paired before and after
+//
+// [ComparePaired] matches two sets' respondents by ID (the certificate's
+// evaluation asks the same people before and after) and measures one
+// item's change: for an item with an indicator, the four kinds of pair,
+// the paired difference in points with its 95% Wald interval, and
+// McNemar's test (exact below [ExactMcNemarBelow] discordant pairs,
+// otherwise chi-square with continuity correction, as R's mcnemar.test);
+// for a Likert or numeric item, the mean paired difference with its t
+// interval (R's t.test(paired = TRUE)). Respondents in one set only and
+// those who answered once are counted, not compared. The disclosure
+// standard hides every figure when the pairs are fewer than its
+// threshold or a kind of pair is a small count.
+//
 // A [Set] stores answers by column, one byte per answer, and respondent
 // attributes as small codes. An estimate computes each respondent's cell
 // once per breakdown, then reads each item's column once, adding one to a
