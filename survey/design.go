@@ -15,6 +15,7 @@ type sampleDesign struct {
 	strata     []string // stratum names by code
 	stratumIdx map[string]uint32
 	size       []int             // per stratum code: population PSUs, 0 unknown
+	units      []int             // per stratum code: PSUs sampled so far
 	clusterIdx map[string]uint32 // stratum "\x00" cluster -> code + 1
 	names      []string          // cluster names by code
 }
@@ -43,8 +44,14 @@ func (s *Set) checkDesign(r Respondent, pr *bsk.Problems) {
 		}
 		return
 	}
-	if h, ok := s.design.stratumIdx[r.Stratum]; ok && s.design.size[h] != r.StratumSize {
-		pr.AddCode(bsk.CodeConflict, "stratum_size", "stratum %q has size %d from earlier respondents, not %d", r.Stratum, s.design.size[h], r.StratumSize)
+	d := s.design
+	h, ok := d.stratumIdx[r.Stratum]
+	switch {
+	case !ok:
+	case d.size[h] != r.StratumSize:
+		pr.AddCode(bsk.CodeConflict, "stratum_size", "stratum %q has size %d from earlier respondents, not %d", r.Stratum, d.size[h], r.StratumSize)
+	case d.size[h] > 0 && d.units[h] >= d.size[h] && d.newUnit(r.Stratum, r.Cluster):
+		pr.Add("stratum_size", "stratum %q has %d units in its population, all sampled already", r.Stratum, d.size[h])
 	}
 }
 
@@ -56,7 +63,7 @@ func (s *Set) addDesign(i int, stratum, cluster string, size int) {
 		d = &sampleDesign{stratumIdx: map[string]uint32{}, clusterIdx: map[string]uint32{}}
 		d.stratum, d.cluster = make([]uint32, i), make([]uint32, i)
 		if i > 0 {
-			d.strata, d.size = []string{""}, []int{0}
+			d.strata, d.size, d.units = []string{""}, []int{0}, []int{i}
 			d.stratumIdx[""] = 0
 		}
 		s.design = d
@@ -67,6 +74,10 @@ func (s *Set) addDesign(i int, stratum, cluster string, size int) {
 		d.stratumIdx[stratum] = h
 		d.strata = append(d.strata, stratum)
 		d.size = append(d.size, size)
+		d.units = append(d.units, 0)
+	}
+	if d.newUnit(stratum, cluster) {
+		d.units[h]++
 	}
 	var c uint32
 	if cluster != "" {
@@ -79,6 +90,16 @@ func (s *Set) addDesign(i int, stratum, cluster string, size int) {
 	}
 	d.stratum = append(d.stratum, h)
 	d.cluster = append(d.cluster, c)
+}
+
+// newUnit reports whether a respondent of this stratum and cluster is a
+// PSU not seen before.
+func (d *sampleDesign) newUnit(stratum, cluster string) bool {
+	if cluster == "" {
+		return true
+	}
+	_, ok := d.clusterIdx[stratum+"\x00"+cluster]
+	return !ok
 }
 
 // plan is a set's sample design made ready for the variance of one

@@ -134,7 +134,7 @@ func TestCautionUsesDesignSE(t *testing.T) {
 }
 
 // TestDesignProblems refuses a negative stratum size, a stratum whose
-// respondents give different sizes, a size below the clusters sampled,
+// respondents give different sizes, more clusters than the size,
 // and hidden characters in a cluster's name.
 func TestDesignProblems(t *testing.T) {
 	in := peerInstrument()
@@ -152,9 +152,9 @@ func TestDesignProblems(t *testing.T) {
 	err = imp("r1,1,a,c1,5,yes\nr2,1,a,c2,6,no\n")
 	require.ErrorIs(t, err, bsk.ErrConflict)
 	require.Contains(t, err.Error(), "rows[3].stratum_size")
-	err = imp("r1,1,a,c1,1,yes\nr2,1,a,c2,1,no\n")
+	err = imp("r1,1,a,c1,1,yes\nr2,1,a,c1,1,no\nr3,1,a,c2,1,no\n")
 	require.ErrorIs(t, err, bsk.ErrInvalid)
-	require.Contains(t, err.Error(), `stratum "a" has size 1 but 2 sampled units`)
+	require.Contains(t, err.Error(), `rows[4].stratum_size: stratum "a" has 1 units in its population, all sampled already`)
 	err = imp("r1,1,a,c\u202e1,2,yes\n")
 	require.ErrorIs(t, err, bsk.ErrInvalid)
 	require.Contains(t, err.Error(), "rows[2].cluster")
