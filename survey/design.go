@@ -1,9 +1,6 @@
 package survey
 
 import (
-	"cmp"
-	"slices"
-
 	"github.com/beststarts/workforce/bsk"
 )
 
@@ -138,14 +135,10 @@ func (s *Set) plan() (*plan, error) {
 		}
 		units[i] = u
 	}
-	order := make([]int32, n)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortStableFunc(order, func(a, b int32) int {
-		x, y := units[a], units[b]
-		return cmp.Or(cmp.Compare(x.h, y.h), cmp.Compare(x.c, y.c), cmp.Compare(x.i, y.i))
-	})
+	// Respondents by stratum, then cluster (those sampled alone first,
+	// each its own PSU), then respondent: two stable counting sorts.
+	order := countingOrder(n, len(d.clusterIdx)+1, func(i int) int { return int(units[i].c) }, nil)
+	order = countingOrder(n, len(d.strata), func(i int) int { return int(units[i].h) }, order)
 	p := &plan{psu: make([]int32, n), order: order, nPSU: make([]int, len(d.strata)), scale: make([]float64, len(d.strata))}
 	for k, i := range order {
 		if k == 0 || units[i] != units[order[k-1]] {
@@ -181,3 +174,26 @@ func (s *Set) plan() (*plan, error) {
 
 // clusterName returns the name of cluster code c (code + 1 as stored).
 func (d *sampleDesign) clusterName(c uint32) string { return d.names[c-1] }
+
+// countingOrder sorts respondents stably by a key in [0, k): those of
+// from (or 0..n-1 when from is nil), in that order within a key.
+func countingOrder(n, k int, key func(int) int, from []int32) []int32 {
+	count := make([]int32, k+1)
+	for i := range n {
+		count[key(i)+1]++
+	}
+	for j := range k {
+		count[j+1] += count[j]
+	}
+	out := make([]int32, n)
+	for pos := range n {
+		i := int32(pos)
+		if from != nil {
+			i = from[pos]
+		}
+		c := key(int(i))
+		out[count[c]] = i
+		count[c]++
+	}
+	return out
+}

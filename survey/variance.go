@@ -2,7 +2,9 @@ package survey
 
 import (
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Interval names the method of a cell's 95% interval.
@@ -101,6 +103,9 @@ type varOut struct {
 	df         int32
 }
 
+// maxDesignThreads bounds the goroutines of one design-based pass.
+const maxDesignThreads = 4
+
 // designBatch bounds items times cells computed together (about 140
 // bytes each while they are).
 const designBatch = 1 << 20
@@ -198,69 +203,83 @@ func (s *Set) designVariance(items []int, cols [][]int8, bd *breakdown, pl *plan
 	for pos, i := range pl.order {
 		keys[pos] = bd.keys[i]
 	}
-	var cells []uint32
-	for u := range len(pl.start) - 1 {
-		h := pl.psuStrat[u]
-		for pos := pl.start[u]; pos < pl.start[u+1]; pos++ {
-			i := pl.order[pos]
-			cells = cells[:0]
-			w := 1.0
-			if pl.weights != nil {
-				w = pl.weights[pos]
-			}
-			for k := range st {
-				x := &st[k]
-				o := x.col[pos]
-				if o < 0 {
-					continue
+	// pass runs over every respondent for some items; items are split
+	// between goroutines, each item's sums added in the same order by
+	// one of them, so the figures do not depend on the split.
+	pass := func(st []itemState) {
+		var cells []uint32
+		for u := range len(pl.start) - 1 {
+			h := pl.psuStrat[u]
+			for pos := pl.start[u]; pos < pl.start[u+1]; pos++ {
+				i := pl.order[pos]
+				cells = cells[:0]
+				w := 1.0
+				if pl.weights != nil {
+					w = pl.weights[pos]
 				}
-				if len(cells) == 0 {
-					cells = bd.cellsOf(cells, keys[pos], bd.extra[extra[i]:extra[i+1]])
-				}
-				y := 0.0
-				if x.meets&(1<<o) != 0 {
-					y = w
-				}
-				score := w * float64(o+1)
-				for _, c := range cells {
-					p := &x.ps[c]
-					if p.psu != int32(u) {
-						p.psu = int32(u)
-						x.touched = append(x.touched, c)
+				for k := range st {
+					x := &st[k]
+					o := x.col[pos]
+					if o < 0 {
+						continue
 					}
-					p.a += y
-					p.l += score
-					p.b += w
+					if len(cells) == 0 {
+						cells = bd.cellsOf(cells, keys[pos], bd.extra[extra[i]:extra[i+1]])
+					}
+					y := w * float64((x.meets>>o)&1)
+					score := w * float64(o+1)
+					ps, touched, uu := x.ps, x.touched, int32(u)
+					for _, c := range cells {
+						p := &ps[c]
+						if p.psu != uu {
+							p.psu = uu
+							touched = append(touched, c)
+						}
+						p.a += y
+						p.l += score
+						p.b += w
+					}
+					x.touched = touched
 				}
 			}
-		}
-		k := pl.scale[h]
-		for j := range st {
-			x := &st[j]
-			for _, c := range x.touched {
-				p, v := &x.ps[c], &x.cs[c]
-				if v.stratum != h {
-					foldStratum(v)
-					v.stratum = h
-					v.strata++
+			k := pl.scale[h]
+			for j := range st {
+				x := &st[j]
+				for _, c := range x.touched {
+					p, v := &x.ps[c], &x.cs[c]
+					if v.stratum != h {
+						foldStratum(v)
+						v.stratum = h
+						v.strata++
+					}
+					v.taa += k * p.a * p.a
+					v.tab += k * p.a * p.b
+					v.tbb += k * p.b * p.b
+					v.tll += k * p.l * p.l
+					v.tlb += k * p.l * p.b
+					v.sa += p.a
+					v.sl += p.l
+					v.sb += p.b
+					v.ta += p.a
+					v.tl += p.l
+					v.tb += p.b
+					v.psus++
+					p.a, p.l, p.b = 0, 0, 0
 				}
-				v.taa += k * p.a * p.a
-				v.tab += k * p.a * p.b
-				v.tbb += k * p.b * p.b
-				v.tll += k * p.l * p.l
-				v.tlb += k * p.l * p.b
-				v.sa += p.a
-				v.sl += p.l
-				v.sb += p.b
-				v.ta += p.a
-				v.tl += p.l
-				v.tb += p.b
-				v.psus++
-				p.a, p.l, p.b = 0, 0, 0
+				x.touched = x.touched[:0]
 			}
-			x.touched = x.touched[:0]
 		}
 	}
+	parts := min(runtime.GOMAXPROCS(0), len(st), maxDesignThreads)
+	var wg sync.WaitGroup
+	for g := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pass(st[g*len(st)/parts : (g+1)*len(st)/parts])
+		}()
+	}
+	wg.Wait()
 	outs := make([][]varOut, len(items))
 	for j := range st {
 		x := &st[j]
