@@ -3,6 +3,7 @@ package survey_test
 import (
 	"bytes"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -158,4 +159,19 @@ func TestDesignProblems(t *testing.T) {
 	err = imp("r1,1,a,c\u202e1,2,yes\n")
 	require.ErrorIs(t, err, bsk.ErrInvalid)
 	require.Contains(t, err.Error(), "rows[2].cluster")
+}
+
+// TestDesignVarianceIsDeterministic estimates clusters within strata with
+// one thread and with four: the figures are the same, bit for bit.
+func TestDesignVarianceIsDeterministic(t *testing.T) {
+	s, _, err := survey.ImportCSV(bytes.NewReader(peerData(peerCases[1])), peerInstrument(), survey.ImportOptions{})
+	require.NoError(t, err)
+	q := survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByGender, survey.ByIncome}}, Disclosure: ptr(survey.Unsuppressed())}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	one, err := s.Estimate(q)
+	require.NoError(t, err)
+	runtime.GOMAXPROCS(4)
+	four, err := s.Estimate(q)
+	require.NoError(t, err)
+	require.Equal(t, one, four)
 }
