@@ -1,8 +1,13 @@
 package bsk
 
+import "slices"
+
 // RaceEthnicity is one race or ethnicity category of the county's equity
-// reporting. People choose every category that applies; [RaceDeclined]
-// stands alone.
+// reporting: the minimum categories of OMB's 2024 revision of Statistical
+// Policy Directive 15, asked as one combined question in which Hispanic or
+// Latino is one of the choices. People choose every category that
+// applies; [RaceDeclined] stands alone. Answers collected the 1997 way,
+// with a separate ethnicity question, are mapped by [CombineRace1997].
 type RaceEthnicity string
 
 // The race and ethnicity categories.
@@ -11,6 +16,7 @@ const (
 	RaceAsian                         RaceEthnicity = "asian"
 	RaceBlack                         RaceEthnicity = "black"
 	RaceHispanicLatinx                RaceEthnicity = "hispanic_latinx"
+	RaceMiddleEasternNorthAfrican     RaceEthnicity = "middle_eastern_north_african"
 	RaceNativeHawaiianPacificIslander RaceEthnicity = "native_hawaiian_pacific_islander"
 	RaceWhite                         RaceEthnicity = "white"
 	RaceDeclined                      RaceEthnicity = "declined"
@@ -18,7 +24,7 @@ const (
 
 var races = []RaceEthnicity{
 	RaceAmericanIndianAlaskaNative, RaceAsian, RaceBlack, RaceHispanicLatinx,
-	RaceNativeHawaiianPacificIslander, RaceWhite, RaceDeclined,
+	RaceMiddleEasternNorthAfrican, RaceNativeHawaiianPacificIslander, RaceWhite, RaceDeclined,
 }
 
 // Valid reports whether r is a known race or ethnicity code.
@@ -26,6 +32,62 @@ func (r RaceEthnicity) Valid() bool { return validCode(r, races) }
 
 // Enum lists every race and ethnicity code.
 func (RaceEthnicity) Enum() []string { return codesOf(races) }
+
+// Ethnicity1997 is the answer to the separate ethnicity question of the
+// 1997 standard ("Are you Hispanic or Latino?"), asked before the race
+// question. The 2024 standard folds it into the combined question; see
+// [CombineRace1997].
+type Ethnicity1997 string
+
+// The 1997 ethnicity answers.
+const (
+	EthnicityHispanicLatino    Ethnicity1997 = "hispanic_latino"
+	EthnicityNotHispanicLatino Ethnicity1997 = "not_hispanic_latino"
+	EthnicityDeclined          Ethnicity1997 = "declined"
+)
+
+var ethnicities1997 = []Ethnicity1997{EthnicityHispanicLatino, EthnicityNotHispanicLatino, EthnicityDeclined}
+
+// Valid reports whether e is a known 1997 ethnicity answer.
+func (e Ethnicity1997) Valid() bool { return validCode(e, ethnicities1997) }
+
+// Enum lists every 1997 ethnicity answer's code.
+func (Ethnicity1997) Enum() []string { return codesOf(ethnicities1997) }
+
+// CombineRace1997 maps the answers to the 1997 standard's two questions,
+// ethnicity and then race (races lists the races chosen), to the choices
+// of the 2024 combined question:
+//
+//   - Hispanic or Latino adds [RaceHispanicLatinx] to the races chosen,
+//     once; with the race question declined or unanswered it stands alone;
+//   - not Hispanic or Latino, ethnicity declined or not asked (""): the
+//     races as given, [RaceDeclined] included, none when the race
+//     question went unanswered;
+//   - ethnicity declined and race declined or unanswered: [RaceDeclined].
+//
+// The 1997 standard had no Middle Eastern or North African category and
+// asked those respondents to choose White: their answers stay White, since
+// nothing in them tells the two apart. Figures for Middle Eastern or North
+// African respondents therefore start with data collected the 2024 way.
+// Unknown codes are kept for Validate to report.
+func CombineRace1997(e Ethnicity1997, races []RaceEthnicity) []RaceEthnicity {
+	var out []RaceEthnicity
+	for _, r := range races {
+		if r == RaceDeclined && e == EthnicityHispanicLatino {
+			continue
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	switch {
+	case e == EthnicityHispanicLatino && !slices.Contains(out, RaceHispanicLatinx):
+		out = append(out, RaceHispanicLatinx)
+	case e == EthnicityDeclined && len(out) == 0:
+		out = []RaceEthnicity{RaceDeclined}
+	}
+	return out
+}
 
 // Gender is a person's self-described gender.
 type Gender string
@@ -95,7 +157,8 @@ func (IncomeBand) Enum() []string { return codesOf(incomeBands) }
 // suppressed aggregates. Every field is optional; an empty field means "not
 // asked", which differs from "declined".
 type Demographics struct {
-	// Race lists every race and ethnicity category the person chose.
+	// Race lists every race and ethnicity category the person chose in
+	// the combined question (the 2024 standard).
 	Race []RaceEthnicity `json:"race,omitempty"`
 	// Gender is the person's gender.
 	Gender Gender `json:"gender,omitempty"`

@@ -16,7 +16,9 @@
 // [RaceEthnicity], [Endorsement] and the rest) is a string type with stable
 // lowercase codes that survive JSON round trips unchanged. Each has Valid,
 // and Enum, which lists its codes in a stable order. Languages use ISO 639
-// codes; American Sign Language is "ase".
+// codes; American Sign Language is "ase". Race and ethnicity follow the
+// 2024 standard's combined question; [CombineRace1997] maps answers
+// collected with a separate ethnicity question.
 //
 // # Validation
 //

@@ -82,12 +82,14 @@ func BenchmarkImportCSV(b *testing.B) {
 	b.ReportMetric(retained/rows, "retained-B/row")
 }
 
-var benchSets = map[bool]*survey.Set{}
+var benchSets = map[[2]bool]*survey.Set{}
 
 // benchSet builds 1,000,000 responses to 20 items with five respondent
-// attributes (some respondents of two races), once per weighting.
-func benchSet(b *testing.B, weighted bool) *survey.Set {
-	if s, ok := benchSets[weighted]; ok {
+// attributes (some respondents of two races), once per weighting and
+// design; clustered respondents are weighted and drawn from 3,000
+// organizations in 10 strata.
+func benchSet(b *testing.B, weighted, clustered bool) *survey.Set {
+	if s, ok := benchSets[[2]bool{weighted, clustered}]; ok {
 		return s
 	}
 	in := benchInstrument()
@@ -113,6 +115,10 @@ func benchSet(b *testing.B, weighted bool) *survey.Set {
 		if weighted {
 			resp.Weight = 0.5 + 2*r.Float64()
 		}
+		if clustered {
+			h := r.IntN(10)
+			resp.Stratum, resp.Cluster = "s"+strconv.Itoa(h), "org"+strconv.Itoa(r.IntN(300))
+		}
 		for q := range 20 {
 			code := in.Items[q].Code
 			switch {
@@ -128,7 +134,7 @@ func benchSet(b *testing.B, weighted bool) *survey.Set {
 			b.Fatal(err)
 		}
 	}
-	benchSets[weighted] = s
+	benchSets[[2]bool{weighted, clustered}] = s
 	return s
 }
 
@@ -136,7 +142,9 @@ func benchSet(b *testing.B, weighted bool) *survey.Set {
 // by five dimensions: five one-way tables, or the five crossed with every
 // margin (race alone or in combination), under the default standard and
 // under NCHS (a Korn-Graubard interval for every cell), equal-weight and
-// weighted. Goal: at most 3 s and 1 GB.
+// weighted; and weighted in 3,000 clusters within 10 strata (linearized
+// variances summed cluster by cluster) by the five dimensions one way,
+// and by three crossed. Goal: at most 3 s and 1 GB.
 func BenchmarkEstimate1M(b *testing.B) {
 	five := []survey.Dimension{survey.ByRace, survey.ByGender, survey.ByAgeBand, survey.ByRegion, survey.ByIncome}
 	var oneWay [][]survey.Dimension
@@ -145,19 +153,21 @@ func BenchmarkEstimate1M(b *testing.B) {
 	}
 	nchs := survey.NCHS()
 	cases := []struct {
-		name     string
-		weighted bool
-		q        survey.Query
+		name                string
+		weighted, clustered bool
+		q                   survey.Query
 	}{
-		{"one_way_x5", false, survey.Query{Breakdowns: oneWay}},
-		{"crossed_5", false, survey.Query{Breakdowns: [][]survey.Dimension{five}}},
-		{"crossed_5_multiple_races", false, survey.Query{Breakdowns: [][]survey.Dimension{five}, Race: survey.MultipleRaces}},
-		{"crossed_5_nchs", false, survey.Query{Breakdowns: [][]survey.Dimension{five}, Disclosure: &nchs}},
-		{"crossed_5_weighted", true, survey.Query{Breakdowns: [][]survey.Dimension{five}}},
+		{"one_way_x5", false, false, survey.Query{Breakdowns: oneWay}},
+		{"crossed_5", false, false, survey.Query{Breakdowns: [][]survey.Dimension{five}}},
+		{"crossed_5_multiple_races", false, false, survey.Query{Breakdowns: [][]survey.Dimension{five}, Race: survey.MultipleRaces}},
+		{"crossed_5_nchs", false, false, survey.Query{Breakdowns: [][]survey.Dimension{five}, Disclosure: &nchs}},
+		{"crossed_5_weighted", true, false, survey.Query{Breakdowns: [][]survey.Dimension{five}}},
+		{"one_way_x5_clustered", true, true, survey.Query{Breakdowns: oneWay}},
+		{"crossed_3_clustered", true, true, survey.Query{Breakdowns: [][]survey.Dimension{five[:3]}}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			s := benchSet(b, c.weighted)
+			s := benchSet(b, c.weighted, c.clustered)
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)

@@ -46,7 +46,9 @@ var respondentColumns = reserved
 
 // ImportCSV reads responses from a CSV file whose header names the
 // respondent columns (respondent_id, and optionally weight, race, gender,
-// age_band, place, income, role, organization_kind, session) and item
+// age_band, place, income, role, organization_kind, session,
+// hispanic_latino for the 1997 standard's separate ethnicity question, and
+// the sample design's stratum, cluster and stratum_size) and item
 // codes. Multi-select and ranking answers list option codes separated by
 // ";" (a ranking from first to last); race lists categories the same way.
 // It streams: memory grows with the responses kept, not the file.
@@ -214,6 +216,21 @@ func (s *Set) fillRow(rec, header []string, items []int, one [][]string, r *Resp
 			r.OrganizationKind = bsk.OrganizationKind(v)
 		case "session":
 			r.Session = v
+		case "hispanic_latino":
+			r.HispanicLatino = bsk.Ethnicity1997(v)
+		case "stratum":
+			r.Stratum = v
+		case "cluster":
+			r.Cluster = v
+		case "stratum_size":
+			if v == "" {
+				continue
+			}
+			k, err := strconv.Atoi(v)
+			if err != nil {
+				pr.Add(bsk.Index("rows", line)+"."+header[c], "%q is not a whole number", v)
+			}
+			r.StratumSize = k
 		}
 	}
 	return pr.Err()

@@ -46,8 +46,9 @@ type Disclosure struct {
 	// MaxRelativeCIWidth hides estimates whose interval is wider than 0.05
 	// and wider than this multiple of the estimate (e.g. 1.30).
 	MaxRelativeCIWidth float64 `json:"max_relative_ci_width,omitempty"`
-	// KornGraubard uses Korn-Graubard (Clopper-Pearson) intervals for
-	// unweighted data too; weighted data always use them.
+	// KornGraubard makes Clopper-Pearson the default interval of
+	// unweighted data (weighted data default to Korn-Graubard's beta
+	// interval); a query's or release's Interval overrides it.
 	KornGraubard bool `json:"korn_graubard,omitempty"`
 	// CautionRSE flags estimates whose relative standard error is at least
 	// this (e.g. 0.30).
@@ -151,8 +152,8 @@ type verdict struct {
 
 // primary applies the cell rules to a cell of n respondents, x meeting the
 // indicator, estimate p (a proportion) with interval [lo, hi] and
-// effective sample size nEff.
-func (d Disclosure) primary(n, x int, p, lo, hi, nEff float64, counts, weighted bool) verdict {
+// effective sample size nEff and standard error se.
+func (d Disclosure) primary(n, x int, p, lo, hi, nEff, se float64, counts, weighted bool) verdict {
 	if d.Off {
 		return verdict{}
 	}
@@ -189,8 +190,8 @@ func (d Disclosure) primary(n, x int, p, lo, hi, nEff float64, counts, weighted 
 		return verdict{hide: true, rule: name + ":relative_interval_too_wide"}
 	}
 	v := verdict{}
-	if d.CautionRSE > 0 && n > 0 && nEff > 0 {
-		if p == 0 || math.Sqrt(p*(1-p)/nEff)/p >= d.CautionRSE {
+	if d.CautionRSE > 0 && n > 0 {
+		if p == 0 || se/p >= d.CautionRSE {
 			v.caution = true
 		}
 	}

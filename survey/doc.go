@@ -11,14 +11,19 @@
 // agree" unless configured), single choice, multi-select, ranking, numeric
 // and free text (kept, never aggregated). A [Response] carries the answers
 // and the respondent's attributes for disaggregation (bsk demographics,
-// role, organization kind, session) and an optional survey weight. A [Set]
+// role, organization kind, session), an optional survey weight and, when
+// the sample was drawn by design, its stratum, cluster (primary sampling
+// unit) and the stratum's population size. A [Set]
 // stores responses by column, one byte per answer: a million responses to
 // twenty items take about 130 MB, respondent IDs and attributes included.
 //
 // # Imports
 //
 // [ImportCSV] reads a CSV whose header names item codes and respondent
-// columns; [ParseREDCapDictionary] builds an instrument from a REDCap data
+// columns (race is the 2024 combined question; a hispanic_latino column
+// holds the 1997 standard's separate ethnicity question, folded into race
+// by [bsk.CombineRace1997]; stratum, cluster and stratum_size describe the
+// sample design); [ParseREDCapDictionary] builds an instrument from a REDCap data
 // dictionary and [ImportREDCap] reads a REDCap records export (record_id,
 // redcap_event_name, checkbox columns field___code, missing-data codes).
 // Both stream: they keep the columnar responses, never the file. Both are
@@ -46,16 +51,54 @@
 // # Estimates
 //
 // [Set.Estimate] gives, per item, the number answering, the number meeting
-// the indicator, the percentage with a 95% interval (Wilson for simple
-// random samples; Korn-Graubard, the Clopper-Pearson interval on Kish's
-// effective sample size, for weighted data and under [NCHS]) and the
-// Likert mean: program-wide, and broken down by any combination of
+// the indicator, the percentage with its standard error and a 95%
+// interval, and the Likert mean with its standard error: program-wide, and broken down by any combination of
 // dimensions crossed (race, gender, age band, region, place, income, role,
 // organization kind, session), every margin included. Multi-race
 // respondents count "alone or in combination" (in every group they chose)
 // or as "multiple", as the caller chooses. [Compare] tests a change between
 // cycles. The intervals use [BetaQuantile], the inverse of the regularized
 // incomplete beta function [RegIncBeta], implemented here.
+//
+// # Standard errors and intervals
+//
+// Weighted data, and data whose respondents carry a stratum, cluster or
+// stratum size, get design-based standard errors by Taylor linearization,
+// as R's survey package computes them: a percentage is a ratio estimator
+// (sum of w y over sum of w); each respondent's influence w (y - p) / sum w
+// is summed by cluster, and the clusters' spread within each stratum,
+// times (1 - n/N) n/(n-1) (n the stratum's clusters, N its population
+// size when given), is added up. Without strata and clusters each
+// respondent is a cluster, sampled with replacement: R's
+// svydesign(ids = ~1, weights = ~w). A group is a domain: respondents
+// outside it, or who did not answer, have influence 0 but still count in
+// n, as in R's svyby on the design of those who answered. A stratum with
+// a single cluster adds nothing. Unweighted data without a design keep
+// the binomial forms sqrt(p(1-p)/n) and s/sqrt(n).
+//
+// [Cell.SE] is in percentage points, [Cell.RSE] is SE over the estimate
+// (the caution flag's measure), and [Cell.EffectiveN] is the design-based
+// effective sample size p(1-p)/Var(p). [Query.Interval] names the
+// interval: [IntervalBeta] (Korn-Graubard on the design-based effective
+// n, R's svyciprop(method = "beta"), the default for weighted or designed
+// data), [IntervalLogit] (svyciprop(method = "logit")), [IntervalWilson]
+// (the default for unweighted data) and [IntervalClopperPearson] (the
+// default under [NCHS] for unweighted data). A test compares estimates,
+// SEs and intervals with R to 1e-6 (testdata/r).
+//
+// # Paired before and after
+//
+// [ComparePaired] matches two sets' respondents by ID (the certificate's
+// evaluation asks the same people before and after) and measures one
+// item's change: for an item with an indicator, the four kinds of pair,
+// the paired difference in points with its 95% Wald interval, and
+// McNemar's test (exact below [ExactMcNemarBelow] discordant pairs,
+// otherwise chi-square with continuity correction, as R's mcnemar.test);
+// for a Likert or numeric item, the mean paired difference with its t
+// interval (R's t.test(paired = TRUE)). Respondents in one set only and
+// those who answered once are counted, not compared. The disclosure
+// standard hides every figure when the pairs are fewer than its
+// threshold or a kind of pair is a small count.
 //
 // A [Set] stores answers by column, one byte per answer, and respondent
 // attributes as small codes. An estimate computes each respondent's cell

@@ -94,6 +94,11 @@ type Query struct {
 	// Population is the eligible population's size, for the coverage rule;
 	// 0 means unknown (the counts rules then apply).
 	Population int `json:"population,omitempty"`
+	// Interval names the method of every cell's 95% interval; empty
+	// means IntervalBeta for weighted or designed data, otherwise
+	// IntervalWilson (IntervalClopperPearson under a standard that asks
+	// for Korn-Graubard intervals).
+	Interval Interval `json:"interval,omitempty"`
 }
 
 // Report holds the result tables of a query.
@@ -109,8 +114,10 @@ type Report struct {
 	// Responses is the number of responses.
 	Responses int `json:"responses"`
 	// Population is the eligible population, when known.
-	Population int     `json:"population,omitempty"`
-	Tables     []Table `json:"tables"`
+	Population int `json:"population,omitempty"`
+	// Interval names the method of the cells' intervals.
+	Interval Interval `json:"interval"`
+	Tables   []Table  `json:"tables"`
 }
 
 // Table is one item's estimates under one breakdown.
@@ -134,14 +141,26 @@ type Cell struct {
 	Count *int `json:"count"`
 	// Percent is the estimate, weighted when the survey is, 0 to 100.
 	Percent *float64 `json:"percent"`
-	// Low and High bound the 95% interval, in percent.
+	// SE is the estimate's standard error, in percentage points:
+	// linearized (Taylor series, as R's survey package) for weighted data
+	// or data with a sample design, else the binomial sqrt(p(1-p)/n).
+	SE *float64 `json:"se,omitempty"`
+	// RSE is the relative standard error SE/Percent (0.3 is 30%); absent
+	// when the estimate is 0.
+	RSE *float64 `json:"rse,omitempty"`
+	// Low and High bound the 95% interval, in percent, by the report's
+	// interval method.
 	Low  *float64 `json:"low"`
 	High *float64 `json:"high"`
 	// Range replaces Percent for a top-coded estimate: "0-5%" or "95-100%".
 	Range string `json:"range,omitempty"`
 	// Mean is a Likert item's mean on its 1 to 5 scale.
 	Mean *float64 `json:"mean,omitempty"`
-	// EffectiveN is Kish's effective sample size of weighted data.
+	// MeanSE is the mean's standard error, linearized like SE.
+	MeanSE *float64 `json:"mean_se,omitempty"`
+	// EffectiveN is the effective sample size of weighted or designed
+	// data: the design-based p(1-p)/Var(p), or Kish's (sum w)^2/sum w^2
+	// when the variance is 0.
 	EffectiveN *float64 `json:"effective_n,omitempty"`
 	// Suppressed says the figures are hidden.
 	Suppressed bool `json:"suppressed"`
@@ -178,6 +197,9 @@ func (s *Set) Estimate(q Query) (*Report, error) {
 	}
 	if q.Population < 0 {
 		pr.Add("population", "must be at least 0")
+	}
+	if q.Interval != "" && !q.Interval.Valid() {
+		pr.Add("interval", "unknown interval method %q: use one of %v", q.Interval, intervals)
 	}
 	var items []int
 	if len(q.Items) == 0 {
@@ -228,16 +250,24 @@ func (s *Set) Estimate(q Query) (*Report, error) {
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
+	pl, err := s.plan()
+	if err != nil {
+		return nil, err
+	}
 	s.prepare(bds[0], race)
 	counts := d.CountsAlways || q.Population == 0 || (d.CountsCoverage > 0 && float64(s.Len()) >= d.CountsCoverage*float64(q.Population))
+	sp := spec{d: d, counts: counts, interval: q.Interval, plan: pl}
+	if pl != nil {
+		sp.design = &designCache{plan: pl, items: items, out: map[designKey][]varOut{}}
+	}
 	rep := &Report{Instrument: s.inst.ID, Version: s.inst.Version, Cycle: s.inst.Cycle, Disclosure: d.Name, Counts: counts,
-		Responses: s.Len(), Population: q.Population, Tables: make([]Table, 0, len(items)*len(bds))}
+		Responses: s.Len(), Population: q.Population, Interval: s.method(sp), Tables: make([]Table, 0, len(items)*len(bds))}
 	for _, bd := range bds {
 		s.assign(bd, race)
 	}
 	for _, i := range items {
 		for _, bd := range bds {
-			rep.Tables = append(rep.Tables, s.table(i, bd, d, counts))
+			rep.Tables = append(rep.Tables, s.table(i, bd, sp))
 		}
 	}
 	return rep, nil
@@ -252,6 +282,11 @@ type acc struct {
 	n, x         int
 	sw, sw2, swy float64
 	likert       float64
+	// varP and varM are the linearized variances of the proportion and
+	// the mean, for weighted or designed data; df is the cell's design
+	// degrees of freedom (PSUs minus strata).
+	varP, varM float64
+	df         int
 }
 
 // breakdown maps respondents to the cells of one table. Cells are numbered
@@ -442,6 +477,14 @@ func (s *Set) aggregate(item int, bd *breakdown) []acc {
 	for _, c := range s.inst.Items[item].indicator() {
 		meets |= 1 << s.optIdx[item][c]
 	}
+	// With replacement and one respondent a PSU, an estimate's linearized
+	// variance is n/(n-1) sum w^2 (y - estimate)^2 / (sum w)^2 over the
+	// cell's respondents, n the set's respondents: every term a sum over
+	// options of the per-option sums of w^2.
+	scale := 0.0
+	if n := s.Len(); n > 1 {
+		scale = float64(n) / float64(n-1)
+	}
 	accs := make([]acc, bd.cells)
 	for idx := range accs {
 		a := &accs[idx]
@@ -464,24 +507,57 @@ func (s *Set) aggregate(item int, bd *breakdown) []acc {
 				a.swy += wt
 			}
 		}
+		if a.n == 0 {
+			continue
+		}
+		p, m := a.swy/a.sw, a.likert/a.sw
+		var sp, sm float64
+		for o := range nopt {
+			j := idx*nopt + o
+			if cnt[j] == 0 {
+				continue
+			}
+			y, w2 := 0.0, float64(cnt[j])
+			if meets&(1<<o) != 0 {
+				y = 1
+			}
+			if sw2 != nil {
+				w2 = sw2[j]
+			}
+			sp += w2 * (y - p) * (y - p)
+			sm += w2 * (float64(o+1) - m) * (float64(o+1) - m)
+		}
+		a.df = a.n - 1
+		switch {
+		case sw != nil:
+			a.varP, a.varM = scale*sp/(a.sw*a.sw), scale*sm/(a.sw*a.sw)
+		case a.n > 1:
+			// Unweighted: the mean's variance s^2/n.
+			a.varM = sm / float64(a.n-1) / float64(a.n)
+		}
 	}
 	return accs
 }
 
 // table computes one item's table under one breakdown.
-func (s *Set) table(item int, bd *breakdown, d Disclosure, counts bool) Table {
-	t, accs := s.primaryTable(item, bd, d, counts)
-	if d.Secondary && !d.Off {
-		secondary(t.Cells, accs, bd, d.Name)
+func (s *Set) table(item int, bd *breakdown, sp spec) Table {
+	t, accs := s.primaryTable(item, bd, sp)
+	if sp.d.Secondary && !sp.d.Off {
+		secondary(t.Cells, accs, bd, sp.d.Name)
 	}
 	return t
 }
 
 // primaryTable computes one item's table under one breakdown with the
 // standard's cell rules only, and the cells' accumulators.
-func (s *Set) primaryTable(item int, bd *breakdown, d Disclosure, counts bool) (Table, []acc) {
+func (s *Set) primaryTable(item int, bd *breakdown, sp spec) (Table, []acc) {
 	it := s.inst.Items[item]
 	accs := s.aggregate(item, bd)
+	if sp.design != nil {
+		for c, v := range s.variances(sp.design, item, bd) {
+			accs[c].varP, accs[c].varM, accs[c].df = v.varP, v.varM, int(v.df)
+		}
+	}
 	t := Table{Item: it.Code, Text: it.Text, Dimensions: slices.Clone(bd.dims), Cells: make([]Cell, 0, bd.cells)}
 	if t.Dimensions == nil {
 		t.Dimensions = []Dimension{}
@@ -494,13 +570,13 @@ func (s *Set) primaryTable(item int, bd *breakdown, d Disclosure, counts bool) (
 				group[k] = bd.labels[k][v]
 			}
 		}
-		t.Cells = append(t.Cells, s.cell(accs[c], group, it.Kind == Likert, d, counts))
+		t.Cells = append(t.Cells, s.cell(accs[c], group, it.Kind == Likert, sp))
 	}
 	return t, accs
 }
 
 // cell turns an accumulator into a published cell.
-func (s *Set) cell(a acc, group []string, likert bool, d Disclosure, counts bool) Cell {
+func (s *Set) cell(a acc, group []string, likert bool, sp spec) Cell {
 	c := Cell{Group: group}
 	if a.n == 0 {
 		zero := 0
@@ -508,18 +584,9 @@ func (s *Set) cell(a acc, group []string, likert bool, d Disclosure, counts bool
 		return c
 	}
 	weighted := s.weights != nil
-	p := a.swy / a.sw
-	nEff := float64(a.n)
-	if weighted {
-		nEff = EffectiveN(a.sw, a.sw2)
-	}
-	var lo, hi float64
-	if weighted || d.KornGraubard {
-		lo, hi = KornGraubard(p, nEff)
-	} else {
-		lo, hi = Wilson(float64(a.x), float64(a.n))
-	}
-	v := d.primary(a.n, a.x, p, lo, hi, nEff, counts, weighted)
+	designed := weighted || sp.plan != nil
+	f := s.estimateCell(a, s.method(sp), sp.plan != nil)
+	v := sp.d.primary(a.n, a.x, f.p, f.lo, f.hi, f.nEff, f.se, sp.counts, weighted)
 	c.Rule, c.Caution = v.rule, v.caution
 	if v.hide {
 		c.Suppressed = true
@@ -532,15 +599,20 @@ func (s *Set) cell(a acc, group []string, likert bool, d Disclosure, counts bool
 	}
 	n := a.n
 	c.N = &n
-	if weighted {
+	if designed {
+		nEff := f.nEff
 		c.EffectiveN = &nEff
 	}
 	x := a.x
-	pct, l, h := 100*p, 100*lo, 100*hi
-	c.Count, c.Percent, c.Low, c.High = &x, &pct, &l, &h
+	pct, l, h, se := 100*f.p, 100*f.lo, 100*f.hi, 100*f.se
+	c.Count, c.Percent, c.Low, c.High, c.SE = &x, &pct, &l, &h, &se
+	if f.p > 0 {
+		rse := f.se / f.p
+		c.RSE = &rse
+	}
 	if likert && a.sw > 0 {
-		m := a.likert / a.sw
-		c.Mean = &m
+		m, mse := a.likert/a.sw, f.meanSE
+		c.Mean, c.MeanSE = &m, &mse
 	}
 	return c
 }

@@ -72,7 +72,10 @@ func groupsRef(r survey.Response, dim survey.Dimension, mode survey.RaceMode) []
 // margins included, by brute force over the responses: N, count, percent
 // (weighted when the survey is), the Likert mean, and the 95% interval
 // (Wilson by its formula; Korn-Graubard from gonum's Beta quantiles on
-// Kish's effective sample size), to 1e-9.
+// the design-based effective sample size p(1-p)/Var(p) for weighted
+// data, on n otherwise) and the standard errors (linearized: N/(N-1)
+// sum w^2 (y-p)^2 / (sum w)^2 over the cell, N every respondent; or
+// binomial), to 1e-9.
 func TestEstimateMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	breakdowns := [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace, survey.ByGender}, {survey.ByRace, survey.ByIncome, survey.ByGender}, {survey.ByRegion, survey.ByRace}}
@@ -96,6 +99,8 @@ func TestEstimateMatchesReference(t *testing.T) {
 					for _, c := range tb.Cells {
 						var n, x int
 						var sw, sw2, swy, sl float64
+						type obs struct{ w, y, l float64 }
+						var cellObs []obs
 						for _, resp := range resps {
 							in := true
 							for k, dim := range tb.Dimensions {
@@ -121,6 +126,9 @@ func TestEstimateMatchesReference(t *testing.T) {
 							sw, sw2, swy = sw+w, sw2+w*w, swy+w*y
 							if item.Kind == survey.Likert {
 								sl += w * float64(a[0][0]-'0')
+								cellObs = append(cellObs, obs{w, y, float64(a[0][0] - '0')})
+							} else {
+								cellObs = append(cellObs, obs{w, y, 0})
 							}
 						}
 						require.Equal(t, n, *c.N, "%s %v %v: N", tb.Item, tb.Dimensions, c.Group)
@@ -131,11 +139,30 @@ func TestEstimateMatchesReference(t *testing.T) {
 						require.Equal(t, x, *c.Count, "%s %v %v: count", tb.Item, tb.Dimensions, c.Group)
 						p := swy / sw
 						require.InDelta(t, 100*p, *c.Percent, 1e-9)
+						var dp, dm float64
+						for _, o := range cellObs {
+							dp += o.w * o.w * (o.y - p) * (o.y - p)
+							dm += o.w * o.w * (o.l - sl/sw) * (o.l - sl/sw)
+						}
+						all := float64(len(resps))
+						varP, varM := all/(all-1)*dp/(sw*sw), all/(all-1)*dm/(sw*sw)
+						if !weighted {
+							varP, varM = p*(1-p)/float64(n), 0
+							if n > 1 {
+								varM = dm / float64(n-1) / float64(n)
+							}
+						}
+						require.InDelta(t, 100*math.Sqrt(varP), *c.SE, 1e-9, "%s %v %v: SE", tb.Item, tb.Dimensions, c.Group)
+						if item.Kind == survey.Likert {
+							require.InDelta(t, math.Sqrt(varM), *c.MeanSE, 1e-9, "%s %v %v: mean SE", tb.Item, tb.Dimensions, c.Group)
+						}
 						var lo, hi float64
 						if weighted || kg {
-							ne := sw * sw / sw2
-							if !weighted {
-								ne = float64(n)
+							ne := float64(n)
+							if weighted && varP > 0 {
+								ne = p * (1 - p) / varP
+							} else if weighted {
+								ne = sw * sw / sw2
 							}
 							lo, hi = 0, 1
 							if xe := p * ne; xe > 0 {

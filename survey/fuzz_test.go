@@ -51,6 +51,7 @@ func FuzzImportCSV(f *testing.F) {
 	f.Add([]byte("respondent_id,useful\nr1,5\nr1,4\n"))
 	f.Add([]byte("respondent_id,weight,useful,topics\nr1,1,5,rs;rs\n"))
 	f.Add([]byte("\ufeffrespondent_id,useful\n\"r1,5\n"))
+	f.Add([]byte("respondent_id,weight,stratum,cluster,stratum_size,hispanic_latino,race,useful\nr1,1,a,c1,2,yes,white,5\nr2,2,a,c2,2,no,,4\nr3,1,b,,0,,middle_eastern_north_african,3\n"))
 	plain, weighted := trainingInstrument(false), trainingInstrument(true)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, in := range []survey.Instrument{plain, weighted} {

@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -107,7 +108,9 @@ func TestImportCSVHeaderAndWeights(t *testing.T) {
 	require.NoError(t, err)
 	c, _ := rep.Total("useful")
 	assert.InDelta(t, 75, *c.Percent, 1e-9, "weighted: 1.5 of 2")
-	assert.InDelta(t, 1.6, *c.EffectiveN, 1e-9, "(1.5+0.5)^2 / (2.25+0.25)")
+	// Design-based: p(1-p)/Var(p), Var(p) = 2/1 (1.5^2 0.25^2 + 0.5^2 0.75^2) / 2^2.
+	assert.InDelta(t, 0.1875/0.140625, *c.EffectiveN, 1e-9, "p(1-p)/Var(p)")
+	assert.InDelta(t, 100*math.Sqrt(0.140625), *c.SE, 1e-9, "linearized SE")
 }
 
 func ptr[T any](v T) *T { return &v }

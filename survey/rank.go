@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"math"
 	"slices"
 
 	"github.com/beststarts/workforce/bsk"
@@ -148,7 +149,11 @@ func (s *Set) Frequencies(item string, d Disclosure) (Frequencies, error) {
 		if res.Respondents > 0 {
 			p = float64(counts[o]) / float64(res.Respondents)
 		}
-		v := d.primary(res.Respondents, counts[o], p, p, p, float64(res.Respondents), true, false)
+		se := 0.0
+		if res.Respondents > 0 {
+			se = math.Sqrt(p * (1 - p) / float64(res.Respondents))
+		}
+		v := d.primary(res.Respondents, counts[o], p, p, p, float64(res.Respondents), se, true, false)
 		if v.hide {
 			f.Suppressed, f.Rule = true, v.rule
 		} else {

@@ -190,7 +190,8 @@ type REDCapOptions struct {
 	// a duplicate respondent.
 	Event string `json:"event,omitempty"`
 	// Respondent maps respondent attributes (race, gender, age_band,
-	// place, income, role, organization_kind, session, weight) to the
+	// place, income, role, organization_kind, session, weight,
+	// hispanic_latino, stratum, cluster, stratum_size) to the
 	// REDCap fields that hold them.
 	Respondent map[string]string `json:"respondent,omitempty"`
 	// Codes maps, per respondent attribute, REDCap choice codes to the
@@ -435,6 +436,18 @@ func setAttr(r *Respondent, attr, v, option string, codes map[string]string) err
 		r.OrganizationKind = bsk.OrganizationKind(v)
 	case "session":
 		r.Session = v
+	case "hispanic_latino":
+		r.HispanicLatino = bsk.Ethnicity1997(v)
+	case "stratum":
+		r.Stratum = v
+	case "cluster":
+		r.Cluster = v
+	case "stratum_size":
+		k, err := strconv.Atoi(v)
+		if err != nil {
+			return errors.New(strconv.Quote(v) + " is not a whole number")
+		}
+		r.StratumSize = k
 	case "weight":
 		w, err := strconv.ParseFloat(v, 64)
 		if err != nil {

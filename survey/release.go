@@ -58,6 +58,11 @@ type Release struct {
 	// dimension or up to MaxDimensions crossed; the program-wide total is
 	// always published.
 	Breakdowns [][]Dimension `json:"breakdowns,omitempty"`
+	// Interval names the method of the tables' intervals; empty means
+	// the default for the data (see [Query]). A standard's interval-width
+	// rules ([NCHS]) judge the release's intervals, fixed like its other
+	// settings.
+	Interval Interval `json:"interval,omitempty"`
 }
 
 // Validate reports a release that cannot be published for an instrument,
@@ -76,6 +81,9 @@ func (r Release) Validate(in Instrument) error {
 	}
 	if r.Race != "" && !r.Race.Valid() {
 		pr.Add("race", "unknown race mode %q", r.Race)
+	}
+	if r.Interval != "" && !r.Interval.Valid() {
+		pr.Add("interval", "unknown interval method %q: use one of %v", r.Interval, intervals)
 	}
 	for k, code := range r.Items {
 		it, ok := in.Item(code)
@@ -352,8 +360,16 @@ func (s *Set) Publish(r Release) (*Publication, error) {
 		pub.Frequencies = append(pub.Frequencies, fr)
 	}
 	counts := d.CountsAlways || r.Population == 0 || (d.CountsCoverage > 0 && float64(s.Len()) >= d.CountsCoverage*float64(r.Population))
+	pl, err := s.plan()
+	if err != nil {
+		return nil, err
+	}
+	sp := spec{d: d, counts: counts, interval: r.Interval, plan: pl}
+	if pl != nil {
+		sp.design = &designCache{plan: pl, items: tabled, out: map[designKey][]varOut{}}
+	}
 	rep := &Report{Instrument: s.inst.ID, Version: s.inst.Version, Cycle: s.inst.Cycle, Disclosure: d.Name, Counts: counts,
-		Responses: s.Len(), Population: r.Population, Tables: make([]Table, 0, len(tabled)*len(bds))}
+		Responses: s.Len(), Population: r.Population, Interval: s.method(sp), Tables: make([]Table, 0, len(tabled)*len(bds))}
 	for _, bd := range bds {
 		s.assign(bd, race)
 	}
@@ -363,7 +379,7 @@ func (s *Set) Publish(r Release) (*Publication, error) {
 		for n, i := range tabled {
 			tables[n] = make([]Table, len(bds))
 			for b, bd := range bds {
-				tables[n][b], _ = s.primaryTable(i, bd, d, counts)
+				tables[n][b], _ = s.primaryTable(i, bd, sp)
 			}
 		}
 		if d.Off {

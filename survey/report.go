@@ -51,11 +51,12 @@ func CSVField(s string) string {
 }
 
 // WriteCSV writes a report's cells as CSV, one row per cell, with the
-// rule behind every hidden or top-coded cell. Hidden figures are empty.
+// rule behind every hidden or top-coded cell, and the standard errors
+// last (se in points, rse, mean_se). Hidden figures are empty.
 // Text cells that begin like a formula are escaped with [CSVField].
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"instrument", "cycle", "item", "dimensions", "group", "n", "count", "percent", "low", "high", "range", "mean", "effective_n", "suppressed", "rule", "caution"})
+	cw.Write([]string{"instrument", "cycle", "item", "dimensions", "group", "n", "count", "percent", "low", "high", "range", "mean", "effective_n", "suppressed", "rule", "caution", "se", "rse", "mean_se"})
 	num := func(f *float64) string {
 		if f == nil {
 			return ""
@@ -83,7 +84,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 			}
 			rec := []string{r.Instrument, r.Cycle, t.Item, strings.Join(dims, "×"), strings.Join(group, "×"),
 				integer(c.N), integer(c.Count), num(c.Percent), num(c.Low), num(c.High), c.Range, num(c.Mean), num(c.EffectiveN),
-				strconv.FormatBool(c.Suppressed), c.Rule, strconv.FormatBool(c.Caution)}
+				strconv.FormatBool(c.Suppressed), c.Rule, strconv.FormatBool(c.Caution), num(c.SE), num(c.RSE), num(c.MeanSE)}
 			for k, v := range rec {
 				if k < 5 || k == 14 {
 					rec[k] = CSVField(v)

@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,7 +85,7 @@ func TestReportCSV(t *testing.T) {
 	require.NoError(t, rep.WriteCSV(&b))
 	rows, err := csv.NewReader(&b).ReadAll()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"instrument", "cycle", "item", "dimensions", "group", "n", "count", "percent", "low", "high", "range", "mean", "effective_n", "suppressed", "rule", "caution"}, rows[0])
+	assert.Equal(t, []string{"instrument", "cycle", "item", "dimensions", "group", "n", "count", "percent", "low", "high", "range", "mean", "effective_n", "suppressed", "rule", "caution", "se", "rse", "mean_se"}, rows[0])
 	byGroup := map[string][]string{}
 	for _, r := range rows[1:] {
 		byGroup[r[3]+"/"+r[4]] = r
@@ -96,6 +98,11 @@ func TestReportCSV(t *testing.T) {
 	total := byGroup["/"]
 	require.NotNil(t, total)
 	assert.Equal(t, []string{"98", "74"}, total[5:7])
+	// Unweighted: the binomial SE of 74 of 98, in points, and SE/percent.
+	p := 74.0 / 98
+	assert.Equal(t, strconv.FormatFloat(100*math.Sqrt(p*(1-p)/98), 'f', 4, 64), total[16])
+	assert.Equal(t, strconv.FormatFloat(math.Sqrt(p*(1-p)/98)/p, 'f', 4, 64), total[17])
+	assert.Equal(t, []string{"", "", ""}, v[16:19], "hidden standard errors are empty")
 	assert.Equal(t, "all", byGroup["place/all"][4])
 
 	// The total: 74 of 98 agree, 24 do not: both 10 or more, so it shows.

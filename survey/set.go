@@ -17,6 +17,12 @@ type Respondent struct {
 	ID string `json:"id"`
 	// Demographics are race and ethnicity, gender, age band, place and income.
 	Demographics bsk.Demographics `json:"demographics"`
+	// HispanicLatino is the answer to the 1997 standard's separate
+	// ethnicity question, for data collected that way: it is folded into
+	// Demographics.Race by [bsk.CombineRace1997] as the response is added
+	// ("yes", "no", "1", "0" and the like are accepted too). Empty means
+	// the race column holds the 2024 combined question's answer.
+	HispanicLatino bsk.Ethnicity1997 `json:"hispanic_latino,omitempty"`
 	// Role is what the respondent does.
 	Role bsk.Role `json:"role,omitempty"`
 	// OrganizationKind is the kind of organization they work at.
@@ -27,6 +33,18 @@ type Respondent struct {
 	// Weight is the survey weight; it must be positive and finite when
 	// the instrument is weighted, and is ignored otherwise.
 	Weight float64 `json:"weight,omitempty"`
+	// Stratum is the design stratum the respondent was sampled in; empty
+	// is a stratum of its own. Strata, clusters and stratum sizes enter
+	// the standard errors only (see [Cell.SE]).
+	Stratum string `json:"stratum,omitempty"`
+	// Cluster is the primary sampling unit (an organization, say) within
+	// the stratum; empty means the respondent was sampled alone.
+	Cluster string `json:"cluster,omitempty"`
+	// StratumSize is the number of primary sampling units in the
+	// stratum's population, for the finite population correction; 0
+	// means sampled with replacement. Every respondent of a stratum gives
+	// the same size, at least the units sampled.
+	StratumSize int `json:"stratum_size,omitempty"`
 }
 
 // Response is one respondent's answers, by item code. Single-valued items
@@ -54,7 +72,7 @@ const (
 
 // races are the race and ethnicity categories, in bit order.
 var races = []bsk.RaceEthnicity{bsk.RaceAmericanIndianAlaskaNative, bsk.RaceAsian, bsk.RaceBlack, bsk.RaceHispanicLatinx,
-	bsk.RaceNativeHawaiianPacificIslander, bsk.RaceWhite, bsk.RaceDeclined}
+	bsk.RaceMiddleEasternNorthAfrican, bsk.RaceNativeHawaiianPacificIslander, bsk.RaceWhite, bsk.RaceDeclined}
 
 // column holds one item's answers for every respondent.
 type column struct {
@@ -83,6 +101,7 @@ type Set struct {
 	cols    []column
 	optIdx  []map[string]int // per item: option code to index
 	itemIdx map[string]int   // item code to index
+	design  *sampleDesign    // strata, clusters and sizes; nil when no respondent gave one
 }
 
 // answerField is the field of an item's answer in problems; a string type
@@ -133,14 +152,16 @@ func (s *Set) intern(a attribute, v string) (uint16, bool) {
 
 // parsed is a response checked and converted, ready to append.
 type parsed struct {
-	race  uint16
-	attrs [nAttrs]string
-	code  []int8
-	num   []float64
-	bits  []uint64
-	seen  []bool
-	rank  [][]uint8
-	text  []string
+	stratum, cluster string
+	size             int
+	race             uint16
+	attrs            [nAttrs]string
+	code             []int8
+	num              []float64
+	bits             []uint64
+	seen             []bool
+	rank             [][]uint8
+	text             []string
 }
 
 // check validates a response against the instrument and converts it; it
@@ -157,9 +178,18 @@ func (s *Set) check(r Response, p *parsed) error {
 			pr.Add("weight", "must be a positive, finite number: the instrument is weighted")
 		}
 	}
+	if r.HispanicLatino != "" {
+		e := ethnicityAlias(r.HispanicLatino)
+		if !e.Valid() {
+			pr.Add("hispanic_latino", "unknown answer %q: use one of %v", r.HispanicLatino, e.Enum())
+		}
+		r.Demographics.Race = bsk.CombineRace1997(e, r.Demographics.Race)
+	}
 	if err := r.Demographics.Validate(); err != nil {
 		pr.Merge("demographics", err)
 	}
+	s.checkDesign(r.Respondent, &pr)
+	p.stratum, p.cluster, p.size = r.Stratum, r.Cluster, r.StratumSize
 	if r.Role != "" && !r.Role.Valid() {
 		pr.Add("role", "unknown role %q", r.Role)
 	}
@@ -304,6 +334,9 @@ func (s *Set) appendParsed(id string, weight float64, p *parsed) error {
 		}
 		codes[a] = c
 	}
+	if p.stratum != "" || p.cluster != "" || p.size != 0 || s.design != nil {
+		s.addDesign(len(s.ids), p.stratum, p.cluster, p.size)
+	}
 	s.index[id] = len(s.ids)
 	s.ids = append(s.ids, id)
 	if s.inst.Weighted {
@@ -355,6 +388,13 @@ func (s *Set) Response(i int) Response {
 	r.Demographics.Income = bsk.IncomeBand(v(attrIncome))
 	r.Demographics.Place = bsk.Place(v(attrPlace))
 	r.Role, r.OrganizationKind, r.Session = bsk.Role(v(attrRole)), bsk.OrganizationKind(v(attrOrgKind)), v(attrSession)
+	if d := s.design; d != nil {
+		h := d.stratum[i]
+		r.Stratum, r.StratumSize = d.strata[h], d.size[h]
+		if c := d.cluster[i]; c != 0 {
+			r.Cluster = d.clusterName(c)
+		}
+	}
 	for j, it := range s.inst.Items {
 		c := s.cols[j]
 		opts := it.options()
@@ -394,4 +434,15 @@ func (s *Set) Response(i int) Response {
 		}
 	}
 	return r
+}
+
+// ethnicityAlias reads the usual spellings of a yes/no ethnicity answer.
+func ethnicityAlias(e bsk.Ethnicity1997) bsk.Ethnicity1997 {
+	switch strings.ToLower(string(e)) {
+	case "yes", "y", "1", "true":
+		return bsk.EthnicityHispanicLatino
+	case "no", "n", "0", "false":
+		return bsk.EthnicityNotHispanicLatino
+	}
+	return e
 }

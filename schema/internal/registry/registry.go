@@ -68,6 +68,7 @@ var Entries = []Entry{
 	entry[survey.RankResult]("survey-ranking"),
 	entry[survey.Frequencies]("survey-frequencies"),
 	entry[survey.ImportReport]("survey-import-report"),
+	entry[survey.Paired]("survey-paired"),
 	entry[plugins.Info]("plugin-info"),
 	entry[plugins.Catalog]("plugin-catalog"),
 }
