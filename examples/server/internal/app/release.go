@@ -30,6 +30,11 @@ type ReleaseRequest struct {
 	Items []string `json:"items,omitempty"`
 	// Breakdowns may be published, each a list of dimensions crossed.
 	Breakdowns [][]survey.Dimension `json:"breakdowns,omitempty"`
+	// Interval names the intervals' method: beta (Korn-Graubard on the
+	// design-based effective n, R's svyciprop "beta"), logit, wilson or
+	// clopper_pearson; empty takes beta for weighted or designed data and
+	// wilson otherwise. Every published cell carries its standard error.
+	Interval survey.Interval `json:"interval,omitempty"`
 }
 
 // ImportRelease is an import's release as stored with the import: set
@@ -49,7 +54,7 @@ type ImportRelease struct {
 // release turns the stored request into the library's release.
 func (r ImportRelease) release() survey.Release {
 	d := survey.Presets()[r.Standard]
-	return survey.Release{Standard: d, Population: r.Population, Race: r.Race, Items: r.Items, Breakdowns: r.Breakdowns}
+	return survey.Release{Standard: d, Population: r.Population, Race: r.Race, Items: r.Items, Breakdowns: r.Breakdowns, Interval: r.Interval}
 }
 
 // postRelease sets an import's release, once: 201 with the import; 409
@@ -154,7 +159,7 @@ func (a *App) publicationOf(c echo.Context) (*survey.Publication, error) {
 // fixedByRelease refuses the parameters a release fixes.
 func fixedByRelease(c echo.Context) error {
 	var list bsk.Errors
-	for _, p := range []string{"standard", "population", "race"} {
+	for _, p := range []string{"standard", "population", "race", "interval"} {
 		if _, ok := c.QueryParams()[p]; ok {
 			list = append(list, bsk.Invalidf(p, "is fixed by the import's release (GET /imports/%s shows it): remove it", c.Param("id")))
 		}

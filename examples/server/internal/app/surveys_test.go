@@ -493,3 +493,41 @@ func TestSurveyReleaseWithholdsCrossing(t *testing.T) {
 		t.Errorf("the withheld crossing: %s; want the reason", r.Body)
 	}
 }
+
+// TestSurveyReleaseInterval: the release names the intervals' method, every
+// shown cell carries its standard error, and a reader cannot pick another
+// method.
+func TestSurveyReleaseInterval(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, false)
+	coord := s.key("coordinator", "", "")
+	imp := released(t, s, "interval-2026", "2026", 300, app.ReleaseRequest{Standard: "wa_doh", Interval: survey.IntervalClopperPearson,
+		Breakdowns: [][]survey.Dimension{{survey.ByPlace}}})
+	var rep survey.Report
+	s.expect(200, "GET", "/api/v1/imports/"+imp.ID+"/report?breakdown=place", coord, nil).json(t, &rep)
+	if rep.Interval != survey.IntervalClopperPearson {
+		t.Errorf("report interval %q; want the release's clopper_pearson", rep.Interval)
+	}
+	shown := 0
+	for _, tb := range rep.Tables {
+		for _, c := range tb.Cells {
+			if c.Suppressed || c.Percent == nil { // hidden, or nobody in the group
+				continue
+			}
+			shown++
+			if c.SE == nil || *c.SE <= 0 || *c.SE >= 50 {
+				t.Errorf("%s %v %s: SE %v; want a standard error in percentage points", tb.Item, tb.Dimensions, c.Group, c.SE)
+			}
+		}
+	}
+	if shown == 0 {
+		t.Fatal("no cell shown: nothing checked")
+	}
+	if got := s.expect(400, "GET", "/api/v1/imports/"+imp.ID+"/report?interval=wilson", coord, nil).problems(t); !slices.Equal(got, []string{"interval"}) {
+		t.Errorf("a reader's interval: problems at %v; want interval", got)
+	}
+	var stored app.SurveyImport
+	s.expect(200, "GET", "/api/v1/imports/"+imp.ID, coord, nil).json(t, &stored)
+	if stored.Release == nil || stored.Release.Interval != survey.IntervalClopperPearson {
+		t.Errorf("stored release %+v; want its interval", stored.Release)
+	}
+}
