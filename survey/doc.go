@@ -86,6 +86,20 @@
 // default under [NCHS] for unweighted data). A test compares estimates,
 // SEs and intervals with R to 1e-6 (testdata/r).
 //
+// # Trends
+//
+// [CompareReleases] gives the change of every cell between two releases
+// of an instrument's cycles (the same item codes and breakdowns), and
+// [CompareReports] between two reports. Only the published figures are
+// used, so a cell hidden or top-coded in either release has no trend
+// figure and says why ([TrendCell.Missing]): a trend never reveals what
+// disclosure control hid. Percentages are tested by the two-proportion z
+// test on the cells' design-based standard errors, z = (p2 - p1) /
+// sqrt(SE1^2 + SE2^2) ([DifferenceTest]); a Likert item's means by the
+// difference of means on their standard errors; the p-values are
+// adjusted by Holm's method ([Holm], R's p.adjust(p, "holm")) over every
+// cell tested.
+//
 // # Paired before and after
 //
 // [ComparePaired] matches two sets' respondents by ID (the certificate's

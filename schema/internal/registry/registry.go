@@ -69,6 +69,7 @@ var Entries = []Entry{
 	entry[survey.Frequencies]("survey-frequencies"),
 	entry[survey.ImportReport]("survey-import-report"),
 	entry[survey.Paired]("survey-paired"),
+	entry[survey.Trend]("survey-trend"),
 	entry[plugins.Info]("plugin-info"),
 	entry[plugins.Catalog]("plugin-catalog"),
 }
