@@ -169,6 +169,12 @@ func matrixCases() []mcase {
 		{"GET /api/v1/imports/:id/rankings/:item", "/api/v1/imports/{imp}/rankings/topics", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
 		{"GET /api/v1/imports/:id/rankings/:item", "/api/v1/imports/{unreleased}/rankings/topics", nil, "", want{409, 409, 403, 403, 403, 409, 401}},
 		{"POST /api/v1/imports/:id/release", "/api/v1/imports/{imp}/release", release, "", want{409, 403, 403, 403, 403, 409, 401}},
+		{"GET /api/v1/imports/:id/trend", "/api/v1/imports/{imp}/trend?from={imp}", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
+		{"GET /api/v1/imports/:id/trend", "/api/v1/imports/{imp}/trend?from={unreleased}", nil, "", want{409, 409, 403, 403, 403, 409, 401}},
+		{"GET /api/v1/imports/:id/trend", "/api/v1/imports/none/trend?from={imp}", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
+		{"GET /api/v1/imports/:id/paired", "/api/v1/imports/{imp}/paired?before={imp}&item=again", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
+		{"GET /api/v1/imports/:id/paired", "/api/v1/imports/{unreleased}/paired?before={imp}&item=again", nil, "", want{409, 409, 403, 403, 403, 409, 401}},
+		{"GET /api/v1/imports/:id/paired", "/api/v1/imports/none/paired?before={imp}&item=again", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
 	}
 }
 

@@ -156,6 +156,8 @@ func buildOpenAPI() []byte {
 	op("get", "/imports/{id}/report", "the release's tables: ?breakdown=race or race,place (repeatable, at most 16, each in the release), ?items=, ?format=csv; 409 before the release", nil, ref("survey-report"), "200")
 	op("get", "/imports/{id}/rankings/{item}", "a released ranking item's Borda ranking, program-wide; 409 before the release", nil, ref("survey-ranking"), "200")
 	op("get", "/imports/{id}/frequencies/{item}", "a released multi-select item's frequencies, program-wide; 409 before the release", nil, ref("survey-frequencies"), "200")
+	op("get", "/imports/{id}/trend", "the change of every cell from ?from={earlier import id} to this import, from both releases' published figures only (a cell hidden in either has none): z tests on the cells' standard errors, Holm-adjusted; ?breakdown= and ?items= as the report, each in both releases; the instruments must have the same item codes and kinds; 409 before either release", nil, ref("survey-trend"), "200")
+	op("get", "/imports/{id}/paired", "one item's paired change from ?before={import id} to this import (?item=), respondents matched by ID, under this import's release standard; the item must be published by both releases; 409 before either release", nil, ref("survey-paired"), "200")
 
 	schemas := map[string]any{}
 	for name, raw := range schema.All() {

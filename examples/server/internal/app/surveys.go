@@ -126,6 +126,7 @@ func (a *App) surveyRoutes(g *echo.Group) {
 	g.GET("/imports/:id/report", a.surveyReport, readers)
 	g.GET("/imports/:id/rankings/:item", a.surveyRanking, readers)
 	g.GET("/imports/:id/frequencies/:item", a.surveyFrequencies, readers)
+	a.surveyTrendRoutes(g, readers)
 }
 
 func (a *App) saveInstrument(c echo.Context, si StoredInstrument) error {
