@@ -20,17 +20,31 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata (the R peer's need Rscript with the survey package)")
 
-// peerCase is one fixture compared with R's survey package.
+// peerCase is one fixture compared with R.
 type peerCase struct {
 	name   string
-	design string // "weights" or "strata", as testdata/r/peer.R takes it
+	design string // "weights", "strata" or "binomial", as testdata/r/peer.R takes it
 	seed   uint64
 }
 
-var peerCases = []peerCase{{"weights", "weights", 41}, {"strata", "strata", 42}}
+var peerCases = []peerCase{{"weights", "weights", 41}, {"strata", "strata", 42}, {"binomial", "binomial", 43}}
 
-func peerInstrument() survey.Instrument {
-	return survey.Instrument{ID: "peer", Version: "1", Cycle: "2026", Weighted: true, Items: []survey.Item{
+// weighted reports whether the fixture carries weights and a design;
+// "binomial" is unweighted data, checked against R's exact binomial
+// forms (prop.test and binom.test) rather than a survey design.
+func (c peerCase) weighted() bool { return c.design != "binomial" }
+
+// methods are the interval methods compared, in the order of peer.R's
+// two interval column pairs.
+func (c peerCase) methods() [2]survey.Interval {
+	if c.weighted() {
+		return [2]survey.Interval{survey.IntervalBeta, survey.IntervalLogit}
+	}
+	return [2]survey.Interval{survey.IntervalClopperPearson, survey.IntervalWilson}
+}
+
+func peerInstrument(weighted bool) survey.Instrument {
+	return survey.Instrument{ID: "peer", Version: "1", Cycle: "2026", Weighted: weighted, Items: []survey.Item{
 		{Code: "q_yes", Kind: survey.YesNo, Text: "Did the consultation help?"},
 		{Code: "q_lik", Kind: survey.Likert, Text: "I feel more prepared"},
 	}}
@@ -73,6 +87,23 @@ func peerData(c peerCase) []byte {
 			row(i, "", "", 0, 0)
 		}
 		return b.Bytes()
+	}
+	if c.design == "binomial" {
+		// The same rows without weights or design columns.
+		for i := range 700 {
+			row(i, "", "", 0, 0)
+		}
+		recs, err := csv.NewReader(&b).ReadAll()
+		if err != nil {
+			panic(err)
+		}
+		var out bytes.Buffer
+		w := csv.NewWriter(&out)
+		for _, rec := range recs {
+			w.Write([]string{rec[0], rec[2], rec[3], rec[7], rec[8]})
+		}
+		w.Flush()
+		return out.Bytes()
 	}
 	id := 0
 	for h, size := range []int{40, 0, 25} {
@@ -134,11 +165,12 @@ func runPeer(t *testing.T, c peerCase, data []byte) []byte {
 // its SE, the beta and logit intervals and, for the Likert item, the
 // mean and its SE; every R domain is a cell and every cell with
 // respondents an R domain.
-func comparePeer(t *testing.T, s *survey.Set, want map[[3]string]peerRow) {
+func comparePeer(t *testing.T, c peerCase, s *survey.Set, want map[[3]string]peerRow) {
 	t.Helper()
 	require.Greater(t, len(want), 40, "R's domains")
 	bds := [][]survey.Dimension{{survey.ByGender}, {survey.ByIncome}, {survey.ByGender, survey.ByIncome}}
-	for _, method := range []survey.Interval{survey.IntervalBeta, survey.IntervalLogit} {
+	methods := c.methods()
+	for _, method := range methods {
 		rep, err := s.Estimate(survey.Query{Breakdowns: bds, Disclosure: ptr(survey.Unsuppressed()), Interval: method})
 		require.NoError(t, err)
 		require.Equal(t, method, rep.Interval)
@@ -167,7 +199,7 @@ func comparePeer(t *testing.T, s *survey.Set, want map[[3]string]peerRow) {
 				near("estimate", w.p, *c.Percent/100)
 				near("SE", w.se, *c.SE/100)
 				lo, hi := w.betaLo, w.betaHi
-				if method == survey.IntervalLogit {
+				if method == methods[1] {
 					lo, hi = w.logitLo, w.logitHi
 				}
 				near("low", lo, *c.Low/100)
@@ -186,7 +218,9 @@ func comparePeer(t *testing.T, s *survey.Set, want map[[3]string]peerRow) {
 // with R's survey package: svymean and svyciprop ("beta", "logit") on
 // svydesign(ids = ~1, weights = ~weight), and on clusters within strata
 // with a finite population correction, overall and by gender crossed
-// with income. R's figures are committed under testdata/r (refresh with
+// with income; and unweighted data with R's exact binomial forms:
+// sqrt(p(1-p)/n), prop.test without continuity correction (Wilson),
+// binom.test (Clopper-Pearson), and the Likert mean with sd/sqrt(n). R's figures are committed under testdata/r (refresh with
 // -update); where Rscript is installed, R also runs on the spot.
 func TestEstimatesMatchR(t *testing.T) {
 	for _, c := range peerCases {
@@ -201,16 +235,16 @@ func TestEstimatesMatchR(t *testing.T) {
 			committed, err := os.ReadFile(dataPath)
 			require.NoError(t, err)
 			require.Equal(t, string(committed), string(data), "%s differs from the generated fixture: run go test -run TestEstimatesMatchR -update", dataPath)
-			s, _, err := survey.ImportCSV(bytes.NewReader(data), peerInstrument(), survey.ImportOptions{})
+			s, _, err := survey.ImportCSV(bytes.NewReader(data), peerInstrument(c.weighted()), survey.ImportOptions{})
 			require.NoError(t, err)
 			golden, err := os.ReadFile(wantPath)
 			require.NoError(t, err)
-			comparePeer(t, s, readPeer(t, golden))
+			comparePeer(t, c, s, readPeer(t, golden))
 			t.Run("live", func(t *testing.T) {
 				if _, err := exec.LookPath("Rscript"); err != nil {
 					t.Skip("Rscript is not installed (apt-get install r-base-core r-cran-survey): compared with the committed R figures only")
 				}
-				comparePeer(t, s, readPeer(t, runPeer(t, c, data)))
+				comparePeer(t, c, s, readPeer(t, runPeer(t, c, data)))
 			})
 		})
 	}

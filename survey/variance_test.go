@@ -36,9 +36,9 @@ func TestIntervalNamesAreChecked(t *testing.T) {
 // gonum's Beta quantiles are the reference.
 func TestNamedIntervals(t *testing.T) {
 	data := peerData(peerCases[0])
-	weighted, _, err := survey.ImportCSV(bytes.NewReader(data), peerInstrument(), survey.ImportOptions{})
+	weighted, _, err := survey.ImportCSV(bytes.NewReader(data), peerInstrument(true), survey.ImportOptions{})
 	require.NoError(t, err)
-	in := peerInstrument()
+	in := peerInstrument(true)
 	in.Weighted = false
 	plain, _, err := survey.ImportCSV(bytes.NewReader(data), in, survey.ImportOptions{})
 	require.NoError(t, err)
@@ -101,7 +101,7 @@ func TestNamedIntervals(t *testing.T) {
 // within strata, and that a release publishes the intervals its method
 // names, with the same figures as a query.
 func TestCautionUsesDesignSE(t *testing.T) {
-	s, _, err := survey.ImportCSV(bytes.NewReader(peerData(peerCases[1])), peerInstrument(), survey.ImportOptions{})
+	s, _, err := survey.ImportCSV(bytes.NewReader(peerData(peerCases[1])), peerInstrument(true), survey.ImportOptions{})
 	require.NoError(t, err)
 	bds := [][]survey.Dimension{{survey.ByGender, survey.ByIncome}}
 	d := survey.PHSKC()
@@ -138,7 +138,7 @@ func TestCautionUsesDesignSE(t *testing.T) {
 // respondents give different sizes, more clusters than the size,
 // and hidden characters in a cluster's name.
 func TestDesignProblems(t *testing.T) {
-	in := peerInstrument()
+	in := peerInstrument(true)
 	imp := func(csv string) error {
 		s, _, err := survey.ImportCSV(strings.NewReader("respondent_id,weight,stratum,cluster,stratum_size,q_yes\n"+csv), in, survey.ImportOptions{})
 		if err == nil {
@@ -164,7 +164,7 @@ func TestDesignProblems(t *testing.T) {
 // TestDesignVarianceIsDeterministic estimates clusters within strata with
 // one thread and with four: the figures are the same, bit for bit.
 func TestDesignVarianceIsDeterministic(t *testing.T) {
-	s, _, err := survey.ImportCSV(bytes.NewReader(peerData(peerCases[1])), peerInstrument(), survey.ImportOptions{})
+	s, _, err := survey.ImportCSV(bytes.NewReader(peerData(peerCases[1])), peerInstrument(true), survey.ImportOptions{})
 	require.NoError(t, err)
 	q := survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByGender, survey.ByIncome}}, Disclosure: ptr(survey.Unsuppressed())}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))

@@ -12,12 +12,42 @@ args <- commandArgs(trailingOnly = TRUE)
 suppressMessages(library(survey))
 options(survey.lonely.psu = "fail")
 d <- read.csv(args[1], colClasses = "character", na.strings = character(0))
-d$weight <- as.numeric(d$weight)
+if (!is.null(d$weight)) d$weight <- as.numeric(d$weight)
 d$gender[d$gender == ""] <- "not_reported"
 d$income[d$income == ""] <- "not_reported"
 d$y_yes <- ifelse(d$q_yes == "", NA, as.numeric(d$q_yes == "yes"))
 d$score <- ifelse(d$q_lik == "", NA, as.numeric(d$q_lik))
 d$y_lik <- ifelse(is.na(d$score), NA, as.numeric(d$score >= 4))
+if (args[3] == "binomial") {
+  # Unweighted data: the exact binomial forms, not a survey design. The
+  # "beta" columns hold binom.test's Clopper-Pearson interval and the
+  # "logit" columns prop.test's Wilson interval (no continuity correction);
+  # the SE is sqrt(p(1-p)/n) and the mean's sd/sqrt(n).
+  out <- "item,gender,income,n,p,se,beta_low,beta_high,logit_low,logit_high,mean,mean_se"
+  g17 <- function(x) sprintf("%.17g", x)
+  for (item in c("q_yes", "q_lik")) {
+    y <- if (item == "q_yes") "y_yes" else "y_lik"
+    dd <- d[!is.na(d[[y]]), ]
+    for (g in c("", sort(unique(dd$gender)))) {
+      for (inc in c("", sort(unique(dd$income)))) {
+        keep <- (g == "" | dd$gender == g) & (inc == "" | dd$income == inc)
+        if (!any(keep)) next
+        x <- sum(dd[[y]][keep]); n <- sum(keep); p <- x / n
+        cp <- binom.test(x, n)$conf.int
+        w <- suppressWarnings(prop.test(x, n, correct = FALSE)$conf.int)
+        mean <- c(NA, NA)
+        if (item == "q_lik") {
+          sc <- dd$score[keep]
+          mean <- c(mean(sc), if (n > 1) sd(sc) / sqrt(n) else 0)
+        }
+        out <- c(out, paste(item, g, inc, n, g17(p), g17(sqrt(p * (1 - p) / n)), g17(cp[1]), g17(cp[2]),
+                            g17(w[1]), g17(w[2]), g17(mean[1]), g17(mean[2]), sep = ","))
+      }
+    }
+  }
+  writeLines(out, args[2])
+  quit(save = "no")
+}
 if (args[3] == "weights") {
   des <- svydesign(ids = ~1, weights = ~weight, data = d)
 } else {
