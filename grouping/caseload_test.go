@@ -603,14 +603,22 @@ func FuzzCaseload(f *testing.F) {
 	})
 }
 
-// BenchmarkAssignCases: a county-wide caseload, 2,000 families and 120
-// clinicians.
+// BenchmarkAssignCases: an agency's caseload (700 families, 60
+// clinicians) and a county-wide one (2,000 families, 120 clinicians),
+// with hours that bind.
 func BenchmarkAssignCases(b *testing.B) {
-	p := programCaseload(rand.New(rand.NewPCG(11, 12)), 2000, 120)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := grouping.AssignCases(context.Background(), p); err != nil {
-			b.Fatal(err)
-		}
+	for _, size := range []struct {
+		name              string
+		cases, clinicians int
+	}{{"agency", 700, 60}, {"county", 2000, 120}} {
+		b.Run(size.name, func(b *testing.B) {
+			p := programCaseload(rand.New(rand.NewPCG(11, 12)), size.cases, size.clinicians)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := grouping.AssignCases(context.Background(), p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
