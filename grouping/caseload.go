@@ -350,12 +350,21 @@ func (s *caseState) fits(i, j int) bool {
 	return s.hours[j]+s.p.Cases[i].Hours <= s.p.Clinicians[j].Hours && !slices.Contains(s.on[i], j)
 }
 
+// staffable reports whether case i has as many clinicians who may take
+// it as it needs; the flow leaves out the others.
+func (s *caseState) staffable(i int) bool {
+	return len(s.eligible[i]) >= s.p.Cases[i].need()
+}
+
 // countCaps returns each clinician's count capacity in the relaxation:
 // the most of their possible cases their hours could hold.
 func (s *caseState) countCaps() []int {
 	p := s.p
 	hours := make([][]int, len(p.Clinicians))
 	for i, cs := range p.Cases {
+		if !s.staffable(i) {
+			continue
+		}
 		for _, j := range s.eligible[i] {
 			hours[j] = append(hours[j], cs.Hours)
 		}
@@ -408,7 +417,7 @@ func (s *caseState) flow(ctx context.Context, caps []int, byHours bool) (int, in
 	byKey := map[string]int{}
 	for i, cs := range p.Cases {
 		classOf[i] = -1
-		if cs.Paired || len(s.eligible[i]) == 0 {
+		if cs.Paired || !s.staffable(i) {
 			continue
 		}
 		langs := slices.Clone(cs.Languages)
@@ -442,6 +451,9 @@ func (s *caseState) flow(ctx context.Context, caps []int, byHours bool) (int, in
 	intensive := make([]int, C)
 	for i, cs := range p.Cases {
 		places += cs.need()
+		if !s.staffable(i) {
+			continue
+		}
 		var hourCost int64
 		if byHours {
 			hourCost = int64(cs.Hours) * s.hourWeight()
@@ -575,25 +587,8 @@ func (s *caseState) solve(ctx context.Context) (int, int64, error) {
 // repair makes the flow's plan keep every rule, then improves it.
 func (s *caseState) repair() {
 	p := s.p
-	// Clinicians over their hours give up cases: the one whose loss costs
-	// least per hour freed (ties: the later case).
-	for j, c := range p.Clinicians {
-		for s.hours[j] > c.Hours {
-			best, bestKey := -1, [2]int64{}
-			for i := range p.Cases {
-				if !slices.Contains(s.on[i], j) {
-					continue
-				}
-				// Prefer freeing the most hours, then the largest saving.
-				key := [2]int64{-int64(p.Cases[i].Hours), -s.removeGain(i, j)}
-				if best < 0 || key[0] < bestKey[0] || (key[0] == bestKey[0] && key[1] <= bestKey[1]) {
-					best, bestKey = i, key
-				}
-			}
-			s.take(best, j)
-		}
-	}
-	// Half-staffed pairs get a second clinician or none.
+	// Half-staffed pairs get a second clinician with hours for them, or
+	// none.
 	for i, cs := range p.Cases {
 		if len(s.on[i]) == 0 || len(s.on[i]) == cs.need() {
 			continue
@@ -601,25 +596,54 @@ func (s *caseState) repair() {
 		if j := s.cheapest(i); j >= 0 {
 			s.put(i, j)
 		} else {
-			for len(s.on[i]) > 0 {
-				s.take(i, s.on[i][0])
-			}
+			s.drop(i)
 		}
 	}
-	// Open cases go where cheapest: paired and long cases first.
+	// Clinicians over their hours hand a case to another clinician with
+	// hours for it (the cheapest such move), or else give up a case whole:
+	// the longest, then the one whose loss costs least, then the later.
+	for j, c := range p.Clinicians {
+		for s.hours[j] > c.Hours {
+			mk, mj, mcost := -1, -1, int64(0)
+			for k := range p.Cases {
+				if !slices.Contains(s.on[k], j) {
+					continue
+				}
+				if j2, c2 := s.cheapestCost(k); j2 >= 0 {
+					if d := c2 - s.removeGain(k, j); mk < 0 || d < mcost {
+						mk, mj, mcost = k, j2, d
+					}
+				}
+			}
+			if mk >= 0 {
+				s.take(mk, j)
+				s.put(mk, mj)
+				slices.Sort(s.on[mk])
+				continue
+			}
+			best, bestKey := -1, [2]int64{}
+			for k := range p.Cases {
+				if !slices.Contains(s.on[k], j) {
+					continue
+				}
+				key := [2]int64{-int64(p.Cases[k].Hours), -s.removeGain(k, j)}
+				if best < 0 || key[0] < bestKey[0] || (key[0] == bestKey[0] && key[1] <= bestKey[1]) {
+					best, bestKey = k, key
+				}
+			}
+			s.drop(best)
+		}
+	}
+	// Open cases go where cheapest, shortest first (the most places for
+	// the hours); a single-provider case that fits nowhere may take the
+	// place of a case that moves to another clinician.
 	order := make([]int, 0, len(p.Cases))
 	for i := range p.Cases {
 		if len(s.on[i]) == 0 {
 			order = append(order, i)
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		ca, cb := &p.Cases[a], &p.Cases[b]
-		if ca.need() != cb.need() {
-			return cb.need() - ca.need()
-		}
-		return cb.Hours - ca.Hours
-	})
+	slices.SortStableFunc(order, func(a, b int) int { return p.Cases[a].Hours - p.Cases[b].Hours })
 	for _, i := range order {
 		for len(s.on[i]) < p.Cases[i].need() {
 			j := s.cheapest(i)
@@ -629,8 +653,9 @@ func (s *caseState) repair() {
 			s.put(i, j)
 		}
 		if len(s.on[i]) < p.Cases[i].need() {
-			for len(s.on[i]) > 0 {
-				s.take(i, s.on[i][0])
+			s.drop(i)
+			if !p.Cases[i].Paired {
+				s.eject(i)
 			}
 		}
 	}
@@ -655,6 +680,39 @@ func (s *caseState) repair() {
 		if !moved {
 			break
 		}
+	}
+}
+
+// eject places single-provider case i on a clinician j without the hours
+// for it by moving one of j's cases, k, to another clinician with hours
+// for k; it reports whether it found such a move (the first, in
+// clinician and case order).
+func (s *caseState) eject(i int) bool {
+	p := s.p
+	for _, j := range s.eligible[i] {
+		room := p.Clinicians[j].Hours - s.hours[j]
+		for k := range p.Cases {
+			if k == i || p.Cases[k].Hours+room < p.Cases[i].Hours || !slices.Contains(s.on[k], j) {
+				continue
+			}
+			for _, j2 := range s.eligible[k] {
+				if j2 != j && s.fits(k, j2) {
+					s.take(k, j)
+					s.put(k, j2)
+					slices.Sort(s.on[k])
+					s.put(i, j)
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// drop takes case i off all its clinicians.
+func (s *caseState) drop(i int) {
+	for len(s.on[i]) > 0 {
+		s.take(i, s.on[i][0])
 	}
 }
 
