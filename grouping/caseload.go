@@ -536,7 +536,7 @@ func (s *caseState) hourWeight() int64 {
 }
 
 // maxFlowRounds bounds the flows solved again with tighter capacities.
-const maxFlowRounds = 4
+const maxFlowRounds = 2
 
 // solve takes the relaxation's optimum as the bound, then solves the flow
 // again with the count capacity of each clinician it put over their hours
