@@ -119,8 +119,10 @@ type CaseloadPlan struct {
 	// Bound is what no plan can beat: at least BoundOpen places open,
 	// and with that many open a cost of at least BoundCost. It is the
 	// min-cost flow's optimum with cases counted, not timed, against
-	// clinicians' hours, and paired cases allowed half staffed.
-	BoundOpen int   `json:"bound_open"`
+	// clinicians' hours, and paired cases allowed half staffed (those
+	// with two clinicians who may take them).
+	BoundOpen int `json:"bound_open"`
+	// BoundCost is the least cost of a plan with BoundOpen places open.
 	BoundCost int64 `json:"bound_cost"`
 	// Optimal reports that the plan meets the bound (Open == BoundOpen
 	// and Cost == BoundCost), so no plan is better. When Open ==
@@ -130,12 +132,15 @@ type CaseloadPlan struct {
 
 // UnassignedCase is a case left out of a plan, with the reason.
 type UnassignedCase struct {
-	Case   CaseID `json:"case"`
+	// Case is the case left out.
+	Case CaseID `json:"case"`
+	// Reason is one of the caseload reason codes, with its parameters.
 	Reason Reason `json:"reason"`
 }
 
 // ClinicianLoad is one clinician's share of a plan.
 type ClinicianLoad struct {
+	// Clinician is whose load this is.
 	Clinician ClinicianID `json:"clinician"`
 	// Hours are the weekly hours taken, at most the clinician's.
 	Hours int `json:"hours"`
@@ -252,18 +257,22 @@ type caseState struct {
 // AssignCases assigns the caseload's cases to its clinicians; see
 // [Caseload] for the rules and the objective. It first solves a min-cost
 // flow that counts cases against hours (each clinician takes at most as
-// many as the smallest of their possible cases would fill) and lets a
+// many as the shortest of their possible cases would fill) and lets a
 // paired case go half staffed: its optimum is the plan's bound. When that
 // flow's plan keeps every clinician's hours and staffs every paired case
 // whole, it is the plan, exactly optimal (always so when all cases take
-// the same hours and none is paired). Otherwise the plan is repaired: a
-// clinician over their hours gives up cases, half-staffed pairs get a
-// second clinician or none, open cases are placed where cheapest, and
-// single places move while that lowers the cost; the plan reports the gap
-// to the bound. The result is deterministic.
+// the same hours and none is paired). Otherwise, when hours bind, the
+// flow is solved again (at most twice) with the counts of the clinicians
+// it overloaded lowered and shorter cases preferred; then half-staffed
+// pairs get a second clinician or none, a clinician still over their
+// hours hands a case to another clinician or gives one up, open cases are
+// placed where cheapest (shortest first, making room by moving one case
+// if need be), and single places move while that lowers the cost. The
+// plan reports the gap to the bound. The result is deterministic.
 //
 // Errors: [bsk.CodeInvalid], [bsk.CodeConflict] or [bsk.CodeNotFound] from
-// [Caseload.Validate]; ctx's error; [bsk.CodeInternal] for a bug.
+// [Caseload.Validate]; ctx's error; [bsk.CodeInternal] for a bug (a panic
+// is recovered into one, as everywhere in the package).
 func AssignCases(ctx context.Context, p Caseload) (_ *CaseloadPlan, err error) {
 	defer catch(&err, func() string {
 		return fmt.Sprintf("grouping: assigning cases (%d cases, %d clinicians)", len(p.Cases), len(p.Clinicians))

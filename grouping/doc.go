@@ -90,7 +90,7 @@
 // most [MaxGroups] groups. A panic anyway (a bug in the search, or in code
 // the caller hands in: an agency's [Rule], an [Options] Progress function)
 // never reaches the caller's process: [Solve], [Regroup], [AssignLeaders],
-// [AssignChoices], [Apply], [NewProblem], the preset builders and the
+// [AssignChoices], [AssignCases], [Apply], [NewProblem], the preset builders and the
 // Validate methods recover it, in whichever of their goroutines it
 // happens, and return a [bsk.CodeInternal] error whose cause is a
 // [*PanicError] with the site and the stack. For a search the message
