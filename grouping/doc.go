@@ -90,7 +90,7 @@
 // most [MaxGroups] groups. A panic anyway (a bug in the search, or in code
 // the caller hands in: an agency's [Rule], an [Options] Progress function)
 // never reaches the caller's process: [Solve], [Regroup], [AssignLeaders],
-// [AssignChoices], [Apply], [NewProblem], the preset builders and the
+// [AssignChoices], [AssignCases], [Apply], [NewProblem], the preset builders and the
 // Validate methods recover it, in whichever of their goroutines it
 // happens, and return a [bsk.CodeInternal] error whose cause is a
 // [*PanicError] with the site and the stack. For a search the message
@@ -125,6 +125,20 @@
 // members in offerings (communities of practice by topic and language) by
 // their ranked choices, with capacities, optimally and deterministically.
 // Groups and members left out carry a coded reason.
+//
+// # Caseloads
+//
+// [AssignCases] gives the cases of a [Caseload] (families) to clinicians
+// so that complex, intensive cases are spread evenly: each case to a
+// clinician who speaks one of its languages, within every clinician's
+// weekly hours, paired cases to two distinct clinicians or none, with a
+// bonus for keeping a case with its current clinician. It staffs the
+// most provider places first, then minimizes the cost, with the
+// package's min-cost flow: exact for single-provider cases of equal
+// hours, and otherwise repaired into a plan that keeps every rule, with
+// the flow's optimum reported as the bound ([CaseloadPlan] BoundOpen and
+// BoundCost) so the gap is known. Each case left out carries a coded
+// [Reason] with parameters.
 //
 // # Agency rules and re-grouping
 //
