@@ -122,38 +122,45 @@ func (a *App) postRelease(c echo.Context) error {
 	return c.JSON(http.StatusCreated, imp)
 }
 
-// publicationOf returns a released import's published tables, computed
-// once and cached: 409 before the release, 403 to anyone but an
-// administrator for an unsuppressed release.
+// publicationOf returns the published tables of the import the path
+// names (see published).
 func (a *App) publicationOf(c echo.Context) (*survey.Publication, error) {
+	p, _, err := a.published(c, c.Param("id"))
+	return p, err
+}
+
+// published returns a released import's published tables, computed once
+// and cached, with the import: not found for an unknown import, 409 before
+// the release, 403 to anyone but an administrator for an unsuppressed
+// release.
+func (a *App) published(c echo.Context, id string) (*survey.Publication, SurveyImport, error) {
 	ctx := c.Request().Context()
-	id := c.Param("id")
 	imp, err := a.loadImport(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, imp, err
 	}
 	if imp.Status != RunDone {
-		return nil, bsk.Errorf(bsk.CodeConflict, "import %q is %s; reports exist once it is done and released", id, imp.Status)
+		return nil, imp, bsk.Errorf(bsk.CodeConflict, "import %q is %s; reports exist once it is done and released", id, imp.Status)
 	}
 	if imp.Release == nil {
-		return nil, bsk.Errorf(bsk.CodeConflict, "import %q is not released: nothing is published before an evaluator or administrator sets its release (POST /imports/%s/release)", id, id)
+		return nil, imp, bsk.Errorf(bsk.CodeConflict, "import %q is not released: nothing is published before an evaluator or administrator sets its release (POST /imports/%s/release)", id, id)
 	}
 	if imp.Release.Standard == "unsuppressed" && principal(c).Role != RoleAdmin {
-		return nil, bsk.Errorf(bsk.CodeUnauthorized, "import %q is released unsuppressed: only an administrator may read it", id)
+		return nil, imp, bsk.Errorf(bsk.CodeUnauthorized, "import %q is released unsuppressed: only an administrator may read it", id)
 	}
 	if p := a.sets.publication(id); p != nil {
-		return p, nil
+		return p, imp, nil
 	}
 	s, err := a.setOf(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, imp, err
 	}
 	p, err := s.Publish(imp.Release.release())
 	if err != nil {
-		return nil, bsk.Errorf(bsk.CodeInternal, "stored release of import %q: %w", id, err)
+		return nil, imp, bsk.Errorf(bsk.CodeInternal, "stored release of import %q: %w", id, err)
 	}
 	a.sets.putPublication(id, p)
-	return p, nil
+	return p, imp, nil
 }
 
 // fixedByRelease refuses the parameters a release fixes.

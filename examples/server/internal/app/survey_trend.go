@@ -21,33 +21,14 @@ func (a *App) surveyTrendRoutes(g *echo.Group, readers echo.MiddlewareFunc) {
 // its release, 403 to anyone but an administrator for an unsuppressed
 // release.
 func (a *App) releasedPublication(c echo.Context, param, id string) (*survey.Publication, SurveyImport, error) {
-	ctx := c.Request().Context()
-	imp, err := a.loadImport(ctx, id)
-	if err != nil {
-		if bsk.ErrorCode(err) == bsk.CodeNotFound {
-			return nil, imp, bsk.NotFoundf(param, "no import %q (?%s=)", id, param)
-		}
-		return nil, imp, err
-	}
-	if imp.Status != RunDone || imp.Release == nil {
+	p, imp, err := a.published(c, id)
+	switch bsk.ErrorCode(err) {
+	case bsk.CodeNotFound:
+		return nil, imp, bsk.NotFoundf(param, "no import %q (?%s=)", id, param)
+	case bsk.CodeConflict:
 		return nil, imp, bsk.Errorf(bsk.CodeConflict, "import %q (?%s=) is not released: a trend or a paired comparison uses released imports only", id, param)
 	}
-	if imp.Release.Standard == "unsuppressed" && principal(c).Role != RoleAdmin {
-		return nil, imp, bsk.Errorf(bsk.CodeUnauthorized, "import %q is released unsuppressed: only an administrator may read it", id)
-	}
-	if p := a.sets.publication(id); p != nil {
-		return p, imp, nil
-	}
-	s, err := a.setOf(ctx, id)
-	if err != nil {
-		return nil, imp, err
-	}
-	p, err := s.Publish(imp.Release.release())
-	if err != nil {
-		return nil, imp, bsk.Errorf(bsk.CodeInternal, "stored release of import %q: %w", id, err)
-	}
-	a.sets.putPublication(id, p)
-	return p, imp, nil
+	return p, imp, err
 }
 
 // otherImport reads a required query parameter naming another import.
