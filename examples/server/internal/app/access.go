@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/beststarts/workforce/bsk"
-	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/grouping"
 )
 
@@ -38,79 +37,9 @@ import (
 // Demographics (race, gender, age band, place, income) reach only the
 // roles [seesDemographics] names; every read of them is audited.
 
-// seesDemographics reports whether a role may see a person's demographics:
-// the administrator, and an agency for its own staff. Coordinators see them
-// only as suppressed aggregates.
-func seesDemographics(p Principal) bool { return p.Role == RoleAdmin || p.Role == RoleAgency }
-
-// isStaff reports the county's staff: the administrator and coordinators.
-func isStaff(p Principal) bool { return p.Role == RoleAdmin || p.Role == RoleCoordinator }
-
-// listScope returns the organization a caller's listing of kind is limited
-// to ("" for all), or an unauthorized error when the role may not list
-// that kind at all.
-func listScope(p Principal, kind store.Kind) (string, error) {
-	switch kind {
-	case store.Offerings, store.Sessions:
-		if p.Role != RoleEvaluator {
-			return "", nil
-		}
-	case store.Organizations, store.Providers, store.Attendance:
-		switch {
-		case isStaff(p):
-			return "", nil
-		case p.Role == RoleAgency:
-			return p.OrganizationID, nil
-		}
-	}
-	return "", bsk.Errorf(bsk.CodeUnauthorized, "the %s role may not list these records", p.Role)
-}
-
-// canRead reports whether the caller may see a stored record of kind.
-func canRead(p Principal, kind store.Kind, rec store.Record) bool {
-	switch kind {
-	case store.Organizations:
-		return isStaff(p) || (p.Role == RoleAgency && rec.ID == p.OrganizationID)
-	case store.Providers:
-		switch p.Role {
-		case RoleAdmin, RoleCoordinator:
-			return true
-		case RoleAgency:
-			return rec.Org == p.OrganizationID
-		case RoleConsultant:
-			return rec.ID == p.ProviderID
-		}
-	case store.Offerings, store.Sessions:
-		// Public offerings belong to no organization; an organization's own
-		// offerings and their sessions are its and the staff's.
-		switch p.Role {
-		case RoleAdmin, RoleCoordinator:
-			return true
-		case RoleAgency, RoleConsultant:
-			return rec.Org == "" || rec.Org == p.OrganizationID
-		}
-	case store.Attendance:
-		return isStaff(p) || (p.Role == RoleAgency && rec.Org == p.OrganizationID)
-	}
-	return false
-}
-
-// writers returns the roles that may create, change and delete records of
-// kind; canRead and the resource's reference checks narrow what an agency
-// may touch.
-func writers(kind store.Kind) []Role {
-	switch kind {
-	case store.Organizations, store.Providers, store.Attendance:
-		return []Role{RoleAdmin, RoleCoordinator, RoleAgency}
-	}
-	return []Role{RoleAdmin, RoleCoordinator}
-}
-
-// auditsReads reports whether a read of kind by p is recorded in the audit
-// log: provider records read by a role that sees their demographics.
-func auditsReads(p Principal, kind store.Kind) bool {
-	return kind == store.Providers && seesDemographics(p)
-}
+// seesDemographics reports whether a role may see a person's demographics
+// (see [service.Principal.SeesDemographics]).
+func seesDemographics(p Principal) bool { return p.SeesDemographics() }
 
 // runRoles are the roles that start, list, read, cancel and re-group
 // grouping runs; rosterRoles also read rosters.

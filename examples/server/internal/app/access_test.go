@@ -51,7 +51,7 @@ func audited(t *testing.T, s *server, keyID, action, entity string) []store.Audi
 	var page struct {
 		Items []store.AuditEntry `json:"items"`
 	}
-	s.expect(200, "GET", "/api/v1/audit?limit=500", s.Admin, nil).json(t, &page)
+	s.expect(200, "GET", "/api/v1/audit?order=asc&limit=500", s.Admin, nil).json(t, &page)
 	var out []store.AuditEntry
 	for _, e := range page.Items {
 		if e.KeyID == keyID && e.Action == action && e.Entity == entity {
@@ -125,7 +125,7 @@ func TestDialogueRunsOnlyForDemographicRoles(t *testing.T) {
 		var all struct {
 			Items []store.AuditEntry `json:"items"`
 		}
-		s.expect(200, "GET", "/api/v1/audit?limit=500", s.Admin, nil).json(t, &all)
+		s.expect(200, "GET", "/api/v1/audit?order=asc&limit=500", s.Admin, nil).json(t, &all)
 		n := 0
 		for _, e := range all.Items {
 			if e.Action == "read" && e.Entity == "grouping_run" && strings.Contains(e.EntityID, run.ID) {

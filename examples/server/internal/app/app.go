@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -17,7 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/beststarts/workforce/bsk"
-	"github.com/beststarts/workforce/bsk/bsktest"
+	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/plugins"
@@ -102,8 +101,9 @@ type App struct {
 	pluginErrors map[string]string
 
 	decisionKey decisionKey
-	audit       *appender
 	failures    *failureLimiter
+
+	svc *service.Services
 }
 
 // New opens the store, applies migrations, loads the demo workforce and
@@ -126,23 +126,27 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key"),
 		jobs: newJobs(cfg.Runs, nil), progress: &progressBoard{m: map[string]grouping.Progress{}}, sets: &setCache{sets: map[string]*survey.Set{}}}
 	a.jobs.onPanic = a.jobPanicked
+	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data}), newFailureLimiter(log)
 	if err := a.firstStart(ctx); err != nil {
+		a.svc.Close()
 		db.Close()
 		return nil, err
 	}
 	if err := errors.Join(a.recoverRuns(ctx), a.recoverImports(ctx)); err != nil {
+		a.svc.Close()
 		db.Close()
 		return nil, err
 	}
 	if err := a.startPlugins(ctx); err != nil {
+		a.svc.Close()
 		db.Close()
 		return nil, fmt.Errorf("plug-in catalog: %w", err)
 	}
 	if err := a.routes(); err != nil {
+		a.svc.Close()
 		db.Close()
 		return nil, err
 	}
-	a.audit, a.failures = newAppender(db, log), newFailureLimiter(log)
 	return a, nil
 }
 
@@ -159,7 +163,7 @@ func (a *App) Close() error {
 	if a.plugins != nil {
 		a.plugins.Close()
 	}
-	a.audit.close()
+	a.svc.Close()
 	return a.db.Close()
 }
 
@@ -195,16 +199,17 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 // firstStart loads the synthetic workforce and writes an administrator key
 // when the database has no keys yet.
 func (a *App) firstStart(ctx context.Context) error {
-	n, err := a.db.CountKeys(ctx)
+	n, err := a.svc.Keys.Count(ctx)
 	if err != nil || n > 0 {
 		return firstErr(err, a.recoverAdmin(ctx))
 	}
+	sys := service.WithPrincipal(ctx, service.System)
 	if !a.cfg.NoDemo {
-		if err := a.loadDemo(ctx); err != nil {
+		if err := a.svc.Workforce.LoadDemo(sys, a.cfg.DemoSeed); err != nil {
 			return fmt.Errorf("loading demo data: %w", err)
 		}
 	}
-	k, err := a.createKey(ctx, "system", KeyRequest{Name: "first administrator", Role: RoleAdmin})
+	k, err := a.svc.Keys.Create(sys, KeyRequest{Name: "first administrator", Role: RoleAdmin})
 	if err != nil {
 		return err
 	}
@@ -214,54 +219,6 @@ func (a *App) firstStart(ctx context.Context) error {
 	a.log.Info().Str("file", a.AdminKeyFile).Msg("wrote the administrator key")
 	return nil
 }
-
-func (a *App) loadDemo(ctx context.Context) error {
-	w := bsktest.Workforce(a.cfg.DemoSeed, bsktest.Options{})
-	if err := w.Validate(); err != nil {
-		return err
-	}
-	orgOf := map[bsk.ProviderID]bsk.OrganizationID{}
-	for _, p := range w.Providers {
-		orgOf[p.ID] = p.OrganizationID
-	}
-	return a.db.Write(ctx, func(tx *store.Tx) error {
-		put := func(k store.Kind, id, org, parent string, v any) error {
-			b, err := json.Marshal(v)
-			if err != nil {
-				return err
-			}
-			return tx.Insert(ctx, k, store.Record{ID: id, Org: org, Parent: parent, Doc: b})
-		}
-		for _, o := range w.Organizations {
-			if err := put(store.Organizations, string(o.ID), string(o.ID), "", o); err != nil {
-				return err
-			}
-		}
-		for _, p := range w.Providers {
-			if err := put(store.Providers, string(p.ID), string(p.OrganizationID), "", p); err != nil {
-				return err
-			}
-		}
-		for _, o := range w.Offerings {
-			if err := put(store.Offerings, string(o.ID), string(o.OrganizationID), "", o); err != nil {
-				return err
-			}
-		}
-		for _, s := range w.Sessions {
-			if err := put(store.Sessions, string(s.ID), "", string(s.OfferingID), s); err != nil {
-				return err
-			}
-		}
-		for _, at := range w.Attendance {
-			if err := put(store.Attendance, attendanceID(at), string(orgOf[at.ProviderID]), string(at.SessionID), at); err != nil {
-				return err
-			}
-		}
-		return tx.Audit(ctx, "system", "load_demo", "workforce", fmt.Sprintf("seed=%d", a.cfg.DemoSeed))
-	})
-}
-
-func attendanceID(a bsk.Attendance) string { return string(a.SessionID) + "/" + string(a.ProviderID) }
 
 // routes builds the Echo application.
 func (a *App) routes() error {

@@ -122,7 +122,7 @@ func TestCRUDAndAudit(t *testing.T) {
 					EntityID string `json:"entity_id"`
 				} `json:"items"`
 			}
-			s.expect(200, "GET", "/api/v1/audit?limit=500", s.Admin, nil).json(t, &audit)
+			s.expect(200, "GET", "/api/v1/audit?order=asc&limit=500", s.Admin, nil).json(t, &audit)
 			var actions []string
 			for _, e := range audit.Items {
 				if e.EntityID == "org-a-p9" {

@@ -1,12 +1,7 @@
 package app
 
 import (
-	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"net"
@@ -21,58 +16,25 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/beststarts/workforce/bsk"
-	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/examples/server/internal/service"
 )
 
-// Role is what an API key may do.
-type Role string
+// Role is what an API key may do (see [service.Role]).
+type Role = service.Role
 
 // The roles.
 const (
-	// RoleAdmin, the county administrator, may do everything.
-	RoleAdmin Role = "admin"
-	// RoleCoordinator runs program operations and sees demographic data only
-	// as suppressed aggregates: provider records reach it without demographics.
-	RoleCoordinator Role = "coordinator"
-	// RoleAgency sees and changes only its own organization's providers.
-	RoleAgency Role = "agency"
-	// RoleConsultant sees its own record and the rosters of its own groups.
-	RoleConsultant Role = "consultant"
-	// RoleEvaluator works with survey data only.
-	RoleEvaluator Role = "evaluator"
+	RoleAdmin       = service.RoleAdmin
+	RoleCoordinator = service.RoleCoordinator
+	RoleAgency      = service.RoleAgency
+	RoleConsultant  = service.RoleConsultant
+	RoleEvaluator   = service.RoleEvaluator
 )
 
-func (r Role) valid() bool {
-	switch r {
-	case RoleAdmin, RoleCoordinator, RoleAgency, RoleConsultant, RoleEvaluator:
-		return true
-	}
-	return false
-}
-
 // Principal is the caller behind a request's API key.
-type Principal struct {
-	KeyID          string
-	Role           Role
-	OrganizationID string
-	ProviderID     string
-}
+type Principal = service.Principal
 
 const principalKey = "principal"
-
-// hashKey is how keys are stored: SHA-256 of the key. Keys are 32 random
-// bytes, so a fast hash is enough; the key itself is never stored.
-func hashKey(key string) string {
-	h := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(h[:])
-}
-
-// newKey returns a fresh API key.
-func newKey() string {
-	var b [32]byte
-	rand.Read(b[:])
-	return "bsk_" + base64.RawURLEncoding.EncodeToString(b[:])
-}
 
 // authenticate resolves the bearer key to a [Principal]: the key's hash is
 // looked up through the database's unique index, then compared in constant
@@ -89,29 +51,27 @@ func (a *App) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return errUnauthenticated
 		}
 		key, ok := strings.CutPrefix(h, "Bearer ")
-		key = strings.TrimSpace(key)
-		if !ok || key == "" || len(key) > 200 {
-			return a.authFailed(c, "", "missing or malformed Authorization header")
+		if !ok {
+			key = ""
 		}
-		hash := hashKey(key)
-		k, stored, err := a.db.KeyByHash(c.Request().Context(), hash)
+		p, err := a.svc.Keys.Authenticate(c.Request().Context(), strings.TrimSpace(key))
+		var refused *service.SignInError
+		if errors.As(err, &refused) {
+			return a.authFailed(c, refused.KeyID, refused.Reason)
+		}
 		if err != nil {
-			if bsk.ErrorCode(err) == bsk.CodeUnauthorized {
-				return a.authFailed(c, "", "unknown key")
-			}
 			return err
 		}
-		if subtle.ConstantTimeCompare([]byte(stored), []byte(hash)) != 1 {
-			return a.authFailed(c, "", "unknown key")
-		}
-		now := time.Now().UTC()
-		if why := k.Usable(now); why != "" {
-			return a.authFailed(c, k.ID, why)
-		}
-		a.audit.keyUsed(k.ID, now)
-		c.Set(principalKey, Principal{KeyID: k.ID, Role: Role(k.Role), OrganizationID: k.OrganizationID, ProviderID: k.ProviderID})
+		setPrincipal(c, p)
 		return next(c)
 	}
+}
+
+// setPrincipal makes p the caller of the request: handlers read it with
+// [principal], services from the request's context.
+func setPrincipal(c echo.Context, p Principal) {
+	c.Set(principalKey, p)
+	c.SetRequest(c.Request().WithContext(service.WithPrincipal(c.Request().Context(), p)))
 }
 
 // authFailed answers a failed sign-in: 401 with an audit entry while the
@@ -131,9 +91,7 @@ func (a *App) authFailed(c echo.Context, keyID, why string) error {
 	if refused > 0 {
 		detail = fmt.Sprintf("%s (%d attempts refused with 429 before this one)", why, refused)
 	}
-	err := a.audit.append(c.Request().Context(), store.AuditEntry{
-		KeyID: "anonymous", Action: "auth_failed", Entity: "api_key", EntityID: keyID, Client: client, Detail: detail})
-	if err != nil {
+	if err := a.svc.Audit.SignInFailed(c.Request().Context(), keyID, client, detail); err != nil {
 		a.log.Error().Err(err).Str("client", client).Msg("recording a failed sign-in")
 	}
 	return errUnauthenticated
@@ -159,90 +117,11 @@ func allow(roles ...Role) echo.MiddlewareFunc {
 	}
 }
 
-// KeyRequest asks for a new API key.
-type KeyRequest struct {
-	Name           string `json:"name"`
-	Role           Role   `json:"role"`
-	OrganizationID string `json:"organization_id,omitempty"`
-	ProviderID     string `json:"provider_id,omitempty"`
-	// ExpiresAt is when the key stops working. Keys without ExpiresAt or
-	// TTL never expire; revoke them when they are no longer needed.
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	// TTL is how long the key works, as a Go duration ("720h"); at least a
-	// minute. Give ExpiresAt or TTL, not both.
-	TTL string `json:"ttl,omitempty"`
-}
+// KeyRequest asks for a new API key (see [service.KeyRequest]).
+type KeyRequest = service.KeyRequest
 
-// KeyResponse returns a new key once; only its hash is kept.
-type KeyResponse struct {
-	ID             string    `json:"id"`
-	Name           string    `json:"name"`
-	Role           Role      `json:"role"`
-	OrganizationID string    `json:"organization_id,omitempty"`
-	ProviderID     string    `json:"provider_id,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	ExpiresAt      time.Time `json:"expires_at,omitzero"`
-	// Key is the secret, shown this once.
-	Key string `json:"key"`
-}
-
-// createKey stores a new key for a role and returns it.
-func (a *App) createKey(ctx context.Context, by string, req KeyRequest) (KeyResponse, error) {
-	var p bsk.Problems
-	if strings.TrimSpace(req.Name) == "" || len(req.Name) > 200 {
-		p.Add("/name", "is required (at most 200 bytes)")
-	}
-	if !req.Role.valid() {
-		p.Add("/role", "unknown role %q (admin, coordinator, agency, consultant, evaluator)", req.Role)
-	}
-	if req.Role == RoleAgency && req.OrganizationID == "" {
-		p.Add("/organization_id", "is required for an agency key")
-	}
-	if req.Role == RoleConsultant && req.ProviderID == "" {
-		p.Add("/provider_id", "is required for a consultant key")
-	}
-	created := time.Now().UTC()
-	var expires time.Time
-	switch {
-	case req.ExpiresAt != nil && req.TTL != "":
-		p.Add("/ttl", "give expires_at or ttl, not both")
-	case req.ExpiresAt != nil:
-		if expires = req.ExpiresAt.UTC(); !expires.After(created) {
-			p.Add("/expires_at", "%s is not in the future", expires.Format(time.RFC3339))
-		}
-	case req.TTL != "":
-		d, err := time.ParseDuration(req.TTL)
-		if err != nil || d < time.Minute {
-			p.Add("/ttl", "%q is not a duration of at least a minute (e.g. \"720h\")", req.TTL)
-		}
-		expires = created.Add(d)
-	}
-	if err := p.Err(); err != nil {
-		return KeyResponse{}, err
-	}
-	k := store.Key{ID: "key_" + store.NewID(), Name: req.Name, Role: string(req.Role), OrganizationID: req.OrganizationID, ProviderID: req.ProviderID, CreatedAt: created, ExpiresAt: expires}
-	secret := newKey()
-	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		if req.OrganizationID != "" {
-			if ok, err := tx.Exists(ctx, store.Organizations, req.OrganizationID); err != nil || !ok {
-				return firstErr(err, bsk.NotFoundf("/organization_id", "unknown organization %q", req.OrganizationID))
-			}
-		}
-		if req.ProviderID != "" {
-			if ok, err := tx.Exists(ctx, store.Providers, req.ProviderID); err != nil || !ok {
-				return firstErr(err, bsk.NotFoundf("/provider_id", "unknown provider %q", req.ProviderID))
-			}
-		}
-		if err := tx.CreateKey(ctx, k, hashKey(secret)); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, by, "create", "api_key", k.ID)
-	})
-	if err != nil {
-		return KeyResponse{}, err
-	}
-	return KeyResponse{ID: k.ID, Name: k.Name, Role: req.Role, OrganizationID: k.OrganizationID, ProviderID: k.ProviderID, CreatedAt: k.CreatedAt, ExpiresAt: k.ExpiresAt, Key: secret}, nil
-}
+// KeyResponse returns a new key once (see [service.KeyResponse]).
+type KeyResponse = service.KeyResponse
 
 func firstErr(errs ...error) error {
 	for _, e := range errs {

@@ -90,7 +90,7 @@ func TestFailedSignInsLimited(t *testing.T) {
 					t.Errorf("auth_failed entry = %+v; want key anonymous, client 127.0.0.1, detail unknown key", e)
 				}
 			}
-			raw := string(s.expect(200, "GET", "/api/v1/audit?limit=500", s.Admin, nil).Body)
+			raw := string(s.expect(200, "GET", "/api/v1/audit?order=asc&limit=500", s.Admin, nil).Body)
 			for _, w := range wrong {
 				if strings.Contains(raw, w) || strings.Contains(raw, "secretvalue") {
 					t.Fatalf("the audit log holds a presented key")

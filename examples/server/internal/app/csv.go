@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/beststarts/workforce/bsk"
-	"github.com/beststarts/workforce/examples/server/internal/store"
 )
 
 // ProviderCSVColumns are the columns of a provider import, in any order;
@@ -34,57 +32,17 @@ const maxImportRows = 100_000
 // as rows[LINE].field, where LINE is the file's line number (the header is
 // line 1).
 func (a *App) importProviders(c echo.Context) error {
-	p := principal(c)
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, parseLimit(a.cfg.ImportLimit))
 	provs, err := parseProviderCSV(body)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	res := a.providerResource()
-	err = a.db.Write(ctx, func(tx *store.Tx) error {
-		var problems bsk.Problems
-		orgs := make([]string, len(provs))
-		for i, v := range provs {
-			row := fmt.Sprintf("rows[%d]", i+2)
-			problems.Merge(row, pointerFields(agencyPrefix(p, v)))
-			org, _, err := res.keys(ctx, tx, p, v)
-			if bsk.ErrorCode(err) == bsk.CodeInternal {
-				return err
-			}
-			problems.Merge(row, pointerFields(err))
-			orgs[i] = org
-			old, err := tx.Get(ctx, store.Providers, string(v.ID))
-			switch {
-			case bsk.ErrorCode(err) == bsk.CodeNotFound:
-			case err != nil:
-				return err
-			case !canRead(p, store.Providers, old):
-				// An ID another agency's provider holds reads like one
-				// that is not there, never as a conflict.
-				problems.AddCode(bsk.CodeNotFound, row+".id", "no provider %q", v.ID)
-			default:
-				problems.AddCode(bsk.CodeConflict, row+".id", "provider %q already exists", v.ID)
-			}
-		}
-		if err := problems.Err(); err != nil {
-			return err
-		}
-		for i, v := range provs {
-			doc, _ := json.Marshal(v)
-			if err := tx.Insert(ctx, store.Providers, store.Record{ID: string(v.ID), Org: orgs[i], Doc: doc}); err != nil {
-				return err
-			}
-		}
-		if err := problems.Err(); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, p.KeyID, "import", "provider", fmt.Sprintf("%d rows", len(provs)))
-	})
+	// rows[i] is on line i+2: the header is line 1.
+	n, err := a.svc.Workforce.ImportProviders(c.Request().Context(), provs, func(i int) int { return i + 2 })
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, map[string]int{"imported": len(provs)})
+	return c.JSON(http.StatusCreated, map[string]int{"imported": n})
 }
 
 func parseLimit(s string) int64 {
@@ -286,20 +244,4 @@ func parseSlot(s string) (bsk.Slot, error) {
 		return bsk.Slot{}, err
 	}
 	return bsk.Slot{Day: bsk.Day(strings.ToLower(day)), Start: a, End: b}, nil
-}
-
-// pointerFields rewrites JSON-pointer fields ("/organization_id") as field
-// paths ("organization_id"), for problems reported per CSV row.
-func pointerFields(err error) error {
-	var list bsk.Errors
-	if !errors.As(err, &list) {
-		return err
-	}
-	out := make(bsk.Errors, len(list))
-	for i, e := range list {
-		c := *e
-		c.Field = strings.ReplaceAll(strings.TrimPrefix(c.Field, "/"), "/", ".")
-		out[i] = &c
-	}
-	return out
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/schema"
 )
 
@@ -189,9 +190,5 @@ func pageLimit(c echo.Context) (int, error) {
 	return n, nil
 }
 
-// Page is a list response. NextCursor, when not empty, is passed as
-// ?cursor= to get the next page.
-type Page[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor"`
-}
+// Page is one page of a listing (see [service.Page]).
+type Page[T any] = service.Page[T]

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/service"
 )
 
 // status maps the library's error codes to HTTP status. It is the only
@@ -21,7 +22,7 @@ var status = map[bsk.Code]int{
 }
 
 // errUnauthenticated is a missing or unknown API key: 401, not 403.
-var errUnauthenticated = errors.New("a valid API key is required: Authorization: Bearer <key>")
+var errUnauthenticated = service.ErrUnauthenticated
 
 // Problem is one problem in an error response.
 type Problem struct {

@@ -187,8 +187,22 @@ func testGroupingRun(t *testing.T, b backend) {
 	s.expect(403, "POST", "/api/v1/grouping-runs", coord, app.GroupingRunRequest{Preset: grouping.IntergroupDialoguePreset})
 
 	// Re-grouping after a provider leaves keeps everyone else in place.
-	leaver := run.Solution.Groups[0][0]
-	s.expect(204, "DELETE", "/api/v1/providers/"+string(leaver), s.Admin, nil)
+	// The leaver is the first of group 0 nobody reports to and who leads
+	// no offering: deleting the others is refused with a conflict.
+	var leaver grouping.MemberID
+	for _, m := range run.Solution.Groups[0] {
+		r := s.do("DELETE", "/api/v1/providers/"+string(m), s.Admin, nil)
+		if r.Status == 204 {
+			leaver = m
+			break
+		}
+		if r.Status != 409 {
+			t.Fatalf("DELETE provider %s = %d; want 204, or 409 while others refer to them\n%s", m, r.Status, r.Body)
+		}
+	}
+	if leaver == "" {
+		t.Fatal("every member of group 0 is referred to by another record")
+	}
 	var again app.GroupingRun
 	s.expect(202, "POST", "/api/v1/grouping-runs/"+run.ID+"/regroup", coord, app.RegroupRequest{TimeLimitSeconds: 1}).json(t, &again)
 	again = waitRun(t, s, coord, again.ID)

@@ -7,39 +7,14 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/beststarts/workforce/bsk"
-	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/examples/server/internal/service"
 )
 
-// KeyInfo describes a stored API key to the administrator: never its
-// secret or hash.
-type KeyInfo struct {
-	ID             string    `json:"id"`
-	Name           string    `json:"name"`
-	Role           Role      `json:"role"`
-	OrganizationID string    `json:"organization_id,omitempty"`
-	ProviderID     string    `json:"provider_id,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	ExpiresAt      time.Time `json:"expires_at,omitzero"`
-	LastUsedAt     time.Time `json:"last_used_at,omitzero"`
-	RevokedAt      time.Time `json:"revoked_at,omitzero"`
-	// Status is "active", or why the key no longer works: "revoked",
-	// "expired", "organization deleted", "provider deleted".
-	Status string `json:"status"`
-}
-
-func keyInfo(k store.Key, t time.Time) KeyInfo {
-	status := k.Usable(t)
-	if status == "" {
-		status = "active"
-	}
-	return KeyInfo{ID: k.ID, Name: k.Name, Role: Role(k.Role), OrganizationID: k.OrganizationID, ProviderID: k.ProviderID,
-		CreatedAt: k.CreatedAt, ExpiresAt: k.ExpiresAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt, Status: status}
-}
+// KeyInfo describes a stored API key (see [service.KeyInfo]).
+type KeyInfo = service.KeyInfo
 
 // keyRoutes serves the administrator's key and audit endpoints.
 func (a *App) keyRoutes(g *echo.Group) {
@@ -56,7 +31,7 @@ func (a *App) postKey(c echo.Context) error {
 	if err := decodeStrict(c, &req); err != nil {
 		return err
 	}
-	k, err := a.createKey(c.Request().Context(), principal(c).KeyID, req)
+	k, err := a.svc.Keys.Create(c.Request().Context(), req)
 	if err != nil {
 		return err
 	}
@@ -69,60 +44,24 @@ func (a *App) listKeys(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	keys, err := a.db.Keys(c.Request().Context(), c.QueryParam("cursor"), limit)
+	page, err := a.svc.Keys.List(c.Request().Context(), c.QueryParam("cursor"), limit)
 	if err != nil {
 		return err
-	}
-	now := time.Now().UTC()
-	page := Page[KeyInfo]{Items: make([]KeyInfo, 0, len(keys))}
-	for _, k := range keys {
-		page.Items = append(page.Items, keyInfo(k, now))
-	}
-	if len(keys) == limit {
-		page.NextCursor = keys[len(keys)-1].ID
 	}
 	return c.JSON(http.StatusOK, page)
 }
 
-// revokeKey revokes a key at once; the key stays listed, so audit entries
-// still name it. Revoking a revoked key changes nothing. The last active
-// administrator key cannot be revoked (409): create another first.
+// revokeKey revokes a key at once (see [service.Keys.Revoke]).
 func (a *App) revokeKey(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	now := time.Now().UTC()
-	var k store.Key
-	err = a.db.Write(ctx, func(tx *store.Tx) error {
-		if k, err = tx.Key(ctx, id); err != nil || !k.RevokedAt.IsZero() {
-			return err
-		}
-		// The audit append locks the chain's head first, so two revokes
-		// cannot both count the other's key as the remaining administrator.
-		if err := tx.Audit(ctx, principal(c).KeyID, "revoke", "api_key", id); err != nil {
-			return err
-		}
-		if Role(k.Role) == RoleAdmin && k.Usable(now) == "" {
-			n, err := tx.ActiveKeys(ctx, string(RoleAdmin), now, id)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return &bsk.Error{Code: bsk.CodeConflict, Field: "id", Message: fmt.Sprintf("%q is the last active administrator key: create another administrator key first", id)}
-			}
-		}
-		if err := tx.RevokeKey(ctx, id, now); err != nil {
-			return err
-		}
-		k.RevokedAt = now
-		return nil
-	})
+	k, err := a.svc.Keys.Revoke(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, keyInfo(k, now))
+	return c.JSON(http.StatusOK, k)
 }
 
 // recoverAdmin writes a new administrator key to the key file when keys
@@ -130,16 +69,11 @@ func (a *App) revokeKey(c echo.Context) error {
 // expired): whoever can restart the server and read its data directory is
 // trusted with the database already.
 func (a *App) recoverAdmin(ctx context.Context) error {
-	var n int
-	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		n, err = tx.ActiveKeys(ctx, string(RoleAdmin), time.Now().UTC(), "")
-		return err
-	})
+	n, err := a.svc.Keys.ActiveAdmins(ctx)
 	if err != nil || n > 0 {
 		return err
 	}
-	k, err := a.createKey(ctx, "system", KeyRequest{Name: "recovered administrator", Role: RoleAdmin})
+	k, err := a.svc.Keys.Create(service.WithPrincipal(ctx, service.System), KeyRequest{Name: "recovered administrator", Role: RoleAdmin})
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func (s *server) auditLog() []store.AuditEntry {
 	var page struct {
 		Items []store.AuditEntry `json:"items"`
 	}
-	s.expect(200, "GET", "/api/v1/audit?limit=500", s.Admin, nil).json(s.t, &page)
+	s.expect(200, "GET", "/api/v1/audit?order=asc&limit=500", s.Admin, nil).json(s.t, &page)
 	return page.Items
 }
 
@@ -192,6 +192,9 @@ func TestKeyOfDeletedOwner(t *testing.T) {
 			s.expect(200, "GET", "/api/v1/providers?limit=5", agency.Key, nil)
 			s.expect(200, "GET", "/api/v1/providers/org-a-p2", consultant.Key, nil)
 
+			// An organization is deleted after its providers.
+			s.expect(204, "DELETE", "/api/v1/providers/org-b-p1", s.Admin, nil)
+			s.expect(204, "DELETE", "/api/v1/providers/org-b-p2", s.Admin, nil)
 			s.expect(204, "DELETE", "/api/v1/organizations/org-b", s.Admin, nil)
 			s.expect(401, "GET", "/api/v1/providers?limit=5", agency.Key, nil)
 			s.expect(204, "DELETE", "/api/v1/providers/org-a-p2", s.Admin, nil)
@@ -234,6 +237,14 @@ func TestAuditNewestFirst(t *testing.T) {
 		if d := desc[len(desc)-1-i]; d.ID != asc[i].ID || d.Seq != asc[i].Seq {
 			t.Errorf("entry %d: newest first has %s (seq %d), oldest first %s (seq %d)", i, d.ID, d.Seq, asc[i].ID, asc[i].Seq)
 		}
+	}
+	// Newest first is the default.
+	var def struct {
+		Items []store.AuditEntry `json:"items"`
+	}
+	s.expect(200, "GET", "/api/v1/audit?limit=3", s.Admin, nil).json(t, &def)
+	if len(def.Items) != 3 || def.Items[0].Seq != desc[0].Seq || def.Items[2].Seq != desc[2].Seq {
+		t.Errorf("the default order lists %+v first; want the newest, as order=desc", def.Items)
 	}
 	last := desc[0]
 	if last.Action != "create" || last.KeyName != "first administrator" || last.KeyRole != "admin" || last.KeyID == "" {

@@ -284,7 +284,7 @@ func TestDecisionScoresByRole(t *testing.T) {
 	}
 	// Every read of the decisions is audited: four readers above.
 	var audit struct{ Items []store.AuditEntry }
-	w.s.expect(200, "GET", "/api/v1/audit?limit=500", w.s.Admin, nil).json(t, &audit)
+	w.s.expect(200, "GET", "/api/v1/audit?order=asc&limit=500", w.s.Admin, nil).json(t, &audit)
 	reads := 0
 	for _, e := range audit.Items {
 		if e.Action == "read" && e.Entity == "decisions" && e.EntityID == run.ID {
@@ -397,7 +397,7 @@ func TestApplicationsBelongToTheAgency(t *testing.T) {
 		t.Errorf("the agency's applications = %+v; want only %s", list.Items, again.ID)
 	}
 	var audit struct{ Items []map[string]any }
-	s.expect(200, "GET", "/api/v1/audit?limit=500", s.Admin, nil).json(t, &audit)
+	s.expect(200, "GET", "/api/v1/audit?order=asc&limit=500", s.Admin, nil).json(t, &audit)
 	withdrawn := 0
 	for _, e := range audit.Items {
 		if e["action"] == "withdraw" {

@@ -37,7 +37,7 @@ func surveyReads(t *testing.T, s *server, id string) int {
 			Items      []store.AuditEntry `json:"items"`
 			NextCursor string             `json:"next_cursor"`
 		}
-		s.expect(200, "GET", "/api/v1/audit?limit=100&cursor="+cursor, s.Admin, nil).json(t, &page)
+		s.expect(200, "GET", "/api/v1/audit?order=asc&limit=100&cursor="+cursor, s.Admin, nil).json(t, &page)
 		for _, e := range page.Items {
 			if e.Action == "read" && e.Entity == "survey_report" && e.EntityID == id {
 				n++

@@ -284,7 +284,9 @@ func (db *DB) AuditLog(ctx context.Context, q AuditQuery) ([]AuditEntry, error) 
 	if q.Desc {
 		where, order = "a.seq < ?", "DESC"
 		if q.After == "" {
-			after = 1<<63 - 1
+			// From the newest: a bound past every seq would overflow
+			// PostgreSQL's integer column, so none is given.
+			where, after = "? = 0", 0
 		}
 	}
 	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT a.seq, a.id, a.at, a.key_id, a.action, a.entity, a.entity_id, a.client, a.detail, a.prev_hash, a.hash,

@@ -236,6 +236,20 @@ type Filter struct {
 
 // List returns records in ID order.
 func (db *DB) List(ctx context.Context, k Kind, f Filter) ([]Record, error) {
+	return db.list(ctx, db.read, k, f)
+}
+
+// List returns records in ID order, as the transaction sees them.
+func (t *Tx) List(ctx context.Context, k Kind, f Filter) ([]Record, error) {
+	return t.db.list(ctx, t.tx, k, f)
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func (db *DB) list(ctx context.Context, from querier, k Kind, f Filter) ([]Record, error) {
 	if !k.valid() {
 		return nil, bsk.Errorf(bsk.CodeInternal, "unknown kind %q", k)
 	}
@@ -251,7 +265,7 @@ func (db *DB) List(ctx context.Context, k Kind, f Filter) ([]Record, error) {
 	}
 	q += " ORDER BY id LIMIT ?"
 	args = append(args, f.Limit)
-	rows, err := db.read.QueryContext(ctx, db.bind(q), args...)
+	rows, err := from.QueryContext(ctx, db.bind(q), args...)
 	if err != nil {
 		return nil, storeErr("list", err)
 	}
