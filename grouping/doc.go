@@ -90,12 +90,13 @@
 // most [MaxGroups] groups. A panic anyway (a bug in the search, or in code
 // the caller hands in: an agency's [Rule], an [Options] Progress function)
 // never reaches the caller's process: [Solve], [Regroup], [AssignLeaders],
-// [AssignChoices], [AssignCases], [Apply], [NewProblem], the preset builders and the
-// Validate methods recover it, in whichever of their goroutines it
-// happens, and return a [bsk.CodeInternal] error whose cause is a
-// [*PanicError] with the site and the stack. For a search the message
-// gives the thread's seed and the search round: one thread with that seed
-// and Iterations at that round takes the same steps on the same problem.
+// [AssignLeading], [AssignChoices], [AssignCases], [Apply], [NewProblem],
+// [CohortOf], the preset builders and the Validate methods recover it, in
+// whichever of their goroutines it happens, and return a
+// [bsk.CodeInternal] error whose cause is a [*PanicError] with the site
+// and the stack. For a search the message gives the thread's seed and
+// the search round: one thread with that seed and Iterations at that
+// round takes the same steps on the same problem.
 // The other threads stop. [Evaluate], which returns no error, gives NaN.
 //
 // # Explanations
@@ -112,6 +113,13 @@
 // policies; [PresetOptions] adjusts them and the returned Problem can be
 // edited further. [MemberOf] turns a provider into a member, with the
 // meeting slots inside their weekly availability.
+//
+// [CohortOf] is the program's rule for whom a preset groups and who leads,
+// from the providers on file (a [Selection] narrows it to named providers
+// or organizations); [NewProblem] takes its two lists. [AssignLeading]
+// gives a solution's groups the problem's leaders under the same rules as
+// the search, on the members' own meeting slots, and keeps each group's
+// previous leader where it can ([LeaderContinuity]).
 //
 // # Leaders and choices
 //

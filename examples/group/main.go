@@ -11,11 +11,22 @@
 //
 //	go run ./examples/group -preset reflective_consultation workforce.json
 //
+// The preset takes the program's participants and leaders from the
+// workforce (grouping.CohortOf): -providers names the participants instead
+// (a training's attendees), -organizations keeps those organizations' staff.
 // The reflective consultation preset makes the workforce's consultants the
 // groups' leaders (5 groups each, or "leader_capacity" in the options): it
 // forms only groups a consultant can lead, and the solution gives each
 // group's consultant in "leaders" ("" for none) and the groups left without
 // one, with the reason, in "unled".
+//
+// With -previous, a solution from an earlier run, the groups are re-formed
+// from it on the members now in the problem (those who left are dropped,
+// those who joined are placed), moving as few as the criteria allow, and
+// each group keeps its consultant where the rules allow
+// (grouping.AssignLeading):
+//
+//	go run ./examples/group -preset reflective_consultation -previous last.json workforce.json
 //
 // With no file argument it reads standard input. Bad input is reported on
 // standard error with the file and the field at fault (a fault in the
@@ -32,6 +43,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/beststarts/workforce/bsk"
@@ -53,6 +65,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	preset := fs.String("preset", "", "build the problem from a workforce file with this preset: "+fmt.Sprint(grouping.Preset("").Enum()))
 	optsFile := fs.String("options", "", "with -preset, a JSON file of preset options")
 	printProblem := fs.Bool("print-problem", false, "with -preset, print the problem instead of solving it")
+	providers := fs.String("providers", "", "with -preset, the participants' provider IDs, comma-separated, instead of everyone the preset takes")
+	orgs := fs.String("organizations", "", "with -preset, keep the participants of these organization IDs, comma-separated")
+	previousFile := fs.String("previous", "", "a solution of an earlier run to re-form, keeping its groups' leaders where the rules allow")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: group [flags] [problem.json | workforce.json]")
 		fs.PrintDefaults()
@@ -60,7 +75,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() > 1 {
+	if fs.NArg() > 1 || (*preset == "" && (*providers != "" || *orgs != "")) {
 		fs.Usage()
 		return 2
 	}
@@ -82,7 +97,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var p *grouping.Problem
 	if *preset != "" {
-		p, err = fromPreset(grouping.Preset(*preset), data, *optsFile)
+		p, err = fromPreset(grouping.Preset(*preset), data, *optsFile, selectionOf(*providers, *orgs))
 		if err != nil && *optsFile != "" {
 			name += " with options " + *optsFile
 		}
@@ -106,7 +121,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), *threads))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	sol, err := grouping.Solve(ctx, p, grouping.Options{TimeLimit: *limit, Seed: *seed, Threads: *threads, Iterations: *iters})
+	opts := grouping.Options{TimeLimit: *limit, Seed: *seed, Threads: *threads, Iterations: *iters}
+	var sol *grouping.Solution
+	if *previousFile != "" {
+		sol, err = again(ctx, p, *previousFile, opts)
+	} else {
+		sol, err = grouping.Solve(ctx, p, opts)
+	}
 	if err != nil {
 		report(stderr, name, err)
 		return 1
@@ -118,8 +139,51 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// fromPreset builds a preset's problem from a workforce document.
-func fromPreset(preset grouping.Preset, data []byte, optsFile string) (*grouping.Problem, error) {
+// again re-forms the groups of the solution in file on p's members, and
+// gives each group its leader, keeping the previous one where it can.
+func again(ctx context.Context, p *grouping.Problem, file string, opts grouping.Options) (*grouping.Solution, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var prev grouping.Solution
+	if err := decode("grouping-solution", data, &prev); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	rg, err := grouping.Regroup(ctx, p, prev.Groups, grouping.RegroupOptions{Options: opts})
+	if err != nil {
+		return nil, err
+	}
+	sol := rg.Solution
+	if p.Leading != nil {
+		a, err := grouping.AssignLeading(ctx, p, sol.Groups, prev.Leaders)
+		if err != nil {
+			return nil, err
+		}
+		sol.Leaders, sol.Unled = a.Leaders, a.Unassigned
+	}
+	return sol, nil
+}
+
+// selectionOf reads the -providers and -organizations lists.
+func selectionOf(providers, orgs string) grouping.Selection {
+	var s grouping.Selection
+	for id := range strings.SplitSeq(providers, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			s.ProviderIDs = append(s.ProviderIDs, bsk.ProviderID(id))
+		}
+	}
+	for id := range strings.SplitSeq(orgs, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			s.OrganizationIDs = append(s.OrganizationIDs, bsk.OrganizationID(id))
+		}
+	}
+	return s
+}
+
+// fromPreset builds a preset's problem from a workforce document, with the
+// program's participants and leaders (grouping.CohortOf).
+func fromPreset(preset grouping.Preset, data []byte, optsFile string, sel grouping.Selection) (*grouping.Problem, error) {
 	if !preset.Valid() {
 		return nil, bsk.Invalidf("preset", "unknown preset %q (one of %v)", preset, preset.Enum())
 	}
@@ -140,15 +204,11 @@ func fromPreset(preset grouping.Preset, data []byte, optsFile string) (*grouping
 			return nil, fmt.Errorf("%s: %w", optsFile, err)
 		}
 	}
-	var people, mentors []bsk.Provider
-	for _, pv := range w.Providers {
-		if preset == grouping.MentorshipPreset && pv.Role == bsk.RoleMentor {
-			mentors = append(mentors, pv)
-		} else {
-			people = append(people, pv)
-		}
+	c, err := grouping.CohortOf(preset, w.Providers, sel)
+	if err != nil {
+		return nil, err
 	}
-	return grouping.NewProblem(preset, people, mentors, o)
+	return grouping.NewProblem(preset, c.Participants, c.Leaders, o)
 }
 
 // decode checks a document against its schema, then decodes it.

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/bsk/bsktest"
 	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/schema"
@@ -83,7 +84,20 @@ func TestPresetFromWorkforce(t *testing.T) {
 	require.NoError(t, schema.Validate("grouping-problem", out))
 	var p grouping.Problem
 	require.NoError(t, json.Unmarshal(out, &p))
-	assert.Len(t, p.Members, len(w.Providers))
+	// The members are everyone who does not lead groups; the consultants
+	// lead.
+	participants, consultants := 0, 0
+	for _, pv := range w.Providers {
+		if !pv.Role.Leads() {
+			participants++
+		}
+		if pv.Role == bsk.RoleConsultant {
+			consultants++
+		}
+	}
+	assert.Len(t, p.Members, participants)
+	require.NotNil(t, p.Leading)
+	assert.Len(t, p.Leading.Leaders, consultants)
 
 	opts := filepath.Join(t.TempDir(), "opts.json")
 	require.NoError(t, os.WriteFile(opts, []byte(`{"roles": "together", "size": {"min": 5, "max": 7}}`), 0o600))
@@ -198,4 +212,87 @@ func TestPresetOptionsFaultNamesFile(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, string(stderr), "bad-opts.json")
 	assert.Contains(t, string(stderr), "leader_capacity")
+}
+
+// -organizations keeps one organization's staff; -providers names the
+// participants, and an unknown one is reported with its place in the list.
+func TestPresetSelection(t *testing.T) {
+	w := bsktest.Workforce(5, bsktest.Options{Organizations: 8, Providers: 120, Consultants: 2, NoOfferings: true})
+	data, err := json.Marshal(w)
+	require.NoError(t, err)
+	org := w.Providers[0].OrganizationID
+	var want []grouping.MemberID
+	for _, pv := range w.Providers {
+		if pv.OrganizationID == org && !pv.Role.Leads() {
+			want = append(want, grouping.MemberID(pv.ID))
+		}
+	}
+	out, stderr, code := runBin(t, data, "-preset", "training_breakouts", "-organizations", string(org), "-print-problem")
+	require.Equal(t, 0, code, string(stderr))
+	var p grouping.Problem
+	require.NoError(t, json.Unmarshal(out, &p))
+	var got []grouping.MemberID
+	for _, m := range p.Members {
+		got = append(got, m.ID)
+	}
+	assert.Equal(t, want, got)
+
+	_, stderr, code = runBin(t, data, "-preset", "training_breakouts", "-providers", string(w.Providers[1].ID)+",prov-nobody")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, string(stderr), "/provider_ids/1")
+	assert.Contains(t, string(stderr), "prov-nobody")
+
+	_, _, code = runBin(t, data, "-providers", "prov-00001")
+	assert.Equal(t, 2, code, "-providers without -preset")
+}
+
+// With -previous, the groups of an earlier run are re-formed and each keeps
+// its consultant: two consultants who could each lead either group stay
+// where the previous solution put them, either way round, and one who led
+// both keeps both rather than share the load.
+func TestPreviousKeepsConsultants(t *testing.T) {
+	tue := []bsk.Slot{{Day: bsk.Tuesday, Start: 9 * 60, End: 12 * 60}}
+	en := []bsk.Language{bsk.English}
+	person := func(id, org string, role bsk.Role) bsk.Provider {
+		return bsk.Provider{ID: bsk.ProviderID(id), OrganizationID: bsk.OrganizationID(org), Name: id, Role: role, Languages: en, Availability: tue}
+	}
+	w := bsk.Workforce{
+		Organizations: []bsk.Organization{{ID: "org-a", Name: "A", Kind: bsk.OrgClinic, Place: "seattle"}, {ID: "org-b", Name: "B", Kind: bsk.OrgClinic, Place: "seattle"}, {ID: "coord", Name: "C", Kind: bsk.OrgClinic, Place: "seattle"}},
+		Providers: []bsk.Provider{
+			person("a1", "org-a", bsk.RoleDirectService), person("a2", "org-a", bsk.RoleDirectService),
+			person("b1", "org-b", bsk.RoleDirectService), person("b2", "org-b", bsk.RoleDirectService),
+			person("c1", "coord", bsk.RoleConsultant), person("c2", "coord", bsk.RoleConsultant),
+		},
+	}
+	data, err := json.Marshal(w)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	opts := filepath.Join(dir, "opts.json")
+	require.NoError(t, os.WriteFile(opts, []byte(`{"groups": 2, "size": {"min": 2, "max": 2}}`), 0o600))
+	args := []string{"-preset", "reflective_consultation", "-options", opts, "-iterations", "5"}
+	first, stderr, code := runBin(t, data, args...)
+	require.Equal(t, 0, code, string(stderr))
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal(first, &raw))
+	var groups [][]grouping.MemberID
+	require.NoError(t, json.Unmarshal(first, &struct {
+		Groups *[][]grouping.MemberID `json:"groups"`
+	}{&groups}))
+	require.Len(t, groups, 2)
+	// A coordinator's choice of consultants, written into the solution.
+	for _, leaders := range [][]string{{"c2", "c1"}, {"c1", "c2"}, {"c1", "c1"}} {
+		raw["leaders"] = leaders
+		pd, err := json.Marshal(raw)
+		require.NoError(t, err)
+		last := filepath.Join(dir, "last.json")
+		require.NoError(t, os.WriteFile(last, pd, 0o600))
+		out, stderr, code := runBin(t, data, append(args, "-previous", last)...)
+		require.Equal(t, 0, code, string(stderr))
+		require.NoError(t, schema.Validate("grouping-solution", out))
+		var sol grouping.Solution
+		require.NoError(t, json.Unmarshal(out, &sol))
+		assert.Equal(t, groups, sol.Groups, "nobody joined or left")
+		assert.Equal(t, leaders, sol.Leaders)
+		assert.Empty(t, sol.Unled)
+	}
 }

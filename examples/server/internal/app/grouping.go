@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -171,40 +170,24 @@ func (a *App) problemFor(ctx context.Context, p Principal, req GroupingRunReques
 	if err != nil {
 		return nil, nil, err
 	}
-	inOrg := func(pv bsk.Provider) bool {
-		return len(req.OrganizationIDs) == 0 || slices.Contains(req.OrganizationIDs, string(pv.OrganizationID))
+	sel := grouping.Selection{}
+	for _, id := range req.ProviderIDs {
+		sel.ProviderIDs = append(sel.ProviderIDs, bsk.ProviderID(id))
 	}
-	var people, leaders []bsk.Provider
-	if len(req.ProviderIDs) > 0 {
-		byID := map[string]bsk.Provider{}
-		for _, pv := range all {
-			byID[string(pv.ID)] = pv
-		}
-		var pr bsk.Problems
-		for i, id := range req.ProviderIDs {
-			pv, ok := byID[id]
-			if !ok {
-				pr.AddCode(bsk.CodeNotFound, fmt.Sprintf("/provider_ids/%d", i), "no provider %q", id)
-				continue
-			}
-			people = append(people, pv)
-		}
-		if err := pr.Err(); err != nil {
-			return nil, nil, err
-		}
+	for _, id := range req.OrganizationIDs {
+		sel.OrganizationIDs = append(sel.OrganizationIDs, bsk.OrganizationID(id))
 	}
-	for _, pv := range all {
-		switch {
-		case req.Preset == grouping.MentorshipPreset && pv.Role == bsk.RoleMentor,
-			req.Preset == grouping.ReflectiveConsultationPreset && pv.Role == bsk.RoleConsultant:
-			leaders = append(leaders, pv)
-		case len(req.ProviderIDs) > 0 || !inOrg(pv) || pv.Role.Leads():
-		case req.Preset == grouping.IntergroupDialoguePreset && pv.Role != bsk.RoleDirector && pv.Role != bsk.RoleSupervisor:
-		default:
-			people = append(people, pv)
-		}
+	cohort, err := grouping.CohortOf(req.Preset, all, sel)
+	if err != nil {
+		return nil, nil, err
 	}
-	prob, err := grouping.NewProblem(req.Preset, people, leaders, req.Options)
+	leaders := cohort.Leaders
+	// The run's leader capacity is the one its groups are formed for.
+	opts := req.Options
+	if req.LeaderCapacity > 0 && req.LeaderCapacity <= 100 {
+		opts.LeaderCapacity = req.LeaderCapacity
+	}
+	prob, err := grouping.NewProblem(req.Preset, cohort.Participants, leaders, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -324,11 +307,10 @@ func (a *App) executeRun(ctx context.Context, run GroupingRun, prob *grouping.Pr
 		if previous != nil {
 			prevLeaders = previous.Leaders
 		}
-		capacity := run.Request.LeaderCapacity
-		if capacity <= 0 {
-			capacity = 5
+		var lead *grouping.LeaderAssignment
+		if lead, err = grouping.AssignLeading(ctx, prob, sol.Groups, prevLeaders); err == nil {
+			run.Leaders, run.Unled = lead.Leaders, lead.Unassigned
 		}
-		run.Leaders, run.Unled, err = assignLeaders(ctx, prob, sol, leaders, capacity, prevLeaders)
 	}
 	now := time.Now().UTC()
 	run.FinishedAt = &now
