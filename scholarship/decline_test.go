@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -502,5 +503,32 @@ func TestDeclineErrors(t *testing.T) {
 	}
 	if !scholarship.HasText(scholarship.CodeDeclined, scholarship.EnglishText) || !scholarship.HasText(scholarship.CodeDeclined, scholarship.SpanishText) {
 		t.Error("the declined reason has no English or Spanish text")
+	}
+}
+
+// BenchmarkDecline10k declines ten awards of a cycle of 10,000
+// applications with two set-asides, on one core.
+func BenchmarkDecline10k(b *testing.B) {
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	c, _ := esit().Cycle("2026")
+	c.Budget = 5_000_000_00
+	c.Pools = []scholarship.Pool{
+		{Name: "multilingual", Amount: 1_000_000_00, Criterion: scholarship.PoolMultilingual},
+		{Name: "first_generation", Amount: 500_000_00, Criterion: scholarship.PoolFirstGeneration},
+	}
+	apps := randomApps(rand.New(rand.NewPCG(1, 1)), 10_000)
+	res := runCycleOf(b, c, scholarship.Rubric{Lines: scholarship.PriorityCriteria(10, nil)}, apps)
+	var declined []string
+	for i := 0; i < len(res.Allocation.Awards) && len(declined) < 10; i += 50 {
+		declined = append(declined, res.Allocation.Awards[i].ApplicationID)
+	}
+	if len(declined) < 10 || len(res.Allocation.Waitlist) == 0 {
+		b.Fatalf("%d awards to decline, %d waitlisted", len(declined), len(res.Allocation.Waitlist))
+	}
+	for b.Loop() {
+		if _, err := scholarship.Decline(c, res, apps, declined); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
