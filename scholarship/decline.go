@@ -51,9 +51,9 @@ var declineRule = RuleInfo{Name: "decline", Version: "1"}
 // declined does not matter. Declines made in separate calls are events:
 // an award made from the first call's money stands when a later call
 // frees more, so the result can depend on their order, as an allocation
-// depends on the budget it had. Under the [Partial] policy with no
-// [Cycle.MinPartial], money freed from the general pool always goes to the
-// best-ranked application still short, so those declines made one at a
+// depends on the budget it had. In a cycle without set-asides, under the
+// [Partial] policy with no [Cycle.MinPartial], freed money always goes to
+// the best-ranked application still short, so declines made one at a
 // time, in any order, give every application the same amount as made
 // together; with the [SkipToFit] policy, a minimum partial award or
 // set-asides, they may not.
@@ -62,10 +62,12 @@ var declineRule = RuleInfo{Name: "decline", Version: "1"}
 // invalid; an ID that is not one of the result's applications is not
 // found ("declined[i]"); an application with no award (waitlisted,
 // ineligible, needing review), one whose award was already declined, and
-// an ID listed twice are conflicts. A cycle that is not the result's, a
-// ranked application with no record or no application in apps, and an
-// allocation whose pools are not the cycle's (such as one read through
-// [Allocation.WithoutDemographics]) are invalid inputs.
+// an ID listed twice are conflicts. A ranked application missing from
+// apps is not found ("applications"). A cycle that is not the result's
+// (then the only problem named), a ranked application with no record,
+// and an allocation whose ranks or pools are not the result's or the
+// cycle's (such as one read through [Allocation.WithoutDemographics]) are
+// invalid inputs.
 func Decline(c Cycle, res Result, apps []Application, declined []string) (Result, error) {
 	if err := c.Validate(); err != nil {
 		return Result{}, err
