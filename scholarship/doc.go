@@ -31,6 +31,12 @@
 //     pool in rank order, under caps and a fit policy, tops up a partial
 //     award from the pools after it, and waitlists the rest; [Reallocate]
 //     re-offers declined money without touching other awards.
+//   - declines: [Decline] applies declined awards to a cycle's [Result]
+//     and returns the allocation after them and the decision records that
+//     agree with it: the freed money goes back to its pools and is offered
+//     as [Allocate] offers money (set-asides to their groups first,
+//     partial awards topped up), and a decliner's record says declined
+//     with a [CodeDeclined] reason.
 //   - records: one [DecisionRecord] per application, byte-identical for the
 //     same inputs and key.
 //

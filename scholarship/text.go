@@ -109,6 +109,10 @@ var templates = map[string]map[Lang]string{
 		EnglishText: "The application could not be scored automatically, so a person will review it.",
 		SpanishText: "No se pudo puntuar la solicitud automáticamente; una persona la revisará.",
 	},
+	CodeDeclined: {
+		EnglishText: "You declined the award; its money was offered to the applicants waiting.",
+		SpanishText: "Usted rechazó la beca; su dinero se ofreció a los solicitantes en espera.",
+	},
 	"education_short": {
 		EnglishText: "The {level} level requires a {required} degree.",
 		SpanishText: "El nivel {level} requiere un título de {required}.",

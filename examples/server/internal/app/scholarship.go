@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -966,8 +967,9 @@ func (a *App) verifyDecision(c echo.Context) error {
 	return c.JSON(http.StatusOK, DecisionCheck{ApplicationID: id, InputsHash: d.InputsHash, Matches: scholarship.VerifyInputsHash(key, st.Application, d.InputsHash)})
 }
 
-// decline records declined awards and offers the freed money down the
-// waitlist; every other award stands.
+// decline records declined awards: the library's Decline offers the freed
+// money as the allocation would and returns the decision records after
+// it; the records it changed are stored with the run.
 func (a *App) decline(c echo.Context) error {
 	ctx := c.Request().Context()
 	cfg, cy, run, err := a.loadCycleRun(c)
@@ -985,50 +987,27 @@ func (a *App) decline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	byID := map[string]scholarship.Application{}
-	for _, app := range apps {
-		byID[app.ID] = app
-	}
-	records := map[string]scholarship.DecisionRecord{}
 	recs, err := allOfParent[scholarship.DecisionRecord](ctx, a.db, store.Decisions, run.ID)
 	if err != nil {
 		return err
 	}
-	for _, r := range recs {
-		records[r.ApplicationID] = r
-	}
-	ranked := make([]scholarship.Candidate, 0, len(run.Ranking))
-	for _, id := range run.Ranking {
-		r := records[id]
-		ranked = append(ranked, scholarship.Candidate{Application: byID[id], Verdict: scholarship.Verdict{Outcome: r.Outcome, Reasons: r.Reasons}})
-	}
-	al, err := scholarship.Reallocate(cy, run.Allocation, ranked, req.ApplicationIDs)
+	res, err := scholarship.Decline(cy, scholarship.Result{Ranking: run.Ranking, Allocation: run.Allocation, Records: recs}, apps, req.ApplicationIDs)
 	if err != nil {
 		return err
 	}
-	run.Allocation = al
+	run.Allocation = res.Allocation
 	run.Declined = append(run.Declined, req.ApplicationIDs...)
-	awards := map[string]scholarship.Award{}
-	for _, aw := range al.Awards {
-		awards[aw.ApplicationID] = aw
-	}
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
-		// Update the decision records whose award changed.
-		for id, r := range records {
-			aw, has := awards[id]
-			switch {
-			case has && (r.Award == nil || r.Award.Amount != aw.Amount || r.Award.Step != aw.Step):
-				r.Award, r.Step = &aw, "awarded"
-			case !has && r.Award != nil:
-				r.Award, r.Step = nil, "declined"
-			default:
+		for i, r := range res.Records {
+			// Decline returns every record it did not change as it was.
+			if reflect.DeepEqual(r, recs[i]) {
 				continue
 			}
 			b, err := r.JSON()
 			if err != nil {
 				return err
 			}
-			rec, err := tx.Get(ctx, store.Decisions, run.ID+"/"+id)
+			rec, err := tx.Get(ctx, store.Decisions, run.ID+"/"+r.ApplicationID)
 			if err != nil {
 				return err
 			}
