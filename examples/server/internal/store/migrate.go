@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -249,7 +250,10 @@ func (s *adoptingStore) Insert(ctx context.Context, q database.DBTxConn, req dat
 	if err != nil || legacy == nil {
 		return err
 	}
-	insert := s.db.bind("INSERT INTO " + versionTable + " (version_id, is_applied, tstamp) VALUES (?, ?, ?)")
+	insert := "INSERT INTO " + versionTable + " (version_id, is_applied, tstamp) VALUES (?, ?, ?)"
+	if s.db.dialect == Postgres {
+		insert = "INSERT INTO " + versionTable + " (version_id, is_applied, tstamp) VALUES ($1, $2, CAST($3 AS timestamptz) AT TIME ZONE current_setting('TimeZone'))"
+	}
 	for _, v := range slices.Sorted(maps.Keys(legacy)) {
 		if _, err := q.ExecContext(ctx, insert, v, true, legacy[v]); err != nil {
 			return fmt.Errorf("adopting version %d of %s: %w", v, legacyTable, err)
@@ -257,6 +261,24 @@ func (s *adoptingStore) Insert(ctx context.Context, q database.DBTxConn, req dat
 	}
 	_, err = q.ExecContext(ctx, "DROP TABLE "+legacyTable)
 	return err
+}
+
+// GetMigration reads whether and when a version was applied. On
+// PostgreSQL goose's tstamp is a timestamp without time zone that now()
+// fills in the session's time zone, so it is read back in that zone.
+func (s *adoptingStore) GetMigration(ctx context.Context, q database.DBTxConn, version int64) (*database.GetMigrationResult, error) {
+	if s.db.dialect != Postgres {
+		return s.Store.GetMigration(ctx, q, version)
+	}
+	var r database.GetMigrationResult
+	err := q.QueryRowContext(ctx, "SELECT tstamp AT TIME ZONE current_setting('TimeZone'), is_applied FROM "+versionTable+" WHERE version_id = $1 ORDER BY tstamp DESC LIMIT 1", version).Scan(&r.Timestamp, &r.IsApplied)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: %d", database.ErrVersionNotFound, version)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("version %d: %w", version, err)
+	}
+	return &r, nil
 }
 
 // TableExists reports whether goose's version table exists.

@@ -40,7 +40,8 @@ func places(t *testing.T) []place {
 }
 
 // postgresPlace returns a fresh schema in the test database, dropped when
-// the test ends.
+// the test ends. Its sessions keep the county's time (Pacific), so that
+// times the database fills in are checked away from UTC.
 func postgresPlace(t *testing.T) (place, bool) {
 	t.Helper()
 	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
@@ -69,7 +70,7 @@ func postgresPlace(t *testing.T) (place, bool) {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	return place{dialect: store.Postgres, dsn: dsn + sep + "search_path=" + schema}, true
+	return place{dialect: store.Postgres, dsn: dsn + sep + "search_path=" + schema + "&timezone=America/Los_Angeles"}, true
 }
 
 // open opens the place with the store, applying the migrations.
