@@ -9,7 +9,16 @@
 //
 //	go run ./examples/server
 //
-// Every flag can also be set by an environment variable, named in -help.
+// Every flag can also be set by an environment variable, named in -help:
+// WORKFORCE_ and the flag's name in capitals (WORKFORCE_REQUEST_TIMEOUT for
+// -request-timeout; -pretty keeps WORKFORCE_PRETTY_LOGS). The command line
+// wins over the environment.
+//
+// The database's migrations are applied on start. To apply them as a step
+// of their own, or to see where a database stands:
+//
+//	go run ./examples/server -migrate up
+//	go run ./examples/server -migrate status
 package main
 
 import (
@@ -17,16 +26,19 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/app"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 )
@@ -78,52 +90,170 @@ func verifyAudit(cfg app.Config) error {
 	return nil
 }
 
-// env returns the environment variable's value, or def.
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
+// envNames are the environment variables whose names do not follow
+// [envName]'s rule, kept as they were first published.
+var envNames = map[string]string{"pretty": "WORKFORCE_PRETTY_LOGS"}
+
+// envName is the environment variable of a flag: WORKFORCE_ and the flag's
+// name in capitals with dashes as underscores (-request-timeout is
+// WORKFORCE_REQUEST_TIMEOUT).
+func envName(flagName string) string {
+	if name, ok := envNames[flagName]; ok {
+		return name
 	}
-	return def
+	return "WORKFORCE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// options is what the flags select.
+type options struct {
+	cfg      app.Config
+	proxies  string
+	verify   bool
+	migrate  string
+	logLevel string
+	pretty   bool
+}
+
+// newFlags defines the server's flags, bound to o. Every flag's usage ends
+// with the name of its environment variable.
+func newFlags(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.StringVar(&o.cfg.Addr, "addr", "127.0.0.1:8080", "listen address; port 0 picks a free port")
+	fs.StringVar(&o.cfg.Data, "data", "data", "data directory: SQLite database and admin key")
+	fs.StringVar(&o.cfg.Postgres, "postgres", "", "PostgreSQL DSN; when set, PostgreSQL replaces SQLite")
+	fs.BoolVar(&o.cfg.NoDemo, "no-demo", false, "do not load the synthetic workforce on first start")
+	fs.StringVar(&o.cfg.BodyLimit, "body-limit", "1M", "largest request body")
+	fs.StringVar(&o.cfg.ImportLimit, "import-limit", "20M", "largest CSV import")
+	fs.StringVar(&o.cfg.PluginCatalog, "plugins", "", "plug-in catalog file: agencies' rules to run")
+	fs.DurationVar(&o.cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one API request")
+	fs.DurationVar(&o.cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time to drain in-flight requests on shutdown")
+	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For names the client; empty trusts none")
+	fs.BoolVar(&o.verify, "verify-audit", false, "verify the audit log's hash chain in the -data or -postgres database, print the result and exit: status 0 if it holds, 2 if it is broken")
+	fs.StringVar(&o.migrate, "migrate", "", "\"status\": list the migrations of the -data or -postgres database, each with whether and when it was applied, and exit; \"up\": apply the pending ones and exit; empty: apply them and serve")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.BoolVar(&o.pretty, "pretty", false, "human-readable logs instead of JSON")
+	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: server [flags]\n       server -verify-audit [-data DIR | -postgres DSN]\n       server -migrate status|up [-data DIR | -postgres DSN]\n\nThe Best Starts for Kids workforce reference server.\nEvery flag can be set by its environment variable; an empty one is unset, and\nthe command line wins.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags sets every flag from its environment variable, when that is
+// set and not empty, then from the command line. A variable that is not a
+// valid value of its flag is a [bsk.CodeInvalid] error naming the
+// variable.
+func parseFlags(args []string) (*options, error) {
+	o := &options{}
+	fs := newFlags(o)
+	var bad []error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envName(f.Name)
+		if v := os.Getenv(name); v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				bad = append(bad, bsk.Invalidf(name, "%q is not a value of -%s: %v", v, f.Name, err))
+			}
+		}
+	})
+	if err := errors.Join(bad...); err != nil {
+		return nil, err
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	switch o.migrate {
+	case "", "up", "status":
+	default:
+		return nil, bsk.Invalidf("-migrate", "%q is neither status nor up", o.migrate)
+	}
+	if o.migrate != "" && o.verify {
+		return nil, bsk.Invalidf("-migrate", "-migrate and -verify-audit are separate commands: give one")
+	}
+	if o.proxies != "" {
+		o.cfg.TrustedProxies = strings.Split(o.proxies, ",")
+	}
+	return o, nil
+}
+
+// migrateCommand lists ("status") or applies ("up") the migrations of the
+// configured database and prints the result to w. Status changes nothing,
+// and on SQLite needs an existing database.
+func migrateCommand(cfg app.Config, mode string, w io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	var db *store.DB
+	var err error
+	switch {
+	case cfg.Postgres != "":
+		db, err = store.ConnectPostgres(ctx, cfg.Postgres)
+	case mode == "status":
+		if _, err := os.Stat(filepath.Join(cfg.Data, "workforce.db")); err != nil {
+			return fmt.Errorf("no database in %s: %w", cfg.Data, err)
+		}
+		fallthrough
+	default:
+		db, err = store.ConnectSQLite(ctx, cfg.Data)
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if mode == "up" {
+		done, err := db.Migrate(ctx)
+		for _, m := range done {
+			fmt.Fprintf(w, "applied %d %s\n", m.Version, m.Name)
+		}
+		if err != nil {
+			return err
+		}
+		if len(done) == 0 {
+			fmt.Fprintln(w, "nothing to apply")
+		}
+	}
+	list, err := db.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if mode == "up" {
+		fmt.Fprintf(w, "database at version %d\n", list[len(list)-1].Version)
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tNAME\tAPPLIED")
+	for _, m := range list {
+		at := "pending"
+		if m.Applied {
+			at = m.AppliedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\n", m.Version, m.Name, at)
+	}
+	return tw.Flush()
 }
 
 func run(args []string) error {
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	var cfg app.Config
-	fs.StringVar(&cfg.Addr, "addr", env("WORKFORCE_ADDR", "127.0.0.1:8080"), "listen address (env WORKFORCE_ADDR); port 0 picks a free port")
-	fs.StringVar(&cfg.Data, "data", env("WORKFORCE_DATA", "data"), "data directory: SQLite database and admin key (env WORKFORCE_DATA)")
-	fs.StringVar(&cfg.Postgres, "postgres", env("WORKFORCE_POSTGRES", ""), "PostgreSQL DSN; when set, PostgreSQL replaces SQLite (env WORKFORCE_POSTGRES)")
-	fs.BoolVar(&cfg.NoDemo, "no-demo", env("WORKFORCE_NO_DEMO", "") != "", "do not load the synthetic workforce on first start (env WORKFORCE_NO_DEMO)")
-	fs.StringVar(&cfg.BodyLimit, "body-limit", env("WORKFORCE_BODY_LIMIT", "1M"), "largest request body (env WORKFORCE_BODY_LIMIT)")
-	fs.StringVar(&cfg.ImportLimit, "import-limit", env("WORKFORCE_IMPORT_LIMIT", "20M"), "largest CSV import (env WORKFORCE_IMPORT_LIMIT)")
-	fs.StringVar(&cfg.PluginCatalog, "plugins", env("WORKFORCE_PLUGINS", ""), "plug-in catalog file: agencies' rules to run (env WORKFORCE_PLUGINS)")
-	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one API request")
-	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time to drain in-flight requests on shutdown")
-	proxies := fs.String("trusted-proxies", env("WORKFORCE_TRUSTED_PROXIES", ""), "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For names the client; empty trusts none (env WORKFORCE_TRUSTED_PROXIES)")
-	verify := fs.Bool("verify-audit", false, "verify the audit log's hash chain in the -data or -postgres database, print the result and exit: status 0 if it holds, 2 if it is broken")
-	logLevel := fs.String("log-level", env("WORKFORCE_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env WORKFORCE_LOG_LEVEL)")
-	pretty := fs.Bool("pretty", env("WORKFORCE_PRETTY_LOGS", "") != "", "human-readable logs instead of JSON (env WORKFORCE_PRETTY_LOGS)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: server [flags]\n       server -verify-audit [-data DIR | -postgres DSN]\n\nThe Best Starts for Kids workforce reference server.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
+	o, err := parseFlags(args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return err
 	}
-	if *proxies != "" {
-		cfg.TrustedProxies = strings.Split(*proxies, ",")
-	}
-	if *verify {
+	cfg := o.cfg
+	if o.verify {
 		return verifyAudit(cfg)
 	}
-	level, err := zerolog.ParseLevel(strings.ToLower(*logLevel))
+	if o.migrate != "" {
+		return migrateCommand(cfg, o.migrate, os.Stdout)
+	}
+	level, err := zerolog.ParseLevel(strings.ToLower(o.logLevel))
 	if err != nil {
 		return fmt.Errorf("-log-level: %w", err)
 	}
 	var log zerolog.Logger
-	if *pretty {
+	if o.pretty {
 		log = zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr}).Level(level).With().Timestamp().Logger()
 	} else {
 		log = zerolog.New(os.Stderr).Level(level).With().Timestamp().Logger()

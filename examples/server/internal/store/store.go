@@ -85,6 +85,21 @@ type DB struct {
 // OpenSQLite opens (creating if needed) the database file in dir and
 // applies the migrations.
 func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
+	db, err := ConnectSQLite(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// ConnectSQLite opens (creating if needed) the database file in dir
+// without applying the migrations: see [DB.Migrate] and
+// [DB.MigrationStatus].
+func ConnectSQLite(ctx context.Context, dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
@@ -109,7 +124,15 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
 	read.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
-	db := &DB{dialect: SQLite, read: read, write: write, path: path}
+	return &DB{dialect: SQLite, read: read, write: write, path: path}, nil
+}
+
+// OpenPostgres connects to PostgreSQL with a DSN and applies the migrations.
+func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
+	db, err := ConnectPostgres(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -117,8 +140,9 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	return db, nil
 }
 
-// OpenPostgres connects to PostgreSQL with a DSN and applies the migrations.
-func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
+// ConnectPostgres connects to PostgreSQL with a DSN without applying the
+// migrations: see [DB.Migrate] and [DB.MigrationStatus].
+func ConnectPostgres(ctx context.Context, dsn string) (*DB, error) {
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, err
@@ -128,10 +152,6 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("connecting to postgres: %w", err)
-	}
-	if err := db.migrate(ctx); err != nil {
-		pool.Close()
-		return nil, err
 	}
 	return db, nil
 }

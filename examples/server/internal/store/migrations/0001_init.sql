@@ -1,3 +1,4 @@
+-- +goose Up
 -- Records are stored as JSON documents beside the key columns the server
 -- queries by. The same SQL runs on SQLite and PostgreSQL.
 CREATE TABLE organizations (
@@ -57,3 +58,12 @@ CREATE TABLE audit (
 	entity_id TEXT NOT NULL
 );
 CREATE INDEX audit_at ON audit (at, id);
+
+-- +goose Down
+DROP TABLE audit;
+DROP TABLE api_keys;
+DROP TABLE attendance;
+DROP TABLE sessions;
+DROP TABLE offerings;
+DROP TABLE providers;
+DROP TABLE organizations;

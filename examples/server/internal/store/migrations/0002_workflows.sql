@@ -1,3 +1,4 @@
+-- +goose Up
 -- Workflow records: grouping runs, scholarship cycles and surveys. Same shape as
 -- the records of 0001, so one set of store methods serves them all.
 
@@ -109,3 +110,15 @@ CREATE TABLE survey_data (
 );
 CREATE INDEX survey_data_parent ON survey_data (parent, id);
 CREATE INDEX survey_data_org ON survey_data (org, id);
+
+-- +goose Down
+DROP TABLE survey_data;
+DROP TABLE survey_imports;
+DROP TABLE instruments;
+DROP TABLE ledger_entries;
+DROP TABLE decisions;
+DROP TABLE reviews;
+DROP TABLE cycle_runs;
+DROP TABLE applications;
+DROP TABLE programs;
+DROP TABLE grouping_runs;

@@ -1,3 +1,4 @@
+-- +goose Up
 -- API keys gain a lifecycle: an optional expiry, revocation (the row stays, so
 -- audit entries still name the key) and the time of last use. Times are
 -- RFC 3339 text in UTC, '' for none.
@@ -38,3 +39,25 @@ CREATE TABLE audit_head (
 	hash TEXT NOT NULL
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- +goose Down
+-- The audit log goes back to one row per entry keyed by id, without the chain:
+-- seq, client, detail and the hashes are lost. Keys lose their lifecycle.
+CREATE TABLE audit_flat (
+	id        TEXT PRIMARY KEY,
+	at        TEXT NOT NULL,
+	key_id    TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	entity    TEXT NOT NULL,
+	entity_id TEXT NOT NULL
+);
+INSERT INTO audit_flat (id, at, key_id, action, entity, entity_id)
+	SELECT id, at, key_id, action, entity, entity_id FROM audit;
+DROP TABLE audit;
+ALTER TABLE audit_flat RENAME TO audit;
+CREATE INDEX audit_at ON audit (at, id);
+DROP TABLE audit_head;
+
+ALTER TABLE api_keys DROP COLUMN last_used_at;
+ALTER TABLE api_keys DROP COLUMN revoked_at;
+ALTER TABLE api_keys DROP COLUMN expires_at;
