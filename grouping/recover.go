@@ -14,9 +14,9 @@ import (
 // error an entry point of this package returns when it, one of its search
 // goroutines, or code the caller handed it (a [Rule], an
 // [Options.Progress] function) panicked. The panic never reaches the
-// caller's process: Solve, Regroup, AssignLeaders, AssignChoices,
-// AssignCases, Apply, NewProblem, the preset builders and the Validate
-// methods recover it. The error's message says
+// caller's process: Solve, Regroup, AssignLeaders, AssignLeading,
+// AssignChoices, AssignCases, CohortOf, Apply, NewProblem, the preset
+// builders and the Validate methods recover it. The error's message says
 // what was running and how to reproduce it (the seed and the search round,
 // for a search); the stack is kept here for the log, not in the message.
 type PanicError struct {
