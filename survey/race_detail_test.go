@@ -392,3 +392,370 @@ func checkRaceCells(t *testing.T, s *survey.Set, rs []survey.Response, dims []su
 		t.Fatalf("%s: %d cells shown; the check tested little", std.Name, shownCells)
 	}
 }
+
+// TestPublishRollsUpDetailedBreakdown: a release whose breakdown by
+// detailed group and place cannot be protected (two groups of 30 under
+// each of four categories in each of three places, 6 of each 30
+// disagreeing: every detailed complement under 10) withholds it and
+// publishes the minimum categories by place in its stead (each cell 60
+// respondents, 12 disagreeing), lists the roll-up, lets readers select
+// it, points a reader of the withheld breakdown to it, and what it
+// publishes withstands the exact attacker.
+func TestPublishRollsUpDetailedBreakdown(t *testing.T) {
+	in := survey.Instrument{ID: "rc", Version: "1", Cycle: "2026", Items: []survey.Item{{Code: "again", Kind: survey.YesNo, Text: "Again?"}}}
+	s, err := survey.NewSet(in)
+	require.NoError(t, err)
+	groups := []bsk.RaceDetail{"irish", "german", "chinese", "vietnamese", "somali", "ethiopian", "mexican", "guatemalan"}
+	places := []bsk.Place{"seattle", "kent", "vashon"}
+	for i := range 720 {
+		cell := i % 24
+		g := groups[cell/3]
+		resp := survey.Response{Respondent: survey.Respondent{ID: fmt.Sprintf("r%04d", i)}}
+		resp.Demographics.Race = []bsk.RaceEthnicity{categoryOf(g)}
+		resp.Demographics.RaceDetail = []bsk.RaceDetail{g}
+		resp.Demographics.Place = places[cell%3]
+		resp.Answers = map[string][]string{"again": {map[bool]string{true: "yes", false: "no"}[(i/24)%5 != 0]}}
+		require.NoError(t, s.Add(resp))
+	}
+	detailed := []survey.Dimension{survey.ByRaceDetail, survey.ByPlace}
+	rolled := []survey.Dimension{survey.ByRace, survey.ByPlace}
+	rel := survey.Release{Standard: survey.WADOH(), Population: 750, Race: survey.MultipleRaces,
+		Breakdowns: [][]survey.Dimension{{survey.ByPlace}, detailed}}
+	pub, err := s.Publish(rel)
+	require.NoError(t, err)
+	if diff := cmp.Diff([][]survey.Dimension{detailed}, pub.WithheldBreakdowns); diff != "" {
+		t.Errorf("withheld breakdowns (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]survey.RollUp{{From: detailed, To: rolled}}, pub.RolledUp); diff != "" {
+		t.Errorf("rolled up (-want +got):\n%s", diff)
+	}
+	require.Empty(t, pub.Withheld)
+	require.True(t, pub.Covers(rolled))
+	require.False(t, pub.Covers(detailed))
+	rep, err := pub.Select(nil, [][]survey.Dimension{rolled})
+	require.NoError(t, err)
+	tb, ok := rep.Table("again", rolled...)
+	require.True(t, ok)
+	shown := 0
+	for _, c := range tb.Cells {
+		if c.Group[0] == "" || c.Group[1] == "" || c.N == nil || *c.N == 0 {
+			continue
+		}
+		// Each category by place: 60 respondents, 12 of whom disagree.
+		require.Equal(t, 60, *c.N, "cell %v", c.Group)
+		require.Equal(t, 48, *c.Count, "cell %v", c.Group)
+		shown++
+	}
+	require.Equal(t, 12, shown, "the four categories by three places")
+	_, err = pub.Select(nil, [][]survey.Dimension{detailed})
+	var list bsk.Errors
+	require.ErrorAs(t, err, &list)
+	require.Equal(t, "breakdowns[0]", list[0].Field)
+	require.Contains(t, list[0].Message, "withheld")
+	require.Contains(t, list[0].Message, "publishes [race place] instead")
+	checkRelease(t, s, rel, "again")
+
+	// A release that holds the minimum categories by place already
+	// withholds the detailed breakdown without a roll-up.
+	rel.Breakdowns = append(rel.Breakdowns, rolled)
+	pub, err = s.Publish(rel)
+	require.NoError(t, err)
+	require.Empty(t, pub.RolledUp)
+	if diff := cmp.Diff([][]survey.Dimension{detailed}, pub.WithheldBreakdowns); diff != "" {
+		t.Errorf("withheld breakdowns (-want +got):\n%s", diff)
+	}
+	require.True(t, pub.Covers(rolled))
+}
+
+// responses1997 draws n responses collected the 1997 way: the separate
+// ethnicity question and the race question (five races, some two).
+func responses1997(seed uint64, n int) []survey.Response {
+	r := rand.New(rand.NewPCG(seed, 1997))
+	races := []bsk.RaceEthnicity{"american_indian_alaska_native", "asian", "black", "native_hawaiian_pacific_islander", "white", "white", "white"}
+	out := make([]survey.Response, n)
+	for i := range out {
+		resp := survey.Response{Respondent: survey.Respondent{ID: fmt.Sprintf("p%05d", i)}, Answers: map[string][]string{}}
+		switch u := r.Float64(); {
+		case u < 0.16:
+			resp.HispanicLatino = bsk.EthnicityHispanicLatino
+		case u < 0.19:
+			resp.HispanicLatino = bsk.EthnicityDeclined
+		default:
+			resp.HispanicLatino = bsk.EthnicityNotHispanicLatino
+		}
+		switch u := r.Float64(); {
+		case u < 0.04:
+			resp.Demographics.Race = []bsk.RaceEthnicity{bsk.RaceDeclined}
+		case u < 0.08:
+		default:
+			resp.Demographics.Race = []bsk.RaceEthnicity{races[r.IntN(len(races))]}
+			if x := races[r.IntN(len(races))]; r.Float64() < 0.1 && x != resp.Demographics.Race[0] {
+				resp.Demographics.Race = append(resp.Demographics.Race, x)
+			}
+		}
+		if r.Float64() < 0.95 {
+			resp.Answers["again"] = []string{map[bool]string{true: "yes", false: "no"}[r.Float64() < 0.7]}
+		}
+		out[i] = resp
+	}
+	return out
+}
+
+// ref1997 lists a 1997-collected response's groups: its race answer as
+// given (declined alone, or nothing, as such) and its ethnicity answer.
+func ref1997(r survey.Response, dim survey.Dimension) []string {
+	race := r.Demographics.Race
+	switch dim {
+	case survey.ByEthnicity1997:
+		switch {
+		case r.HispanicLatino == bsk.EthnicityHispanicLatino:
+			return []string{"hispanic_latino"}
+		case len(race) == 0 || (race[0] == bsk.RaceDeclined && r.HispanicLatino == bsk.EthnicityDeclined):
+			// Both declined, or race unanswered: no combined answer
+			// beyond "declined" or nothing.
+			if r.HispanicLatino == bsk.EthnicityDeclined {
+				return []string{"declined"}
+			}
+			return []string{survey.NotReported}
+		case race[0] == bsk.RaceDeclined:
+			return []string{"declined"}
+		}
+		return []string{"not_hispanic_latino"}
+	}
+	if len(race) == 0 {
+		if r.HispanicLatino == bsk.EthnicityDeclined {
+			return []string{"declined"}
+		}
+		return []string{survey.NotReported}
+	}
+	if race[0] == bsk.RaceDeclined {
+		if r.HispanicLatino == bsk.EthnicityHispanicLatino {
+			return []string{survey.NotReported}
+		}
+		return []string{"declined"}
+	}
+	var out []string
+	for _, x := range race {
+		out = append(out, string(x))
+	}
+	return out
+}
+
+// TestTrendUnder1997Scheme compares a cycle collected the 1997 way with one
+// collected the 2024 way (Middle Eastern or North African respondents,
+// detailed groups, Hispanic or Latino a choice of the combined question),
+// both published by race and ethnicity under the 1997 scheme: every
+// trend cell's figures are the two cycles' percentages counted from the
+// responses themselves, the 2024 cycle's White including its Middle
+// Eastern or North African respondents.
+func TestTrendUnder1997Scheme(t *testing.T) {
+	in := trainingInstrument(false)
+	old, now := responses1997(20, 4000), detailResponses(26, 5000)
+	set := func(rs []survey.Response, cycle string) *survey.Set {
+		in := in
+		in.Cycle = cycle
+		s, err := survey.NewSet(in)
+		require.NoError(t, err)
+		for _, r := range rs {
+			require.NoError(t, s.Add(r))
+		}
+		return s
+	}
+	dims := [][]survey.Dimension{{survey.ByRace1997}, {survey.ByEthnicity1997}, {survey.ByRace1997, survey.ByEthnicity1997}}
+	publish := func(s *survey.Set) *survey.Publication {
+		pub, err := s.Publish(survey.Release{Standard: survey.WADOH(), Items: []string{"again"}, Breakdowns: dims})
+		require.NoError(t, err)
+		require.Empty(t, pub.WithheldBreakdowns)
+		return pub
+	}
+	from, to := publish(set(old, "2020")), publish(set(now, "2026"))
+	tr, err := survey.CompareReleases(from, to, []string{"again"}, dims)
+	require.NoError(t, err)
+	// The reference: counts from the responses, per cell.
+	count := func(rs []survey.Response, groups func(survey.Response, survey.Dimension) []string, d []survey.Dimension) map[string][2]int {
+		out := map[string][2]int{}
+		for _, r := range rs {
+			a, ok := r.Answers["again"]
+			if !ok {
+				continue
+			}
+			keys := []string{""}
+			for k, dim := range d {
+				var next []string
+				for _, key := range keys {
+					for _, g := range append(groups(r, dim), "") {
+						if k == 0 {
+							next = append(next, g)
+						} else {
+							next = append(next, key+"|"+g)
+						}
+					}
+				}
+				keys = next
+			}
+			for _, key := range keys {
+				c := out[key]
+				c[0]++
+				if a[0] == "yes" {
+					c[1]++
+				}
+				out[key] = c
+			}
+		}
+		return out
+	}
+	nowGroups := func(r survey.Response, dim survey.Dimension) []string {
+		return raceRef(r, dim, survey.AloneOrInCombination, nil)
+	}
+	compared := 0
+	for _, tt := range tr.Tables {
+		if len(tt.Dimensions) == 0 {
+			continue
+		}
+		wantFrom, wantTo := count(old, ref1997, tt.Dimensions), count(now, nowGroups, tt.Dimensions)
+		for _, c := range tt.Cells {
+			key := strings.Join(c.Group, "|")
+			if c.From == nil || c.To == nil {
+				require.NotEmpty(t, c.Missing, "cell %q has no figure and no reason", key)
+				continue
+			}
+			f, g := wantFrom[key], wantTo[key]
+			require.InDelta(t, 100*float64(f[1])/float64(f[0]), *c.From, 1e-9, "2020 %v %q", tt.Dimensions, key)
+			require.InDelta(t, 100*float64(g[1])/float64(g[0]), *c.To, 1e-9, "2026 %v %q", tt.Dimensions, key)
+			compared++
+		}
+	}
+	require.Greater(t, compared, 15)
+	// The 1997 White of 2026 is White and Middle Eastern or North African
+	// alike; the 2024 race table keeps them apart.
+	white, mena := 0, 0
+	for _, r := range now {
+		cats := categories(r.Demographics)
+		if _, ok := r.Answers["again"]; !ok {
+			continue
+		}
+		if slices.Contains(cats, bsk.RaceWhite) || slices.Contains(cats, bsk.RaceMiddleEasternNorthAfrican) {
+			white++
+		}
+		if slices.Contains(cats, bsk.RaceMiddleEasternNorthAfrican) {
+			mena++
+		}
+	}
+	require.Greater(t, mena, 50)
+	rep, err := to.Select([]string{"again"}, [][]survey.Dimension{{survey.ByRace1997}})
+	require.NoError(t, err)
+	tb, _ := rep.Table("again", survey.ByRace1997)
+	i := slices.IndexFunc(tb.Cells, func(c survey.Cell) bool { return c.Group[0] == "white" })
+	require.NotNil(t, tb.Cells[i].N)
+	require.Equal(t, white, *tb.Cells[i].N)
+}
+
+// TestImportRaceDetailProblems: an unknown detailed group, a write-in
+// with a hidden character or too long, and a detailed group beside
+// "declined" are coded errors naming the row and the column, from CSV
+// and from REDCap; a write-in is kept as written and never a group.
+func TestImportRaceDetailProblems(t *testing.T) {
+	csvFile := "respondent_id,race,race_detail,race_write_in_asian,race_write_in_black,again\n" +
+		"r1,,vietnamese;somali,Hmong,,yes\n" + // line 2: fine, categories implied
+		"r2,asian,chinese;hmong,,,yes\n" + // line 3: hmong is written in, not a code
+		"r3,black,,,\"Eri\u202etrean\",no\n" + // line 4: a bidirectional override
+		"r4,declined,mexican,,,no\n" + // line 5: declined beside a group
+		"r5,,,\"" + strings.Repeat("x", bsk.MaxWriteIn+1) + "\",,no\n" // line 6: too long
+	_, _, err := survey.ImportCSV(strings.NewReader(csvFile), trainingInstrument(false), survey.ImportOptions{})
+	var list bsk.Errors
+	require.ErrorAs(t, err, &list)
+	var fields []string
+	for _, e := range list {
+		require.ErrorIs(t, e, bsk.ErrInvalid)
+		fields = append(fields, e.Field)
+	}
+	require.Equal(t, []string{"rows[3].race_detail", "rows[4].race_write_in_black", "rows[5].race", "rows[6].race_write_in_asian"}, fields, "%v", err)
+	require.Contains(t, list[0].Message, `"hmong"`)
+	require.Contains(t, list[1].Message, "U+202E")
+
+	s, rep, err := survey.ImportCSV(strings.NewReader(csvFile), trainingInstrument(false), survey.ImportOptions{SkipBadRows: true})
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Imported)
+	d := s.Response(0).Demographics
+	require.Equal(t, []bsk.RaceEthnicity{"asian", "black"}, d.Race)
+	require.Equal(t, []bsk.RaceDetail{"vietnamese", "somali"}, d.RaceDetail)
+	require.Equal(t, map[bsk.RaceEthnicity]string{"asian": "Hmong"}, d.RaceWriteIn)
+	rpt, err := s.Estimate(survey.Query{Items: []string{"again"}, Breakdowns: [][]survey.Dimension{{survey.ByRaceDetail}}, Disclosure: ptr(survey.Unsuppressed())})
+	require.NoError(t, err)
+	tb, _ := rpt.Table("again", survey.ByRaceDetail)
+	for _, c := range tb.Cells {
+		require.NotContains(t, c.Group[0], "Hmong", "a write-in is never a group")
+	}
+
+	const header = `"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min","Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?","Field Annotation"`
+	dict := header + "\n" +
+		"record_id,f,,text,ID,,,,,,,,,,,,,\n" +
+		`race,f,,checkbox,Race,"1, Asian | 2, Black | 3, MENA",,,,,,,,,,,,` + "\n" +
+		`race_det,f,,checkbox,Detailed,"11, Chinese | 12, Vietnamese | 21, Somali | 31, Lebanese | 99, Hmong",,,,,,,,,,,,` + "\n" +
+		`race_asian_other,f,,text,Another Asian group,,,,,,,,,,,,,` + "\n" +
+		`again,f,,yesno,Again?,,,,,,,,,,,,,` + "\n"
+	dc, err := survey.ParseREDCapDictionary(strings.NewReader(dict), "detail")
+	require.NoError(t, err)
+	opts := survey.REDCapOptions{
+		Respondent: map[string]string{"race": "race", "race_detail": "race_det", "race_write_in_asian": "race_asian_other"},
+		Codes: map[string]map[string]string{
+			"race":        {"1": "asian", "2": "black", "3": "middle_eastern_north_african"},
+			"race_detail": {"11": "chinese", "12": "vietnamese", "21": "somali", "31": "lebanese"},
+		}}
+	records := "record_id,race___1,race___2,race___3,race_det___11,race_det___12,race_det___21,race_det___31,race_det___99,race_asian_other,again\n" +
+		"1,1,0,0,0,1,0,0,0,,1\n" +
+		"2,0,0,0,0,0,0,1,0,,0\n" +
+		"3,1,0,0,0,0,0,0,1,Hmong,1\n"
+	_, _, err = survey.ImportREDCap(strings.NewReader(records), dc, opts)
+	require.ErrorAs(t, err, &list)
+	require.Len(t, list, 1)
+	require.Equal(t, "rows[4].race_det___99", list[0].Field)
+	require.ErrorIs(t, list[0], bsk.ErrInvalid)
+	// A checkbox neither 1 nor 0 names its row and column once.
+	_, _, err = survey.ImportREDCap(strings.NewReader(strings.Replace(records, "1,1,0,0,0,1,0,0,0,,1", "1,2,0,0,0,1,0,0,0,,1", 1)), dc, opts)
+	require.ErrorAs(t, err, &list)
+	require.Equal(t, "rows[2].race___1", list[0].Field)
+	// Without a code map the raw value must be a detailed code.
+	delete(opts.Codes, "race_detail")
+	_, _, err = survey.ImportREDCap(strings.NewReader(records), dc, opts)
+	require.ErrorAs(t, err, &list)
+	require.Equal(t, "rows[2].race_det___12", list[0].Field)
+	require.Contains(t, list[0].Message, `unknown detailed race/ethnicity code "12"`)
+
+	opts.Codes["race_detail"] = map[string]string{"11": "chinese", "12": "vietnamese", "21": "somali", "31": "lebanese", "99": "hmong"}
+	_, _, err = survey.ImportREDCap(strings.NewReader(records), dc, opts)
+	require.ErrorAs(t, err, &list)
+	require.Equal(t, "rows[4].race_det___99", list[0].Field)
+	require.Contains(t, list[0].Message, `"hmong"`)
+
+	records = strings.Replace(records, "3,1,0,0,0,0,0,0,1,Hmong,1", "3,1,0,0,0,0,0,0,0,Hmong,1", 1)
+	s, _, err = survey.ImportREDCap(strings.NewReader(records), dc, opts)
+	require.NoError(t, err)
+	want := []bsk.Demographics{
+		{Race: []bsk.RaceEthnicity{"asian"}, RaceDetail: []bsk.RaceDetail{"vietnamese"}},
+		{Race: []bsk.RaceEthnicity{"middle_eastern_north_african"}, RaceDetail: []bsk.RaceDetail{"lebanese"}},
+		{Race: []bsk.RaceEthnicity{"asian"}, RaceWriteIn: map[bsk.RaceEthnicity]string{"asian": "Hmong"}},
+	}
+	for i, w := range want {
+		if diff := cmp.Diff(w, s.Response(i).Demographics); diff != "" {
+			t.Errorf("record %d (-want +got):\n%s", i+1, diff)
+		}
+	}
+}
+
+// TestRaceDimensionsCrossOnce: a breakdown crossing two views of the race
+// question is refused, by a query and by a release, naming the field.
+func TestRaceDimensionsCrossOnce(t *testing.T) {
+	s, _, err := survey.ImportCSV(bytes.NewReader(detailCSV(t, detailResponses(1, 50))), trainingInstrument(false), survey.ImportOptions{})
+	require.NoError(t, err)
+	_, err = s.Estimate(survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByGender}, {survey.ByRace, survey.ByGender, survey.ByRaceDetail}}})
+	var list bsk.Errors
+	require.ErrorAs(t, err, &list)
+	require.Equal(t, "breakdowns[1][2]", list[0].Field)
+	require.ErrorIs(t, err, bsk.ErrInvalid)
+	err = survey.Release{Standard: survey.WADOH(), Breakdowns: [][]survey.Dimension{{survey.ByRace1997, survey.ByRace}}}.Validate(s.Instrument())
+	require.ErrorAs(t, err, &list)
+	require.Equal(t, "breakdowns[0][1]", list[0].Field)
+	// The 1997 race crossed with the 1997 ethnicity is the 1997 table.
+	require.NoError(t, survey.Release{Standard: survey.WADOH(), Breakdowns: [][]survey.Dimension{{survey.ByRace1997, survey.ByEthnicity1997}}}.Validate(s.Instrument()))
+}

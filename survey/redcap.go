@@ -350,7 +350,7 @@ func ImportREDCap(r io.Reader, d *Dictionary, opts REDCapOptions) (*Set, ImportR
 				default:
 					if t.attr != "" {
 						if err := setAttr(&resp.Respondent, t.attr, v, t.option, opts.Codes[t.attr]); err != nil {
-							rp.Add(bsk.Index("rows", line)+"."+header[c], "%v", err)
+							rp.Add(header[c], "%v", err)
 						}
 					}
 					if t.item < 0 {
@@ -366,7 +366,7 @@ func ImportREDCap(r io.Reader, d *Dictionary, opts REDCapOptions) (*Set, ImportR
 								resp.Answers[it.Code] = []string{}
 							}
 						default:
-							rp.Add(bsk.Index("rows", line)+"."+header[c], "%q is not 1 or 0", v)
+							rp.Add(header[c], "%q is not 1 or 0", v)
 						}
 						continue
 					}
