@@ -759,3 +759,63 @@ func TestRaceDimensionsCrossOnce(t *testing.T) {
 	// The 1997 race crossed with the 1997 ethnicity is the 1997 table.
 	require.NoError(t, survey.Release{Standard: survey.WADOH(), Breakdowns: [][]survey.Dimension{{survey.ByRace1997, survey.ByEthnicity1997}}}.Validate(s.Instrument()))
 }
+
+// TestReleaseByRaceDetail publishes releases by detailed group, alone and
+// crossed with gender, beside the minimum categories and the 1997 table:
+// every published cell is the reference count, no shown count or
+// complement is under 10, no detailed group under 10 respondents is a
+// group, and (race counted as "multiple", the attacker's model) the exact
+// attacker narrows no hidden count to fewer than 11 values.
+func TestReleaseByRaceDetail(t *testing.T) {
+	for _, n := range []int{400, 1500, 4000} {
+		rs := detailResponses(uint64(7*n), n)
+		s, _, err := survey.ImportCSV(bytes.NewReader(detailCSV(t, rs)), trainingInstrument(false), survey.ImportOptions{})
+		require.NoError(t, err)
+		shown := detailShown(rs, 10)
+		for _, mode := range []survey.RaceMode{survey.AloneOrInCombination, survey.MultipleRaces} {
+			t.Run(fmt.Sprintf("%d/%s", n, mode), func(t *testing.T) {
+				bds := [][]survey.Dimension{{survey.ByRaceDetail}, {survey.ByGender}, {survey.ByRaceDetail, survey.ByGender}}
+				if mode == survey.AloneOrInCombination {
+					bds = append(bds, []survey.Dimension{survey.ByRace}, []survey.Dimension{survey.ByRace1997, survey.ByEthnicity1997})
+				}
+				rel := survey.Release{Standard: survey.WADOH(), Race: mode, Items: []string{"again"}, Breakdowns: bds}
+				pub, err := s.Publish(rel)
+				require.NoError(t, err)
+				require.Empty(t, pub.Withheld)
+				published := 0
+				for _, tb := range pub.Report.Tables {
+					if len(tb.Dimensions) == 0 || slices.Contains(tb.Dimensions, survey.ByRace) {
+						continue
+					}
+					want := refCounts(rs, tb.Dimensions, mode, shown)
+					for _, c := range tb.Cells {
+						key := strings.Join(c.Group, "|")
+						if g := c.Group[0]; tb.Dimensions[0] == survey.ByRaceDetail && bsk.RaceDetail(g).Valid() && !shown[bsk.RaceDetail(g)] {
+							t.Fatalf("detailed group %q has fewer than 10 respondents but is a cell", g)
+						}
+						if c.Suppressed || c.N == nil || *c.N == 0 {
+							continue
+						}
+						w := want[key]
+						if *c.N != w[0] || *c.Count != w[1] {
+							t.Fatalf("%v %q = %s; want %d of %d", tb.Dimensions, key, c, w[1], w[0])
+						}
+						for _, k := range []int{w[1], w[0] - w[1]} {
+							if k > 0 && k < 10 {
+								t.Fatalf("%v %q shows %d of %d: a count under 10", tb.Dimensions, key, w[1], w[0])
+							}
+						}
+						published++
+					}
+				}
+				t.Logf("%d cells published, withheld breakdowns %v, rolled up %v", published, pub.WithheldBreakdowns, pub.RolledUp)
+				if n >= 4000 && published < 20 {
+					t.Fatalf("%d cells published: the test tested little", published)
+				}
+				if mode == survey.MultipleRaces && n <= 1500 {
+					checkRelease(t, s, rel, "again")
+				}
+			})
+		}
+	}
+}

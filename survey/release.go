@@ -299,7 +299,11 @@ func (d Disclosure) Threshold() int {
 // (the most dimensions, then the most cells, then the last listed), lists
 // it in WithheldBreakdowns and protects the remaining tables afresh,
 // until no item is withheld or no breakdown is left; an item unprotected
-// even then is withheld whole and listed in Withheld. The guarantee above
+// even then is withheld whole and listed in Withheld. A withheld
+// breakdown by detailed race group ([ByRaceDetail]) is rolled up: the
+// same breakdown by minimum category ([ByRace]) takes its place, listed
+// in RolledUp, unless the release holds it already; a roll-up that must
+// be withheld in turn is dropped. The guarantee above
 // holds for what is published, since it is protected exactly as a release
 // of the remaining breakdowns would be.
 //
