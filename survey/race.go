@@ -23,7 +23,10 @@ const (
 	// a cell of its own; its category's figure is the [ByRace] cell.
 	// Write-ins are never groups. Alone or in combination, a respondent
 	// counts in every detailed group chosen, and in the other group of
-	// each category chosen without one.
+	// each category chosen without one. A detailed group's cell means the
+	// same in every release; an other group holds whichever groups were
+	// rolled up, which may differ between releases, so its trend compares
+	// like with like only when the same groups were rolled up in both.
 	ByRaceDetail Dimension = "race_detail"
 	// ByRace1997 breaks results down by race as the 1997 standard asked
 	// it, each answer mapped by [bsk.Race1997]: Hispanic or Latino is not
