@@ -46,3 +46,14 @@ func ExampleRace1997() {
 	// [hispanic_latinx] -> hispanic_latino []
 	// [declined] -> declined [declined]
 }
+
+func ExampleRaceDetail_Race() {
+	for _, d := range []bsk.RaceDetail{bsk.RaceDetailSomali, bsk.RaceDetailIranian, bsk.RaceDetailSamoan, "hmong"} {
+		fmt.Printf("%s: %q\n", d, d.Race())
+	}
+	// Output:
+	// somali: "black"
+	// iranian: "middle_eastern_north_african"
+	// samoan: "native_hawaiian_pacific_islander"
+	// hmong: ""
+}

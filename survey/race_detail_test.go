@@ -819,3 +819,44 @@ func TestReleaseByRaceDetail(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishDropsUnprotectableRollUp: when the minimum categories by
+// place cannot be protected either (four categories by three places of
+// 34 respondents, about six disagreeing), the roll-up is dropped: the
+// detailed breakdown stays withheld, no roll-up is listed, and the
+// program-wide and one-way tables are published.
+func TestPublishDropsUnprotectableRollUp(t *testing.T) {
+	in := survey.Instrument{ID: "rc", Version: "1", Cycle: "2026", Items: []survey.Item{{Code: "again", Kind: survey.YesNo, Text: "Again?"}}}
+	s, err := survey.NewSet(in)
+	require.NoError(t, err)
+	groups := []bsk.RaceDetail{"irish", "chinese", "somali", "mexican"}
+	places := []bsk.Place{"seattle", "kent", "vashon"}
+	for i := range 408 {
+		cell := i % 12
+		resp := survey.Response{Respondent: survey.Respondent{ID: fmt.Sprintf("r%04d", i)}}
+		resp.Demographics.RaceDetail = []bsk.RaceDetail{groups[cell/3]}
+		resp.Demographics.Race = []bsk.RaceEthnicity{categoryOf(groups[cell/3])}
+		resp.Demographics.Place = places[cell%3]
+		resp.Answers = map[string][]string{"again": {map[bool]string{true: "yes", false: "no"}[(i/12)%6 != 0]}}
+		require.NoError(t, s.Add(resp))
+	}
+	detailed := []survey.Dimension{survey.ByRaceDetail, survey.ByPlace}
+	rel := survey.Release{Standard: survey.WADOH(), Population: 450, Race: survey.MultipleRaces,
+		Breakdowns: [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}, detailed}}
+	pub, err := s.Publish(rel)
+	require.NoError(t, err)
+	if diff := cmp.Diff([][]survey.Dimension{detailed}, pub.WithheldBreakdowns); diff != "" {
+		t.Errorf("withheld breakdowns (-want +got):\n%s", diff)
+	}
+	require.Empty(t, pub.RolledUp)
+	require.Empty(t, pub.Withheld)
+	var dims [][]survey.Dimension
+	for _, tb := range pub.Report.Tables {
+		dims = append(dims, tb.Dimensions)
+	}
+	if diff := cmp.Diff([][]survey.Dimension{{}, {survey.ByRace}, {survey.ByPlace}}, dims); diff != "" {
+		t.Errorf("published tables (-want +got):\n%s", diff)
+	}
+	require.False(t, pub.Covers([]survey.Dimension{survey.ByRace, survey.ByPlace}))
+	checkRelease(t, s, rel, "again")
+}
