@@ -860,3 +860,59 @@ func TestPublishDropsUnprotectableRollUp(t *testing.T) {
 	require.False(t, pub.Covers([]survey.Dimension{survey.ByRace, survey.ByPlace}))
 	checkRelease(t, s, rel, "again")
 }
+
+// TestRaceDetailWeighted checks weighted estimates by detailed group,
+// alone or in combination (a respondent in several groups), against the
+// linearized formulas worked from the responses: p = sum w y / sum w over
+// the group's respondents answering, SE = sqrt(N/(N-1) sum w^2 (y -
+// p)^2) / sum w, N every respondent of the set.
+func TestRaceDetailWeighted(t *testing.T) {
+	rs := detailResponses(5, 6000)
+	r := rand.New(rand.NewPCG(5, 5))
+	s, err := survey.NewSet(trainingInstrument(true))
+	require.NoError(t, err)
+	for i := range rs {
+		rs[i].Weight = 0.5 + 3*r.Float64()
+		require.NoError(t, s.Add(rs[i]))
+	}
+	std := survey.Unsuppressed()
+	rep, err := s.Estimate(survey.Query{Items: []string{"again"}, Breakdowns: [][]survey.Dimension{{survey.ByRaceDetail}}, Disclosure: &std})
+	require.NoError(t, err)
+	tb, _ := rep.Table("again", survey.ByRaceDetail)
+	shown := detailShown(rs, 0)
+	checked := 0
+	for _, c := range tb.Cells {
+		var sw, swy float64
+		var members []survey.Response
+		for _, x := range rs {
+			a, ok := x.Answers["again"]
+			if !ok || (c.Group[0] != "" && !slices.Contains(raceRef(x, survey.ByRaceDetail, survey.AloneOrInCombination, shown), c.Group[0])) {
+				continue
+			}
+			members = append(members, x)
+			sw += x.Weight
+			if a[0] == "yes" {
+				swy += x.Weight
+			}
+		}
+		if len(members) < 2 {
+			continue
+		}
+		p := swy / sw
+		var ss float64
+		for _, x := range members {
+			y := 0.0
+			if x.Answers["again"][0] == "yes" {
+				y = 1
+			}
+			ss += x.Weight * x.Weight * (y - p) * (y - p)
+		}
+		n := float64(len(rs))
+		se := math.Sqrt(n/(n-1)*ss) / sw
+		require.Equal(t, len(members), *c.N, "group %q", c.Group[0])
+		require.InDelta(t, 100*p, *c.Percent, 1e-9, "group %q", c.Group[0])
+		require.InDelta(t, 100*se, *c.SE, 1e-9, "group %q", c.Group[0])
+		checked++
+	}
+	require.Greater(t, checked, 40)
+}
