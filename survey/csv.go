@@ -229,10 +229,6 @@ func (s *Set) fillRow(rec, header []string, items []int, one [][]string, r *Resp
 			r.Stratum = v
 		case "cluster":
 			r.Cluster = v
-		default:
-			if cat, ok := writeInColumn(respondentColumns[-1-items[c]]); ok && v != "" {
-				setWriteIn(&r.Respondent, cat, v)
-			}
 		case "stratum_size":
 			if v == "" {
 				continue
@@ -242,6 +238,10 @@ func (s *Set) fillRow(rec, header []string, items []int, one [][]string, r *Resp
 				pr.Add(bsk.Index("rows", line)+"."+header[c], "%q is not a whole number", v)
 			}
 			r.StratumSize = k
+		default:
+			if cat, ok := writeInColumn(respondentColumns[-1-items[c]]); ok && v != "" {
+				setWriteIn(&r.Respondent, cat, v)
+			}
 		}
 	}
 	return pr.Err()
