@@ -160,6 +160,15 @@ type Demographics struct {
 	// Race lists every race and ethnicity category the person chose in
 	// the combined question (the 2024 standard).
 	Race []RaceEthnicity `json:"race,omitempty"`
+	// RaceDetail lists the detailed groups the person chose (the 2024
+	// standard's detailed checkboxes); each one's minimum category must
+	// be among Race.
+	RaceDetail []RaceDetail `json:"race_detail,omitempty"`
+	// RaceWriteIn holds, by minimum category, the group the person wrote
+	// in ("Hmong", "Eritrean"): free text, at most MaxWriteIn characters,
+	// kept for the record and never a breakdown of its own. Each key must
+	// be among Race.
+	RaceWriteIn map[RaceEthnicity]string `json:"race_write_in,omitempty"`
 	// Gender is the person's gender.
 	Gender Gender `json:"gender,omitempty"`
 	// AgeBand is the person's age group.
@@ -185,8 +194,11 @@ func (d Demographics) BIPOC() bool {
 	return false
 }
 
-// Validate reports every unknown code, a duplicate race category, and
-// "declined" chosen together with another category.
+// Validate reports every unknown code, a duplicate race category,
+// "declined" chosen together with another category, and detailed groups
+// and write-ins that do not fit the categories chosen (unknown, repeated,
+// under a category not chosen; a write-in empty, longer than MaxWriteIn
+// characters or holding a character [TextProblem] refuses).
 func (d Demographics) Validate() error {
 	var p Problems
 	checkCodes(&p, "race", d.Race, RaceEthnicity.Valid, "race/ethnicity")
@@ -195,6 +207,7 @@ func (d Demographics) Validate() error {
 			p.Add(Index("race", i), "\"declined\" cannot be combined with other categories")
 		}
 	}
+	d.checkRaceDetail(&p)
 	if d.Gender != "" && !d.Gender.Valid() {
 		p.Add("gender", "unknown gender code %q", d.Gender)
 	}

@@ -17,8 +17,11 @@
 // lowercase codes that survive JSON round trips unchanged. Each has Valid,
 // and Enum, which lists its codes in a stable order. Languages use ISO 639
 // codes; American Sign Language is "ase". Race and ethnicity follow the
-// 2024 standard's combined question; [CombineRace1997] maps answers
-// collected with a separate ethnicity question.
+// 2024 standard's combined question, with its detailed groups
+// ([RaceDetail], six under each minimum category) and write-ins;
+// [CombineRace1997] maps answers collected with a separate ethnicity
+// question, and [Race1997] maps combined answers back to the 1997 scheme
+// for trends across the change of standard.
 //
 // # Validation
 //

@@ -47,8 +47,11 @@ var respondentColumns = reserved
 // ImportCSV reads responses from a CSV file whose header names the
 // respondent columns (respondent_id, and optionally weight, race, gender,
 // age_band, place, income, role, organization_kind, session,
-// hispanic_latino for the 1997 standard's separate ethnicity question, and
-// the sample design's stratum, cluster and stratum_size) and item
+// hispanic_latino for the 1997 standard's separate ethnicity question,
+// race_detail for the 2024 standard's detailed groups (codes of
+// [bsk.RaceDetail], ";"-separated), race_write_in_<category> for a
+// category's write-in (race_write_in_asian), and the sample design's
+// stratum, cluster and stratum_size) and item
 // codes. Multi-select and ranking answers list option codes separated by
 // ";" (a ranking from first to last); race lists categories the same way.
 // It streams: memory grows with the responses kept, not the file.
@@ -202,6 +205,10 @@ func (s *Set) fillRow(rec, header []string, items []int, one [][]string, r *Resp
 			for _, x := range splitList(v) {
 				r.Demographics.Race = append(r.Demographics.Race, bsk.RaceEthnicity(x))
 			}
+		case "race_detail":
+			for _, x := range splitList(v) {
+				r.Demographics.RaceDetail = append(r.Demographics.RaceDetail, bsk.RaceDetail(x))
+			}
 		case "gender":
 			r.Demographics.Gender = bsk.Gender(v)
 		case "age_band":
@@ -231,6 +238,10 @@ func (s *Set) fillRow(rec, header []string, items []int, one [][]string, r *Resp
 				pr.Add(bsk.Index("rows", line)+"."+header[c], "%q is not a whole number", v)
 			}
 			r.StratumSize = k
+		default:
+			if cat, ok := writeInColumn(respondentColumns[-1-items[c]]); ok && v != "" {
+				setWriteIn(&r.Respondent, cat, v)
+			}
 		}
 	}
 	return pr.Err()
@@ -267,6 +278,10 @@ func csvColumn(field string) string {
 	switch {
 	case strings.HasPrefix(field, "answers."):
 		return strings.TrimPrefix(field, "answers.")
+	case strings.HasPrefix(field, "demographics.race_write_in."):
+		return "race_write_in_" + strings.TrimPrefix(field, "demographics.race_write_in.")
+	case strings.HasPrefix(field, "demographics.race_detail"):
+		return "race_detail"
 	case strings.HasPrefix(field, "demographics.race"):
 		return "race"
 	case strings.HasPrefix(field, "demographics.age_band"):

@@ -22,8 +22,10 @@
 // [ImportCSV] reads a CSV whose header names item codes and respondent
 // columns (race is the 2024 combined question; a hispanic_latino column
 // holds the 1997 standard's separate ethnicity question, folded into race
-// by [bsk.CombineRace1997]; stratum, cluster and stratum_size describe the
-// sample design); [ParseREDCapDictionary] builds an instrument from a REDCap data
+// by [bsk.CombineRace1997]; race_detail lists the 2024 standard's
+// detailed groups and race_write_in_<category> holds a category's
+// write-in, each implying its category; stratum, cluster and stratum_size
+// describe the sample design); [ParseREDCapDictionary] builds an instrument from a REDCap data
 // dictionary and [ImportREDCap] reads a REDCap records export (record_id,
 // redcap_event_name, checkbox columns field___code, missing-data codes).
 // Both stream: they keep the columnar responses, never the file. Both are
@@ -54,7 +56,15 @@
 // the indicator, the percentage with its standard error and a 95%
 // interval, and the Likert mean with its standard error: program-wide, and broken down by any combination of
 // dimensions crossed (race, gender, age band, region, place, income, role,
-// organization kind, session), every margin included. Multi-race
+// organization kind, session), every margin included. Race has three
+// views, one per breakdown: [ByRace], the 2024 minimum categories;
+// [ByRaceDetail], the detailed groups, those under the standard's
+// threshold rolled up into their category's other group; and [ByRace1997]
+// with [ByEthnicity1997], race and ethnicity as the 1997 standard asked
+// them (each answer mapped by [bsk.Race1997]: Hispanic or Latino the
+// separate ethnicity question, Middle Eastern or North African White), so
+// that trends across the change of standard compare like with like.
+// Multi-race
 // respondents count "alone or in combination" (in every group they chose)
 // or as "multiple", as the caller chooses. [Compare] tests a change between
 // cycles. The intervals use [BetaQuantile], the inverse of the regularized
@@ -167,7 +177,10 @@
 // rules only ("wa_doh:suppressed", "wa_doh:top_coded"), and [Sentence]
 // names the standard of a hidden cell, never its rule or figure. Readers
 // take tables from the [Publication] with [Publication.Select], which
-// refuses a breakdown or item the release does not publish.
+// refuses a breakdown or item the release does not publish. A breakdown
+// by detailed race group that must be withheld is published with the
+// minimum categories instead, when the release does not hold that
+// breakdown already ([Publication.RolledUp]).
 //
 // The caps, checked before any table is computed: at most
 // [MaxBreakdowns] (16) breakdowns in a release and in one selection, at

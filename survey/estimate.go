@@ -25,7 +25,7 @@ const (
 	BySession          Dimension = "session"
 )
 
-var dimensions = []Dimension{ByRace, ByGender, ByAgeBand, ByRegion, ByPlace, ByIncome, ByRole, ByOrganizationKind, BySession}
+var dimensions = []Dimension{ByRace, ByGender, ByAgeBand, ByRegion, ByPlace, ByIncome, ByRole, ByOrganizationKind, BySession, ByRaceDetail, ByRace1997, ByEthnicity1997}
 
 // Valid reports whether d is a known dimension.
 func (d Dimension) Valid() bool { return slices.Contains(dimensions, d) }
@@ -227,20 +227,19 @@ func (s *Set) Estimate(q Query) (*Report, error) {
 			pr.Add(f, "a breakdown needs at least one dimension")
 			continue
 		}
-		bad := false
+		before := pr.Len()
 		for j, dim := range dims {
 			if !dim.Valid() {
 				pr.Add(bsk.Index(f, j), "unknown dimension %q", dim)
-				bad = true
 			} else if slices.Index(dims, dim) < j {
 				pr.Add(bsk.Index(f, j), "dimension %q appears twice", dim)
-				bad = true
 			}
 		}
-		if bad {
+		checkRaceDims(&pr, f, dims)
+		if pr.Len() > before {
 			continue
 		}
-		bd := &breakdown{dims: slices.Clone(dims)}
+		bd := &breakdown{dims: slices.Clone(dims), fold: foldOf(d)}
 		if !s.prepare(bd, race) {
 			pr.Add(f, "crossing %v gives more than %d cells: use fewer or coarser dimensions", dims, MaxCells)
 			continue
@@ -304,6 +303,11 @@ type breakdown struct {
 	direct int
 	keys   []uint32 // per respondent: its cell
 	extra  []member // further cells of respondents in several groups, by respondent
+	// fold rolls detailed race groups with fewer respondents into their
+	// category's other group (see ByRaceDetail); detail maps each
+	// detailed group to its ByRaceDetail code, -1 when rolled up.
+	fold   int
+	detail []int
 }
 
 // member puts respondent i in one more cell.
@@ -315,18 +319,18 @@ type member struct {
 // prepare fills a breakdown's labels and sizes; it reports false when the
 // crossing has more than MaxCells cells.
 func (s *Set) prepare(bd *breakdown, race RaceMode) bool {
-	bd.labels, bd.size = nil, nil
+	bd.labels, bd.size, bd.detail = nil, nil, nil
 	for _, dim := range bd.dims {
 		var l []string
-		if dim == ByRace {
-			l = strs(races)
-			if race == MultipleRaces {
-				l = append(l, "multiple")
-			}
-		} else {
+		switch dim {
+		case ByRaceDetail:
+			l, bd.detail = s.detailLabels(bd.fold, race)
+		case ByRace, ByRace1997, ByEthnicity1997:
+			l = raceLabels(dim, race)
+		default:
 			l = append(l, s.vals[dim.attr()][1:]...)
+			l = append(l, NotReported)
 		}
-		l = append(l, NotReported)
 		bd.labels = append(bd.labels, l)
 		bd.size = append(bd.size, len(l)+1)
 	}
@@ -341,7 +345,7 @@ func (s *Set) prepare(bd *breakdown, race RaceMode) bool {
 	}
 	bd.direct = -1
 	if race == AloneOrInCombination {
-		bd.direct = slices.Index(bd.dims, ByRace)
+		bd.direct = slices.IndexFunc(bd.dims, raceLike)
 	}
 	return true
 }
@@ -362,7 +366,7 @@ func (s *Set) assign(bd *breakdown, race RaceMode) {
 			if k == bd.direct {
 				continue
 			}
-			g = s.groupsOf(g[:0], i, dim, bd.labels[k], race)
+			g = s.groupsOf(g[:0], i, dim, bd.labels[k], bd.detail, race)
 			key += g[0] * bd.stride[k]
 		}
 		if bd.direct < 0 {
@@ -370,7 +374,7 @@ func (s *Set) assign(bd *breakdown, race RaceMode) {
 			continue
 		}
 		k := bd.direct
-		g = s.groupsOf(g[:0], i, ByRace, bd.labels[k], race)
+		g = s.groupsOf(g[:0], i, bd.dims[k], bd.labels[k], bd.detail, race)
 		bd.keys[i] = uint32(key + g[0]*bd.stride[k])
 		for _, v := range g[1:] {
 			bd.extra = append(bd.extra, member{int32(i), uint32(key + v*bd.stride[k])})
@@ -379,8 +383,13 @@ func (s *Set) assign(bd *breakdown, race RaceMode) {
 	}
 }
 
-// groupsOf appends respondent i's codes in one dimension of a breakdown.
-func (s *Set) groupsOf(dst []int, i int, dim Dimension, labels []string, race RaceMode) []int {
+// groupsOf appends respondent i's codes in one dimension of a breakdown;
+// detail maps detailed race groups to ByRaceDetail's codes.
+func (s *Set) groupsOf(dst []int, i int, dim Dimension, labels []string, detail []int, race RaceMode) []int {
+	switch dim {
+	case ByRaceDetail, ByRace1997, ByEthnicity1997:
+		return s.raceGroups(dst, i, dim, labels, detail, race)
+	}
 	if dim != ByRace {
 		v := int(s.attrs[dim.attr()][i])
 		if v == 0 {

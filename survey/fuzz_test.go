@@ -39,7 +39,7 @@ func checkImport(t *testing.T, s *survey.Set, rep survey.ImportReport, err error
 	if !skip && len(rep.Skipped) > 0 {
 		t.Fatalf("rows skipped without SkipBadRows: %+v", rep.Skipped)
 	}
-	if _, err := s.Estimate(survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByPlace}}}); err != nil {
+	if _, err := s.Estimate(survey.Query{Breakdowns: [][]survey.Dimension{{survey.ByRace, survey.ByPlace}, {survey.ByRaceDetail, survey.ByPlace}, {survey.ByRace1997, survey.ByEthnicity1997}}}); err != nil {
 		t.Fatal(err)
 	}
 }

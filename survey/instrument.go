@@ -165,7 +165,7 @@ func validCode(s string) bool {
 // reserved are the CSV columns that describe respondents, not items. An
 // item may share such a name (REDCap projects often have a "race" field),
 // but not in a plain CSV import, where the column would be ambiguous.
-var reserved = []string{"respondent_id", "weight", "race", "gender", "age_band", "place", "income", "role", "organization_kind", "session", "stratum", "cluster", "stratum_size", "hispanic_latino"}
+var reserved = append([]string{"respondent_id", "weight", "race", "gender", "age_band", "place", "income", "role", "organization_kind", "session", "stratum", "cluster", "stratum_size", "hispanic_latino"}, raceColumns...)
 
 // Validate reports every problem with the instrument, with its field.
 func (in Instrument) Validate() error {

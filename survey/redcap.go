@@ -191,8 +191,9 @@ type REDCapOptions struct {
 	Event string `json:"event,omitempty"`
 	// Respondent maps respondent attributes (race, gender, age_band,
 	// place, income, role, organization_kind, session, weight,
-	// hispanic_latino, stratum, cluster, stratum_size) to the
-	// REDCap fields that hold them.
+	// hispanic_latino, race_detail, race_write_in_<category>, stratum,
+	// cluster, stratum_size) to the REDCap fields that hold them. An
+	// unknown detailed group is an error naming the row and column.
 	Respondent map[string]string `json:"respondent,omitempty"`
 	// Codes maps, per respondent attribute, REDCap choice codes to the
 	// bsk codes (e.g. race: "1" -> "asian").
@@ -349,7 +350,7 @@ func ImportREDCap(r io.Reader, d *Dictionary, opts REDCapOptions) (*Set, ImportR
 				default:
 					if t.attr != "" {
 						if err := setAttr(&resp.Respondent, t.attr, v, t.option, opts.Codes[t.attr]); err != nil {
-							rp.Add(bsk.Index("rows", line)+"."+header[c], "%v", err)
+							rp.Add(header[c], "%v", err)
 						}
 					}
 					if t.item < 0 {
@@ -365,7 +366,7 @@ func ImportREDCap(r io.Reader, d *Dictionary, opts REDCapOptions) (*Set, ImportR
 								resp.Answers[it.Code] = []string{}
 							}
 						default:
-							rp.Add(bsk.Index("rows", line)+"."+header[c], "%q is not 1 or 0", v)
+							rp.Add(header[c], "%q is not 1 or 0", v)
 						}
 						continue
 					}
@@ -438,6 +439,11 @@ func setAttr(r *Respondent, attr, v, option string, codes map[string]string) err
 		r.Session = v
 	case "hispanic_latino":
 		r.HispanicLatino = bsk.Ethnicity1997(v)
+	case "race_detail":
+		if !bsk.RaceDetail(v).Valid() {
+			return errors.New("unknown detailed race/ethnicity code " + strconv.Quote(v))
+		}
+		r.Demographics.RaceDetail = append(r.Demographics.RaceDetail, bsk.RaceDetail(v))
 	case "stratum":
 		r.Stratum = v
 	case "cluster":
@@ -454,6 +460,10 @@ func setAttr(r *Respondent, attr, v, option string, codes map[string]string) err
 			return errors.New(strconv.Quote(v) + " is not a number")
 		}
 		r.Weight = w
+	default:
+		if cat, ok := writeInColumn(attr); ok {
+			setWriteIn(r, cat, v)
+		}
 	}
 	return nil
 }

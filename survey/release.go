@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -131,6 +132,7 @@ func checkBreakdown(dims []Dimension) error {
 			pr.Add(bsk.Index("", j), "dimension %q appears twice", dim)
 		}
 	}
+	checkRaceDims(&pr, "", dims)
 	return pr.Err()
 }
 
@@ -166,12 +168,20 @@ type Publication struct {
 	// published: with them, a hidden cell could not be protected and an
 	// item would have been withheld whole, program-wide figure and all.
 	WithheldBreakdowns [][]Dimension `json:"withheld_breakdowns,omitempty"`
+	// RolledUp lists the withheld breakdowns by detailed race group
+	// (ByRaceDetail) published instead with the minimum categories
+	// (ByRace), when the release does not hold that breakdown already.
+	RolledUp []RollUp `json:"rolled_up,omitempty"`
 }
 
 // Covers reports whether the release publishes a breakdown (its
-// dimensions in any order): one of the release's, not withheld.
+// dimensions in any order): one of the release's, not withheld, or the
+// roll-up of a withheld one (see [Publication.RolledUp]).
 func (p *Publication) Covers(dims []Dimension) bool {
 	same := func(b []Dimension) bool { return sameDimensions(b, dims) }
+	if slices.ContainsFunc(p.RolledUp, func(u RollUp) bool { return same(u.To) }) {
+		return true
+	}
 	return slices.ContainsFunc(p.Release.Breakdowns, same) && !slices.ContainsFunc(p.WithheldBreakdowns, same)
 }
 
@@ -191,7 +201,11 @@ func (p *Publication) Select(items []string, breakdowns [][]Dimension) (*Report,
 			pr.Merge(bsk.Index("breakdowns", k), err)
 		} else if !p.Covers(dims) {
 			if slices.ContainsFunc(p.WithheldBreakdowns, func(b []Dimension) bool { return sameDimensions(b, dims) }) {
-				pr.Add(bsk.Index("breakdowns", k), "breakdown %v is withheld: its tables cannot be published without revealing a hidden cell", dims)
+				msg := "breakdown %v is withheld: its tables cannot be published without revealing a hidden cell"
+				if u := slices.IndexFunc(p.RolledUp, func(u RollUp) bool { return sameDimensions(u.From, dims) }); u >= 0 {
+					msg += fmt.Sprintf("; the release publishes %v instead", p.RolledUp[u].To)
+				}
+				pr.Add(bsk.Index("breakdowns", k), msg, dims)
 			} else {
 				pr.Add(bsk.Index("breakdowns", k), "breakdown %v is not in the release", dims)
 			}
@@ -285,7 +299,11 @@ func (d Disclosure) Threshold() int {
 // (the most dimensions, then the most cells, then the last listed), lists
 // it in WithheldBreakdowns and protects the remaining tables afresh,
 // until no item is withheld or no breakdown is left; an item unprotected
-// even then is withheld whole and listed in Withheld. The guarantee above
+// even then is withheld whole and listed in Withheld. A withheld
+// breakdown by detailed race group ([ByRaceDetail]) is rolled up: the
+// same breakdown by minimum category ([ByRace]) takes its place, listed
+// in RolledUp, unless the release holds it already; a roll-up that must
+// be withheld in turn is dropped. The guarantee above
 // holds for what is published, since it is protected exactly as a release
 // of the remaining breakdowns would be.
 //
@@ -324,7 +342,7 @@ func (s *Set) Publish(r Release) (*Publication, error) {
 	var pr bsk.Problems
 	cells := len(tabled)
 	for k, dims := range r.Breakdowns {
-		bd := &breakdown{dims: slices.Clone(dims)}
+		bd := &breakdown{dims: slices.Clone(dims), fold: foldOf(d)}
 		if !s.prepare(bd, race) {
 			pr.Add(bsk.Index("breakdowns", k), "crossing %v gives more than %d cells: use fewer or coarser dimensions", dims, MaxCells)
 			continue
@@ -390,7 +408,19 @@ func (s *Set) Publish(r Release) (*Publication, error) {
 			break
 		}
 		f := finest(bds)
+		if up := slices.IndexFunc(pub.RolledUp, func(u RollUp) bool { return sameDimensions(u.To, bds[f].dims) }); up >= 0 {
+			// A roll-up is not in the release: it goes, and the
+			// detailed breakdown it stood for stays withheld.
+			pub.RolledUp = slices.Delete(pub.RolledUp, up, up+1)
+			bds = slices.Delete(bds, f, f+1)
+			continue
+		}
 		pub.WithheldBreakdowns = append(pub.WithheldBreakdowns, bds[f].dims)
+		if up := s.rollUp(bds, f, r, race); up != nil {
+			pub.RolledUp = append(pub.RolledUp, RollUp{From: bds[f].dims, To: up.dims})
+			bds[f] = up
+			continue
+		}
 		bds = slices.Delete(bds, f, f+1)
 	}
 	for n := range tabled {
@@ -491,11 +521,15 @@ func (s *Set) protect(tabled []int, bds []*breakdown, tables [][]Table, d Disclo
 		}
 	}
 	labels := make([][]string, len(union))
+	var detail []int // every breakdown rolls detailed groups up alike
 	for _, bd := range bds {
 		pos := make([]int, len(bd.dims))
 		for k, dim := range bd.dims {
 			pos[k] = slices.Index(union, dim)
 			labels[pos[k]] = bd.labels[k]
+		}
+		if bd.detail != nil {
+			detail = bd.detail
 		}
 		p.pos = append(p.pos, pos)
 	}
@@ -511,7 +545,7 @@ func (s *Set) protect(tabled []int, bds []*breakdown, tables [][]Table, d Disclo
 	for r := range s.Len() {
 		codes := make([][]int, len(union))
 		for u, dim := range union {
-			g = s.groupsOf(g[:0], r, dim, labels[u], race)
+			g = s.groupsOf(g[:0], r, dim, labels[u], detail, race)
 			codes[u] = slices.Clone(g)
 		}
 		key := fineKey(codes)

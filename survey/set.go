@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"maps"
 	"math"
 	"math/bits"
 	"slices"
@@ -95,6 +96,8 @@ type Set struct {
 	index   map[string]int
 	weights []float64
 	race    []uint16
+	detail  []uint64                             // detailed race groups chosen, one bit each
+	writeIn map[int]map[bsk.RaceEthnicity]string // race write-ins, by respondent
 	attrs   [nAttrs][]uint16
 	vals    [nAttrs][]string // interned values; index 0 is "" (not reported)
 	valIdx  [nAttrs]map[string]uint16
@@ -155,6 +158,8 @@ type parsed struct {
 	stratum, cluster string
 	size             int
 	race             uint16
+	detail           uint64
+	writeIn          map[bsk.RaceEthnicity]string
 	attrs            [nAttrs]string
 	code             []int8
 	num              []float64
@@ -185,6 +190,7 @@ func (s *Set) check(r Response, p *parsed) error {
 		}
 		r.Demographics.Race = bsk.CombineRace1997(e, r.Demographics.Race)
 	}
+	foldRaceDetail(&r.Demographics)
 	if err := r.Demographics.Validate(); err != nil {
 		pr.Merge("demographics", err)
 	}
@@ -196,7 +202,7 @@ func (s *Set) check(r Response, p *parsed) error {
 	if r.OrganizationKind != "" && !r.OrganizationKind.Valid() {
 		pr.Add("organization_kind", "unknown organization kind %q", r.OrganizationKind)
 	}
-	p.race = 0
+	p.race, p.detail, p.writeIn = 0, detailBits(r.Demographics.RaceDetail), r.Demographics.RaceWriteIn
 	for _, rc := range r.Demographics.Race {
 		if k := slices.Index(races, rc); k >= 0 {
 			p.race |= 1 << k
@@ -343,6 +349,13 @@ func (s *Set) appendParsed(id string, weight float64, p *parsed) error {
 		s.weights = append(s.weights, weight)
 	}
 	s.race = append(s.race, p.race)
+	s.detail = append(s.detail, p.detail)
+	if len(p.writeIn) > 0 {
+		if s.writeIn == nil {
+			s.writeIn = map[int]map[bsk.RaceEthnicity]string{}
+		}
+		s.writeIn[len(s.ids)-1] = maps.Clone(p.writeIn)
+	}
 	for a := range nAttrs {
 		s.attrs[a] = append(s.attrs[a], codes[a])
 	}
@@ -382,6 +395,12 @@ func (s *Set) Response(i int) Response {
 			r.Demographics.Race = append(r.Demographics.Race, rc)
 		}
 	}
+	for k, x := range details {
+		if s.detail[i]&(1<<k) != 0 {
+			r.Demographics.RaceDetail = append(r.Demographics.RaceDetail, x)
+		}
+	}
+	r.Demographics.RaceWriteIn = maps.Clone(s.writeIn[i])
 	v := func(a attribute) string { return s.vals[a][s.attrs[a][i]] }
 	r.Demographics.Gender = bsk.Gender(v(attrGender))
 	r.Demographics.AgeBand = bsk.AgeBand(v(attrAge))
