@@ -16,21 +16,6 @@ import (
 	"github.com/beststarts/workforce/grouping"
 )
 
-// RunStatus is where a background run (a grouping run, a survey import)
-// stands.
-type RunStatus string
-
-// The run statuses. A run waits "queued" while the run limits (see
-// [RunLimits]) are reached. A run is never left "queued" or "running"
-// across a restart: the next start marks it failed.
-const (
-	RunQueued    RunStatus = "queued"
-	RunRunning   RunStatus = "running"
-	RunDone      RunStatus = "done"
-	RunFailed    RunStatus = "failed"
-	RunCancelled RunStatus = "cancelled"
-)
-
 // RunCancelling is the answer to the cancellation of a running run: it was
 // asked to stop, and reads [RunCancelled] once its search has stopped. It
 // is never a stored status.
