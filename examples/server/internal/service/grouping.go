@@ -159,10 +159,14 @@ type Roster struct {
 
 // RosterMember is a member (or the consultant) of a roster.
 type RosterMember struct {
-	ID             bsk.ProviderID     `json:"id"`
-	Name           string             `json:"name"`
+	// ID is the provider's ID.
+	ID bsk.ProviderID `json:"id"`
+	// Name is the provider's name as on file.
+	Name string `json:"name"`
+	// OrganizationID is the provider's organization.
 	OrganizationID bsk.OrganizationID `json:"organization_id"`
-	Role           bsk.Role           `json:"role"`
+	// Role is the provider's role.
+	Role bsk.Role `json:"role"`
 }
 
 // Grouping serves grouping runs: it starts them as background jobs under
