@@ -18,7 +18,6 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/examples/server/internal/store"
-	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/plugins"
 	"github.com/beststarts/workforce/survey"
 )
@@ -90,8 +89,7 @@ type App struct {
 	// AdminKeyFile is where the first start wrote the administrator key.
 	AdminKeyFile string
 
-	jobs     *jobs
-	progress *progressBoard
+	jobs jobs
 
 	sets       *setCache
 	importRows sync.Map // import ID -> rows read so far
@@ -124,15 +122,15 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key"),
-		jobs: newJobs(cfg.Runs, nil), progress: &progressBoard{m: map[string]grouping.Progress{}}, sets: &setCache{sets: map[string]*survey.Set{}}}
-	a.jobs.onPanic = a.jobPanicked
-	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data}), newFailureLimiter(log)
+		sets: &setCache{sets: map[string]*survey.Set{}}}
+	a.jobs = jobs{a: a}
+	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs}), newFailureLimiter(log)
 	if err := a.firstStart(ctx); err != nil {
 		a.svc.Close()
 		db.Close()
 		return nil, err
 	}
-	if err := errors.Join(a.recoverRuns(ctx), a.recoverImports(ctx)); err != nil {
+	if err := errors.Join(a.svc.Grouping.Recover(service.WithPrincipal(ctx, service.System)), a.recoverImports(ctx)); err != nil {
 		a.svc.Close()
 		db.Close()
 		return nil, err
@@ -159,7 +157,6 @@ func (a *App) Handler() http.Handler { return a.echo }
 // Close stops background work (running grouping runs are marked failed)
 // and closes the store.
 func (a *App) Close() error {
-	a.jobs.close()
 	if a.plugins != nil {
 		a.plugins.Close()
 	}

@@ -14,6 +14,9 @@ type Services struct {
 	Workforce *Workforce
 	Keys      *Keys
 	Audit     *Audit
+	Grouping  *Grouping
+	// Jobs runs the services' background work; Close stops it.
+	Jobs *Jobs
 }
 
 // Config configures the services.
@@ -21,17 +24,26 @@ type Config struct {
 	// Data is the server's data directory (uploaded files, the decision
 	// key).
 	Data string
+	// Runs bound the grouping runs running and waiting (see [RunLimits]).
+	Runs RunLimits
 }
 
 // New assembles the services over db. Close stops their background work.
 func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 	audit := newAudit(db, log)
+	jobs := newJobs(cfg.Runs, log)
 	return &Services{
 		Workforce: newWorkforce(db, audit),
 		Keys:      &Keys{db: db, audit: audit},
 		Audit:     audit,
+		Grouping:  newGrouping(db, audit, jobs, log),
+		Jobs:      jobs,
 	}
 }
 
-// Close appends the audit entries still queued and stops background work.
-func (s *Services) Close() { s.Audit.close() }
+// Close stops background work (running jobs are cancelled and waited
+// for) and then appends the audit entries still queued.
+func (s *Services) Close() {
+	s.Jobs.close()
+	s.Audit.close()
+}
