@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,7 +19,6 @@ import (
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/plugins"
-	"github.com/beststarts/workforce/survey"
 )
 
 // Config configures the server. The zero value of every field but Data
@@ -93,9 +91,6 @@ type App struct {
 	jobs     *jobs
 	progress *progressBoard
 
-	sets       *setCache
-	importRows sync.Map // import ID -> rows read so far
-
 	catalog      plugins.Catalog
 	plugins      *plugins.Host
 	pluginErrors map[string]string
@@ -124,7 +119,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key"),
-		jobs: newJobs(cfg.Runs, nil), progress: &progressBoard{m: map[string]grouping.Progress{}}, sets: &setCache{sets: map[string]*survey.Set{}}}
+		jobs: newJobs(cfg.Runs, nil), progress: &progressBoard{m: map[string]grouping.Progress{}}}
 	a.jobs.onPanic = a.jobPanicked
 	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data}), newFailureLimiter(log)
 	if err := a.firstStart(ctx); err != nil {

@@ -14,22 +14,21 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/grouping"
 )
 
-// RunStatus is where a background run stands.
-type RunStatus string
+// RunStatus is where a background run stands (see [service.RunStatus]).
+type RunStatus = service.RunStatus
 
-// The run statuses. A run waits "queued" while the run limits (see
-// [RunLimits]) are reached. A run is never left "queued" or "running"
-// across a restart: the next start marks it failed.
+// The run statuses (see [service.RunStatus]).
 const (
-	RunQueued    RunStatus = "queued"
-	RunRunning   RunStatus = "running"
-	RunDone      RunStatus = "done"
-	RunFailed    RunStatus = "failed"
-	RunCancelled RunStatus = "cancelled"
+	RunQueued    = service.RunQueued
+	RunRunning   = service.RunRunning
+	RunDone      = service.RunDone
+	RunFailed    = service.RunFailed
+	RunCancelled = service.RunCancelled
 )
 
 // GroupingRunRequest asks for a grouping run: a preset over the providers on

@@ -70,7 +70,7 @@ func errQueueFull(msg string) error {
 	return echo.NewHTTPError(http.StatusTooManyRequests, msg)
 }
 
-// jobs runs background work (grouping runs, survey imports) and can cancel
+// jobs runs background work (grouping runs) and can cancel
 // it. Close cancels every job and waits for them, so nothing is left
 // running after the server stops; a job that was running or queued when
 // the process died is marked failed at the next start (see recoverRuns).
@@ -255,7 +255,7 @@ func errJobInternal(id string) *bsk.Error {
 }
 
 // jobPanicked logs a job's panic with its stack and marks the job's record
-// (a grouping run or a survey import) failed, with an error that names no
+// (a grouping run) failed, with an error that names no
 // internal detail.
 func (a *App) jobPanicked(id string, v any, stack []byte) {
 	a.log.Error().Str("job", id).Str("panic", fmt.Sprint(v)).Bytes("stack", stack).Msg("background job panicked")
@@ -272,19 +272,5 @@ func (a *App) jobPanicked(id string, v any, stack []byte) {
 		if err != nil {
 			a.log.Error().Err(err).Str("job", id).Msg("marking a panicked grouping run failed")
 		}
-		return
-	}
-	if rec, err := a.db.Get(ctx, store.SurveyImports, id); err == nil {
-		var imp SurveyImport
-		if err := json.Unmarshal(rec.Doc, &imp); err == nil {
-			e := errJobInternal(id)
-			imp.Status, imp.FinishedAt, imp.Report = RunFailed, &now, nil
-			imp.Problems = []Problem{{Message: e.Message}}
-			err = a.saveImport(ctx, imp, false)
-		}
-		if err != nil {
-			a.log.Error().Err(err).Str("job", id).Msg("marking a panicked survey import failed")
-		}
-		a.importRows.Delete(id)
 	}
 }

@@ -14,6 +14,7 @@ type Services struct {
 	Workforce *Workforce
 	Keys      *Keys
 	Audit     *Audit
+	Surveys   *Surveys
 }
 
 // Config configures the services.
@@ -30,8 +31,12 @@ func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 		Workforce: newWorkforce(db, audit),
 		Keys:      &Keys{db: db, audit: audit},
 		Audit:     audit,
+		Surveys:   newSurveys(db, audit, log, cfg.Data),
 	}
 }
 
 // Close appends the audit entries still queued and stops background work.
-func (s *Services) Close() { s.Audit.close() }
+func (s *Services) Close() {
+	s.Surveys.close()
+	s.Audit.close()
+}
