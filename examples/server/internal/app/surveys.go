@@ -137,7 +137,7 @@ func (a *App) surveyReport(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 		c.Response().Header().Set("Content-Disposition", `attachment; filename="`+c.Param("id")+`.csv"`)
 		c.Response().WriteHeader(http.StatusOK)
-		return rep.Report.WriteCSV(c.Response())
+		return rep.WriteCSV(c.Response())
 	}
 	return c.JSON(http.StatusOK, rep)
 }

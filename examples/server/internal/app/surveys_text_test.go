@@ -1,8 +1,11 @@
 package app_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +76,41 @@ func TestSurveyHiddenFiguresSayWhy(t *testing.T) {
 	}
 	if hidden == 0 {
 		t.Fatal("no cell hidden in a race by place report of 300 responses: nothing checked")
+	}
+
+	// The CSV download says the same, in its last column.
+	req, _ := http.NewRequest("GET", s.URL+"/api/v1/imports/"+to.ID+"/report?breakdown=race,place&format=csv", nil)
+	req.Header.Set("Authorization", "Bearer "+coord)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(resp.Body).ReadAll()
+	resp.Body.Close()
+	if err != nil || len(recs) < 2 {
+		t.Fatalf("CSV: %v, %d records", err, len(recs))
+	}
+	head := recs[0]
+	col := func(name string) int {
+		t.Helper()
+		k := slices.Index(head, name)
+		if k < 0 {
+			t.Fatalf("the CSV has no %s column: %q", name, head)
+		}
+		return k
+	}
+	suppressed, rng, rule, why := col("suppressed"), col("range"), col("rule"), col("why")
+	hiddenRows := 0
+	for _, rec := range recs[1:] {
+		if rec[suppressed] == "true" || rec[rng] != "" {
+			hiddenRows++
+			checkWhy(t, "CSV "+strings.Join(rec[:5], ","), rec[rule], rec[why])
+		} else if rec[why] != "" {
+			t.Errorf("CSV %q: a shown cell says %q", rec[:5], rec[why])
+		}
+	}
+	if hiddenRows != hidden {
+		t.Errorf("the CSV hides %d cells, the JSON %d", hiddenRows, hidden)
 	}
 
 	var tr struct {

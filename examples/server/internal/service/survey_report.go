@@ -1,7 +1,11 @@
 package service
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"errors"
+	"io"
 	"slices"
 
 	"github.com/beststarts/workforce/bsk"
@@ -37,6 +41,49 @@ type SurveyReport struct {
 	Sentences []SurveySentence `json:"sentences"`
 }
 
+// WriteCSV writes the report's cells as CSV, one row per cell: the
+// library's columns (see survey.Report.WriteCSV, whose escaping of
+// formula-like cells it keeps) and, last, "why": why the cell's figures
+// are hidden or shown as a range, in words ("" when they are shown).
+func (r SurveyReport) WriteCSV(w io.Writer) error {
+	var whys []string
+	for _, t := range r.Tables {
+		for _, c := range t.Cells {
+			whys = append(whys, c.Why)
+		}
+	}
+	var buf bytes.Buffer
+	if err := r.Report.WriteCSV(&buf); err != nil {
+		return err
+	}
+	in, out := csv.NewReader(&buf), csv.NewWriter(w)
+	for row := 0; ; row++ {
+		rec, err := in.Read()
+		if errors.Is(err, io.EOF) {
+			if row != len(whys)+1 {
+				return bsk.Errorf(bsk.CodeInternal, "the report's CSV has %d rows for %d cells", row-1, len(whys))
+			}
+			break
+		}
+		if err != nil {
+			return bsk.Errorf(bsk.CodeInternal, "re-reading the report's CSV: %w", err)
+		}
+		switch {
+		case row == 0:
+			rec = append(rec, "why")
+		case row <= len(whys):
+			rec = append(rec, survey.CSVField(whys[row-1]))
+		default:
+			return bsk.Errorf(bsk.CodeInternal, "the report's CSV has more rows than its %d cells", len(whys))
+		}
+		if err := out.Write(rec); err != nil {
+			return err
+		}
+	}
+	out.Flush()
+	return out.Error()
+}
+
 // SurveyTable is one item's table under one breakdown.
 type SurveyTable struct {
 	survey.Table
@@ -66,8 +113,8 @@ func (s *Surveys) readRelease(ctx context.Context, id string) (Principal, *surve
 	return p, pub, err
 }
 
-// Report gives a released import's tables, as q selects. The report's
-// Report is the library's, for a CSV download (its WriteCSV).
+// Report gives a released import's tables, as q selects, for JSON or
+// for a CSV download ([SurveyReport.WriteCSV]).
 //
 // Errors: invalid naming the parameter (a parameter the release fixes,
 // too many breakdowns, a breakdown or item the release does not
