@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,7 +18,6 @@ import (
 	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/plugins"
-	"github.com/beststarts/workforce/survey"
 )
 
 // Config configures the server. The zero value of every field but Data
@@ -89,11 +87,6 @@ type App struct {
 	// AdminKeyFile is where the first start wrote the administrator key.
 	AdminKeyFile string
 
-	jobs jobs
-
-	sets       *setCache
-	importRows sync.Map // import ID -> rows read so far
-
 	catalog      plugins.Catalog
 	plugins      *plugins.Host
 	pluginErrors map[string]string
@@ -121,9 +114,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key"),
-		sets: &setCache{sets: map[string]*survey.Set{}}}
-	a.jobs = jobs{a: a}
+	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key")}
 	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs}), newFailureLimiter(log)
 	if err := a.firstStart(ctx); err != nil {
 		a.svc.Close()

@@ -531,3 +531,46 @@ func TestSurveyReleaseInterval(t *testing.T) {
 		t.Errorf("stored release %+v; want its interval", stored.Release)
 	}
 }
+
+// TestSurveyImportFlagsParsed: ?skip_bad_rows= that is not a boolean is
+// refused, naming it, rather than read as false; nothing is imported.
+func TestSurveyImportFlagsParsed(t *testing.T) {
+	dir := t.TempDir()
+	s := startIn(t, backend{name: "sqlite"}, false, dir)
+	s.expect(201, "POST", "/api/v1/instruments", s.Admin, annual)
+	r := s.expect(400, "POST", "/api/v1/instruments/annual-2026/imports?skip_bad_rows=maybe", s.Admin, annualCSV(5, 1))
+	if got := r.problems(t); !slices.Equal(got, []string{"skip_bad_rows"}) {
+		t.Errorf("problems at %v; want skip_bad_rows", got)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "uploads")); len(entries) != 0 {
+		t.Errorf("a refused import left %d uploads", len(entries))
+	}
+	imp := waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/annual-2026/imports?skip_bad_rows=true", annualCSV(5, 1)).ID)
+	if imp.Status != app.RunDone || !imp.SkipBadRows {
+		t.Errorf("import = %s, skip %v; want done, skipping bad rows", imp.Status, imp.SkipBadRows)
+	}
+}
+
+// TestSurveyImportLimit uploads a file beyond the import limit: 413, no
+// import stored, and no upload left on disk; a file within it imports.
+func TestSurveyImportLimit(t *testing.T) {
+	dir := t.TempDir()
+	s := startWith(t, backend{name: "sqlite"}, app.Config{Data: dir, NoDemo: true, ImportLimit: "4K"})
+	s.expect(201, "POST", "/api/v1/instruments", s.Admin, annual)
+	big := annualCSV(400, 1)
+	if len(big) <= 4<<10 {
+		t.Fatalf("the file is %d bytes: not beyond the limit", len(big))
+	}
+	s.expect(413, "POST", "/api/v1/instruments/annual-2026/imports", s.Admin, big)
+	if entries, _ := os.ReadDir(filepath.Join(dir, "uploads")); len(entries) != 0 {
+		t.Errorf("a refused upload left %d files", len(entries))
+	}
+	n, err := s.App.DB().Count(context.Background(), store.SurveyImports)
+	if err != nil || n != 0 {
+		t.Errorf("%d imports stored (%v) after a refused upload; want none", n, err)
+	}
+	imp := waitImport(t, s, s.Admin, upload(t, s, s.Admin, "/api/v1/instruments/annual-2026/imports", annualCSV(20, 1)).ID)
+	if imp.Status != app.RunDone {
+		t.Errorf("an import within the limit reads %s", imp.Status)
+	}
+}

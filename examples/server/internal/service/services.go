@@ -15,6 +15,7 @@ type Services struct {
 	Keys      *Keys
 	Audit     *Audit
 	Grouping  *Grouping
+	Surveys   *Surveys
 	// Jobs runs the services' background work; Close stops it.
 	Jobs *Jobs
 }
@@ -37,13 +38,15 @@ func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 		Keys:      &Keys{db: db, audit: audit},
 		Audit:     audit,
 		Grouping:  newGrouping(db, audit, jobs, log),
+		Surveys:   newSurveys(db, audit, log, cfg.Data),
 		Jobs:      jobs,
 	}
 }
 
-// Close stops background work (running jobs are cancelled and waited
-// for) and then appends the audit entries still queued.
+// Close stops background work (running jobs and imports are cancelled and
+// waited for) and then appends the audit entries still queued.
 func (s *Services) Close() {
 	s.Jobs.close()
+	s.Surveys.close()
 	s.Audit.close()
 }
