@@ -32,7 +32,9 @@ type PastGroup struct {
 // Errors, in [bsk.Errors]: "weight" when it is not a finite number at
 // least 0, "/history/<i>/members/<j>" for an empty ID
 // ([bsk.CodeInvalid]), and for a member listed twice in one session
-// ([bsk.CodeConflict]).
+// ([bsk.CodeConflict]); "/history/<i>" where the groups up to it seat
+// more than [MaxHistoryPairs] pairs of members together
+// ([bsk.CodeInvalid]).
 func MetBefore(members []Member, history []PastGroup, weight float64) (_ []PairScore, err error) {
 	defer catch(&err, func() string { return fmt.Sprintf("grouping: pairs who met before (%d past groups)", len(history)) })
 	var pr bsk.Problems
@@ -49,6 +51,7 @@ func MetBefore(members []Member, history []PastGroup, weight float64) (_ []PairS
 	type place struct{ group, index int }
 	where := map[string]map[MemberID]place{}
 	met := map[[2]int]int{}
+	seated := 0 // pairs of members seated together, with repeats
 	for g, pg := range history {
 		seen := where[pg.Session]
 		if seen == nil {
@@ -72,6 +75,10 @@ func MetBefore(members []Member, history []PastGroup, weight float64) (_ []PairS
 			}
 		}
 		slices.Sort(here)
+		if seated += len(here) * (len(here) - 1) / 2; seated > MaxHistoryPairs {
+			pr.Add(fmt.Sprintf("/history/%d", g), "the history seats more than %d pairs of members together", MaxHistoryPairs)
+			break
+		}
 		for x, a := range here {
 			for _, b := range here[x+1:] {
 				met[[2]int{a, b}]++
@@ -97,6 +104,13 @@ func MetBefore(members []Member, history []PastGroup, weight float64) (_ []PairS
 	}
 	return out, nil
 }
+
+// MaxHistoryPairs is the most pairs of members the history given to
+// [MetBefore] may seat together, counting a pair once per meeting: a
+// year of monthly breakouts of 125 attendees in rooms of six seats about
+// 4,000, and the bound keeps a hostile history (one room of everyone,
+// many times) from exhausting memory.
+const MaxHistoryPairs = 1_000_000
 
 // RepeatWeight is a weight for [MetBefore] that outweighs the breakout
 // preset's own criteria (mixed organizations and roles): a repeated pair

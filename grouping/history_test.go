@@ -223,3 +223,36 @@ func TestBreakoutsHistoryNoRepeatWhenPossible(t *testing.T) {
 		})
 	}
 }
+
+// A history that seats too many pairs together is refused, naming the
+// past group where it passes the bound, before it fills memory.
+func TestMetBeforeBounded(t *testing.T) {
+	var members []grouping.Member
+	var everyone []grouping.MemberID
+	for i := range 1500 { // 1,124,250 pairs in one room
+		id := grouping.MemberID(fmt.Sprint("m", i))
+		members = append(members, grouping.Member{ID: id})
+		everyone = append(everyone, id)
+	}
+	history := []grouping.PastGroup{
+		{Session: "2026-01", Members: everyone[:3]},
+		{Session: "2026-02", Members: everyone},
+	}
+	_, err := grouping.MetBefore(members, history, 1)
+	var list bsk.Errors
+	require.ErrorAs(t, err, &list)
+	var fields []string
+	for _, e := range list {
+		fields = append(fields, e.Field)
+	}
+	if d := cmp.Diff([]string{"/history/1"}, fields); d != "" {
+		t.Errorf("MetBefore faults (-want +got):\n%s", d)
+	}
+	// Members absent this session seat no pair: the same room over 10
+	// members is 45 pairs.
+	ps, err := grouping.MetBefore(members[:10], history[1:], 1)
+	require.NoError(t, err)
+	if len(ps) != 45 {
+		t.Errorf("MetBefore(10 of the room) = %d pairs; want 45", len(ps))
+	}
+}
