@@ -136,7 +136,8 @@ func CohortOf(preset Preset, providers []bsk.Provider, s Selection) (_ *Cohort, 
 
 // leadersNamed returns the providers of ids, the leaders a coordinator
 // names, and the index of each in ids; it adds to pr each ID that is
-// unknown or listed twice, or all of them when the preset has no leaders.
+// unknown or listed twice, or one fault at "/leader_ids" when the preset
+// has no leaders.
 func leadersNamed(preset Preset, providers []bsk.Provider, byID map[bsk.ProviderID]int, ids []bsk.ProviderID, pr *bsk.Problems) ([]bsk.Provider, map[bsk.ProviderID]int) {
 	named := make(map[bsk.ProviderID]int, len(ids))
 	if preset != ReflectiveConsultationPreset && preset != MentorshipPreset {
