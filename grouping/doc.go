@@ -81,7 +81,9 @@
 // group count every group formed is led; otherwise [Solution.Unled] lists
 // the groups left over, with the reason. A member no leader can lead (no
 // consultant speaks their language) is unplaced with [ReasonNoLeaderFits].
-// [ReflectiveConsultation] makes its consultants the leaders ([LeadingOf]).
+// [ReflectiveConsultation] makes its consultants the leaders ([LeadingOf]);
+// [Mentorship] with a leader capacity makes the mentors the leaders of
+// small groups, several each ([PresetOptions].LeaderCapacity).
 //
 // # Failures
 //
@@ -116,7 +118,19 @@
 //
 // [CohortOf] is the program's rule for whom a preset groups and who leads,
 // from the providers on file (a [Selection] narrows it to named providers
-// or organizations); [NewProblem] takes its two lists. [AssignLeading]
+// or organizations, and can name the leaders whatever their role, such as
+// mentors who are also reflective consultants); [NewProblem] takes its
+// two lists.
+//
+// # Breakouts with history
+//
+// A training's monthly breakout rooms should not seat together again the
+// attendees who met in earlier sessions, as meeting-rotation tools
+// arrange. [MetBefore] turns attendance history ([PastGroup]: who sat in
+// which room of which session) into pair scores that cost a weight for
+// every earlier meeting; added to [Problem.Pairs] they are one more term
+// of the objective, weighed against the preset's criteria
+// ([RepeatWeight] outweighs them). [AssignLeading]
 // gives a solution's groups the problem's leaders under the same rules as
 // the search, on the members' own meeting slots, and keeps each group's
 // previous leader where it can ([LeaderContinuity]).

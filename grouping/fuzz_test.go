@@ -82,11 +82,15 @@ func FuzzSolve(f *testing.F) {
 // full synthetic workforce that once panicked in the local search.
 func FuzzPreset(f *testing.F) {
 	// seed, providers, organizations, consultants, preset, groups, size
-	// min, size max, policies, swap sample, threads, iterations.
+	// min, size max, policies (and leader capacity), swap sample,
+	// threads, iterations.
 	f.Add(int64(1), uint16(2000), uint8(0), uint8(0), uint8(2), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(2))
 	f.Add(int64(3), uint16(60), uint8(8), uint8(4), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(1), uint8(3))
 	f.Add(int64(2), uint16(40), uint8(5), uint8(3), uint8(3), uint8(0), uint8(2), uint8(5), uint8(17), uint8(3), uint8(0), uint8(1))
 	f.Add(int64(7), uint16(25), uint8(25), uint8(2), uint8(1), uint8(9), uint8(0), uint8(0), uint8(6), uint8(5), uint8(2), uint8(2))
+	// Small-group mentorship at the seeds' scale: 82 participants, 3
+	// mentors leading 4 groups each.
+	f.Add(int64(4), uint16(82), uint8(12), uint8(3), uint8(3), uint8(0), uint8(0), uint8(0), uint8(144), uint8(0), uint8(1), uint8(2))
 	f.Fuzz(func(t *testing.T, seed int64, providers uint16, orgs, consultants, preset, groups, lo, hi, policies, sample, threads, iterations uint8) {
 		n := int(providers) % 2101 // 0: the default 2,000
 		o := bsktest.Options{Providers: n, Organizations: int(orgs), Consultants: int(consultants) % 21, NoOfferings: true}
@@ -111,6 +115,9 @@ func FuzzPreset(f *testing.F) {
 			Organization: []grouping.OrgPolicy{"", grouping.OrgPrefer, grouping.OrgRequire, grouping.OrgMix}[policies%4],
 			Roles:        []grouping.RolePolicy{"", grouping.RolesSeparate, grouping.RolesTogether}[policies/4%3],
 			Language:     []bsk.Language{"", bsk.English, bsk.Spanish}[policies/12%3],
+			// 0 keeps one mentorship group per mentor; more forms small
+			// groups led by the mentors.
+			LeaderCapacity: int(policies/36) % 7,
 		}
 		refused := func(step string, err error) {
 			var e *bsk.Error

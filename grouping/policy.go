@@ -18,6 +18,13 @@ type Selection struct {
 	// OrganizationIDs limits the participants to staff of these
 	// organizations; empty means every organization.
 	OrganizationIDs []bsk.OrganizationID `json:"organization_ids,omitempty"`
+	// LeaderIDs, when set, are the leaders, in this order, instead of
+	// the providers whose role leads the preset's groups: exactly these
+	// providers lead, whatever their role (mentors who are also
+	// reflective consultants), and none of them is a participant. Only
+	// the presets with leaders (reflective consultation, mentorship)
+	// take them.
+	LeaderIDs []bsk.ProviderID `json:"leader_ids,omitempty"`
 }
 
 // Cohort is whom a preset groups and who leads the groups, chosen from the
@@ -65,10 +72,20 @@ func CohortOf(preset Preset, providers []bsk.Provider, s Selection) (_ *Cohort, 
 	if !preset.Valid() {
 		return nil, bsk.Invalidf("preset", "unknown preset %q (one of %v)", preset, preset.Enum())
 	}
+	byID := make(map[bsk.ProviderID]int, len(providers))
+	for i, pv := range providers {
+		byID[pv.ID] = i
+	}
 	c := &Cohort{}
-	for _, pv := range providers {
-		if leads(preset, pv.Role) {
-			c.Leaders = append(c.Leaders, pv)
+	var pr bsk.Problems
+	named := map[bsk.ProviderID]int{}
+	if len(s.LeaderIDs) > 0 {
+		c.Leaders, named = leadersNamed(preset, providers, byID, s.LeaderIDs, &pr)
+	} else {
+		for _, pv := range providers {
+			if leads(preset, pv.Role) {
+				c.Leaders = append(c.Leaders, pv)
+			}
 		}
 	}
 	inOrg := func(pv bsk.Provider) bool {
@@ -76,17 +93,15 @@ func CohortOf(preset Preset, providers []bsk.Provider, s Selection) (_ *Cohort, 
 	}
 	if len(s.ProviderIDs) == 0 {
 		for _, pv := range providers {
-			if participates(preset, pv.Role) && inOrg(pv) {
+			if _, leader := named[pv.ID]; !leader && participates(preset, pv.Role) && inOrg(pv) {
 				c.Participants = append(c.Participants, pv)
 			}
 		}
+		if err := pr.Err(); err != nil {
+			return nil, err
+		}
 		return c, nil
 	}
-	byID := make(map[bsk.ProviderID]int, len(providers))
-	for i, pv := range providers {
-		byID[pv.ID] = i
-	}
-	var pr bsk.Problems
 	seen := map[bsk.ProviderID]int{}
 	for i, id := range s.ProviderIDs {
 		f := fmt.Sprintf("/provider_ids/%d", i)
@@ -101,7 +116,10 @@ func CohortOf(preset Preset, providers []bsk.Provider, s Selection) (_ *Cohort, 
 		}
 		seen[id] = i
 		pv := providers[k]
+		j, leader := named[id]
 		switch {
+		case leader:
+			pr.Add(f, "provider %q is one of the leaders (/leader_ids/%d)", id, j)
 		case leads(preset, pv.Role):
 			pr.Add(f, "provider %q is a %s, who leads %s groups", id, pv.Role, preset)
 		case !inOrg(pv):
@@ -114,6 +132,34 @@ func CohortOf(preset Preset, providers []bsk.Provider, s Selection) (_ *Cohort, 
 		return nil, err
 	}
 	return c, nil
+}
+
+// leadersNamed returns the providers of ids, the leaders a coordinator
+// names, and the index of each in ids; it adds to pr each ID that is
+// unknown or listed twice, or one fault at "/leader_ids" when the preset
+// has no leaders.
+func leadersNamed(preset Preset, providers []bsk.Provider, byID map[bsk.ProviderID]int, ids []bsk.ProviderID, pr *bsk.Problems) ([]bsk.Provider, map[bsk.ProviderID]int) {
+	named := make(map[bsk.ProviderID]int, len(ids))
+	if preset != ReflectiveConsultationPreset && preset != MentorshipPreset {
+		pr.Add("/leader_ids", "%s groups have no leaders", preset)
+		return nil, named
+	}
+	var out []bsk.Provider
+	for i, id := range ids {
+		f := fmt.Sprintf("/leader_ids/%d", i)
+		k, ok := byID[id]
+		if !ok {
+			pr.AddCode(bsk.CodeNotFound, f, "no provider %q", id)
+			continue
+		}
+		if j, dup := named[id]; dup {
+			pr.AddCode(bsk.CodeConflict, f, "provider %q is listed twice (also /leader_ids/%d)", id, j)
+			continue
+		}
+		named[id] = i
+		out = append(out, providers[k])
+	}
+	return out, named
 }
 
 // leads reports whether a provider of role r leads a preset's groups.

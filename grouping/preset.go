@@ -40,7 +40,9 @@ const (
 	// language (interpretation), mixing organizations and roles.
 	TrainingBreakoutsPreset Preset = "training_breakouts"
 	// MentorshipPreset: one group per mentor, each mentor pinned to their
-	// group, sharing a language and a meeting time with the group.
+	// group, sharing a language and a meeting time with the group; with a
+	// leader capacity, small groups of 6-8 led by the mentors, several
+	// each, as the BIPOC Community of Leaders meets.
 	MentorshipPreset Preset = "mentorship"
 )
 
@@ -114,7 +116,11 @@ type PresetOptions struct {
 	// the share-a-language constraint the presets already add).
 	Language bsk.Language `json:"language,omitempty"`
 	// LeaderCapacity is the most groups each reflective consultant leads;
-	// 0 means 5 (20 consultants for about 100 groups).
+	// 0 means 5 (20 consultants for about 100 groups). For mentorship it
+	// turns on small-group mentorship: groups of Size (6-8 by default)
+	// led by the mentors, each at most LeaderCapacity groups (82
+	// participants and 3 mentors make 12 groups, 4 each); 0 keeps one
+	// group per mentor.
 	LeaderCapacity int `json:"leader_capacity,omitempty"`
 }
 
@@ -365,10 +371,25 @@ func TrainingBreakouts(attendees []bsk.Provider, o PresetOptions) (_ *Problem, e
 // with its mentor; organizations mix. Group sizes count the mentor. A
 // mentor's group stays whatever its size (the problem allows underfilled
 // groups): the mentor meets whoever can join.
+//
+// With o.LeaderCapacity above 0 it builds small-group mentorship instead,
+// as the seeds run it (82 participants, 3 mentors, monthly small groups):
+// the participants form groups of o.Size (6-8 by default; o.Groups, or
+// as many as the sizes suggest), and the mentors are the problem's
+// [Leading] ([LeadingOf]), each leading at most o.LeaderCapacity groups,
+// sharing a language and a meeting time with every member and never
+// mentoring their own organization's staff. Sizes are hard and count only
+// the participants; [Solution.Leaders] names each group's mentor.
 func Mentorship(participants, mentors []bsk.Provider, o PresetOptions) (_ *Problem, err error) {
 	defer catch(&err, func() string { return "grouping: building the mentorship problem" })
 	if len(mentors) == 0 {
 		return nil, bsk.Invalidf("mentors", "at least one mentor is required")
+	}
+	if o.LeaderCapacity < 0 {
+		return nil, bsk.Invalidf("leader_capacity", "must be at least 0")
+	}
+	if o.LeaderCapacity > 0 {
+		return smallMentorship(participants, mentors, o)
 	}
 	if o.Groups != 0 && o.Groups != len(mentors) {
 		return nil, bsk.Invalidf("groups", "mentorship has one group per mentor (%d), not %d", len(mentors), o.Groups)
@@ -387,6 +408,27 @@ func Mentorship(participants, mentors []bsk.Provider, o PresetOptions) (_ *Probl
 		p.Members[g].Pin = &pin
 	}
 	p.AllowUnderfilled = true
+	p.Constraints = append(p.Constraints, Constraint{Kind: Share, Attr: AttrSlots})
+	if err := orgPolicy(p, o.Organization, 2); err != nil {
+		return nil, err
+	}
+	return p, sizeGroups(p, o)
+}
+
+// smallMentorship builds small groups of participants led by the mentors,
+// o.LeaderCapacity groups each at most.
+func smallMentorship(participants, mentors []bsk.Provider, o PresetOptions) (*Problem, error) {
+	if o.Size == (Bounds{}) {
+		o.Size = Bounds{Min: 6, Max: 8}
+	}
+	if o.Organization == "" {
+		o.Organization = OrgMix
+	}
+	p, err := base(participants, o, false)
+	if err != nil {
+		return nil, err
+	}
+	p.Leading = LeadingOf(mentors, o.Slots, o.LeaderCapacity)
 	p.Constraints = append(p.Constraints, Constraint{Kind: Share, Attr: AttrSlots})
 	if err := orgPolicy(p, o.Organization, 2); err != nil {
 		return nil, err

@@ -13,7 +13,14 @@
 //
 // The preset takes the program's participants and leaders from the
 // workforce (grouping.CohortOf): -providers names the participants instead
-// (a training's attendees), -organizations keeps those organizations' staff.
+// (a training's attendees), -organizations keeps those organizations' staff,
+// and -leaders names the leaders instead of the preset's leading role,
+// whatever their role (mentors who are also reflective consultants). With
+// "leader_capacity" in the options, the mentorship preset forms small groups
+// of 6-8 led by the mentors, that many groups each:
+//
+//	go run ./examples/group -preset mentorship -leaders rc-1,rc-2,rc-3 -options capacity.json workforce.json
+//
 // The reflective consultation preset makes the workforce's consultants the
 // groups' leaders (5 groups each, or "leader_capacity" in the options): it
 // forms only groups a consultant can lead, and the solution gives each
@@ -28,12 +35,21 @@
 //
 //	go run ./examples/group -preset reflective_consultation -previous last.json workforce.json
 //
+// With -history, a JSON file of earlier sessions' groups (a list of
+// {"session": "2026-03", "members": [...]}, as grouping.PastGroup), the
+// groups keep apart who met before: each earlier meeting of a pair costs
+// -history-weight (grouping.MetBefore), as a training's monthly breakout
+// rooms rotate:
+//
+//	go run ./examples/group -preset training_breakouts -providers ... -history rooms.json workforce.json
+//
 // With no file argument it reads standard input. Bad input is reported on
 // standard error with the file and the field at fault (a fault in the
 // preset options names the -options file), and the exit status is 1.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -68,6 +84,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	providers := fs.String("providers", "", "with -preset, the participants' provider IDs, comma-separated, instead of everyone the preset takes")
 	orgs := fs.String("organizations", "", "with -preset, keep the participants of these organization IDs, comma-separated")
 	previousFile := fs.String("previous", "", "a solution of an earlier run to re-form, keeping its groups' leaders where the rules allow")
+	leaders := fs.String("leaders", "", "with -preset, the leaders' provider IDs, comma-separated, instead of the preset's leading role")
+	historyFile := fs.String("history", "", "a JSON file of earlier sessions' groups ([{\"session\": ..., \"members\": [...]}]) whose pairs the groups keep apart")
+	historyWeight := fs.Float64("history-weight", grouping.RepeatWeight, "with -history, the cost of each earlier meeting of a pair")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: group [flags] [problem.json | workforce.json]")
 		fs.PrintDefaults()
@@ -75,7 +94,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() > 1 || (*preset == "" && (*providers != "" || *orgs != "")) {
+	if fs.NArg() > 1 || (*preset == "" && (*providers != "" || *orgs != "" || *leaders != "")) {
 		fs.Usage()
 		return 2
 	}
@@ -97,13 +116,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var p *grouping.Problem
 	if *preset != "" {
-		p, err = fromPreset(grouping.Preset(*preset), data, *optsFile, selectionOf(*providers, *orgs))
+		p, err = fromPreset(grouping.Preset(*preset), data, *optsFile, selectionOf(*providers, *orgs, *leaders))
 		if err != nil && *optsFile != "" {
 			name += " with options " + *optsFile
 		}
 	} else {
 		p = &grouping.Problem{}
 		err = decode("grouping-problem", data, p)
+	}
+	if err == nil && *historyFile != "" {
+		if err = withHistory(p, *historyFile, *historyWeight); err != nil {
+			name = *historyFile
+		}
 	}
 	if err != nil {
 		report(stderr, name, err)
@@ -165,12 +189,38 @@ func again(ctx context.Context, p *grouping.Problem, file string, opts grouping.
 	return sol, nil
 }
 
-// selectionOf reads the -providers and -organizations lists.
-func selectionOf(providers, orgs string) grouping.Selection {
+// withHistory adds to p the pair scores that keep apart the members who
+// met in the earlier sessions' groups of file.
+func withHistory(p *grouping.Problem, file string, weight float64) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var history []grouping.PastGroup
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&history); err != nil {
+		return bsk.Invalidf("history", "not a list of past groups: %v", err)
+	}
+	pairs, err := grouping.MetBefore(p.Members, history, weight)
+	if err != nil {
+		return err
+	}
+	p.Pairs = append(p.Pairs, pairs...)
+	return nil
+}
+
+// selectionOf reads the -providers, -organizations and -leaders lists.
+func selectionOf(providers, orgs, leaders string) grouping.Selection {
 	var s grouping.Selection
 	for id := range strings.SplitSeq(providers, ",") {
 		if id = strings.TrimSpace(id); id != "" {
 			s.ProviderIDs = append(s.ProviderIDs, bsk.ProviderID(id))
+		}
+	}
+	for id := range strings.SplitSeq(leaders, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			s.LeaderIDs = append(s.LeaderIDs, bsk.ProviderID(id))
 		}
 	}
 	for id := range strings.SplitSeq(orgs, ",") {
