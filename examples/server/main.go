@@ -34,6 +34,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -276,7 +277,7 @@ func run(args []string) error {
 	if o.restore != "" {
 		return restoreCommand(cfg, o.restore, o.force, os.Stdout)
 	}
-	tlsConfig, err := loadTLS(o.tlsCert, o.tlsKey)
+	tlsConfig, cert, err := loadTLS(o.tlsCert, o.tlsKey)
 	if err != nil {
 		return err
 	}
@@ -293,6 +294,7 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	reloadOnHangup(ctx, cert, log)
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -314,27 +316,71 @@ func run(args []string) error {
 	return a.Serve(ctx, l)
 }
 
-// loadTLS returns the TLS configuration of -tls-cert and -tls-key, or nil
-// when neither is given: TLS 1.2 or later with Go's default cipher suites
-// and curves, HTTP/2 offered first.
-func loadTLS(certFile, keyFile string) (*tls.Config, error) {
+// certificate is the served TLS certificate, read from its files on start
+// and again on SIGHUP, so that a renewed certificate is served without a
+// restart.
+type certificate struct {
+	certFile, keyFile string
+	cur               atomic.Pointer[tls.Certificate]
+}
+
+// load reads the certificate and key files; on error the certificate
+// served so far stays.
+func (c *certificate) load() error {
+	cert, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
+	if err != nil {
+		return bsk.Invalidf("-tls-cert", "loading %s and %s: %v", c.certFile, c.keyFile, err)
+	}
+	c.cur.Store(&cert)
+	return nil
+}
+
+// reloadOnHangup reloads the certificate (when there is one) on every
+// SIGHUP until ctx ends, logging the outcome. Without TLS a SIGHUP is
+// logged and ignored, so `systemctl reload` never stops the server.
+func reloadOnHangup(ctx context.Context, c *certificate, log zerolog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			if c == nil {
+				log.Info().Msg("SIGHUP: no TLS certificate to reload")
+			} else if err := c.load(); err != nil {
+				log.Error().Err(err).Msg("SIGHUP: the TLS certificate was not reloaded; serving the previous one")
+			} else {
+				log.Info().Str("file", c.certFile).Msg("SIGHUP: reloaded the TLS certificate")
+			}
+		}
+	}()
+}
+
+// loadTLS returns the TLS configuration of -tls-cert and -tls-key, and the
+// certificate it serves, or nils when neither is given: TLS 1.2 or later
+// with Go's default cipher suites and curves, HTTP/2 offered first.
+func loadTLS(certFile, keyFile string) (*tls.Config, *certificate, error) {
 	switch {
 	case certFile == "" && keyFile == "":
-		return nil, nil
+		return nil, nil, nil
 	case certFile == "":
-		return nil, bsk.Invalidf("-tls-cert", "-tls-key needs -tls-cert, its certificate")
+		return nil, nil, bsk.Invalidf("-tls-cert", "-tls-key needs -tls-cert, its certificate")
 	case keyFile == "":
-		return nil, bsk.Invalidf("-tls-key", "-tls-cert needs -tls-key, its private key")
+		return nil, nil, bsk.Invalidf("-tls-key", "-tls-cert needs -tls-key, its private key")
 	}
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return nil, bsk.Invalidf("-tls-cert", "loading %s and %s: %v", certFile, keyFile, err)
+	c := &certificate{certFile: certFile, keyFile: keyFile}
+	if err := c.load(); err != nil {
+		return nil, nil, err
 	}
 	return &tls.Config{
-		MinVersion:   tls.VersionTLS12,
-		Certificates: []tls.Certificate{cert},
-		NextProtos:   []string{"h2", "http/1.1"},
-	}, nil
+		MinVersion:     tls.VersionTLS12,
+		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return c.cur.Load(), nil },
+		NextProtos:     []string{"h2", "http/1.1"},
+	}, c, nil
 }
 
 // carriedFiles are the data directory's files a backup carries with the

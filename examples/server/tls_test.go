@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -60,8 +61,9 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, cert *x509.
 }
 
 // startWith runs the server binary with args on a free loopback port and
-// returns the address it printed ("listening on <address>").
-func startWith(t *testing.T, bin string, args ...string) string {
+// returns the process and the address it printed ("listening on
+// <address>").
+func startWith(t *testing.T, bin string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-no-demo", "-log-level", "error"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
@@ -90,11 +92,11 @@ func startWith(t *testing.T, bin string, args ...string) string {
 			cmd.Wait()
 			t.Fatalf("the server exited without listening: %s", stderr.String())
 		}
-		return u
+		return cmd, u
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server did not start within 30s")
 	}
-	return ""
+	return nil, ""
 }
 
 // TestTLS starts the real binary with a certificate made here: it
@@ -104,7 +106,7 @@ func startWith(t *testing.T, bin string, args ...string) string {
 func TestTLS(t *testing.T) {
 	bin := buildServer(t)
 	certFile, keyFile, cert := selfSigned(t, t.TempDir())
-	url := startWith(t, bin, "-data", t.TempDir(), "-tls-cert", certFile, "-tls-key", keyFile)
+	_, url := startWith(t, bin, "-data", t.TempDir(), "-tls-cert", certFile, "-tls-key", keyFile)
 	if !strings.HasPrefix(url, "https://127.0.0.1:") {
 		t.Fatalf("listening on %s; want https://127.0.0.1:port", url)
 	}
@@ -158,7 +160,7 @@ func TestTLS(t *testing.T) {
 	}
 
 	// Without TLS: no HSTS.
-	purl := startWith(t, bin, "-data", t.TempDir())
+	_, purl := startWith(t, bin, "-data", t.TempDir())
 	resp, err = http.Get(purl + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -188,4 +190,70 @@ func TestTLSNeedsBothFiles(t *testing.T) {
 			t.Errorf("server %q: status %d, %q %q; want a refusal naming %s", tc.args, code, stdout, stderr, tc.want)
 		}
 	}
+}
+
+// servedSerial completes a handshake with the server at url (https://...)
+// and returns the serial number of the certificate it presents.
+func servedSerial(t *testing.T, url string, roots *x509.CertPool) string {
+	t.Helper()
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", strings.TrimPrefix(url, "https://"),
+		&tls.Config{RootCAs: roots, ServerName: "127.0.0.1"})
+	if err != nil {
+		t.Fatalf("handshake with %s: %v", url, err)
+	}
+	defer conn.Close()
+	return conn.ConnectionState().PeerCertificates[0].SerialNumber.String()
+}
+
+// TestTLSReloadOnSIGHUP renews the certificate files under a running
+// server and sends SIGHUP: the next handshakes present the new
+// certificate. Broken files are not taken up: the server keeps serving the
+// last good certificate. A server without TLS ignores SIGHUP.
+func TestTLSReloadOnSIGHUP(t *testing.T) {
+	bin := buildServer(t)
+	dir := t.TempDir()
+	certFile, keyFile, first := selfSigned(t, dir)
+	cmd, url := startWith(t, bin, "-data", t.TempDir(), "-tls-cert", certFile, "-tls-key", keyFile)
+	roots := x509.NewCertPool()
+	roots.AddCert(first)
+	if got := servedSerial(t, url, roots); got != first.SerialNumber.String() {
+		t.Fatalf("served serial %s; want the first certificate's %s", got, first.SerialNumber)
+	}
+
+	_, _, renewed := selfSigned(t, dir)
+	roots.AddCert(renewed)
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if got = servedSerial(t, url, roots); got == renewed.SerialNumber.String() {
+			break
+		}
+	}
+	if got != renewed.SerialNumber.String() {
+		t.Fatalf("after SIGHUP the server presents serial %s; want the renewed certificate's %s", got, renewed.SerialNumber)
+	}
+
+	if err := os.WriteFile(keyFile, []byte("not a key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := servedSerial(t, url, roots); got != renewed.SerialNumber.String() {
+		t.Errorf("after a SIGHUP with a broken key the server presents %s; want the last good certificate %s", got, renewed.SerialNumber)
+	}
+
+	pcmd, purl := startWith(t, bin, "-data", t.TempDir())
+	if err := pcmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	resp, err := http.Get(purl + "/healthz")
+	if err != nil {
+		t.Fatalf("a server without TLS after SIGHUP: %v", err)
+	}
+	resp.Body.Close()
 }
