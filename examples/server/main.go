@@ -19,6 +19,15 @@
 //
 //	go run ./examples/server -migrate up
 //	go run ./examples/server -migrate status
+//
+// With -tls-cert and -tls-key it serves HTTPS itself (TLS 1.2 or later,
+// HTTP/2, Strict-Transport-Security on every response), and reloads the
+// certificate on SIGHUP. A SQLite database is backed up while the server
+// runs, and restored into an empty data directory, its audit chain
+// verified:
+//
+//	go run ./examples/server -backup /var/backups/workforce-2026-12-01.db
+//	go run ./examples/server -restore /var/backups/workforce-2026-12-01.db -data /srv/workforce
 package main
 
 import (
@@ -141,7 +150,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.StringVar(&o.backup, "backup", "", "write an online, consistent copy of the -data SQLite database (with its decision key) to this file, mode 0600, and exit; the server may keep running")
 	fs.StringVar(&o.restore, "restore", "", "restore this backup into the -data directory, verify its audit chain and exit; refuses a directory that holds a database unless -force")
 	fs.BoolVar(&o.force, "force", false, "with -backup, overwrite an existing file; with -restore, replace the database in -data (stop the server first)")
-	fs.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate chain file: serve HTTPS (TLS 1.2 or later) instead of HTTP; needs -tls-key")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate chain file: serve HTTPS (TLS 1.2 or later) instead of HTTP; needs -tls-key; SIGHUP reloads both files")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file of -tls-cert")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.BoolVar(&o.pretty, "pretty", false, "human-readable logs instead of JSON")
