@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"maps"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -224,6 +226,39 @@ func TestSystemdUnits(t *testing.T) {
 	timer := readUnit(t, "deploy/workforce-backup.timer")
 	if len(timer["Timer"]["OnCalendar"]) == 0 {
 		t.Error("workforce-backup.timer has no OnCalendar")
+	}
+	verifyUnits(t, "workforce.service", "workforce-backup.service", "workforce-backup.timer")
+}
+
+// verifyUnits runs `systemd-analyze verify` on copies of the units, where
+// it is installed, with the server's path replaced by /bin/true (verify
+// wants the executable present): an unknown key or a bad value is a
+// warning naming the file, and fails the test.
+func verifyUnits(t *testing.T, names ...string) {
+	t.Helper()
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Log("systemd-analyze is not installed: the units' syntax is not verified")
+		return
+	}
+	dir := t.TempDir()
+	var paths []string
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join("deploy", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(strings.ReplaceAll(string(b), "/usr/local/bin/workforce-server", "/bin/true")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	out, _ := exec.Command(analyze, append([]string{"verify"}, paths...)...).CombinedOutput()
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, dir) {
+			t.Errorf("systemd-analyze verify: %s", line)
+		}
 	}
 }
 
