@@ -143,7 +143,8 @@ type Restored struct {
 }
 
 // Restore puts the SQLite backup src (made by [DB.Backup], or any copy of
-// this server's database) into the data directory dir, creating it if
+// this server's database that has no write-ahead log beside it) into the
+// data directory dir, creating it if
 // needed. The backup is first copied into a private staging directory
 // inside dir and checked there: a SQLite file of this server (its
 // migration history present) that passes SQLite's integrity check, brought
@@ -161,6 +162,9 @@ func Restore(ctx context.Context, src, dir string, overwrite bool) (Restored, er
 	var r Restored
 	if _, err := os.Stat(src); err != nil {
 		return r, bsk.NotFoundf("restore", "no backup: %v", err)
+	}
+	if st, err := os.Stat(src + "-wal"); err == nil && st.Size() > 0 {
+		return r, bsk.Invalidf("restore", "%s has a write-ahead log beside it: it is a database in use, not a backup; copy it with -backup first", src)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return r, bsk.Errorf(bsk.CodeInternal, "restore: data directory: %w", err)

@@ -180,6 +180,11 @@ func TestRestoreRefuses(t *testing.T) {
 			src: func(t *testing.T) string {
 				return backup(t, store.BackupFile{Name: "decision.key", Data: []byte("new")})
 			}},
+		{name: "a database in use", code: bsk.CodeInvalid, text: "write-ahead log", src: func(t *testing.T) string {
+			p := backup(t)
+			os.WriteFile(p+"-wal", []byte("frames not yet checkpointed"), 0o600)
+			return p
+		}},
 		{name: "a missing backup", code: bsk.CodeNotFound, text: "no backup",
 			src: func(t *testing.T) string { return filepath.Join(t.TempDir(), "absent.db") }},
 	} {
