@@ -27,6 +27,11 @@ var samples = map[string]string{
 	"migrate":          "status",
 	"log-level":        "debug",
 	"pretty":           "true",
+	"backup":           "/var/backups/workforce/workforce.db",
+	"restore":          "/var/backups/workforce/workforce.db",
+	"force":            "true",
+	"tls-cert":         "/etc/workforce/tls.crt",
+	"tls-key":          "/etc/workforce/tls.key",
 }
 
 // clearEnv unsets every flag's variable for the test, so that the
@@ -131,9 +136,25 @@ func TestBadVariableNamed(t *testing.T) {
 
 func TestMigrateModes(t *testing.T) {
 	clearEnv(t)
-	for _, args := range [][]string{{"-migrate", "down"}, {"-migrate", "status", "-verify-audit"}} {
+	for _, args := range [][]string{{"-migrate", "down"}, {"-migrate", "status", "-verify-audit"}, {"-migrate", "up", "-backup", "b.db"}} {
 		if _, err := parseFlags(args); bsk.ErrorCode(err) != bsk.CodeInvalid {
 			t.Errorf("parseFlags(%q) = %v; want an invalid -migrate", args, err)
+		}
+	}
+}
+
+// TestOneCommandAtATime gives two of the commands that run and exit: each
+// pair is refused, naming both.
+func TestOneCommandAtATime(t *testing.T) {
+	clearEnv(t)
+	for _, args := range [][]string{
+		{"-backup", "b.db", "-restore", "b.db"},
+		{"-backup", "b.db", "-verify-audit"},
+		{"-restore", "b.db", "-migrate", "status"},
+	} {
+		_, err := parseFlags(args)
+		if bsk.ErrorCode(err) != bsk.CodeInvalid || !strings.Contains(err.Error(), args[0]) || !strings.Contains(err.Error(), args[2]) {
+			t.Errorf("parseFlags(%q) = %v; want an invalid error naming %s and %s", args, err, args[0], args[2])
 		}
 	}
 }

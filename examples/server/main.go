@@ -19,10 +19,20 @@
 //
 //	go run ./examples/server -migrate up
 //	go run ./examples/server -migrate status
+//
+// With -tls-cert and -tls-key it serves HTTPS itself (TLS 1.2 or later,
+// HTTP/2, Strict-Transport-Security on every response), and reloads the
+// certificate on SIGHUP. A SQLite database is backed up while the server
+// runs, and restored into an empty data directory, its audit chain
+// verified:
+//
+//	go run ./examples/server -backup /var/backups/workforce-2026-12-01.db
+//	go run ./examples/server -restore /var/backups/workforce-2026-12-01.db -data /srv/workforce
 package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,7 +41,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -112,6 +124,11 @@ type options struct {
 	migrate  string
 	logLevel string
 	pretty   bool
+	backup   string
+	restore  string
+	force    bool
+	tlsCert  string
+	tlsKey   string
 }
 
 // newFlags defines the server's flags, bound to o. Every flag's usage ends
@@ -130,11 +147,16 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For names the client; empty trusts none")
 	fs.BoolVar(&o.verify, "verify-audit", false, "verify the audit log's hash chain in the -data or -postgres database, print the result and exit: status 0 if it holds, 2 if it is broken")
 	fs.StringVar(&o.migrate, "migrate", "", "\"status\": list the migrations of the -data or -postgres database, each with whether and when it was applied, and exit; \"up\": apply the pending ones and exit; empty: apply them and serve")
+	fs.StringVar(&o.backup, "backup", "", "write an online, consistent copy of the -data SQLite database (with its decision key) to this file, mode 0600, and exit; the server may keep running")
+	fs.StringVar(&o.restore, "restore", "", "restore this backup into the -data directory, verify its audit chain and exit; refuses a directory that holds a database unless -force")
+	fs.BoolVar(&o.force, "force", false, "with -backup, overwrite an existing file; with -restore, replace the database in -data (stop the server first)")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate chain file: serve HTTPS (TLS 1.2 or later) instead of HTTP; needs -tls-key; SIGHUP reloads both files")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file of -tls-cert")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.BoolVar(&o.pretty, "pretty", false, "human-readable logs instead of JSON")
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: server [flags]\n       server -verify-audit [-data DIR | -postgres DSN]\n       server -migrate status|up [-data DIR | -postgres DSN]\n\nThe Best Starts for Kids workforce reference server.\nEvery flag can be set by its environment variable; an empty one is unset, and\nthe command line wins.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: server [flags]\n       server -verify-audit [-data DIR | -postgres DSN]\n       server -migrate status|up [-data DIR | -postgres DSN]\n       server -backup FILE [-data DIR] [-force]\n       server -restore FILE [-data DIR] [-force]\n\nThe Best Starts for Kids workforce reference server.\nEvery flag can be set by its environment variable; an empty one is unset, and\nthe command line wins.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	return fs
@@ -169,6 +191,16 @@ func parseFlags(args []string) (*options, error) {
 	}
 	if o.migrate != "" && o.verify {
 		return nil, bsk.Invalidf("-migrate", "-migrate and -verify-audit are separate commands: give one")
+	}
+	var commands []string
+	for name, given := range map[string]bool{"-verify-audit": o.verify, "-migrate": o.migrate != "", "-backup": o.backup != "", "-restore": o.restore != ""} {
+		if given {
+			commands = append(commands, name)
+		}
+	}
+	if len(commands) > 1 {
+		slices.Sort(commands)
+		return nil, bsk.Invalidf(commands[0], "%s are separate commands: give one", strings.Join(commands, " and "))
 	}
 	if o.proxies != "" {
 		o.cfg.TrustedProxies = strings.Split(o.proxies, ",")
@@ -248,6 +280,16 @@ func run(args []string) error {
 	if o.migrate != "" {
 		return migrateCommand(cfg, o.migrate, os.Stdout)
 	}
+	if o.backup != "" {
+		return backupCommand(cfg, o.backup, o.force, os.Stdout)
+	}
+	if o.restore != "" {
+		return restoreCommand(cfg, o.restore, o.force, os.Stdout)
+	}
+	tlsConfig, cert, err := loadTLS(o.tlsCert, o.tlsKey)
+	if err != nil {
+		return err
+	}
 	level, err := zerolog.ParseLevel(strings.ToLower(o.logLevel))
 	if err != nil {
 		return fmt.Errorf("-log-level: %w", err)
@@ -261,6 +303,7 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	reloadOnHangup(ctx, cert, log)
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -271,9 +314,162 @@ func run(args []string) error {
 		return err
 	}
 	url := "http://" + l.Addr().String()
+	if tlsConfig != nil {
+		l = tls.NewListener(l, tlsConfig)
+		url = "https://" + l.Addr().String()
+	}
 	log.Info().Str("url", url).Msg("listening")
 	fmt.Printf("listening on %s\n", url)
 	fmt.Printf("administrator key: %s\n", a.AdminKeyFile)
 	fmt.Printf("try: curl -H \"Authorization: Bearer $(cat %s)\" %s/api/v1/providers?limit=2\n", a.AdminKeyFile, url)
 	return a.Serve(ctx, l)
+}
+
+// certificate is the served TLS certificate, read from its files on start
+// and again on SIGHUP, so that a renewed certificate is served without a
+// restart.
+type certificate struct {
+	certFile, keyFile string
+	cur               atomic.Pointer[tls.Certificate]
+}
+
+// load reads the certificate and key files; on error the certificate
+// served so far stays.
+func (c *certificate) load() error {
+	cert, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
+	if err != nil {
+		return bsk.Invalidf("-tls-cert", "loading %s and %s: %v", c.certFile, c.keyFile, err)
+	}
+	c.cur.Store(&cert)
+	return nil
+}
+
+// reloadOnHangup reloads the certificate (when there is one) on every
+// SIGHUP until ctx ends, logging the outcome. Without TLS a SIGHUP is
+// logged and ignored, so `systemctl reload` never stops the server.
+func reloadOnHangup(ctx context.Context, c *certificate, log zerolog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			if c == nil {
+				log.Info().Msg("SIGHUP: no TLS certificate to reload")
+			} else if err := c.load(); err != nil {
+				log.Error().Err(err).Msg("SIGHUP: the TLS certificate was not reloaded; serving the previous one")
+			} else {
+				log.Info().Str("file", c.certFile).Msg("SIGHUP: reloaded the TLS certificate")
+			}
+		}
+	}()
+}
+
+// loadTLS returns the TLS configuration of -tls-cert and -tls-key, and the
+// certificate it serves, or nils when neither is given: TLS 1.2 or later
+// with Go's default cipher suites and curves, HTTP/2 offered first.
+func loadTLS(certFile, keyFile string) (*tls.Config, *certificate, error) {
+	switch {
+	case certFile == "" && keyFile == "":
+		return nil, nil, nil
+	case certFile == "":
+		return nil, nil, bsk.Invalidf("-tls-cert", "-tls-key needs -tls-cert, its certificate")
+	case keyFile == "":
+		return nil, nil, bsk.Invalidf("-tls-key", "-tls-cert needs -tls-key, its private key")
+	}
+	c := &certificate{certFile: certFile, keyFile: keyFile}
+	if err := c.load(); err != nil {
+		return nil, nil, err
+	}
+	return &tls.Config{
+		MinVersion:     tls.VersionTLS12,
+		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return c.cur.Load(), nil },
+		NextProtos:     []string{"h2", "http/1.1"},
+	}, c, nil
+}
+
+// carriedFiles are the data directory's files a backup carries with the
+// database: the decision key, without which the inputs hashes of the
+// decision records cannot be checked. The administrator key is not
+// carried: the database keeps only its hash, and whoever restores holds
+// the key already.
+var carriedFiles = []string{"decision.key"}
+
+// backupCommand writes an online copy of the SQLite database of cfg.Data,
+// with its carried files, to dest, and prints what it wrote to w. On
+// PostgreSQL it refuses, naming pg_dump.
+func backupCommand(cfg app.Config, dest string, force bool, w io.Writer) error {
+	if cfg.Postgres != "" {
+		return bsk.Invalidf("-backup", "%s", store.PostgresBackupHelp)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, time.Hour)
+	defer cancel()
+	if _, err := os.Stat(filepath.Join(cfg.Data, "workforce.db")); err != nil {
+		return bsk.NotFoundf("-data", "no database in %s: %v", cfg.Data, err)
+	}
+	var files []store.BackupFile
+	for _, name := range carriedFiles {
+		b, err := os.ReadFile(filepath.Join(cfg.Data, name))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		files = append(files, store.BackupFile{Name: name, Data: b})
+	}
+	db, err := store.ConnectSQLite(ctx, cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Backup(ctx, dest, files, force); err != nil {
+		return err
+	}
+	st, err := os.Stat(dest)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "backed up %s to %s: %d bytes in %s\n", db.Path(), dest, st.Size(), time.Since(start).Round(time.Millisecond))
+	for _, f := range files {
+		fmt.Fprintf(w, "with %s\n", f.Name)
+	}
+	return nil
+}
+
+// restoreCommand restores the backup src into cfg.Data and prints what it
+// did and the audit chain's verification to w. A broken chain leaves the
+// directory as it was and is an [*store.AuditBreak] error. On PostgreSQL it
+// refuses, naming pg_restore.
+func restoreCommand(cfg app.Config, src string, force bool, w io.Writer) error {
+	if cfg.Postgres != "" {
+		return bsk.Invalidf("-restore", "%s", store.PostgresBackupHelp)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, time.Hour)
+	defer cancel()
+	r, err := store.Restore(ctx, src, cfg.Data, force)
+	if r.Audit.Break != nil {
+		fmt.Fprintf(w, "NOT RESTORED: the backup's audit chain is BROKEN at entry %d: %s\n", r.Audit.Break.Seq, r.Audit.Break.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	for _, m := range r.Migrated {
+		fmt.Fprintf(w, "applied %d %s\n", m.Version, m.Name)
+	}
+	fmt.Fprintf(w, "restored %s to %s\n", src, r.Path)
+	for _, name := range r.Files {
+		fmt.Fprintf(w, "with %s\n", name)
+	}
+	fmt.Fprintf(w, "audit entries checked: %d\nhead: entry %d, hash %s\nthe chain holds\n", r.Audit.Entries, r.Audit.Head.Seq, r.Audit.Head.Hash)
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	stdlog "log"
 	"net"
 	"net/http"
 	"os"
@@ -156,16 +157,27 @@ func (a *App) Close() error {
 }
 
 // Serve serves on l until ctx ends, then drains in-flight requests for up
-// to the shutdown timeout.
+// to the shutdown timeout. When l is a TLS listener ([crypto/tls.NewListener])
+// every response over it carries Strict-Transport-Security, so browsers
+// keep to HTTPS for a year; plain HTTP responses never do (behind a
+// reverse proxy, the proxy that ends TLS sets it).
 func (a *App) Serve(ctx context.Context, l net.Listener) error {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS != nil {
+			w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		a.echo.ServeHTTP(w, r)
+	})
 	srv := &http.Server{
-		Handler:           a.echo,
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      90 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          nil,
+		// Connection errors (a failed TLS handshake, a plain HTTP request
+		// to the HTTPS port) go to the structured log.
+		ErrorLog: stdlog.New(a.log.With().Str("source", "http").Logger(), "", 0),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
