@@ -35,6 +35,10 @@ type GroupingRunRequest struct {
 	// ProviderIDs, when set, are the members (training attendees, say)
 	// instead of everyone the preset would take.
 	ProviderIDs []string `json:"provider_ids,omitempty"`
+	// LeaderIDs, when set, are exactly the providers who lead the groups
+	// (a mentor who is also a reflective consultant, say), whatever their
+	// role; they are not members. Only for presets with leaders.
+	LeaderIDs []string `json:"leader_ids,omitempty"`
 	// Weights override the preset's criterion weights, by criterion name.
 	Weights map[string]float64 `json:"weights,omitempty"`
 	// Criteria are added to the preset's.
@@ -547,6 +551,9 @@ func (g *Grouping) problemFor(ctx context.Context, p Principal, req GroupingRunR
 	for _, id := range req.ProviderIDs {
 		sel.ProviderIDs = append(sel.ProviderIDs, bsk.ProviderID(id))
 	}
+	for _, id := range req.LeaderIDs {
+		sel.LeaderIDs = append(sel.LeaderIDs, bsk.ProviderID(id))
+	}
 	for _, id := range req.OrganizationIDs {
 		sel.OrganizationIDs = append(sel.OrganizationIDs, bsk.OrganizationID(id))
 	}
@@ -577,7 +584,9 @@ func (g *Grouping) problemFor(ctx context.Context, p Principal, req GroupingRunR
 	if err := prob.Validate(); err != nil {
 		return req, nil, nil, err
 	}
-	if req.Preset != grouping.ReflectiveConsultationPreset || req.NoLeaders {
+	// Groups get leaders when the problem has them: reflective
+	// consultation, and small-group mentorship (a leader capacity).
+	if prob.Leading == nil || req.NoLeaders {
 		leaders = nil
 	}
 	return req, prob, leaders, nil

@@ -47,6 +47,10 @@ type ImportRelease struct {
 	WithheldBreakdowns [][]survey.Dimension `json:"withheld_breakdowns,omitempty"`
 	// WithheldItems are the items not published at all.
 	WithheldItems []string `json:"withheld_items,omitempty"`
+	// RolledUp lists the withheld breakdowns by detailed race group that
+	// are published by minimum category instead (see
+	// survey.Publication.RolledUp).
+	RolledUp []survey.RollUp `json:"rolled_up,omitempty"`
 }
 
 // release turns the stored request into the library's release.
@@ -92,7 +96,7 @@ func (s *Surveys) Release(ctx context.Context, id string, req ReleaseRequest) (S
 	if err != nil {
 		return SurveyImport{}, err
 	}
-	rel.WithheldBreakdowns, rel.WithheldItems = pub.WithheldBreakdowns, pub.Withheld
+	rel.WithheldBreakdowns, rel.WithheldItems, rel.RolledUp = pub.WithheldBreakdowns, pub.Withheld, pub.RolledUp
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		rec, err := tx.Get(ctx, store.SurveyImports, id)
 		if err != nil {
