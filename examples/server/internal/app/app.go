@@ -19,7 +19,6 @@ import (
 	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/grouping"
-	"github.com/beststarts/workforce/plugins"
 	"github.com/beststarts/workforce/survey"
 )
 
@@ -96,12 +95,7 @@ type App struct {
 	sets       *setCache
 	importRows sync.Map // import ID -> rows read so far
 
-	catalog      plugins.Catalog
-	plugins      *plugins.Host
-	pluginErrors map[string]string
-
-	decisionKey decisionKey
-	failures    *failureLimiter
+	failures *failureLimiter
 
 	svc *service.Services
 }
@@ -126,7 +120,12 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key"),
 		jobs: newJobs(cfg.Runs, nil), progress: &progressBoard{m: map[string]grouping.Progress{}}, sets: &setCache{sets: map[string]*survey.Set{}}}
 	a.jobs.onPanic = a.jobPanicked
-	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data}), newFailureLimiter(log)
+	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, log)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("plug-in catalog: %w", err)
+	}
+	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Plugins: plugins}), newFailureLimiter(log)
 	if err := a.firstStart(ctx); err != nil {
 		a.svc.Close()
 		db.Close()
@@ -136,11 +135,6 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		a.svc.Close()
 		db.Close()
 		return nil, err
-	}
-	if err := a.startPlugins(ctx); err != nil {
-		a.svc.Close()
-		db.Close()
-		return nil, fmt.Errorf("plug-in catalog: %w", err)
 	}
 	if err := a.routes(); err != nil {
 		a.svc.Close()
@@ -160,9 +154,6 @@ func (a *App) Handler() http.Handler { return a.echo }
 // and closes the store.
 func (a *App) Close() error {
 	a.jobs.close()
-	if a.plugins != nil {
-		a.plugins.Close()
-	}
 	a.svc.Close()
 	return a.db.Close()
 }

@@ -11,9 +11,11 @@ import (
 // caller from the context (see [WithPrincipal]) and applies the access
 // policy itself.
 type Services struct {
-	Workforce *Workforce
-	Keys      *Keys
-	Audit     *Audit
+	Workforce    *Workforce
+	Keys         *Keys
+	Audit        *Audit
+	Scholarships *Scholarships
+	Plugins      *Plugins
 }
 
 // Config configures the services.
@@ -21,17 +23,23 @@ type Config struct {
 	// Data is the server's data directory (uploaded files, the decision
 	// key).
 	Data string
+	// Plugins is the running plug-in host (nil runs no plug-ins).
+	Plugins *PluginHost
 }
 
 // New assembles the services over db. Close stops their background work.
 func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 	audit := newAudit(db, log)
+	plugins := &Plugins{host: cfg.Plugins}
 	return &Services{
-		Workforce: newWorkforce(db, audit),
-		Keys:      &Keys{db: db, audit: audit},
-		Audit:     audit,
+		Scholarships: newScholarships(db, log, audit, plugins, cfg.Data),
+		Plugins:      plugins,
+		Workforce:    newWorkforce(db, audit),
+		Keys:         &Keys{db: db, audit: audit},
+		Audit:        audit,
 	}
 }
 
-// Close appends the audit entries still queued and stops background work.
-func (s *Services) Close() { s.Audit.close() }
+// Close appends the audit entries still queued and stops background work
+// and the plug-ins.
+func (s *Services) Close() { s.Plugins.host.Close(); s.Audit.close() }
