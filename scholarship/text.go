@@ -17,6 +17,11 @@ const (
 
 // templates hold each code's text with {param} placeholders.
 var templates = map[string]map[Lang]string{
+	// An eligible decision says so, whatever else its reasons say.
+	string(Eligible): {
+		EnglishText: "Your application meets every requirement of this cycle.",
+		SpanishText: "Su solicitud cumple todos los requisitos de este ciclo.",
+	},
 	CodeNotKingCountyAgency: {
 		EnglishText: "You must work at, or be hired by, an agency in King County.",
 		SpanishText: "Debe trabajar en una agencia del condado de King, o haber sido contratado por una.",

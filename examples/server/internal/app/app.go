@@ -18,7 +18,6 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/examples/server/internal/store"
-	"github.com/beststarts/workforce/plugins"
 )
 
 // Config configures the server. The zero value of every field but Data
@@ -88,12 +87,7 @@ type App struct {
 	// AdminKeyFile is where the first start wrote the administrator key.
 	AdminKeyFile string
 
-	catalog      plugins.Catalog
-	plugins      *plugins.Host
-	pluginErrors map[string]string
-
-	decisionKey decisionKey
-	failures    *failureLimiter
+	failures *failureLimiter
 
 	svc *service.Services
 }
@@ -116,7 +110,12 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key")}
-	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs}), newFailureLimiter(log)
+	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, log)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("plug-in catalog: %w", err)
+	}
+	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs, Plugins: plugins}), newFailureLimiter(log)
 	if err := a.firstStart(ctx); err != nil {
 		a.svc.Close()
 		db.Close()
@@ -126,11 +125,6 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		a.svc.Close()
 		db.Close()
 		return nil, err
-	}
-	if err := a.startPlugins(ctx); err != nil {
-		a.svc.Close()
-		db.Close()
-		return nil, fmt.Errorf("plug-in catalog: %w", err)
 	}
 	if err := a.routes(); err != nil {
 		a.svc.Close()
@@ -149,9 +143,6 @@ func (a *App) Handler() http.Handler { return a.echo }
 // Close stops background work (running grouping runs are marked failed)
 // and closes the store.
 func (a *App) Close() error {
-	if a.plugins != nil {
-		a.plugins.Close()
-	}
 	a.svc.Close()
 	return a.db.Close()
 }
@@ -253,7 +244,7 @@ func (a *App) routes() error {
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", func(c echo.Context) error {
-		if err := a.db.Ping(c.Request().Context()); err != nil {
+		if err := a.svc.Ready(c.Request().Context()); err != nil {
 			return echo.NewHTTPError(http.StatusServiceUnavailable, "database unavailable")
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})

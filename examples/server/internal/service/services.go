@@ -1,6 +1,8 @@
 package service
 
 import (
+	"context"
+
 	"github.com/rs/zerolog"
 
 	"github.com/beststarts/workforce/examples/server/internal/store"
@@ -11,11 +13,13 @@ import (
 // caller from the context (see [WithPrincipal]) and applies the access
 // policy itself.
 type Services struct {
-	Workforce *Workforce
-	Keys      *Keys
-	Audit     *Audit
-	Grouping  *Grouping
-	Surveys   *Surveys
+	Workforce    *Workforce
+	Keys         *Keys
+	Audit        *Audit
+	Grouping     *Grouping
+	Surveys      *Surveys
+	Scholarships *Scholarships
+	Plugins      *Plugins
 	// Jobs runs the services' background work; Close stops it.
 	Jobs *Jobs
 }
@@ -27,26 +31,36 @@ type Config struct {
 	Data string
 	// Runs bound the grouping runs running and waiting (see [RunLimits]).
 	Runs RunLimits
+	// Plugins is the running plug-in host (nil runs no plug-ins).
+	Plugins *PluginHost
 }
 
 // New assembles the services over db. Close stops their background work.
 func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 	audit := newAudit(db, log)
 	jobs := newJobs(cfg.Runs, log)
+	plugins := &Plugins{host: cfg.Plugins}
 	return &Services{
-		Workforce: newWorkforce(db, audit),
-		Keys:      &Keys{db: db, audit: audit},
-		Audit:     audit,
-		Grouping:  newGrouping(db, audit, jobs, log),
-		Surveys:   newSurveys(db, audit, log, cfg.Data),
-		Jobs:      jobs,
+		Workforce:    newWorkforce(db, audit),
+		Keys:         &Keys{db: db, audit: audit},
+		Audit:        audit,
+		Grouping:     newGrouping(db, audit, jobs, log),
+		Surveys:      newSurveys(db, audit, log, cfg.Data),
+		Scholarships: newScholarships(db, log, audit, plugins, cfg.Data),
+		Plugins:      plugins,
+		Jobs:         jobs,
 	}
 }
 
+// Ready reports whether the services can answer: the database answers.
+func (s *Services) Ready(ctx context.Context) error { return s.Workforce.db.Ping(ctx) }
+
 // Close stops background work (running jobs and imports are cancelled and
-// waited for) and then appends the audit entries still queued.
+// waited for) and the plug-ins, then appends the audit entries still
+// queued.
 func (s *Services) Close() {
 	s.Jobs.close()
 	s.Surveys.close()
+	s.Plugins.host.Close()
 	s.Audit.close()
 }

@@ -1,4 +1,4 @@
-package app
+package service
 
 import (
 	"errors"
@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/rs/zerolog"
+
+	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/scholarship"
 )
 
@@ -17,36 +20,41 @@ import (
 // deployments keep it in the data directory too). It never appears in a
 // response or a log line.
 type decisionKey struct {
+	path string
+	log  zerolog.Logger
+
 	mu  sync.Mutex
 	key []byte
 }
 
-// hashKey returns the deployment's decision key, creating its file on
-// first need.
-func (a *App) hashKey() ([]byte, error) {
-	k := &a.decisionKey
+func newDecisionKey(data string, log zerolog.Logger) *decisionKey {
+	return &decisionKey{path: filepath.Join(data, "decision.key"), log: log}
+}
+
+// get returns the deployment's decision key, creating its file on first
+// need.
+func (k *decisionKey) get() ([]byte, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.key != nil {
 		return k.key, nil
 	}
-	path := filepath.Join(a.cfg.Data, "decision.key")
-	key, err := readKey(path)
+	key, err := readKey(k.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		key, err = scholarship.NewHashKey()
 		if err == nil {
-			err = writeKey(path, key)
+			err = writeKey(k.path, key)
 		}
 		if errors.Is(err, fs.ErrExist) {
 			// Another process made it first: use that one.
-			key, err = readKey(path)
+			key, err = readKey(k.path)
 		}
 		if err == nil {
-			a.log.Info().Str("file", path).Msg("created the decision key")
+			k.log.Info().Str("file", k.path).Msg("created the decision key")
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, bsk.Errorf(bsk.CodeInternal, "the decision key: %w", err)
 	}
 	k.key = key
 	return key, nil
@@ -71,14 +79,10 @@ func writeKey(path string, key []byte) error {
 		return err
 	}
 	if _, err := f.Write(key); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
+		return errors.Join(err, f.Close(), os.Remove(path))
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
+		return errors.Join(err, f.Close(), os.Remove(path))
 	}
 	return f.Close()
 }
