@@ -157,11 +157,12 @@ func success(status int, desc string, body any) answer {
 	return answer{status: status, desc: desc, body: body}
 }
 
-// crud lists the operations of a resource (resource.go).
-func crud[T any](path, name string, readers, writers []Role, withID bool) []operation {
+// crud lists the operations of a resource (resource.go): listers may list
+// the records, readers read one by ID, writers change them.
+func crud[T any](path, name string, listers, readers, writers []Role, withID bool) []operation {
 	var v T
 	ops := []operation{
-		{method: "GET", path: path, summary: "list " + name + " records", roles: readers, query: listParams, ok: []answer{success(200, "a page", Page[T]{})}},
+		{method: "GET", path: path, summary: "list " + name + " records", roles: listers, query: listParams, ok: []answer{success(200, "a page", Page[T]{})}},
 		{method: "POST", path: path, summary: "create a " + name, roles: writers, body: v, ok: []answer{success(201, "created", v)}, errors: []int{409}},
 	}
 	if withID {
@@ -193,12 +194,12 @@ func operations() []operation {
 		{method: "GET", path: v1 + "/audit", summary: "the hash-chained audit log with key names and roles", roles: adminRole, query: append(slices.Clip(pageParams), queryEnum("order", "oldest (asc, the default) or newest (desc) first", "asc", "desc")), ok: []answer{success(200, "a page of entries", Page[store.AuditEntry]{})}},
 		{method: "GET", path: v1 + "/audit/head", summary: "the audit chain's last seq and hash, to keep outside the database", roles: adminRole, ok: []answer{success(200, "the head", store.AuditHead{})}},
 	}
-	ops = append(ops, crud[bsk.Organization](v1+"/organizations", "organization", agencyRoles, agencyRoles, true)...)
-	ops = append(ops, crud[bsk.Provider](v1+"/providers", "provider", workerRoles, agencyRoles, true)...)
+	ops = append(ops, crud[bsk.Organization](v1+"/organizations", "organization", agencyRoles, agencyRoles, agencyRoles, true)...)
+	ops = append(ops, crud[bsk.Provider](v1+"/providers", "provider", agencyRoles, workerRoles, agencyRoles, true)...)
 	ops = append(ops, operation{method: "POST", path: v1 + "/providers/import", summary: "import providers from CSV, all or nothing", roles: agencyRoles, body: "", csv: true, ok: []answer{success(201, "imported", ProvidersImported{})}, errors: []int{409, 413}})
-	ops = append(ops, crud[bsk.Offering](v1+"/offerings", "offering", workerRoles, staffRoles, true)...)
-	ops = append(ops, crud[bsk.Session](v1+"/sessions", "session", workerRoles, staffRoles, true)...)
-	ops = append(ops, crud[bsk.Attendance](v1+"/attendance", "attendance", agencyRoles, agencyRoles, false)...)
+	ops = append(ops, crud[bsk.Offering](v1+"/offerings", "offering", workerRoles, workerRoles, staffRoles, true)...)
+	ops = append(ops, crud[bsk.Session](v1+"/sessions", "session", workerRoles, workerRoles, staffRoles, true)...)
+	ops = append(ops, crud[bsk.Attendance](v1+"/attendance", "attendance", agencyRoles, agencyRoles, agencyRoles, false)...)
 
 	ops = append(ops, []operation{
 		{method: "POST", path: v1 + "/grouping-runs", summary: "start a grouping run from a preset over the providers on file; beyond the run limits it waits with status queued, beyond the queue's bound 429; runs from demographics (intergroup dialogue, demographic criteria) are the administrator's", roles: staffRoles, body: GroupingRunRequest{}, ok: []answer{success(202, "the run, queued or running", GroupingRun{})}},

@@ -511,3 +511,45 @@ func TestDocsPage(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIRoles checks the roles the document gives each operation
+// against the access matrix: a role it lists is never refused (403), and a
+// role it leaves out never succeeds.
+func TestOpenAPIRoles(t *testing.T) {
+	b, err := app.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Roles    []string `json:"x-roles"`
+			Security []any    `json:"security"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	roleOf := map[string]string{"admin": "admin", "coordinator": "coordinator", "agency": "agency", "other": "agency",
+		"consultant": "consultant", "evaluator": "evaluator", "none": ""}
+	for _, c := range matrixCases() {
+		method, route, _ := strings.Cut(c.route, " ")
+		op, ok := doc.Paths[paramPattern.Replace(route)][strings.ToLower(method)]
+		if !ok {
+			t.Errorf("%s: no operation in the document", c.route)
+			continue
+		}
+		public := op.Security != nil && len(op.Security) == 0
+		for i, who := range matrixCallers {
+			role, status := roleOf[who], c.want[i]
+			listed := public || slices.Contains(op.Roles, role)
+			switch {
+			case role == "" && !public && status != 401:
+				t.Errorf("%s answers %d without a key, but the document asks for one", c.route, status)
+			case role != "" && listed && status == 403:
+				t.Errorf("%s refuses %s (403), a role the document lists (%v)", c.route, who, op.Roles)
+			case role != "" && !listed && status < 300:
+				t.Errorf("%s answers %s %d, a role the document leaves out (%v)", c.route, who, status, op.Roles)
+			}
+		}
+	}
+}
