@@ -325,16 +325,21 @@ func OpenAPI() ([]byte, error) {
 	if g.err != nil {
 		return nil, g.err
 	}
+	var tags []any
+	for _, name := range []string{"server", "keys", "organizations", "providers", "offerings", "sessions", "attendance", "grouping-runs", "plugins", "programs", "instruments"} {
+		tags = append(tags, map[string]any{"name": name})
+	}
 	doc := map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
 			"title":       "Best Starts for Kids workforce API",
 			"version":     "1.0.0",
-			"description": "The reference server of github.com/beststarts/workforce. Send an API key as Authorization: Bearer <key>. Each operation lists the roles that may call it; a record another key may not see reads as not found.",
+			"description": "The reference server of github.com/beststarts/workforce. Send an API key as `Authorization: Bearer <key>`. Each operation lists the roles that may call it; a record another key may not see reads as not found.",
 			"license":     map[string]any{"name": "see the repository", "url": "https://github.com/beststarts/workforce"},
 		},
 		"jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
 		"security":          []any{map[string]any{"bearer": []any{}}},
+		"tags":              tags,
 		"paths":             paths,
 		"components": map[string]any{
 			"schemas":         g.defs,
