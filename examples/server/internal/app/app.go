@@ -250,6 +250,7 @@ func (a *App) routes() error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	})
 	e.GET("/api/v1/openapi.json", a.openAPI)
+	a.docsRoutes(e) // the docs page, with its own content-security policy
 
 	api := e.Group("/api/v1", middleware.ContextTimeout(a.cfg.RequestTimeout), a.authenticate)
 	a.keyRoutes(api)

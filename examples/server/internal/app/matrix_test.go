@@ -68,6 +68,8 @@ func matrixCases() []mcase {
 		{"GET /healthz", "/healthz", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
 		{"GET /readyz", "/readyz", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
 		{"GET /api/v1/openapi.json", "/api/v1/openapi.json", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
+		{"GET /api/v1/docs", "/api/v1/docs", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
+		{"GET /api/v1/docs/redoc.standalone.js", "/api/v1/docs/redoc.standalone.js", nil, "", want{200, 200, 200, 200, 200, 200, 200}},
 		{"POST /api/v1/keys", "/api/v1/keys", map[string]string{"name": "k", "role": "evaluator"}, "", want{201, 403, 403, 403, 403, 403, 401}},
 		{"GET /api/v1/audit", "/api/v1/audit", nil, "", adminOnly},
 		{"GET /api/v1/audit/head", "/api/v1/audit/head", nil, "", adminOnly},
