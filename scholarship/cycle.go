@@ -144,7 +144,7 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 		// Built in place: a record holds the cycle, and copying 100,000
 		// of them shows.
 		rec := &res.Records[i]
-		*rec = DecisionRecord{ApplicationID: a.ID, InputsHash: hasher.hash(a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
+		*rec = DecisionRecord{ApplicationID: a.ID, InputsHash: hasher.hash(&apps[i]), ProgramID: r.Program.ID, Cycle: c, Rules: info,
 			Outcome: verdicts[i].Outcome, Reasons: verdicts[i].Reasons, Score: scores[i], Rank: rank[a.ID], Step: steps[a.ID]}
 		if aw, ok := awards[a.ID]; ok {
 			rec.Step, rec.Award = "awarded", &aw
