@@ -123,30 +123,41 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 		return Result{}, err
 	}
 	res.Allocation = al
-	rank := make(map[string]int, len(order))
+	// The allocation names applications by ID (unique once taken in);
+	// one index of them serves the rank, the award and the step.
+	index := make(map[string]int, len(apps))
+	for i, a := range apps {
+		index[a.ID] = i
+	}
+	rank := make([]int, len(apps))
 	for k, i := range order {
-		rank[apps[i].ID] = k + 1
+		rank[i] = k + 1
 	}
-	awards := map[string]Award{}
-	for _, a := range al.Awards {
-		awards[a.ApplicationID] = a
+	steps := make([]string, len(apps))
+	for _, list := range [][]Unfunded{al.Waitlist, al.Unfunded} {
+		for _, u := range list {
+			if i, ok := index[u.ApplicationID]; ok {
+				steps[i] = u.Code
+			}
+		}
 	}
-	steps := map[string]string{}
-	for _, u := range al.Waitlist {
-		steps[u.ApplicationID] = u.Code
-	}
-	for _, u := range al.Unfunded {
-		steps[u.ApplicationID] = u.Code
+	awarded := make([]int, len(apps)) // 1 + the award's place in al.Awards
+	for j, aw := range al.Awards {
+		if i, ok := index[aw.ApplicationID]; ok {
+			awarded[i] = j + 1
+		}
 	}
 	info := r.Rules.Info()
 	hasher := newHasher(r.HashKey)
-	for i, a := range apps {
+	for i := range apps {
+		a := &apps[i]
 		// Built in place: a record holds the cycle, and copying 100,000
 		// of them shows.
 		rec := &res.Records[i]
-		*rec = DecisionRecord{ApplicationID: a.ID, InputsHash: hasher.hash(&apps[i]), ProgramID: r.Program.ID, Cycle: c, Rules: info,
-			Outcome: verdicts[i].Outcome, Reasons: verdicts[i].Reasons, Score: scores[i], Rank: rank[a.ID], Step: steps[a.ID]}
-		if aw, ok := awards[a.ID]; ok {
+		*rec = DecisionRecord{ApplicationID: a.ID, InputsHash: hasher.hash(a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
+			Outcome: verdicts[i].Outcome, Reasons: verdicts[i].Reasons, Score: scores[i], Rank: rank[i], Step: steps[i]}
+		if j := awarded[i]; j > 0 {
+			aw := al.Awards[j-1]
 			rec.Step, rec.Award = "awarded", &aw
 		}
 	}
@@ -193,8 +204,8 @@ type SetAside struct {
 func intake(prog Program, c Cycle, apps []Application) ([]Application, []SetAside, error) {
 	skip := prog.Intake == SkipAndReport
 	var all bsk.Problems
-	people := map[string]int{}
-	ids := map[string]int{}
+	people := make(map[string]int, len(apps))
+	ids := make(map[string]int, len(apps))
 	var taken []Application // a copy only once an application is set aside
 	setAside := []SetAside{}
 	for i, a := range apps {
