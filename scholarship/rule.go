@@ -29,7 +29,18 @@ func (Outcome) Enum() []string {
 	return []string{string(Eligible), string(NeedsReview), string(Ineligible)}
 }
 
-func (o Outcome) rank() int { return slices.Index(outcomes, o) }
+// rank is o's place in outcomes, -1 for an unknown outcome.
+func (o Outcome) rank() int {
+	switch o {
+	case Eligible:
+		return 0
+	case NeedsReview:
+		return 1
+	case Ineligible:
+		return 2
+	}
+	return -1
+}
 
 // Worse returns the worse of two outcomes.
 func Worse(a, b Outcome) Outcome {
