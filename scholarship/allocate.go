@@ -115,7 +115,7 @@ func Allocate(c Cycle, ranked []Candidate) (Allocation, error) {
 	for i, cand := range ranked {
 		st.award[i] = -1
 		if cand.Verdict.Outcome == Eligible {
-			st.quotes[i] = QuoteFor(c, cand.Application)
+			st.quotes[i] = quoteFor(c, &ranked[i].Application, st.order)
 		}
 	}
 	var pooled Cents

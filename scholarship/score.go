@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/beststarts/workforce/bsk"
 )
@@ -117,6 +118,9 @@ func (s Score) WithoutDemographics() Score {
 	return out
 }
 
+// needWhy is the financial need criterion's Why for each valid answer.
+var needWhy = [...]string{"need_0_of_3", "need_1_of_3", "need_2_of_3", "need_3_of_3"}
+
 // PriorityCriteria returns the seeds' priority criteria, each worth weight
 // points: speaks a language the county needs (any language besides English
 // when the list is empty), BIPOC, serves rural or underserved places, lived
@@ -157,7 +161,11 @@ func PriorityCriteria(weight float64, languages []bsk.Language) []Weighted {
 			return Points{0, ""}
 		})},
 		{Name: "financial_need", Weight: weight, Criterion: CriterionFunc(func(a Application) Points {
-			return Points{float64(a.Answers.FinancialNeed) / 3, fmt.Sprintf("need_%d_of_3", a.Answers.FinancialNeed)}
+			need := a.Answers.FinancialNeed
+			if need >= 0 && need < len(needWhy) {
+				return Points{float64(need) / 3, needWhy[need]}
+			}
+			return Points{float64(need) / 3, fmt.Sprintf("need_%d_of_3", need)}
 		})},
 	}
 }
@@ -195,9 +203,13 @@ func (r Rubric) Score(ctx context.Context, apps []Application, reviews []Review)
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	index := make(map[string]int, len(apps))
-	for i, a := range apps {
-		index[a.ID] = i
+	// Only reviews name applications by ID.
+	var index map[string]int
+	if len(reviews) > 0 {
+		index = make(map[string]int, len(apps))
+		for i, a := range apps {
+			index[a.ID] = i
+		}
 	}
 	var p bsk.Problems
 	lines := map[string]Weighted{}
@@ -223,9 +235,12 @@ func (r Rubric) Score(ctx context.Context, apps []Application, reviews []Review)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	// Every score's lines share one array, each score a full slice of
+	// its own part (an append to one never writes into the next).
 	out := make([]Score, len(apps))
+	all, n := make([]Line, len(apps)*len(r.Lines)), len(r.Lines)
 	for i, a := range apps {
-		out[i] = Score{ApplicationID: a.ID, Lines: make([]Line, 0, len(r.Lines))}
+		out[i] = Score{ApplicationID: a.ID, Lines: all[i*n : i*n : (i+1)*n]}
 	}
 	var failed []error
 	for _, l := range r.Lines {
@@ -342,26 +357,38 @@ func reviewed(l Weighted, reviews []Review, index map[string]int, n int, normali
 // earlier submission, then to the smaller application ID, so the order is
 // the same for the same inputs.
 func Rank(apps []Application, scores []Score) []int {
-	order := make([]int, len(apps))
-	for i := range order {
-		order[i] = i
+	// The keys are sorted in one array: reading them through the
+	// applications, scattered in memory, was most of the time.
+	type key struct {
+		total     float64
+		submitted time.Time
+		id        string
+		i         int
+	}
+	keys := make([]key, len(apps))
+	for i := range keys {
+		keys[i] = key{scores[i].Total, apps[i].Submitted, apps[i].ID, i}
 	}
 	// The last tie-break, the input position, makes the order total, so
 	// an unstable sort gives the stable sort's result, faster.
-	slices.SortFunc(order, func(a, b int) int {
+	slices.SortFunc(keys, func(a, b key) int {
 		switch {
-		case scores[a].Total > scores[b].Total:
+		case a.total > b.total:
 			return -1
-		case scores[a].Total < scores[b].Total:
+		case a.total < b.total:
 			return 1
 		}
-		if c := apps[a].Submitted.Compare(apps[b].Submitted); c != 0 {
+		if c := a.submitted.Compare(b.submitted); c != 0 {
 			return c
 		}
-		if c := strings.Compare(apps[a].ID, apps[b].ID); c != 0 {
+		if c := strings.Compare(a.id, b.id); c != 0 {
 			return c
 		}
-		return a - b
+		return a.i - b.i
 	})
+	order := make([]int, len(apps))
+	for k := range keys {
+		order[k] = keys[k].i
+	}
 	return order
 }
