@@ -127,6 +127,17 @@ func Allocate(c Cycle, ranked []Candidate) (Allocation, error) {
 		general += st.fill(p.Amount, p.Name, func(a Application) bool { return c.Meets(p, a) })
 	}
 	general = st.fill(general, "general", func(Application) bool { return true })
+	var waitlisted, unfunded int
+	for i, cand := range ranked {
+		switch {
+		case st.award[i] >= 0:
+		case cand.Verdict.Outcome == Eligible && st.quotes[i].Amount > 0:
+			waitlisted++
+		default:
+			unfunded++
+		}
+	}
+	al.Waitlist, al.Unfunded = make([]Unfunded, 0, waitlisted), make([]Unfunded, 0, unfunded)
 	for i, cand := range ranked {
 		if st.award[i] >= 0 {
 			continue

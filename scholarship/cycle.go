@@ -151,11 +151,13 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 	hasher := newHasher(r.HashKey)
 	for i := range apps {
 		a := &apps[i]
-		// Built in place: a record holds the cycle, and copying 100,000
-		// of them shows.
+		// Built in place, field by field: a record holds the cycle, and
+		// copying 100,000 of them shows (a composite literal is built
+		// aside and copied).
 		rec := &res.Records[i]
-		*rec = DecisionRecord{ApplicationID: a.ID, InputsHash: hasher.hash(a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
-			Outcome: verdicts[i].Outcome, Reasons: verdicts[i].Reasons, Score: scores[i], Rank: rank[i], Step: steps[i]}
+		rec.ApplicationID, rec.InputsHash, rec.ProgramID = a.ID, hasher.hash(a), r.Program.ID
+		rec.Cycle, rec.Rules = c, info
+		rec.Outcome, rec.Reasons, rec.Score, rec.Rank, rec.Step = verdicts[i].Outcome, verdicts[i].Reasons, scores[i], rank[i], steps[i]
 		if j := awarded[i]; j > 0 {
 			aw := al.Awards[j-1]
 			rec.Step, rec.Award = "awarded", &aw
