@@ -115,7 +115,7 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 	ranked := make([]Candidate, len(order))
 	res := Result{Verdicts: verdicts, Scores: scores, Ranking: make([]string, len(order)), Records: make([]DecisionRecord, len(apps)), SetAside: setAside}
 	for k, i := range order {
-		ranked[k] = Candidate{apps[i], verdicts[i]}
+		ranked[k].Application, ranked[k].Verdict = apps[i], verdicts[i]
 		res.Ranking[k] = apps[i].ID
 	}
 	al, err := Allocate(c, ranked)
@@ -210,7 +210,8 @@ func intake(prog Program, c Cycle, apps []Application) ([]Application, []SetAsid
 	ids := make(map[string]int, len(apps))
 	var taken []Application // a copy only once an application is set aside
 	setAside := []SetAside{}
-	for i, a := range apps {
+	for i := range apps {
+		a := &apps[i] // not copied: most applications are taken in as they are
 		var p bsk.Problems
 		p.Merge("", a.Validate())
 		if a.ProgramID != prog.ID {
@@ -240,7 +241,7 @@ func intake(prog Program, c Cycle, apps []Application) ([]Application, []SetAsid
 		switch {
 		case err == nil:
 			if taken != nil {
-				taken = append(taken, a)
+				taken = append(taken, *a)
 			}
 		case skip:
 			if taken == nil {

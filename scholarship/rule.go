@@ -130,11 +130,11 @@ func (r *eachRule[T]) Describe() RuleInfo { return r.info }
 
 func (r *eachRule[T]) Check(ctx context.Context, batch []T) ([][]Reason, error) {
 	out := make([][]Reason, len(batch))
-	for i, s := range batch {
+	for i := range batch {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		rs := r.judge(s)
+		rs := r.judge(batch[i])
 		for k := range rs {
 			rs[k].Rule, rs[k].Version = r.info.Name, r.info.Version
 		}

@@ -34,8 +34,8 @@ type CriterionFunc func(Application) Points
 // Score calls f for each application.
 func (f CriterionFunc) Score(_ context.Context, batch []Application) ([]Points, error) {
 	out := make([]Points, len(batch))
-	for i, a := range batch {
-		out[i] = f(a)
+	for i := range batch {
+		out[i] = f(batch[i])
 	}
 	return out, nil
 }
