@@ -123,11 +123,22 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 		return Result{}, err
 	}
 	res.Allocation = al
-	// The allocation names applications by ID (unique once taken in);
-	// one index of them serves the rank, the award and the step.
-	index := make(map[string]int, len(apps))
-	for i, a := range apps {
-		index[a.ID] = i
+	// The allocation names applications by ID (unique once taken in) and
+	// rank; the rank finds the application, and an index of IDs is made
+	// only should an entry's rank not match its ID.
+	var index map[string]int
+	find := func(id string, rank int) (int, bool) {
+		if rank >= 1 && rank <= len(order) && apps[order[rank-1]].ID == id {
+			return order[rank-1], true
+		}
+		if index == nil {
+			index = make(map[string]int, len(apps))
+			for i := range apps {
+				index[apps[i].ID] = i
+			}
+		}
+		i, ok := index[id]
+		return i, ok
 	}
 	rank := make([]int, len(apps))
 	for k, i := range order {
@@ -136,14 +147,14 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 	steps := make([]string, len(apps))
 	for _, list := range [][]Unfunded{al.Waitlist, al.Unfunded} {
 		for _, u := range list {
-			if i, ok := index[u.ApplicationID]; ok {
+			if i, ok := find(u.ApplicationID, u.Rank); ok {
 				steps[i] = u.Code
 			}
 		}
 	}
 	awarded := make([]int, len(apps)) // 1 + the award's place in al.Awards
 	for j, aw := range al.Awards {
-		if i, ok := index[aw.ApplicationID]; ok {
+		if i, ok := find(aw.ApplicationID, aw.Rank); ok {
 			awarded[i] = j + 1
 		}
 	}
