@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/beststarts/workforce/bsk"
 )
@@ -357,38 +356,26 @@ func reviewed(l Weighted, reviews []Review, index map[string]int, n int, normali
 // earlier submission, then to the smaller application ID, so the order is
 // the same for the same inputs.
 func Rank(apps []Application, scores []Score) []int {
-	// The keys are sorted in one array: reading them through the
-	// applications, scattered in memory, was most of the time.
-	type key struct {
-		total     float64
-		submitted time.Time
-		id        string
-		i         int
-	}
-	keys := make([]key, len(apps))
-	for i := range keys {
-		keys[i] = key{scores[i].Total, apps[i].Submitted, apps[i].ID, i}
+	order := make([]int, len(apps))
+	for i := range order {
+		order[i] = i
 	}
 	// The last tie-break, the input position, makes the order total, so
 	// an unstable sort gives the stable sort's result, faster.
-	slices.SortFunc(keys, func(a, b key) int {
+	slices.SortFunc(order, func(a, b int) int {
 		switch {
-		case a.total > b.total:
+		case scores[a].Total > scores[b].Total:
 			return -1
-		case a.total < b.total:
+		case scores[a].Total < scores[b].Total:
 			return 1
 		}
-		if c := a.submitted.Compare(b.submitted); c != 0 {
+		if c := apps[a].Submitted.Compare(apps[b].Submitted); c != 0 {
 			return c
 		}
-		if c := strings.Compare(a.id, b.id); c != 0 {
+		if c := strings.Compare(apps[a].ID, apps[b].ID); c != 0 {
 			return c
 		}
-		return a.i - b.i
+		return a - b
 	})
-	order := make([]int, len(apps))
-	for k := range keys {
-		order[k] = keys[k].i
-	}
 	return order
 }
