@@ -112,10 +112,11 @@ func Allocate(c Cycle, ranked []Candidate) (Allocation, error) {
 	al := Allocation{CycleID: c.ID, Awards: []Award{}, Waitlist: []Unfunded{}, Unfunded: []Unfunded{}}
 	st := allocState{c: c, ranked: ranked, al: &al, quotes: make([]Quote, len(ranked)), got: make([]Cents, len(ranked)),
 		award: make([]int, len(ranked)), order: c.cutOrder()}
-	for i, cand := range ranked {
+	for i := range ranked {
+		cand := &ranked[i] // a candidate holds a whole application: not copied
 		st.award[i] = -1
 		if cand.Verdict.Outcome == Eligible {
-			st.quotes[i] = QuoteFor(c, cand.Application)
+			st.quotes[i] = quoteFor(c, &ranked[i].Application, st.order)
 		}
 	}
 	var pooled Cents
@@ -127,7 +128,20 @@ func Allocate(c Cycle, ranked []Candidate) (Allocation, error) {
 		general += st.fill(p.Amount, p.Name, func(a Application) bool { return c.Meets(p, a) })
 	}
 	general = st.fill(general, "general", func(Application) bool { return true })
-	for i, cand := range ranked {
+	var waitlisted, unfunded int
+	for i := range ranked {
+		cand := &ranked[i] // a candidate holds a whole application: not copied
+		switch {
+		case st.award[i] >= 0:
+		case cand.Verdict.Outcome == Eligible && st.quotes[i].Amount > 0:
+			waitlisted++
+		default:
+			unfunded++
+		}
+	}
+	al.Waitlist, al.Unfunded = make([]Unfunded, 0, waitlisted), make([]Unfunded, 0, unfunded)
+	for i := range ranked {
+		cand := &ranked[i] // a candidate holds a whole application: not copied
 		if st.award[i] >= 0 {
 			continue
 		}
@@ -163,7 +177,8 @@ type allocState struct {
 // tops up partial awards and makes new ones, and returns what is left.
 func (s *allocState) fill(money Cents, pool string, cond func(Application) bool) Cents {
 	noNew := false // with the partial policy, once a new award cannot be made
-	for i, cand := range s.ranked {
+	for i := range s.ranked {
+		cand := &s.ranked[i]
 		need := s.quotes[i].Amount - s.got[i]
 		if need <= 0 || !cond(cand.Application) || (noNew && s.award[i] < 0) {
 			continue

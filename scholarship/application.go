@@ -162,26 +162,31 @@ func (a Application) Validate() error {
 	if len(a.Requested) == 0 && len(a.Hours) == 0 {
 		p.Add("requested", "at least one amount or hours are required")
 	}
-	for _, c := range sortedCategories(a.Hours) {
-		f, h := "hours."+string(c), a.Hours[c]
+	// The field names are built only for a problem: most applications
+	// have none.
+	var keys [8]Category
+	for _, c := range sortedKeys(keys[:0], a.Hours) {
+		h := a.Hours[c]
 		if !c.Valid() {
-			p.Add(f, "unknown category %q", c)
+			p.Add("hours."+string(c), "unknown category %q", c)
 		}
 		if !(h.PerWeek >= 0 && h.PerWeek <= 80) {
-			p.Add(f+".per_week", "%v is outside 0 to 80", h.PerWeek)
+			p.Add("hours."+string(c)+".per_week", "%v is outside 0 to 80", h.PerWeek)
 		}
 		if h.Weeks < 0 || h.Weeks > 104 {
-			p.Add(f+".weeks", "%d is outside 0 to 104", h.Weeks)
+			p.Add("hours."+string(c)+".weeks", "%d is outside 0 to 104", h.Weeks)
 		}
 	}
 	var total Cents
-	for _, c := range sortedCategories(a.Requested) {
-		f := "requested." + string(c)
+	for _, c := range sortedKeys(keys[:0], a.Requested) {
+		v := a.Requested[c]
 		if !c.Valid() {
-			p.Add(f, "unknown category %q", c)
+			p.Add("requested."+string(c), "unknown category %q", c)
 		}
-		checkAmount(&p, f, a.Requested[c])
-		total = addCents(total, a.Requested[c])
+		if v < 0 || v > MaxAmount {
+			checkAmount(&p, "requested."+string(c), v)
+		}
+		total = addCents(total, v)
 	}
 	if total > MaxAmount {
 		p.Add("requested", "the total %s is more than the largest amount %s", total, MaxAmount)

@@ -220,7 +220,10 @@ func basisPoints(v Cents, bp int) Cents { return Cents(int64(v) * int64(bp) / 10
 //
 // A cap that binds in steps 4 and 5 cuts categories in the cycle's cut
 // order ([Cycle.CutOrder]).
-func QuoteFor(c Cycle, a Application) Quote {
+func QuoteFor(c Cycle, a Application) Quote { return quoteFor(c, &a, c.cutOrder()) }
+
+// quoteFor is [QuoteFor] with the cycle's cut order made once by the caller.
+func quoteFor(c Cycle, a *Application, order []Category) Quote {
 	q := Quote{Cost: map[Category]Cents{}, ByCategory: map[Category]Cents{}}
 	var shared map[Party]Cents
 	for _, cat := range categories {
@@ -249,7 +252,6 @@ func QuoteFor(c Cycle, a Application) Quote {
 		}
 		q.ByCategory[cat] = pay
 	}
-	order := c.cutOrder()
 	for _, cc := range c.CombinedCaps {
 		var sum Cents
 		for _, cat := range cc.Categories {

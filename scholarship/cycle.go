@@ -115,7 +115,7 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 	ranked := make([]Candidate, len(order))
 	res := Result{Verdicts: verdicts, Scores: scores, Ranking: make([]string, len(order)), Records: make([]DecisionRecord, len(apps)), SetAside: setAside}
 	for k, i := range order {
-		ranked[k] = Candidate{apps[i], verdicts[i]}
+		ranked[k].Application, ranked[k].Verdict = apps[i], verdicts[i]
 		res.Ranking[k] = apps[i].ID
 	}
 	al, err := Allocate(c, ranked)
@@ -123,30 +123,54 @@ func RunCycle(ctx context.Context, r Run) (Result, error) {
 		return Result{}, err
 	}
 	res.Allocation = al
-	rank := make(map[string]int, len(order))
+	// The allocation names applications by ID (unique once taken in) and
+	// rank; the rank finds the application, and an index of IDs is made
+	// only should an entry's rank not match its ID.
+	var index map[string]int
+	find := func(id string, rank int) (int, bool) {
+		if rank >= 1 && rank <= len(order) && apps[order[rank-1]].ID == id {
+			return order[rank-1], true
+		}
+		if index == nil {
+			index = make(map[string]int, len(apps))
+			for i := range apps {
+				index[apps[i].ID] = i
+			}
+		}
+		i, ok := index[id]
+		return i, ok
+	}
+	rank := make([]int, len(apps))
 	for k, i := range order {
-		rank[apps[i].ID] = k + 1
+		rank[i] = k + 1
 	}
-	awards := map[string]Award{}
-	for _, a := range al.Awards {
-		awards[a.ApplicationID] = a
+	steps := make([]string, len(apps))
+	for _, list := range [][]Unfunded{al.Waitlist, al.Unfunded} {
+		for _, u := range list {
+			if i, ok := find(u.ApplicationID, u.Rank); ok {
+				steps[i] = u.Code
+			}
+		}
 	}
-	steps := map[string]string{}
-	for _, u := range al.Waitlist {
-		steps[u.ApplicationID] = u.Code
-	}
-	for _, u := range al.Unfunded {
-		steps[u.ApplicationID] = u.Code
+	awarded := make([]int, len(apps)) // 1 + the award's place in al.Awards
+	for j, aw := range al.Awards {
+		if i, ok := find(aw.ApplicationID, aw.Rank); ok {
+			awarded[i] = j + 1
+		}
 	}
 	info := r.Rules.Info()
 	hasher := newHasher(r.HashKey)
-	for i, a := range apps {
-		// Built in place: a record holds the cycle, and copying 100,000
-		// of them shows.
+	for i := range apps {
+		a := &apps[i]
+		// Built in place, field by field: a record holds the cycle, and
+		// copying 100,000 of them shows (a composite literal is built
+		// aside and copied).
 		rec := &res.Records[i]
-		*rec = DecisionRecord{ApplicationID: a.ID, InputsHash: hasher.hash(a), ProgramID: r.Program.ID, Cycle: c, Rules: info,
-			Outcome: verdicts[i].Outcome, Reasons: verdicts[i].Reasons, Score: scores[i], Rank: rank[a.ID], Step: steps[a.ID]}
-		if aw, ok := awards[a.ID]; ok {
+		rec.ApplicationID, rec.InputsHash, rec.ProgramID = a.ID, hasher.hash(a), r.Program.ID
+		rec.Cycle, rec.Rules = c, info
+		rec.Outcome, rec.Reasons, rec.Score, rec.Rank, rec.Step = verdicts[i].Outcome, verdicts[i].Reasons, scores[i], rank[i], steps[i]
+		if j := awarded[i]; j > 0 {
+			aw := al.Awards[j-1]
 			rec.Step, rec.Award = "awarded", &aw
 		}
 	}
@@ -193,11 +217,12 @@ type SetAside struct {
 func intake(prog Program, c Cycle, apps []Application) ([]Application, []SetAside, error) {
 	skip := prog.Intake == SkipAndReport
 	var all bsk.Problems
-	people := map[string]int{}
-	ids := map[string]int{}
+	people := make(map[string]int, len(apps))
+	ids := make(map[string]int, len(apps))
 	var taken []Application // a copy only once an application is set aside
 	setAside := []SetAside{}
-	for i, a := range apps {
+	for i := range apps {
+		a := &apps[i] // not copied: most applications are taken in as they are
 		var p bsk.Problems
 		p.Merge("", a.Validate())
 		if a.ProgramID != prog.ID {
@@ -227,7 +252,7 @@ func intake(prog Program, c Cycle, apps []Application) ([]Application, []SetAsid
 		switch {
 		case err == nil:
 			if taken != nil {
-				taken = append(taken, a)
+				taken = append(taken, *a)
 			}
 		case skip:
 			if taken == nil {

@@ -178,11 +178,12 @@ func MinimumEmploymentFor(months int, hours float64, hired HiredPolicy) Rule[App
 	if hired == "" {
 		hired = HiredReview
 	}
+	monthsText, hoursText := strconv.Itoa(months), strconv.FormatFloat(hours, 'f', -1, 64)
 	return Each(RuleInfo{Name: "minimum_employment", Version: "2",
 		Description: fmt.Sprintf("at least %d months at the employer and %g hours a week; hired, not started: %s", months, hours, hired)},
 		func(a Application) []Reason {
 			if a.Applicant.Hired {
-				params := map[string]string{"months": strconv.Itoa(months), "hours": strconv.FormatFloat(hours, 'f', -1, 64)}
+				params := map[string]string{"months": monthsText, "hours": hoursText}
 				switch hired {
 				case HiredPendingStart:
 					return []Reason{{Code: CodeEligiblePendingStart, Field: "applicant.hired", Outcome: Eligible, Params: params}}
@@ -195,11 +196,11 @@ func MinimumEmploymentFor(months int, hours float64, hired HiredPolicy) Rule[App
 			var out []Reason
 			if a.Applicant.MonthsEmployed < months {
 				out = append(out, Reason{Code: CodeEmploymentTooShort, Field: "applicant.months_employed", Outcome: Ineligible,
-					Params: map[string]string{"months": strconv.Itoa(a.Applicant.MonthsEmployed), "required": strconv.Itoa(months)}})
+					Params: map[string]string{"months": strconv.Itoa(a.Applicant.MonthsEmployed), "required": monthsText}})
 			}
 			if a.Applicant.HoursPerWeek < hours {
 				out = append(out, Reason{Code: CodeTooFewHoursPerWeek, Field: "applicant.hours_per_week", Outcome: Ineligible,
-					Params: map[string]string{"hours": strconv.FormatFloat(a.Applicant.HoursPerWeek, 'f', -1, 64), "required": strconv.FormatFloat(hours, 'f', -1, 64)}})
+					Params: map[string]string{"hours": strconv.FormatFloat(a.Applicant.HoursPerWeek, 'f', -1, 64), "required": hoursText}})
 			}
 			return out
 		})

@@ -29,7 +29,18 @@ func (Outcome) Enum() []string {
 	return []string{string(Eligible), string(NeedsReview), string(Ineligible)}
 }
 
-func (o Outcome) rank() int { return slices.Index(outcomes, o) }
+// rank is o's place in outcomes, -1 for an unknown outcome.
+func (o Outcome) rank() int {
+	switch o {
+	case Eligible:
+		return 0
+	case NeedsReview:
+		return 1
+	case Ineligible:
+		return 2
+	}
+	return -1
+}
 
 // Worse returns the worse of two outcomes.
 func Worse(a, b Outcome) Outcome {
@@ -119,11 +130,11 @@ func (r *eachRule[T]) Describe() RuleInfo { return r.info }
 
 func (r *eachRule[T]) Check(ctx context.Context, batch []T) ([][]Reason, error) {
 	out := make([][]Reason, len(batch))
-	for i, s := range batch {
+	for i := range batch {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		rs := r.judge(s)
+		rs := r.judge(batch[i])
 		for k := range rs {
 			rs[k].Rule, rs[k].Version = r.info.Name, r.info.Version
 		}

@@ -89,11 +89,13 @@ func DegreeOrExperience() Rule[Application] {
 // Caps checks the request against the cycle's category caps (informational:
 // the award is capped) and the lifetime cap (ineligible once reached).
 func Caps(c Cycle) Rule[Application] {
+	limits := newCapLimits(c)
 	return Each(RuleInfo{Name: "caps", Version: defaultBuiltinRuleVersion,
 		Description: "requested amounts within the category, per-cycle and lifetime caps"},
 		func(a Application) []Reason {
 			var out []Reason
-			for _, cat := range sortedCategories(a.Requested) {
+			var keys [8]Category
+			for _, cat := range sortedKeys(keys[:0], a.Requested) {
 				req := a.Requested[cat]
 				limit, capped := c.Caps[cat]
 				_, hourly := c.hourly(cat)
@@ -107,58 +109,92 @@ func Caps(c Cycle) Rule[Application] {
 						Params: map[string]string{"category": string(cat), "requested": money(req), "cap": money(limit)}})
 				}
 			}
-			out = append(out, combinedAndHourly(c, a)...)
+			out = limits.combinedAndHourly(out, c, a)
 			if c.LifetimeCap > 0 {
 				switch left := c.LifetimeCap - a.PriorAwards; {
 				case left <= 0:
 					out = append(out, Reason{Code: CodeLifetimeCapReached, Field: "prior_awards", Outcome: Ineligible,
-						Params: map[string]string{"cap": money(c.LifetimeCap), "received": money(a.PriorAwards)}})
+						Params: map[string]string{"cap": limits.lifetime, "received": money(a.PriorAwards)}})
 				case left < a.Total():
 					out = append(out, Reason{Code: CodeLifetimeCapNear, Field: "prior_awards", Outcome: Eligible,
-						Params: map[string]string{"cap": money(c.LifetimeCap), "left": money(left)}})
+						Params: map[string]string{"cap": limits.lifetime, "left": money(left)}})
 				}
 			}
 			return out
 		})
 }
 
-// combinedAndHourly gives the informational reasons of combined caps
-// that bind on the amounts asked (each within its own cap) and hours asked
-// above an hourly item's bounds.
-func combinedAndHourly(c Cycle, a Application) []Reason {
-	var out []Reason
+// capLimits is the text of a cycle's combined and hourly limits, made once
+// per cycle for the reasons that quote them.
+type capLimits struct {
+	combined []combinedLimit
+	hourly   []hourlyLimit
+	lifetime string
+}
+
+type combinedLimit struct {
+	field, categories, cap string
+	// counted are the categories that count toward the cap: capped and
+	// not hourly.
+	counted []Category
+}
+
+type hourlyLimit struct {
+	perWeekField, weeksField, maxHours, maxWeeks string
+}
+
+func newCapLimits(c Cycle) capLimits {
+	l := capLimits{lifetime: money(c.LifetimeCap)}
 	for i, cc := range c.CombinedCaps {
-		var sum Cents
-		for _, cat := range cc.Categories {
+		names := make([]string, len(cc.Categories))
+		var counted []Category
+		for k, cat := range cc.Categories {
+			names[k] = string(cat)
 			if _, hourly := c.hourly(cat); hourly {
 				continue
 			}
-			if limit, ok := c.Caps[cat]; ok {
-				sum = addCents(sum, min(max(0, a.Requested[cat]), limit))
+			if _, ok := c.Caps[cat]; ok {
+				counted = append(counted, cat)
 			}
 		}
-		if sum > cc.Cap {
-			names := make([]string, len(cc.Categories))
-			for k, cat := range cc.Categories {
-				names[k] = string(cat)
-			}
-			out = append(out, Reason{Code: CodeAboveCombinedCap, Field: bsk.Index("combined_caps", i), Outcome: Eligible,
-				Params: map[string]string{"categories": strings.Join(names, ", "), "requested": money(sum), "cap": money(cc.Cap)}})
-		}
+		l.combined = append(l.combined, combinedLimit{field: bsk.Index("combined_caps", i), categories: strings.Join(names, ", "),
+			cap: money(cc.Cap), counted: counted})
 	}
 	for _, h := range c.Hourly {
+		l.hourly = append(l.hourly, hourlyLimit{perWeekField: "hours." + string(h.Category) + ".per_week",
+			weeksField: "hours." + string(h.Category) + ".weeks", maxHours: strconv.FormatFloat(h.MaxHoursPerWeek, 'f', -1, 64),
+			maxWeeks: strconv.Itoa(h.MaxWeeks)})
+	}
+	return l
+}
+
+// combinedAndHourly appends the informational reasons of combined caps
+// that bind on the amounts asked (each within its own cap) and hours asked
+// above an hourly item's bounds.
+func (l capLimits) combinedAndHourly(out []Reason, c Cycle, a Application) []Reason {
+	for i, cc := range c.CombinedCaps {
+		var sum Cents
+		for _, cat := range l.combined[i].counted {
+			sum = addCents(sum, min(max(0, a.Requested[cat]), c.Caps[cat]))
+		}
+		if sum > cc.Cap {
+			out = append(out, Reason{Code: CodeAboveCombinedCap, Field: l.combined[i].field, Outcome: Eligible,
+				Params: map[string]string{"categories": l.combined[i].categories, "requested": money(sum), "cap": l.combined[i].cap}})
+		}
+	}
+	for i, h := range c.Hourly {
 		req, ok := a.Hours[h.Category]
 		if !ok {
 			continue
 		}
 		if h.MaxHoursPerWeek > 0 && req.PerWeek > h.MaxHoursPerWeek {
-			out = append(out, Reason{Code: CodeAboveHourlyLimit, Field: "hours." + string(h.Category) + ".per_week", Outcome: Eligible,
+			out = append(out, Reason{Code: CodeAboveHourlyLimit, Field: l.hourly[i].perWeekField, Outcome: Eligible,
 				Params: map[string]string{"category": string(h.Category), "hours": strconv.FormatFloat(req.PerWeek, 'f', -1, 64),
-					"max_hours": strconv.FormatFloat(h.MaxHoursPerWeek, 'f', -1, 64)}})
+					"max_hours": l.hourly[i].maxHours}})
 		}
 		if h.MaxWeeks > 0 && req.Weeks > h.MaxWeeks {
-			out = append(out, Reason{Code: CodeAboveWeeksLimit, Field: "hours." + string(h.Category) + ".weeks", Outcome: Eligible,
-				Params: map[string]string{"category": string(h.Category), "weeks": strconv.Itoa(req.Weeks), "max_weeks": strconv.Itoa(h.MaxWeeks)}})
+			out = append(out, Reason{Code: CodeAboveWeeksLimit, Field: l.hourly[i].weeksField, Outcome: Eligible,
+				Params: map[string]string{"category": string(h.Category), "weeks": strconv.Itoa(req.Weeks), "max_weeks": l.hourly[i].maxWeeks}})
 		}
 	}
 	return out

@@ -95,9 +95,17 @@ func (s RuleSet[T]) Evaluate(ctx context.Context, batch []T) []Verdict {
 			counts[k] += len(reasons)
 		}
 	}
+	// Every verdict's reasons share one array, each verdict a full slice
+	// of its own part (an append to one never writes into the next).
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	all := make([]Reason, total)
 	out := make([]Verdict, len(batch))
 	for k := range out {
-		out[k] = Verdict{Outcome: Eligible, Reasons: make([]Reason, 0, counts[k])}
+		out[k] = Verdict{Outcome: Eligible, Reasons: all[0:0:counts[k]]}
+		all = all[counts[k]:]
 	}
 	for i := range s.Rules {
 		if f := failures[i]; f != nil {

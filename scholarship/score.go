@@ -33,8 +33,8 @@ type CriterionFunc func(Application) Points
 // Score calls f for each application.
 func (f CriterionFunc) Score(_ context.Context, batch []Application) ([]Points, error) {
 	out := make([]Points, len(batch))
-	for i, a := range batch {
-		out[i] = f(a)
+	for i := range batch {
+		out[i] = f(batch[i])
 	}
 	return out, nil
 }
@@ -117,6 +117,9 @@ func (s Score) WithoutDemographics() Score {
 	return out
 }
 
+// needWhy is the financial need criterion's Why for each valid answer.
+var needWhy = [...]string{"need_0_of_3", "need_1_of_3", "need_2_of_3", "need_3_of_3"}
+
 // PriorityCriteria returns the seeds' priority criteria, each worth weight
 // points: speaks a language the county needs (any language besides English
 // when the list is empty), BIPOC, serves rural or underserved places, lived
@@ -157,7 +160,11 @@ func PriorityCriteria(weight float64, languages []bsk.Language) []Weighted {
 			return Points{0, ""}
 		})},
 		{Name: "financial_need", Weight: weight, Criterion: CriterionFunc(func(a Application) Points {
-			return Points{float64(a.Answers.FinancialNeed) / 3, fmt.Sprintf("need_%d_of_3", a.Answers.FinancialNeed)}
+			need := a.Answers.FinancialNeed
+			if need >= 0 && need < len(needWhy) {
+				return Points{float64(need) / 3, needWhy[need]}
+			}
+			return Points{float64(need) / 3, fmt.Sprintf("need_%d_of_3", need)}
 		})},
 	}
 }
@@ -195,9 +202,13 @@ func (r Rubric) Score(ctx context.Context, apps []Application, reviews []Review)
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	index := make(map[string]int, len(apps))
-	for i, a := range apps {
-		index[a.ID] = i
+	// Only reviews name applications by ID.
+	var index map[string]int
+	if len(reviews) > 0 {
+		index = make(map[string]int, len(apps))
+		for i, a := range apps {
+			index[a.ID] = i
+		}
 	}
 	var p bsk.Problems
 	lines := map[string]Weighted{}
@@ -223,9 +234,12 @@ func (r Rubric) Score(ctx context.Context, apps []Application, reviews []Review)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	// Every score's lines share one array, each score a full slice of
+	// its own part (an append to one never writes into the next).
 	out := make([]Score, len(apps))
+	all, n := make([]Line, len(apps)*len(r.Lines)), len(r.Lines)
 	for i, a := range apps {
-		out[i] = Score{ApplicationID: a.ID, Lines: make([]Line, 0, len(r.Lines))}
+		out[i] = Score{ApplicationID: a.ID, Lines: all[i*n : i*n : (i+1)*n]}
 	}
 	var failed []error
 	for _, l := range r.Lines {
