@@ -22,6 +22,19 @@ var templates = map[string]map[Lang]string{
 		EnglishText: "Your application meets every requirement of this cycle.",
 		SpanishText: "Su solicitud cumple todos los requisitos de este ciclo.",
 	},
+	// A decision's step, after its eligibility (see [StepText]).
+	"awarded": {
+		EnglishText: "You are awarded {amount}.",
+		SpanishText: "Se le otorga una beca de {amount}.",
+	},
+	"waitlisted": {
+		EnglishText: "You are on the waitlist, ranked {rank}: the budget ran out before your application. If an award is declined, its money goes down the waitlist in rank order.",
+		SpanishText: "Está en la lista de espera, en el puesto {rank}: el presupuesto se agotó antes de llegar a su solicitud. Si alguien rechaza su beca, ese dinero pasa a la lista de espera por orden.",
+	},
+	"nothing_to_award": {
+		EnglishText: "Nothing you asked for is left to award under this cycle's caps.",
+		SpanishText: "No queda nada de lo que solicitó que se pueda otorgar dentro de los límites de este ciclo.",
+	},
 	CodeNotKingCountyAgency: {
 		EnglishText: "You must work at, or be hired by, an agency in King County.",
 		SpanishText: "Debe trabajar en una agencia del condado de King, o haber sido contratado por una.",
@@ -149,7 +162,25 @@ var templates = map[string]map[Lang]string{
 }
 
 // moneyParams are parameters that hold cents and render as dollars.
-var moneyParams = map[string]bool{"cap": true, "received": true, "left": true, "requested": true}
+var moneyParams = map[string]bool{"cap": true, "received": true, "left": true, "requested": true, "amount": true}
+
+// StepText says in plain language what a decision's step means for the
+// applicant: the amount awarded, the place on the waitlist, or that
+// nothing is left to award; "" for a step with nothing to add (an
+// ineligible decision, whose reasons say why, or a declined award, whose
+// reason says so).
+func StepText(r DecisionRecord, l Lang) string {
+	switch r.Step {
+	case "awarded":
+		if r.Award == nil {
+			return ""
+		}
+		return Reason{Code: r.Step, Params: map[string]string{"amount": strconv.FormatInt(int64(r.Award.Amount), 10)}}.Text(l)
+	case "waitlisted", "nothing_to_award":
+		return Reason{Code: r.Step, Params: map[string]string{"rank": strconv.Itoa(r.Rank)}}.Text(l)
+	}
+	return ""
+}
 
 // Text renders the reason in the language asked for (English when the
 // language is not known). A code without a template renders as the code

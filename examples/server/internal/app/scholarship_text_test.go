@@ -51,6 +51,20 @@ func TestScholarshipAnswersReadByPeople(t *testing.T) {
 	if _, has := raw[waiting]["award"]; has {
 		t.Errorf("the waitlisted decision has an award: %v", raw[waiting]["award"])
 	}
+	// The step in words, after the eligibility: the amount, or the place
+	// on the waitlist.
+	for _, tc := range []struct{ lang, awarded, waitlisted string }{
+		{"en", "You are awarded $9,500.00.", "You are on the waitlist, ranked 2: the budget ran out before your application. If an award is declined, its money goes down the waitlist in rank order."},
+		{"es", "Se le otorga una beca de $9,500.00.", "Está en la lista de espera, en el puesto 2: el presupuesto se agotó antes de llegar a su solicitud. Si alguien rechaza su beca, ese dinero pasa a la lista de espera por orden."},
+	} {
+		ds := decisions(t, w.s, w.coord, path, tc.lang)
+		if d := ds[funded]; len(d.Texts) < 2 || d.Texts[1] != tc.awarded {
+			t.Errorf("%s: awarded decision texts %q; want second %q", tc.lang, d.Texts, tc.awarded)
+		}
+		if d := ds[waiting]; len(d.Texts) < 2 || d.Texts[1] != tc.waitlisted {
+			t.Errorf("%s: waitlisted decision texts %q; want second %q", tc.lang, d.Texts, tc.waitlisted)
+		}
+	}
 
 	// The ledger: what is disbursed and what is owed, in dollars too.
 	var e map[string]any

@@ -397,6 +397,9 @@ func showDecision(p Principal, sees bool, r scholarship.DecisionRecord, l schola
 	if r.Outcome == scholarship.Eligible {
 		d.Texts = append(d.Texts, scholarship.Reason{Code: string(scholarship.Eligible)}.Text(l))
 	}
+	if t := scholarship.StepText(r, l); t != "" {
+		d.Texts = append(d.Texts, t)
+	}
 	for _, reason := range r.Reasons {
 		d.Texts = append(d.Texts, reason.Text(l))
 	}
