@@ -63,7 +63,7 @@ func HasText(code, lang string) bool {
 	if t == nil {
 		return false
 	}
-	if textLang(lang) == SpanishText {
+	if TextLanguage(lang) == SpanishText {
 		return t.es != nil
 	}
 	return t.en != nil
@@ -88,7 +88,7 @@ func (r Reason) Text(lang string) string { return Texts{}.Text(r, lang) }
 
 // Text renders r in language lang; see [Reason.Text].
 func (t Texts) Text(r Reason, lang string) string {
-	es := textLang(lang) == SpanishText
+	es := TextLanguage(lang) == SpanishText
 	entry, attr := lookup(r.Code)
 	a := &textArgs{p: r.Params, slots: t.Slots, es: es, attr: attr}
 	if entry == nil {
@@ -107,8 +107,10 @@ func (u Unmet) Text(lang string) string {
 		"criterion": u.Criterion, "group": itoa(u.Group), "members": itoa(len(u.Members))}}.Text(lang)
 }
 
-// textLang is the catalog language of a language tag.
-func textLang(lang string) string {
+// TextLanguage is the language [Reason.Text] renders a language tag in:
+// [SpanishText] for "es", "es-MX" and the like, [EnglishText] for any
+// other.
+func TextLanguage(lang string) string {
 	tag := strings.ToLower(strings.TrimSpace(lang))
 	if i := strings.IndexAny(tag, "-_"); i >= 0 {
 		tag = tag[:i]
@@ -206,8 +208,20 @@ func (a *textArgs) values(k, attr string) string {
 	if v == "" {
 		return ""
 	}
+	codes := strings.Split(v, ",")
+	if attr == AttrSlots {
+		// Slot codes read in the week's order, Monday first.
+		slices.SortStableFunc(codes, func(x, y string) int {
+			dx, _, _ := strings.Cut(x, "-")
+			dy, _, _ := strings.Cut(y, "-")
+			if c := bsk.Day(dx).Index() - bsk.Day(dy).Index(); c != 0 {
+				return c
+			}
+			return strings.Compare(x, y)
+		})
+	}
 	var out []string
-	for _, x := range strings.Split(v, ",") {
+	for _, x := range codes {
 		out = append(out, a.value(attr, strings.TrimSpace(x)))
 	}
 	return a.list(out, "or", "o")
