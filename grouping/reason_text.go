@@ -159,6 +159,13 @@ func (a *textArgs) n(k string) string {
 	return "0"
 }
 
+// none reports whether count parameter k is absent or not above 0 (a
+// member with no value of an attribute counts -1 others sharing one).
+func (a *textArgs) none(k string) bool {
+	n, err := strconv.Atoi(a.p[k])
+	return err != nil || n <= 0
+}
+
 // group is a group index parameter as a group number from 1.
 func (a *textArgs) group(k string) string {
 	v := a.p[k]

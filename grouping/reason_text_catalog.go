@@ -10,7 +10,7 @@ var reasonTexts = map[string]*reasonText{
 	ReasonNoGroupSharesPrefix: {
 		en: func(a *textArgs) string {
 			if a.has("needed") {
-				if a.n("with") == "0" {
+				if a.none("with") {
 					return fmt.Sprintf("No other member shares %s with this member%s, and a group needs at least %s besides them.",
 						a.noun(), a.theirs(), a.count("needed", "other member", "other members"))
 				}
@@ -21,7 +21,7 @@ var reasonTexts = map[string]*reasonText{
 		},
 		es: func(a *textArgs) string {
 			if a.has("needed") {
-				if a.n("with") == "0" {
+				if a.none("with") {
 					return fmt.Sprintf("Ningún otro miembro comparte %s con este miembro%s, y un grupo necesita al menos %s además de él.",
 						a.noun(), a.theirs(), a.count("needed", "miembro más", "miembros más"))
 				}

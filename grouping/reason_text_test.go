@@ -172,6 +172,9 @@ func TestReasonTextReadable(t *testing.T) {
 		{"no one speaks", grouping.Texts{}, grouping.Reason{Code: "no_group_shares_languages",
 			Params: map[string]string{"attr": "languages", "with": "0", "needed": "5", "values": "prs"}}, "es-MX",
 			"Ningún otro miembro comparte un idioma con este miembro (dari), y un grupo necesita al menos 5 miembros más además de él."},
+		{"no values", grouping.Texts{}, grouping.Reason{Code: "no_group_shares_slots",
+			Params: map[string]string{"attr": "slots", "with": "-1", "needed": "5"}}, "en",
+			"No other member shares a meeting time with this member (none on file), and a group needs at least 5 other members besides them."},
 		{"slot window", grouping.Texts{Slots: []bsk.Slot{tue}}, grouping.Reason{Code: "no_group_shares_slots",
 			Params: map[string]string{"attr": "slots", "values": "tue-0900"}}, "en",
 			"No group with room shares a meeting time with this member (Tuesday 09:00-10:30)."},
@@ -272,4 +275,21 @@ func TestReasonTextsOfRealRuns(t *testing.T) {
 		}
 	}
 	t.Logf("codes seen: %v", seen)
+}
+
+// FuzzReasonText: any reason, with any parameters, renders as a sentence
+// in either language without a panic.
+func FuzzReasonText(f *testing.F) {
+	f.Add("no_group_shares_slots", "slots", "tue-0900,x-1,-", "-1", "0", "en")
+	f.Add("group_below_minimum", "languages", "ar,,zz", "x", "99999999999999999999", "es")
+	f.Add("no_leader_fits", "", "", "", "", "es-419")
+	f.Fuzz(func(t *testing.T, code, attr, values, group, n, lang string) {
+		r := grouping.Reason{Code: code, Params: map[string]string{"attr": attr, "values": values, "group": group,
+			"with": n, "needed": n, "full_groups": n, "size": n, "min": n, "constraint": attr, "languages": values}}
+		for _, ts := range []grouping.Texts{{}, {Slots: grouping.DefaultMeetingSlots(60)}} {
+			if txt := ts.Text(r, lang); txt == "" {
+				t.Errorf("Text(%+v, %q) is empty", r, lang)
+			}
+		}
+	})
 }
