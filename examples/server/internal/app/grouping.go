@@ -65,7 +65,7 @@ func (a *App) createGroupingRun(c echo.Context) error {
 	if err != nil {
 		return queueFull(err)
 	}
-	return c.JSON(http.StatusAccepted, run)
+	return runJSON(c, http.StatusAccepted, run)
 }
 
 func (a *App) getGroupingRun(c echo.Context) error {
@@ -77,7 +77,7 @@ func (a *App) getGroupingRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, run)
+	return runJSON(c, http.StatusOK, run)
 }
 
 // listGroupingRuns lists runs without their solutions.
@@ -90,6 +90,11 @@ func (a *App) listGroupingRuns(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	l := string(lang(c))
+	for i, run := range page.Items {
+		page.Items[i] = run.In(l)
+	}
+	c.Response().Header().Set("Content-Language", l)
 	return c.JSON(http.StatusOK, page)
 }
 
@@ -123,11 +128,12 @@ func (a *App) regroup(c echo.Context) error {
 	if err != nil {
 		return queueFull(err)
 	}
-	return c.JSON(http.StatusAccepted, run)
+	return runJSON(c, http.StatusAccepted, run)
 }
 
-// rosters lists a finished run's groups with names; a consultant sees only
-// the groups they lead.
+// rosters lists a finished run's groups with names, and why a group has
+// no consultant or a member no group, in the reader's language; a
+// consultant sees only the groups they lead.
 func (a *App) rosters(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -137,5 +143,15 @@ func (a *App) rosters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, rs)
+	l := string(lang(c))
+	c.Response().Header().Set("Content-Language", l)
+	return c.JSON(http.StatusOK, rs.In(l))
+}
+
+// runJSON answers a run with its reasons' texts in the reader's language
+// (Accept-Language, as [lang] reads it).
+func runJSON(c echo.Context, status int, run GroupingRun) error {
+	l := string(lang(c))
+	c.Response().Header().Set("Content-Language", l)
+	return c.JSON(status, run.In(l))
 }

@@ -106,7 +106,13 @@ type GroupingRun struct {
 	// Leaders gives each group's consultant ("" for none), by group index.
 	Leaders []string `json:"leaders,omitempty"`
 	// Unled lists groups left without a consultant, and why.
-	Unled []grouping.UnassignedGroup `json:"unled,omitempty"`
+	Unled []UnledGroup `json:"unled,omitempty"`
+	// Unplaced lists the solution's unplaced members (Solution.Unplaced)
+	// with each reason's text in the reader's language; answers fill it
+	// when they hold the solution, stored runs leave it out.
+	Unplaced []UnplacedMember `json:"unplaced,omitempty"`
+	// Language is the language of the reasons' texts: "en" or "es".
+	Language string `json:"language,omitempty"`
 	// Diff compares a re-grouping with the previous run.
 	Diff *grouping.Diff `json:"diff,omitempty"`
 	// CreatedBy is the ID of the key that asked for the run.
@@ -118,6 +124,96 @@ type GroupingRun struct {
 	// ElapsedSeconds is the time from CreatedAt to FinishedAt (or to now,
 	// while the run waits or runs), in seconds.
 	ElapsedSeconds float64 `json:"elapsed_seconds"`
+}
+
+// ReasonText is a grouping reason (see [grouping.Reason]) with its text.
+type ReasonText struct {
+	// Code is the reason's stable code (see [grouping.ReasonCodes]).
+	Code string `json:"code"`
+	// Params are the values its text is rendered with.
+	Params map[string]string `json:"params,omitempty"`
+	// Text is the reason as a sentence in the reader's language; answers
+	// fill it, stored runs leave it out.
+	Text string `json:"text,omitempty"`
+}
+
+// UnplacedMember is a member in no group, and why.
+type UnplacedMember struct {
+	// Member is the provider's ID.
+	Member grouping.MemberID `json:"member"`
+	// Name is the provider's name as on file, in rosters.
+	Name string `json:"name,omitempty"`
+	// Reason says why the member is in no group.
+	Reason ReasonText `json:"reason"`
+}
+
+// UnledGroup is a group without a leader, and why.
+type UnledGroup struct {
+	// Group is the group's index in the run's solution, from 0.
+	Group int `json:"group"`
+	// Reason says why no leader leads it.
+	Reason ReasonText `json:"reason"`
+}
+
+// reasonText is r with its text in language lang.
+func reasonText(texts grouping.Texts, r grouping.Reason, lang string) ReasonText {
+	return ReasonText{Code: r.Code, Params: r.Params, Text: texts.Text(r, lang)}
+}
+
+// unledGroups are the groups a leader assignment leaves unled, as stored.
+func unledGroups(in []grouping.UnassignedGroup) []UnledGroup {
+	out := make([]UnledGroup, len(in))
+	for i, u := range in {
+		out[i] = UnledGroup{Group: u.Group, Reason: ReasonText{Code: u.Reason.Code, Params: u.Reason.Params}}
+	}
+	return out
+}
+
+// runSlots are the meeting slots a run's slot codes come from.
+func runSlots(req GroupingRunRequest) []bsk.Slot {
+	if len(req.Options.Slots) > 0 {
+		return req.Options.Slots
+	}
+	return grouping.DefaultMeetingSlots(90)
+}
+
+// In returns the run with its reasons' texts in language lang ("es" for
+// Spanish; English otherwise): the unled groups', and, when the run holds
+// its solution, the unplaced members'.
+func (run GroupingRun) In(lang string) GroupingRun {
+	texts := grouping.Texts{Slots: runSlots(run.Request)}
+	run.Language = grouping.TextLanguage(lang)
+	run.Unled = slices.Clone(run.Unled)
+	for i, u := range run.Unled {
+		run.Unled[i].Reason = reasonText(texts, grouping.Reason{Code: u.Reason.Code, Params: u.Reason.Params}, lang)
+	}
+	run.Unplaced = nil
+	if run.Solution != nil {
+		run.Unplaced = make([]UnplacedMember, len(run.Solution.Unplaced))
+		for i, u := range run.Solution.Unplaced {
+			run.Unplaced[i] = UnplacedMember{Member: u.Member, Reason: reasonText(texts, u.Reason, lang)}
+		}
+	}
+	return run
+}
+
+// In returns the rosters with their reasons' texts in language lang ("es"
+// for Spanish; English otherwise).
+func (rs RunRosters) In(lang string) RunRosters {
+	texts := grouping.Texts{Slots: rs.slots}
+	rs.Language = grouping.TextLanguage(lang)
+	rs.Rosters = slices.Clone(rs.Rosters)
+	for i, r := range rs.Rosters {
+		if r.Unled != nil {
+			t := reasonText(texts, grouping.Reason{Code: r.Unled.Code, Params: r.Unled.Params}, lang)
+			rs.Rosters[i].Unled = &t
+		}
+	}
+	rs.Unplaced = slices.Clone(rs.Unplaced)
+	for i, u := range rs.Unplaced {
+		rs.Unplaced[i].Reason = reasonText(texts, grouping.Reason{Code: u.Reason.Code, Params: u.Reason.Params}, lang)
+	}
+	return rs
 }
 
 // Cancellation answers a request to cancel a run.
@@ -136,6 +232,13 @@ type RunRosters struct {
 	RunID string `json:"run_id"`
 	// Rosters are the groups the caller may see, in group order.
 	Rosters []Roster `json:"rosters"`
+	// Unplaced lists the members in no group, with their names and why,
+	// for callers who see every group (not a consultant).
+	Unplaced []UnplacedMember `json:"unplaced,omitempty"`
+	// Language is the language of the reasons' texts: "en" or "es".
+	Language string `json:"language"`
+	// slots are the run's meeting slots, for the texts.
+	slots []bsk.Slot
 }
 
 // Roster is one group as a consultant sees it.
@@ -159,6 +262,9 @@ type Roster struct {
 	Slots []string `json:"slots"`
 	// MeetingTimes are Slots as text, such as "Tuesday 09:00-10:30".
 	MeetingTimes []string `json:"meeting_times"`
+	// Unled says why the group has no consultant, when the run gave its
+	// groups consultants and this one has none.
+	Unled *ReasonText `json:"unled,omitempty"`
 }
 
 // RosterMember is a member (or the consultant) of a roster.
@@ -263,8 +369,9 @@ func (g *Grouping) Regroup(ctx context.Context, id string, rr RegroupRequest) (G
 	return g.launch(ctx, p, prev.Request, limit, &prev, &rr)
 }
 
-// Get returns a run, with its progress while it runs. Reads of a run
-// formed from demographics are audited.
+// Get returns a run, with its progress while it runs and its reasons'
+// texts in English ([GroupingRun.In] renders them in Spanish). Reads of a
+// run formed from demographics are audited.
 //
 // Errors: not_found (a run that does not exist or that the caller may not
 // see), unauthorized.
@@ -354,8 +461,10 @@ func (g *Grouping) Cancel(ctx context.Context, id string) (Cancellation, error) 
 
 // Rosters lists a finished run's groups with the names of their members
 // and consultants, the languages they share and the meeting times they
-// can all make. A consultant sees only the groups they lead. Every read is
-// audited.
+// can all make, why a group has no consultant, and (for callers who see
+// every group) who is in no group and why, in English ([RunRosters.In]
+// renders Spanish). A consultant sees only the groups they lead. Every
+// read is audited.
 //
 // Errors: not_found (a run that does not exist or whose rosters the caller
 // may not read), conflict (the run is not done), unauthorized.
@@ -387,11 +496,12 @@ func (g *Grouping) Rosters(ctx context.Context, id string) (RunRosters, error) {
 	for _, pv := range people {
 		byID[grouping.MemberID(pv.ID)] = pv
 	}
-	slots := run.Request.Options.Slots
-	if len(slots) == 0 {
-		slots = grouping.DefaultMeetingSlots(90)
+	slots := runSlots(run.Request)
+	out := RunRosters{RunID: id, Rosters: []Roster{}, slots: slots}
+	unled := map[int]ReasonText{}
+	for _, u := range run.Unled {
+		unled[u.Group] = u.Reason
 	}
-	out := RunRosters{RunID: id, Rosters: []Roster{}}
 	for gi, members := range run.Solution.Groups {
 		leader := ""
 		if gi < len(run.Leaders) {
@@ -400,9 +510,19 @@ func (g *Grouping) Rosters(ctx context.Context, id string) (RunRosters, error) {
 		if p.Role == RoleConsultant && leader != p.ProviderID {
 			continue
 		}
-		out.Rosters = append(out.Rosters, rosterOf(gi, members, leader, byID, slots))
+		r := rosterOf(gi, members, leader, byID, slots)
+		if u, ok := unled[gi]; ok {
+			r.Unled = &u
+		}
+		out.Rosters = append(out.Rosters, r)
 	}
-	return out, nil
+	if p.Role != RoleConsultant {
+		for _, u := range run.Solution.Unplaced {
+			out.Unplaced = append(out.Unplaced, UnplacedMember{Member: u.Member, Name: byID[u.Member].Name,
+				Reason: ReasonText{Code: u.Reason.Code, Params: u.Reason.Params}})
+		}
+	}
+	return out.In(grouping.EnglishText), nil
 }
 
 // rosterOf builds group gi's roster from the providers on file.
@@ -663,7 +783,7 @@ func (g *Grouping) execute(ctx context.Context, run GroupingRun, prob *grouping.
 		}
 		var lead *grouping.LeaderAssignment
 		if lead, err = grouping.AssignLeading(ctx, prob, sol.Groups, prevLeaders); err == nil {
-			run.Leaders, run.Unled = lead.Leaders, lead.Unassigned
+			run.Leaders, run.Unled = lead.Leaders, unledGroups(lead.Unassigned)
 		}
 	}
 	now := time.Now().UTC()
@@ -771,8 +891,9 @@ func (g *Grouping) visibleRun(ctx context.Context, p Principal, id string) (Grou
 
 func notFoundRun(id string) error { return bsk.NotFoundf("id", "no grouping run %q", id) }
 
-// shown is run as it is answered: the progress of a running search, and
-// the times in seconds.
+// shown is run as it is answered: the progress of a running search, the
+// times in seconds, and the reasons' texts in English (see
+// [GroupingRun.In] for another language).
 func (g *Grouping) shown(run GroupingRun) GroupingRun {
 	if run.Status == RunRunning {
 		if pr, ok := g.progress.get(run.ID); ok {
@@ -789,7 +910,7 @@ func (g *Grouping) shown(run GroupingRun) GroupingRun {
 	if !run.CreatedAt.IsZero() && end.After(run.CreatedAt) {
 		run.ElapsedSeconds = end.Sub(run.CreatedAt).Seconds()
 	}
-	return run
+	return run.In(grouping.EnglishText)
 }
 
 // auditRunReads records reads of runs formed from demographics, one entry
