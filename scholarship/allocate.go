@@ -247,57 +247,47 @@ func clone[K comparable](m map[K]Cents) map[K]Cents {
 	return out
 }
 
-// Reallocate handles declined awards: every other award stands exactly as
-// it was, and the money the declined awards free is offered down the
-// waitlist in rank order under the cycle's fit policy. ranked must be the
-// ranking the allocation was made from.
+// Reallocate handles declined awards at the level of the allocation: the
+// declined awards' money goes back to the pools it came from and is
+// offered as [Allocate] offers money (each set-aside's money to its own
+// waiting applicants first, in rank order, then everyone's; standing
+// partial awards are topped up first, under the cycle's fit policy);
+// every other award stands. ranked must be the ranking the allocation was
+// made from. It is [Decline] without the decision records: use Decline
+// for a cycle's [Result].
 func Reallocate(c Cycle, prev Allocation, ranked []Candidate, declined []string) (Allocation, error) {
-	byID := map[string]int{}
+	in := declineInput{rank: make(map[string]int, len(ranked)), apps: make(map[string]Application, len(ranked)), declined: map[string]bool{}}
 	for i, cand := range ranked {
-		byID[cand.Application.ID] = i
+		in.rank[cand.Application.ID] = i
+		in.apps[cand.Application.ID] = cand.Application
 	}
 	var p bsk.Problems
 	for i, id := range declined {
-		if !slices.ContainsFunc(prev.Awards, func(a Award) bool { return a.ApplicationID == id }) {
+		switch {
+		case in.declined[id]:
+			p.AddCode(bsk.CodeConflict, bsk.Index("declined", i), "application %q is listed twice", id)
+		case !slices.ContainsFunc(prev.Awards, func(a Award) bool { return a.ApplicationID == id }):
 			p.AddCode(bsk.CodeNotFound, bsk.Index("declined", i), "application %q has no award to decline", id)
+		default:
+			if _, ok := in.rank[id]; !ok {
+				p.AddCode(bsk.CodeNotFound, bsk.Index("declined", i), "application %q is not in the ranking", id)
+			}
+		}
+		in.declined[id] = true
+	}
+	for _, a := range prev.Awards {
+		if _, ok := in.rank[a.ApplicationID]; !ok {
+			p.Add("ranked", "the award of %q has no candidate in the ranking it was made from", a.ApplicationID)
+		}
+	}
+	for _, w := range prev.Waitlist {
+		if _, ok := in.rank[w.ApplicationID]; !ok {
+			p.Add("ranked", "the waitlisted %q has no candidate in the ranking", w.ApplicationID)
 		}
 	}
 	if err := p.Err(); err != nil {
 		return Allocation{}, err
 	}
-	next := Allocation{CycleID: prev.CycleID, Awards: []Award{}, Unfunded: slices.Clone(prev.Unfunded), Waitlist: []Unfunded{}}
-	money := prev.Left
-	for _, a := range prev.Awards {
-		if slices.Contains(declined, a.ApplicationID) {
-			money += a.Amount
-			next.Unfunded = append(next.Unfunded, Unfunded{ApplicationID: a.ApplicationID, Rank: a.Rank, Code: "declined"})
-			continue
-		}
-		next.Awards = append(next.Awards, a)
-		next.Spent += a.Amount
-	}
-	for _, w := range prev.Waitlist {
-		i, ok := byID[w.ApplicationID]
-		if !ok {
-			next.Waitlist = append(next.Waitlist, w)
-			continue
-		}
-		q := QuoteFor(c, ranked[i].Application)
-		amount, partial := q.Amount, false
-		if amount > money {
-			if c.Fit != Partial || money < max(1, c.MinPartial) {
-				next.Waitlist = append(next.Waitlist, w)
-				continue
-			}
-			amount, partial = money, true
-		}
-		money -= amount
-		by := trim(c, q.ByCategory, amount)
-		next.Awards = append(next.Awards, Award{ApplicationID: w.ApplicationID, Amount: amount, ByCategory: by, ByPayee: byPayee(c, by),
-			Shares: shares(c, q, by), Pool: "general", Rank: w.Rank, Partial: partial, Step: "reallocation"})
-		next.Spent += amount
-	}
-	slices.SortStableFunc(next.Unfunded, func(a, b Unfunded) int { return a.Rank - b.Rank })
-	next.Left = money
+	next, _ := reallocate(c, prev, in)
 	return next, nil
 }

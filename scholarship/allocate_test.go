@@ -45,7 +45,8 @@ func TestAllocateProperties(t *testing.T) {
 		}
 		checkAllocation(t, seed, c, ranked, al)
 
-		// Declining awards: every other award stays exactly as it was.
+		// Declining awards: every other award stands, exactly as it was
+		// unless it was partial and is topped up.
 		var declined []string
 		for i, a := range al.Awards {
 			if i%3 == 0 {
@@ -64,8 +65,13 @@ func TestAllocateProperties(t *testing.T) {
 				continue
 			}
 			i := slices.IndexFunc(next.Awards, func(b scholarship.Award) bool { return b.ApplicationID == a.ApplicationID })
-			if i < 0 || fmt.Sprint(next.Awards[i]) != fmt.Sprint(a) {
-				t.Errorf("seed %d: reallocation changed the award of %s", seed, a.ApplicationID)
+			switch {
+			case i < 0:
+				t.Errorf("seed %d: reallocation dropped the award of %s", seed, a.ApplicationID)
+			case fmt.Sprint(next.Awards[i]) == fmt.Sprint(a):
+			case !a.Partial || next.Awards[i].Amount <= a.Amount:
+				t.Errorf("seed %d: reallocation changed the award of %s (partial %v) from %v to %v; only a partial award may grow",
+					seed, a.ApplicationID, a.Partial, a.Amount, next.Awards[i].Amount)
 			}
 		}
 		if next.Spent+next.Left != c.Budget || next.Spent > c.Budget {
