@@ -60,11 +60,6 @@ type (
 		ID     string `json:"id"`
 		Status string `json:"status" jsonschema:"enum=cancelled,enum=cancelling"`
 	}
-	// RosterList is a finished grouping run's rosters.
-	RosterList struct {
-		RunID   string   `json:"run_id"`
-		Rosters []Roster `json:"rosters"`
-	}
 	// PluginList is the plug-in catalog with each plug-in's status.
 	PluginList struct {
 		Plugins []PluginStatus `json:"plugins"`
@@ -73,17 +68,6 @@ type (
 	ReviewsStored struct {
 		// Stored is the number of reviews stored or replaced.
 		Stored int `json:"stored"`
-	}
-	// SurveyReport is a release's tables with a plain-language sentence for
-	// each item's program-wide figure.
-	SurveyReport struct {
-		*survey.Report
-		Sentences []ReportSentence `json:"sentences"`
-	}
-	// ReportSentence is one item's program-wide figure in words.
-	ReportSentence struct {
-		Item     string `json:"item"`
-		Sentence string `json:"sentence"`
 	}
 )
 
@@ -208,7 +192,7 @@ func operations() []operation {
 		{method: "GET", path: v1 + "/grouping-runs/:id", summary: "a grouping run: status (queued, running, done, failed, cancelled), progress, solution with explanations, consultants", roles: staffRoles, ok: []answer{success(200, "the run", GroupingRun{})}},
 		{method: "POST", path: v1 + "/grouping-runs/:id/cancel", summary: "cancel a queued run (200, cancelled at once) or a running one (202)", roles: staffRoles, ok: []answer{success(200, "cancelled", RunCancel{}), success(202, "cancelling", RunCancel{})}, errors: []int{409}},
 		{method: "POST", path: v1 + "/grouping-runs/:id/regroup", summary: "re-group a finished run after joins and leaves; the new run carries the diff", roles: staffRoles, body: RegroupRequest{}, ok: []answer{success(202, "the new run", GroupingRun{})}, errors: []int{409}},
-		{method: "GET", path: v1 + "/grouping-runs/:id/rosters", summary: "rosters with names, audited; a consultant sees only the groups they lead", roles: service.RosterRoles, ok: []answer{success(200, "the rosters", RosterList{})}, errors: []int{409}},
+		{method: "GET", path: v1 + "/grouping-runs/:id/rosters", summary: "rosters with names, audited; a consultant sees only the groups they lead", roles: service.RosterRoles, ok: []answer{success(200, "the rosters", service.RunRosters{})}, errors: []int{409}},
 
 		{method: "GET", path: v1 + "/plugins", summary: "the plug-in catalog with versions, checksums and status", roles: adminRole, ok: []answer{success(200, "the catalog", PluginList{})}},
 		{method: "GET", path: v1 + "/plugins/:name/health", summary: "ping a plug-in", roles: adminRole, ok: []answer{success(200, "the plug-in's health", PluginHealth{})}},
@@ -226,9 +210,9 @@ func operations() []operation {
 		{method: "GET", path: cy + "/runs/:run/decisions", summary: "decisions with reasons in English or Spanish (Accept-Language), without what is derived from demographics the reader may not see", roles: agencyRoles, query: pageParams, ok: []answer{success(200, "a page of decisions", Page[Decision]{})}},
 		{method: "GET", path: cy + "/runs/:run/decisions/:app/verify", summary: "check a decision record's keyed inputs hash against the stored application", roles: adminRole, ok: []answer{success(200, "the check", DecisionCheck{})}},
 		{method: "POST", path: cy + "/runs/:run/declines", summary: "record declined awards; the money goes down the waitlist", roles: staffRoles, body: DeclineRequest{}, ok: []answer{success(200, "the run after the declines", CycleRun{})}, errors: []int{409}},
-		{method: "POST", path: cy + "/runs/:run/ledger", summary: "append a disbursement, completion, withdrawal or departure", roles: staffRoles, body: scholarship.Entry{}, ok: []answer{success(201, "the entry as stored", scholarship.Entry{})}, errors: []int{409}},
-		{method: "GET", path: cy + "/runs/:run/ledger", summary: "the ledger", roles: staffRoles, ok: []answer{success(200, "every entry", Page[scholarship.Entry]{})}},
-		{method: "GET", path: cy + "/runs/:run/ledger/:app/owed", summary: "the repayment owed", roles: staffRoles, query: []param{queryString("as_of", "an RFC 3339 time; now when absent")}, ok: []answer{success(200, "the repayment", scholarship.Repayment{})}},
+		{method: "POST", path: cy + "/runs/:run/ledger", summary: "append a disbursement, completion, withdrawal or departure", roles: staffRoles, body: scholarship.Entry{}, ok: []answer{success(201, "the entry as stored", service.LedgerEntry{})}, errors: []int{409}},
+		{method: "GET", path: cy + "/runs/:run/ledger", summary: "the ledger", roles: staffRoles, ok: []answer{success(200, "every entry", Page[service.LedgerEntry]{})}},
+		{method: "GET", path: cy + "/runs/:run/ledger/:app/owed", summary: "the repayment owed", roles: staffRoles, query: []param{queryString("as_of", "an RFC 3339 time; now when absent")}, ok: []answer{success(200, "the repayment", service.Repayment{})}},
 		{method: "GET", path: cy + "/runs/:run/equity", summary: "the equity summary under the program's disclosure standard as of the run", roles: staffRoles, query: []param{queryEnum("unsuppressed", "true: the figures unsuppressed (administrator)", "true", "false")}, ok: []answer{success(200, "the summary", scholarship.ProtectedEquity{})}},
 
 		{method: "POST", path: v1 + "/instruments", summary: "create a survey instrument", roles: surveyEditors, body: survey.Instrument{}, ok: []answer{success(201, "created", StoredInstrument{})}, errors: []int{409}},
@@ -238,10 +222,10 @@ func operations() []operation {
 		{method: "POST", path: v1 + "/instruments/:id/imports", summary: "import responses from CSV, in the background", roles: surveyEditors, body: "", csv: true, query: []param{queryEnum("format", "the CSV's layout", "csv", "redcap"), queryString("event", "the REDCap event to read"), queryEnum("skip_bad_rows", "true: skip rows that do not validate and report them", "true", "false")}, ok: []answer{success(202, "the import, started", SurveyImport{})}, errors: []int{413}},
 		{method: "GET", path: v1 + "/imports/:id", summary: "an import's status, progress and report", roles: surveyReaders, ok: []answer{success(200, "the import", SurveyImport{})}},
 		{method: "POST", path: v1 + "/imports/:id/release", summary: "set, once, an import's release: disclosure standard, population, race mode, items and breakdowns that may be published (unsuppressed: administrator)", roles: surveyEditors, body: ReleaseRequest{}, ok: []answer{success(201, "the import with its release", SurveyImport{})}, errors: []int{409}},
-		{method: "GET", path: v1 + "/imports/:id/report", summary: "the release's tables, as JSON or (?format=csv) CSV; 409 before the release", roles: surveyReaders, query: append(slices.Clip(releaseParams), queryEnum("format", "csv: the tables as CSV", "json", "csv")), ok: []answer{success(200, "the tables", SurveyReport{}), {status: 200, media: "text/csv", body: ""}}, errors: []int{409}},
+		{method: "GET", path: v1 + "/imports/:id/report", summary: "the release's tables, as JSON or (?format=csv) CSV; 409 before the release", roles: surveyReaders, query: append(slices.Clip(releaseParams), queryEnum("format", "csv: the tables as CSV", "json", "csv")), ok: []answer{success(200, "the tables", service.SurveyReport{}), {status: 200, media: "text/csv", body: ""}}, errors: []int{409}},
 		{method: "GET", path: v1 + "/imports/:id/rankings/:item", summary: "a released ranking item's Borda ranking, program-wide; 409 before the release", roles: surveyReaders, ok: []answer{success(200, "the ranking", survey.RankResult{})}, errors: []int{409}},
 		{method: "GET", path: v1 + "/imports/:id/frequencies/:item", summary: "a released multi-select item's frequencies, program-wide; 409 before the release", roles: surveyReaders, ok: []answer{success(200, "the frequencies", survey.Frequencies{})}, errors: []int{409}},
-		{method: "GET", path: v1 + "/imports/:id/trend", summary: "the change of every cell from an earlier import to this one, from both releases' published figures only: z tests on the cells' standard errors, Holm-adjusted; the instruments must have the same item codes and kinds; 409 before either release", roles: surveyReaders, query: append([]param{requiredParam(queryString("from", "the earlier import's ID"))}, releaseParams...), ok: []answer{success(200, "the trend", survey.Trend{})}, errors: []int{409}},
+		{method: "GET", path: v1 + "/imports/:id/trend", summary: "the change of every cell from an earlier import to this one, from both releases' published figures only: z tests on the cells' standard errors, Holm-adjusted; the instruments must have the same item codes and kinds; 409 before either release", roles: surveyReaders, query: append([]param{requiredParam(queryString("from", "the earlier import's ID"))}, releaseParams...), ok: []answer{success(200, "the trend", service.SurveyTrend{})}, errors: []int{409}},
 		{method: "GET", path: v1 + "/imports/:id/paired", summary: "one item's paired change from an earlier import to this one, respondents matched by ID, under this import's release standard; the item must be published by both releases; 409 before either release", roles: surveyReaders, query: []param{requiredParam(queryString("before", "the earlier import's ID")), requiredParam(queryString("item", "the item's code"))}, ok: []answer{success(200, "the paired change", survey.Paired{})}, errors: []int{409}},
 	}...)
 	return ops

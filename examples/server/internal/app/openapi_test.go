@@ -345,6 +345,10 @@ func TestOpenAPIResponses(t *testing.T) {
 	check(call{method: "GET", path: v1 + "/sessions/oa-s", key: agency, want: 200})
 	check(call{method: "POST", path: v1 + "/attendance", key: agency, body: bsk.Attendance{SessionID: "oa-s", ProviderID: "org-001-oi", Hours: 1, Credit: bsk.CreditTraining}, want: 201})
 	check(call{method: "GET", path: v1 + "/attendance?parent=oa-s", key: agency, want: 200})
+	// An attended session is kept (409, its body checked too) until its
+	// attendance goes with the provider's deletion.
+	check(call{method: "DELETE", path: v1 + "/sessions/oa-s", key: coord, want: 409})
+	check(call{method: "DELETE", path: v1 + "/providers/org-001-oi", key: agency, want: 204})
 	check(call{method: "DELETE", path: v1 + "/sessions/oa-s", key: coord, want: 204})
 	check(call{method: "DELETE", path: v1 + "/offerings/moa", key: coord, want: 204})
 
