@@ -76,6 +76,7 @@ type QueueFullError struct {
 	Message string
 }
 
+// Error returns the refusal's message.
 func (e *QueueFullError) Error() string { return e.Message }
 
 // Jobs runs the services' background work (grouping runs, survey imports)

@@ -97,6 +97,7 @@ type SignInError struct {
 	Reason string
 }
 
+// Error says the sign-in was refused, and why (for the log only).
 func (e *SignInError) Error() string { return "sign-in refused: " + e.Reason }
 
 // Authenticate resolves an API key's secret to its [Principal]. The hash

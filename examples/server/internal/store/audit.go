@@ -335,6 +335,7 @@ type AuditBreak struct {
 	Reason string `json:"reason"`
 }
 
+// Error names the entry where the chain breaks and how.
 func (b *AuditBreak) Error() string {
 	if b.ID != "" {
 		return fmt.Sprintf("audit entry %d (id %s): %s", b.Seq, b.ID, b.Reason)
