@@ -321,6 +321,9 @@ func run(args []string) error {
 	log.Info().Str("url", url).Msg("listening")
 	fmt.Printf("listening on %s\n", url)
 	fmt.Printf("administrator key: %s\n", a.AdminKeyFile)
+	if a.SignInPath != "" {
+		fmt.Printf("web app: %s/web/ (one-time administrator sign-in, 15 minutes: %s%s)\n", url, url, a.SignInPath)
+	}
 	fmt.Printf("try: curl -H \"Authorization: Bearer $(cat %s)\" %s/api/v1/providers?limit=2\n", a.AdminKeyFile, url)
 	return a.Serve(ctx, l)
 }
