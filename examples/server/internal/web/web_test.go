@@ -1,0 +1,306 @@
+package web_test
+
+import (
+	"context"
+	"crypto/tls"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/examples/server/internal/web"
+)
+
+// TestSessionCookie signs in with a key: the session cookie is HttpOnly,
+// SameSite=Strict, not Secure over plain HTTP, scoped to the app, and the
+// store keeps only its hash.
+func TestSessionCookie(t *testing.T) {
+	s := start(t, false)
+	b := s.browser()
+	p := b.signIn(s.Admin)
+	if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/web/" {
+		t.Fatalf("sign-in = %d to %q; want 303 to /web/\n%s", p.Status, p.Header.Get("Location"), p.Body)
+	}
+	c := setCookieFor(p, web.SessionCookie)
+	if c == nil {
+		t.Fatal("no session cookie")
+	}
+	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Secure || c.Path != "/web" || c.MaxAge <= 0 {
+		t.Errorf("cookie %+v; want HttpOnly, SameSite=Strict, not Secure over HTTP, Path=/web, a Max-Age", c)
+	}
+	ctx := context.Background()
+	if _, _, err := s.App.DB().SessionByHash(ctx, c.Value); bsk.ErrorCode(err) != bsk.CodeUnauthorized {
+		t.Errorf("the cookie's value is stored as is (err %v); want only its hash", err)
+	}
+	sess, k, err := s.App.DB().SessionByHash(ctx, sha(c.Value))
+	if err != nil {
+		t.Fatalf("the session's hash is not stored: %v", err)
+	}
+	if k.Role != "admin" || sess.ExpiresAt.Before(time.Now().Add(time.Hour)) || sess.ExpiresAt.After(time.Now().Add(9*time.Hour)) {
+		t.Errorf("session %+v for key %+v; want an administrator session ending in about 8 hours", sess, k)
+	}
+	home := b.get("/web/")
+	if home.Status != 200 || !strings.Contains(home.Body, "Program year at a glance") {
+		t.Fatalf("home = %d\n%s", home.Status, home.Body)
+	}
+	if csp := home.Header.Get("Content-Security-Policy"); csp != web.CSP {
+		t.Errorf("CSP %q; want %q", csp, web.CSP)
+	}
+	if cc := home.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control %q; want no-store", cc)
+	}
+}
+
+// TestSessionCookieSecureOverTLS: over TLS the session cookie is Secure.
+func TestSessionCookieSecureOverTLS(t *testing.T) {
+	s := start(t, false)
+	ts := httptest.NewUnstartedServer(s.App.Handler())
+	ts.Listener.Close()
+	l, err := netListen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Listener = l
+	ts.StartTLS()
+	defer ts.Close()
+	b := s.browser()
+	b.s = &server{t: t, URL: ts.URL}
+	b.c.Transport = &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	p := b.signIn(s.Admin)
+	c := setCookieFor(p, web.SessionCookie)
+	if c == nil || !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("cookie over TLS %+v (status %d); want Secure, HttpOnly, SameSite=Strict", c, p.Status)
+	}
+}
+
+// TestCSRF: every form needs its token. A sign-in, a sign-out and a run
+// start without it (or with another session's) are refused with 403 and
+// change nothing.
+func TestCSRF(t *testing.T) {
+	s := start(t, true)
+	b := s.browser()
+	if p := b.post("/web/signin", url.Values{"key": {s.Admin}}); p.Status != http.StatusForbidden || b.cookie(web.SessionCookie) != nil {
+		t.Fatalf("sign-in without a token = %d (session cookie %v); want 403 and no session", p.Status, b.cookie(web.SessionCookie))
+	}
+	b.get("/web/signin") // sets the pre-session cookie
+	if p := b.post("/web/signin", url.Values{"key": {s.Admin}, "csrf": {"forged"}}); p.Status != http.StatusForbidden {
+		t.Fatalf("sign-in with a forged token = %d; want 403", p.Status)
+	}
+	if p := b.signIn(s.Admin); p.Status != http.StatusSeeOther {
+		t.Fatalf("sign-in = %d", p.Status)
+	}
+	other := s.browser()
+	other.signIn(s.Admin)
+	otherToken := other.token("/web/runs")
+
+	for _, form := range []url.Values{{}, {"csrf": {""}}, {"csrf": {otherToken}}} {
+		if p := b.post("/web/runs", form); p.Status != http.StatusForbidden || !strings.Contains(p.Body, "did not come from this site") {
+			t.Errorf("starting a run with token %q = %d; want 403 with the reason\n%s", form.Get("csrf"), p.Status, p.Body)
+		}
+		if p := b.post("/web/signout", form); p.Status != http.StatusForbidden {
+			t.Errorf("signing out with token %q = %d; want 403", form.Get("csrf"), p.Status)
+		}
+	}
+	runs := b.get("/web/runs")
+	if !strings.Contains(runs.Body, "No runs yet.") {
+		t.Errorf("a refused form started a run:\n%s", runs.Body)
+	}
+	if p := b.get("/web/"); p.Status != 200 {
+		t.Errorf("after refused sign-outs the session is gone: home = %d", p.Status)
+	}
+	// With the token, the same form works.
+	if p := b.post("/web/runs", url.Values{"csrf": {b.token("/web/runs")}, "time_limit_seconds": {"1"}}); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Header.Get("Location"), "/web/runs/run-") {
+		t.Errorf("starting a run with the token = %d to %q; want 303 to the run", p.Status, p.Header.Get("Location"))
+	}
+}
+
+// TestSignOut deletes the session: its cookie no longer opens a page.
+func TestSignOut(t *testing.T) {
+	s := start(t, false)
+	b := s.browser()
+	b.signIn(s.Admin)
+	c := b.cookie(web.SessionCookie)
+	p := b.post("/web/signout", url.Values{"csrf": {b.token("/web/")}})
+	if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/web/signin" {
+		t.Fatalf("sign-out = %d to %q", p.Status, p.Header.Get("Location"))
+	}
+	if _, _, err := s.App.DB().SessionByHash(context.Background(), sha(c.Value)); bsk.ErrorCode(err) != bsk.CodeUnauthorized {
+		t.Errorf("the session is still stored after sign-out (err %v)", err)
+	}
+	// A copy of the old cookie does not open the app.
+	replay := s.browser()
+	u, _ := url.Parse(s.URL + "/web/")
+	replay.jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: c.Value, Path: "/web"}})
+	if p := replay.get("/web/"); p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/web/signin" {
+		t.Errorf("the signed-out cookie = %d to %q; want 303 to the sign-in page", p.Status, p.Header.Get("Location"))
+	}
+}
+
+// TestSessionExpiry: an expired session sends the browser to the sign-in
+// page and is deleted; so is one whose key was revoked.
+func TestSessionExpiry(t *testing.T) {
+	s := start(t, false)
+	ctx := context.Background()
+	_, keyID := s.key("coordinator", "", "")
+	now := time.Now().UTC()
+	for name, sess := range map[string]store.Session{
+		"expired": {KeyID: keyID, CreatedAt: now.Add(-9 * time.Hour), ExpiresAt: now.Add(-time.Hour)},
+		"live":    {KeyID: keyID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)},
+	} {
+		if err := s.App.DB().CreateSession(ctx, sha(name+"-secret"), sess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := func(secret string) page {
+		b := s.browser()
+		u, _ := url.Parse(s.URL + "/web/")
+		b.jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: secret, Path: "/web"}})
+		return b.get("/web/")
+	}
+	if p := open("live-secret"); p.Status != 200 {
+		t.Fatalf("a live session = %d; want 200", p.Status)
+	}
+	if p := open("expired-secret"); p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/web/signin" {
+		t.Errorf("an expired session = %d to %q; want 303 to the sign-in page", p.Status, p.Header.Get("Location"))
+	}
+	if _, _, err := s.App.DB().SessionByHash(ctx, sha("expired-secret")); bsk.ErrorCode(err) != bsk.CodeUnauthorized {
+		t.Errorf("the expired session is still stored (err %v)", err)
+	}
+	if st, b := s.api("DELETE", "/api/v1/keys/"+keyID, s.Admin, nil); st != 200 {
+		t.Fatalf("revoking = %d %s", st, b)
+	}
+	if p := open("live-secret"); p.Status != http.StatusSeeOther {
+		t.Errorf("a session of a revoked key = %d; want 303 to the sign-in page", p.Status)
+	}
+}
+
+// TestSignInFailures: a wrong key is told so, audited with the client's
+// address, and limited like the API's failures (429 past the burst).
+func TestSignInFailures(t *testing.T) {
+	s := start(t, false)
+	b := s.browser()
+	var statuses []int
+	for range 12 {
+		p := b.signIn("bsk_wrong")
+		statuses = append(statuses, p.Status)
+		if p.Status == http.StatusUnauthorized && !strings.Contains(p.Body, "That key did not work") {
+			t.Fatalf("refused page lacks its message:\n%s", p.Body)
+		}
+	}
+	if statuses[0] != 401 || statuses[9] != 401 || statuses[11] != 429 {
+		t.Errorf("statuses %v; want 401 for the first 10 failures and 429 after", statuses)
+	}
+	st, body := s.api("GET", "/api/v1/audit?order=desc&limit=50", s.Admin, nil)
+	if st != 200 || strings.Count(string(body), "web sign-in: unknown key") < 10 || !strings.Contains(string(body), "127.0.0.1") {
+		t.Errorf("audit = %d; want 10 entries of failed web sign-ins from 127.0.0.1\n%s", st, body)
+	}
+}
+
+// TestSignInLink: the administrator's one-time link signs in once; the
+// second use is refused, and so is an unknown token.
+func TestSignInLink(t *testing.T) {
+	s := start(t, false)
+	if s.App.SignInPath == "" {
+		t.Fatal("no sign-in link")
+	}
+	use := func() page {
+		b := s.browser()
+		tok := b.token(s.App.SignInPath)
+		u, _ := url.Parse(s.URL + s.App.SignInPath)
+		return b.post("/web/signin/link", url.Values{"csrf": {tok}, "token": {u.Query().Get("token")}})
+	}
+	first := use()
+	if first.Status != http.StatusSeeOther || setCookieFor(first, web.SessionCookie) == nil {
+		t.Fatalf("first use = %d; want 303 with a session\n%s", first.Status, first.Body)
+	}
+	second := use()
+	if second.Status != http.StatusUnauthorized || setCookieFor(second, web.SessionCookie) != nil || !strings.Contains(second.Body, "has been used") {
+		t.Errorf("second use = %d; want 401 without a session\n%s", second.Status, second.Body)
+	}
+	b := s.browser()
+	tok := b.token("/web/signin/link?token=x")
+	if p := b.post("/web/signin/link", url.Values{"csrf": {tok}, "token": {"made-up"}}); p.Status != http.StatusUnauthorized {
+		t.Errorf("unknown link = %d; want 401", p.Status)
+	}
+}
+
+// TestAgencyOtherProvider: an agency sees its own provider's page; another
+// agency's provider reads "not found", the same as one that does not exist.
+func TestAgencyOtherProvider(t *testing.T) {
+	s := start(t, true)
+	key, _ := s.key("agency", "org-001", "")
+	b := s.browser()
+	b.signIn(key)
+	if p := b.get("/web/providers/prov-00001"); p.Status != 200 || !strings.Contains(p.Body, "Grace Tran") {
+		t.Fatalf("own provider = %d\n%s", p.Status, p.Body)
+	}
+	theirs := b.get("/web/providers/prov-00008")
+	nobody := b.get("/web/providers/prov-99999")
+	for _, p := range []page{theirs, nobody} {
+		if p.Status != http.StatusNotFound || !strings.Contains(p.Body, "Not found") {
+			t.Errorf("= %d; want 404 not found\n%s", p.Status, p.Body)
+		}
+	}
+	if strings.Contains(theirs.Body, "Aisha Flores") || strings.Contains(theirs.Body, "org-002") {
+		t.Errorf("the not-found page names the other agency's provider:\n%s", theirs.Body)
+	}
+	if list := b.get("/web/providers?org=org-002"); strings.Contains(list.Body, "prov-00008") {
+		t.Errorf("the agency's listing shows another agency's staff")
+	}
+}
+
+// TestImport: a CSV with a bad row shows the row's problem and saves
+// nothing; fixed, it imports.
+func TestImport(t *testing.T) {
+	s := start(t, true)
+	b := s.browser()
+	b.signIn(s.Admin)
+	bad := "id,organization_id,name,role,languages\n" +
+		"prov-web-1,org-001,Lan Tran,direct_service,vi;en\n" +
+		"prov-web-2,org-001,Ana Ruiz,boss,es\n"
+	p := b.upload("/web/providers/import", b.token("/web/providers/import"), "file", "staff.csv", []byte(bad))
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Line 3, column role") || !strings.Contains(p.Body, "Nothing was saved") {
+		t.Fatalf("bad import = %d; want 400 naming line 3's role\n%s", p.Status, p.Body)
+	}
+	if st, _ := s.api("GET", "/api/v1/providers/prov-web-1", s.Admin, nil); st != 404 {
+		t.Errorf("a good row of a refused file was saved: GET = %d", st)
+	}
+	good := strings.Replace(bad, "boss", "supervisor", 1)
+	p = b.upload("/web/providers/import", b.token("/web/providers/import"), "file", "staff.csv", []byte(good))
+	if p.Status != 200 || !strings.Contains(p.Body, "Imported 2 providers.") {
+		t.Fatalf("fixed import = %d\n%s", p.Status, p.Body)
+	}
+	if st, _ := s.api("GET", "/api/v1/providers/prov-web-2", s.Admin, nil); st != 200 {
+		t.Errorf("imported provider: GET = %d", st)
+	}
+	// Search by ID prefix finds them, and only them.
+	list := b.get("/web/providers?q=prov-web-")
+	if !strings.Contains(list.Body, "Lan Tran") || !strings.Contains(list.Body, "Ana Ruiz") || strings.Contains(list.Body, "prov-00001") {
+		t.Errorf("search for prov-web- :\n%s", list.Body)
+	}
+}
+
+// TestLanguage: Accept-Language with q-values picks Spanish; the switch
+// overrides it and is kept.
+func TestLanguage(t *testing.T) {
+	s := start(t, false)
+	b := s.browser()
+	b.lang = "fr-CA;q=0.9, es-MX;q=0.8, en;q=0.1"
+	if p := b.get("/web/signin"); !strings.Contains(p.Body, `<html lang="es">`) || !strings.Contains(p.Body, "Iniciar sesión") {
+		t.Fatalf("Accept-Language %q did not give Spanish:\n%s", b.lang, p.Body)
+	}
+	b.lang = "en;q=0.2, es;q=0.9"
+	if p := b.get("/web/signin"); !strings.Contains(p.Body, "Clave de API") {
+		t.Errorf("q-values not honoured:\n%s", p.Body)
+	}
+	if p := b.get("/web/signin?lang=en"); !strings.Contains(p.Body, `<html lang="en">`) {
+		t.Errorf("the switch did not give English")
+	}
+	if p := b.get("/web/signin"); !strings.Contains(p.Body, "API key") {
+		t.Errorf("the switch was not kept")
+	}
+}
