@@ -20,7 +20,9 @@ type homePage struct {
 	// LatestRun is the latest reflective consultation run the caller may
 	// see, with its unled groups (staff).
 	LatestRun *service.GroupingRun
-	Unled     []unledGroup
+	// Groups is the number of groups the latest run formed.
+	Groups int
+	Unled  []unledGroup
 	// Instruments are the survey instruments (evaluator, staff).
 	Instruments []service.StoredInstrument
 	// Staff is the first page of the agency's providers (agency).
@@ -51,6 +53,13 @@ func (w *Web) home(c echo.Context) error {
 				return w.fail(c, err)
 			}
 			h.LatestRun = &full
+			if full.Solution != nil {
+				for _, g := range full.Solution.Groups {
+					if len(g) > 0 {
+						h.Groups++
+					}
+				}
+			}
 			for _, u := range full.Unled {
 				h.Unled = append(h.Unled, unledGroup{Number: u.Group + 1, Why: l.reason(u.Reason)})
 			}

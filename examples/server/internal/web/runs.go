@@ -99,6 +99,9 @@ func (w *Web) run(c echo.Context) error {
 		}
 		names := map[string]string{}
 		for _, g := range r.Rosters {
+			if len(g.Members) == 0 {
+				continue // a group the search did not form
+			}
 			out.Groups = append(out.Groups, groupCard{Roster: g, Languages: l.Languages(g.Languages), MeetingTimes: l.meetingTimes(g.MeetingTimes)})
 			for _, m := range g.Members {
 				names[string(m.ID)] = m.Name
@@ -146,6 +149,9 @@ func byConsultant(l Lang, rs []service.Roster) []consultantRosters {
 	var out []consultantRosters
 	at := map[string]int{}
 	for _, g := range rs {
+		if len(g.Members) == 0 {
+			continue // a group the search did not form
+		}
 		name := l.T("rosters.no_consultant")
 		if g.Consultant != nil {
 			name = g.Consultant.Name
