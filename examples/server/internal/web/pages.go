@@ -27,8 +27,10 @@ type homePage struct {
 	Instruments []service.StoredInstrument
 	// Staff is the first page of the agency's providers (agency).
 	Staff []bsk.Provider
-	// Rosters are the consultant's groups in the latest run (consultant).
-	Rosters []service.Roster
+	// RunID and Rosters are the run a consultant asked for and the groups
+	// they lead in it (consultant).
+	RunID   string
+	Rosters []groupCard
 }
 
 type unledGroup struct {
@@ -42,7 +44,7 @@ func (w *Web) home(c echo.Context) error {
 	p, l := who(c), lang(c)
 	var h homePage
 	switch p.Role {
-	case service.RoleAdmin, service.RoleCoordinator, service.RoleConsultant:
+	case service.RoleAdmin, service.RoleCoordinator:
 		run, err := w.latestRun(c)
 		if err != nil {
 			return w.fail(c, err)
@@ -63,12 +65,18 @@ func (w *Web) home(c echo.Context) error {
 			for _, u := range full.Unled {
 				h.Unled = append(h.Unled, unledGroup{Number: u.Group + 1, Why: l.reason(u.Reason)})
 			}
-			if p.Role == service.RoleConsultant && full.Status == service.RunDone {
-				r, err := w.svc.Grouping.Rosters(ctx, run.ID)
-				if err != nil && bsk.ErrorCode(err) != bsk.CodeNotFound {
-					return w.fail(c, err)
-				}
-				h.Rosters = r.Rosters
+		}
+	case service.RoleConsultant:
+		// A consultant may read the rosters of a run they lead a group in,
+		// by its ID (the coordinator sends it); listing runs is for staff.
+		if id := strings.TrimSpace(c.QueryParam("run")); id != "" {
+			r, err := w.svc.Grouping.Rosters(ctx, id)
+			if err != nil {
+				return w.fail(c, err)
+			}
+			h.RunID = r.RunID
+			for _, g := range r.Rosters {
+				h.Rosters = append(h.Rosters, groupCard{Roster: g, Languages: l.Languages(g.Languages), MeetingTimes: l.meetingTimes(g.MeetingTimes)})
 			}
 		}
 	case service.RoleAgency:

@@ -189,6 +189,10 @@ func (w *Web) signIn(c echo.Context) error {
 func (w *Web) startSession(c echo.Context, keyID string) error {
 	s := secret()
 	now := time.Now().UTC()
+	// Ended sessions and links are swept at each sign-in.
+	if _, err := w.db.DeleteExpiredSessions(c.Request().Context(), now); err != nil {
+		w.cfg.Log.Error().Err(err).Msg("deleting expired sessions")
+	}
 	if err := w.db.CreateSession(c.Request().Context(), hash(s), store.Session{KeyID: keyID, CreatedAt: now, ExpiresAt: now.Add(w.cfg.SessionTTL)}); err != nil {
 		return w.fail(c, err)
 	}

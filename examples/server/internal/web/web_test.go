@@ -3,14 +3,17 @@ package web_test
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/examples/server/internal/web"
 )
@@ -170,6 +173,17 @@ func TestSessionExpiry(t *testing.T) {
 	if _, _, err := s.App.DB().SessionByHash(ctx, sha("expired-secret")); bsk.ErrorCode(err) != bsk.CodeUnauthorized {
 		t.Errorf("the expired session is still stored (err %v)", err)
 	}
+	// Another expired session is swept at the next sign-in.
+	if err := s.App.DB().CreateSession(ctx, sha("old-secret"), store.Session{KeyID: keyID, CreatedAt: now.Add(-9 * time.Hour), ExpiresAt: now.Add(-time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	s.browser().signIn(s.Admin)
+	if _, _, err := s.App.DB().SessionByHash(ctx, sha("old-secret")); bsk.ErrorCode(err) != bsk.CodeUnauthorized {
+		t.Errorf("an expired session outlived the next sign-in (err %v)", err)
+	}
+	if _, _, err := s.App.DB().SessionByHash(ctx, sha("live-secret")); err != nil {
+		t.Errorf("the sweep deleted a live session: %v", err)
+	}
 	if st, b := s.api("DELETE", "/api/v1/keys/"+keyID, s.Admin, nil); st != 200 {
 		t.Fatalf("revoking = %d %s", st, b)
 	}
@@ -302,5 +316,90 @@ func TestLanguage(t *testing.T) {
 	}
 	if p := b.get("/web/signin"); !strings.Contains(p.Body, "API key") {
 		t.Errorf("the switch was not kept")
+	}
+}
+
+// finishedRun starts a reflective consultation run through the API and
+// waits (bounded) for it to finish; it returns the run's ID and rosters.
+func finishedRun(t *testing.T, s *server) (string, []service.Roster) {
+	t.Helper()
+	st, body := s.api("POST", "/api/v1/grouping-runs", s.Admin, map[string]any{"preset": "reflective_consultation", "time_limit_seconds": 1})
+	if st != 202 {
+		t.Fatalf("starting a run = %d %s", st, body)
+	}
+	var run service.GroupingRun
+	json.Unmarshal(body, &run)
+	for range 120 {
+		_, body = s.api("GET", "/api/v1/grouping-runs/"+run.ID, s.Admin, nil)
+		json.Unmarshal(body, &run)
+		if run.Status != service.RunQueued && run.Status != service.RunRunning {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if run.Status != service.RunDone {
+		t.Fatalf("run %s is %s", run.ID, run.Status)
+	}
+	var r service.RunRosters
+	_, body = s.api("GET", "/api/v1/grouping-runs/"+run.ID+"/rosters", s.Admin, nil)
+	json.Unmarshal(body, &r)
+	return run.ID, r.Rosters
+}
+
+// TestConsultantAndEvaluatorHomes: a consultant sees only the groups they
+// lead in a run, and another consultant's groups not at all; the evaluator
+// has a home page; neither may open the staff's run pages.
+func TestConsultantAndEvaluatorHomes(t *testing.T) {
+	s := start(t, true)
+	runID, rosters := finishedRun(t, s)
+	lead := map[string][]int{}
+	for _, r := range rosters {
+		if r.Consultant != nil && len(r.Members) > 0 {
+			lead[string(r.Consultant.ID)] = append(lead[string(r.Consultant.ID)], r.Number)
+		}
+	}
+	var mine string
+	for id := range lead {
+		if mine == "" || id < mine {
+			mine = id
+		}
+	}
+	if mine == "" {
+		t.Fatal("no group has a consultant")
+	}
+	key, _ := s.key("consultant", "", mine)
+	b := s.browser()
+	b.signIn(key)
+	if p := b.get("/web/"); p.Status != 200 || !strings.Contains(p.Body, "Show my groups") {
+		t.Fatalf("consultant home = %d\n%s", p.Status, p.Body)
+	}
+	p := b.get("/web/?run=" + url.QueryEscape(runID))
+	if p.Status != 200 {
+		t.Fatalf("consultant's groups = %d\n%s", p.Status, p.Body)
+	}
+	for _, r := range rosters {
+		shown := strings.Contains(p.Body, ">Group "+strconv.Itoa(r.Number)+"<")
+		if want := r.Consultant != nil && string(r.Consultant.ID) == mine && len(r.Members) > 0; shown != want {
+			t.Errorf("group %d shown = %v; want %v (consultant %v)", r.Number, shown, want, r.Consultant)
+		}
+	}
+	rp := b.get("/web/runs/" + runID + "/rosters")
+	if rp.Status != 200 || strings.Count(rp.Body, "<caption>") != len(lead[mine]) {
+		t.Errorf("consultant's rosters page = %d with %d groups; want %d", rp.Status, strings.Count(rp.Body, "<caption>"), len(lead[mine]))
+	}
+	if p := b.get("/web/runs/" + runID); p.Status != http.StatusForbidden {
+		t.Errorf("consultant opening the run page = %d; want 403", p.Status)
+	}
+	if p := b.get("/web/?run=run-nosuch"); p.Status != http.StatusNotFound {
+		t.Errorf("consultant asking for an unknown run = %d; want 404", p.Status)
+	}
+	ev, _ := s.key("evaluator", "", "")
+	e := s.browser()
+	e.signIn(ev)
+	if p := e.get("/web/"); p.Status != 200 || !strings.Contains(p.Body, "Your reports") {
+		t.Errorf("evaluator home = %d\n%s", p.Status, p.Body)
+	}
+	if p := e.get("/web/providers"); p.Status != http.StatusForbidden {
+		t.Errorf("evaluator listing providers = %d; want 403", p.Status)
 	}
 }
