@@ -27,7 +27,7 @@ var screenshots = flag.Bool("screenshots", false, "write PNG screenshots of the 
 
 // mainPages are the pages whose screenshots the docs keep.
 var mainPages = map[string]bool{"signin": true, "home-admin": true, "home-agency": true, "providers": true,
-	"import-problems": true, "run": true, "run-es": true, "rosters": true}
+	"import-problems": true, "run": true, "run-es": true, "rosters": true, "report": true}
 
 // chromium finds a Chromium to drive, or skips the test saying why.
 func chromium(t *testing.T) string {
@@ -311,4 +311,22 @@ func TestBrowser(t *testing.T) {
 	b.open("/web/providers/prov-00008")
 	b.expectText("#problem", "Not found")
 	b.expectText("h1", "Not found")
+
+	// An evaluator reads a survey table by race: small groups suppressed,
+	// with the rule's meaning.
+	imp := releasedSurvey(t, s, 80)
+	b.clearCookies()
+	ev, _ := s.key("evaluator", "", "")
+	b.signIn(ev)
+	b.expectText("h1", "Your reports")
+	b.axe("home-evaluator")
+	b.open("/web/reports")
+	b.do("type the import", chromedp.SendKeys(chromedp.CSS("#import"), imp))
+	b.submit("show the totals", "#show-report")
+	b.do("choose race", chromedp.SetValue(chromedp.CSS("#by"), "race"))
+	b.submit("show by race", "#show-report")
+	b.expectText("main", "suppressed")
+	b.expectText("main", "Hidden under the Washington State Department of Health")
+	b.do("scroll to a hidden cell", chromedp.ScrollIntoView(chromedp.CSS(".hidden-cell")))
+	b.axe("report")
 }

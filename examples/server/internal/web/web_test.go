@@ -403,3 +403,57 @@ func TestConsultantAndEvaluatorHomes(t *testing.T) {
 		t.Errorf("evaluator listing providers = %d; want 403", p.Status)
 	}
 }
+
+// TestSurveyReport: a release's table by race shows the figures of large
+// groups, and each small group as "suppressed" with its rule's meaning, in
+// the reader's language, never a figure.
+func TestSurveyReport(t *testing.T) {
+	s := start(t, false)
+	id := releasedSurvey(t, s, 80)
+	var rep service.SurveyReport
+	st, body := s.api("GET", "/api/v1/imports/"+id+"/report?breakdown=race", s.Admin, nil)
+	if st != 200 {
+		t.Fatalf("API report = %d %s", st, body)
+	}
+	json.Unmarshal(body, &rep)
+	hidden, shown := 0, 0
+	for _, tb := range rep.Tables {
+		for _, c := range tb.Cells {
+			if c.Suppressed {
+				hidden++
+			} else if c.Percent != nil {
+				shown++
+			}
+		}
+	}
+	if hidden == 0 || shown == 0 {
+		t.Fatalf("the data gives %d hidden and %d shown cells; the test needs both", hidden, shown)
+	}
+	key, _ := s.key("evaluator", "", "")
+	b := s.browser()
+	b.signIn(key)
+	p := b.get("/web/reports?import=" + id + "&by=race")
+	if p.Status != 200 {
+		t.Fatalf("report page = %d\n%s", p.Status, p.Body)
+	}
+	if got := strings.Count(p.Body, `<td class="hidden-cell">suppressed</td>`); got != hidden {
+		t.Errorf("%d cells read suppressed; the API hides %d", got, hidden)
+	}
+	if !strings.Contains(p.Body, "Hidden under the Washington State Department of Health&#39;s small-numbers standard") {
+		t.Errorf("the page does not say what the rule means:\n%s", p.Body)
+	}
+	for _, code := range []string{">wa_doh:", ">native_hawaiian_pacific_islander<", ">suppressed:"} {
+		if strings.Contains(p.Body, code) {
+			t.Errorf("the page shows the raw code %q", code)
+		}
+	}
+	b.lang = "es"
+	b.get("/web/?lang=es")
+	p = b.get("/web/reports?import=" + id + "&by=race")
+	if got := strings.Count(p.Body, `<td class="hidden-cell">suprimida</td>`); got != hidden || !strings.Contains(p.Body, "Oculta según la norma de números pequeños") {
+		t.Errorf("Spanish: %d cells read suprimida; want %d, with the rule in Spanish", got, hidden)
+	}
+	if p := b.get("/web/reports?import=imp-nosuch"); p.Status != http.StatusNotFound {
+		t.Errorf("unknown import = %d; want 404", p.Status)
+	}
+}
