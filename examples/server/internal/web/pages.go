@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -148,9 +149,10 @@ func (w *Web) providers(c echo.Context) error {
 	q, org := strings.TrimSpace(c.QueryParam("q")), strings.TrimSpace(c.QueryParam("org"))
 	cursor := c.QueryParam("cursor")
 	if cursor == "" && q != "" {
-		// The store pages in ID order after the cursor: start just
-		// before the prefix.
-		cursor = before(q)
+		// The store pages in ID order after the cursor: start at the
+		// prefix without its last character, which sorts before it.
+		_, size := utf8.DecodeLastRuneInString(q)
+		cursor = q[:len(q)-size]
 	}
 	page, err := w.svc.Workforce.Providers.List(c.Request().Context(), service.ListQuery{Cursor: cursor, Limit: pageSize, OrganizationID: org})
 	if err != nil {
@@ -158,8 +160,11 @@ func (w *Web) providers(c echo.Context) error {
 	}
 	out := listPage[bsk.Provider]{Query: q, Org: org}
 	for _, v := range page.Items {
-		if q != "" && !strings.HasPrefix(string(v.ID), q) {
-			page.NextCursor = ""
+		if id := string(v.ID); q != "" && !strings.HasPrefix(id, q) {
+			if id < q {
+				continue // between the cursor and the prefix
+			}
+			page.NextCursor = "" // past the prefix: the search is done
 			break
 		}
 		out.Items = append(out.Items, v)
@@ -168,18 +173,6 @@ func (w *Web) providers(c echo.Context) error {
 		out.Next = Prefix + "/providers?q=" + urlQuery(q) + "&org=" + urlQuery(org) + "&cursor=" + urlQuery(page.NextCursor)
 	}
 	return w.render(c, http.StatusOK, "providers", "providers.title", out)
-}
-
-// before is the greatest string that sorts before every string with the
-// prefix p that is not p itself: p without its last byte, which sorts
-// before p. (The listing starts after the cursor.)
-func before(p string) string {
-	if p == "" {
-		return ""
-	}
-	b := []byte(p)
-	b[len(b)-1]--
-	return string(b) + "\xff"
 }
 
 // provider shows one provider; one the caller may not see is not found.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -455,5 +457,65 @@ func TestSurveyReport(t *testing.T) {
 	}
 	if p := b.get("/web/reports?import=imp-nosuch"); p.Status != http.StatusNotFound {
 		t.Errorf("unknown import = %d; want 404", p.Status)
+	}
+}
+
+// TestProvidersPaging: the providers list comes 50 at a time, and
+// following "Next page" visits every provider once; the search by ID
+// prefix gives exactly the IDs with the prefix.
+func TestProvidersPaging(t *testing.T) {
+	s := start(t, true)
+	b := s.browser()
+	b.signIn(s.Admin)
+	rowRE := regexp.MustCompile(`<td>([^<]+)</td><td><a href="/web/providers/`)
+	nextRE := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+	seen := map[string]bool{}
+	path := "/web/providers"
+	pages := 0
+	for ; path != "" && pages < 100; pages++ {
+		p := b.get(html.UnescapeString(path))
+		rows := rowRE.FindAllStringSubmatch(p.Body, -1)
+		if len(rows) > 50 {
+			t.Fatalf("page %d has %d rows; want at most 50", pages+1, len(rows))
+		}
+		for _, r := range rows {
+			if seen[r[1]] {
+				t.Errorf("provider %s on two pages", r[1])
+			}
+			seen[r[1]] = true
+		}
+		path = ""
+		if m := nextRE.FindStringSubmatch(p.Body); m != nil {
+			path = m[1]
+		}
+	}
+	var all service.Page[bsk.Provider]
+	for cursor := ""; ; {
+		st, body := s.api("GET", "/api/v1/providers?limit=100&cursor="+url.QueryEscape(cursor), s.Admin, nil)
+		var pg service.Page[bsk.Provider]
+		if err := json.Unmarshal(body, &pg); st != 200 || err != nil {
+			t.Fatalf("API providers = %d %s", st, body)
+		}
+		all.Items = append(all.Items, pg.Items...)
+		if cursor = pg.NextCursor; cursor == "" || len(all.Items) > 100_000 {
+			break
+		}
+	}
+	if len(seen) != len(all.Items) || pages < 2 {
+		t.Errorf("the pages showed %d providers in %d pages; the API lists %d", len(seen), pages, len(all.Items))
+	}
+	var want []string
+	for _, v := range all.Items {
+		if strings.HasPrefix(string(v.ID), "prov-0001") {
+			want = append(want, string(v.ID))
+		}
+	}
+	p := b.get("/web/providers?q=prov-0001")
+	var got []string
+	for _, r := range rowRE.FindAllStringSubmatch(p.Body, -1) {
+		got = append(got, r[1])
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") || len(want) == 0 || nextRE.MatchString(p.Body) {
+		t.Errorf("search prov-0001 = %v; want %v and no next page", got, want)
 	}
 }
