@@ -9,6 +9,10 @@
 //
 //	go run ./examples/server
 //
+// It prints the web app's address (/web/, pages for the people who run the
+// program, over the same services as the API) with a one-time
+// administrator sign-in link that works for 15 minutes.
+//
 // Every flag can also be set by an environment variable, named in -help:
 // WORKFORCE_ and the flag's name in capitals (WORKFORCE_REQUEST_TIMEOUT for
 // -request-timeout; -pretty keeps WORKFORCE_PRETTY_LOGS). The command line
