@@ -27,7 +27,7 @@ var screenshots = flag.Bool("screenshots", false, "write PNG screenshots of the 
 
 // mainPages are the pages whose screenshots the docs keep.
 var mainPages = map[string]bool{"signin": true, "home-admin": true, "home-agency": true, "providers": true,
-	"import-problems": true, "run": true, "run-es": true, "rosters": true, "report": true}
+	"import-problems": true, "run": true, "run-es": true, "rosters": true, "report": true, "decisions": true}
 
 // chromium finds a Chromium to drive, or skips the test saying why.
 func chromium(t *testing.T) string {
@@ -311,6 +311,13 @@ func TestBrowser(t *testing.T) {
 	b.open("/web/providers/prov-00008")
 	b.expectText("#problem", "Not found")
 	b.expectText("h1", "Not found")
+	// Its scholarship decisions, with reasons in words.
+	runID, agencyKey := scholarshipRun(t, s)
+	b.clearCookies()
+	b.signIn(agencyKey)
+	b.open("/web/scholarships?program=esit&cycle=2026&run=" + runID)
+	b.expectText("#decisions", "not eligible")
+	b.axe("decisions")
 
 	// An evaluator reads a survey table by race: small groups suppressed,
 	// with the rule's meaning.

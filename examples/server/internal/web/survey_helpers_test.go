@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/service"
+	"github.com/beststarts/workforce/scholarship"
 	"github.com/beststarts/workforce/survey"
 )
 
@@ -62,4 +64,45 @@ func releasedSurvey(t *testing.T, s *server, n int) string {
 		t.Fatalf("release = %d %s", st, b)
 	}
 	return imp.ID
+}
+
+// scholarshipRun creates the ESIT program with a 2026 cycle, has org-001
+// apply for three of its staff (one employed two months, too short), runs
+// the cycle as a coordinator and returns the run's ID with the agency's key.
+func scholarshipRun(t *testing.T, s *server) (runID, agencyKey string) {
+	t.Helper()
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	prog := service.ProgramConfig{
+		Program: scholarship.Program{ID: "esit", Name: "ESIT Career Pathways", Kind: scholarship.ESITCareerPathways,
+			Cycles: []scholarship.Cycle{{ID: "2026", Effective: start, Budget: 19_000_00,
+				Caps:             map[scholarship.Category]scholarship.Cents{scholarship.Tuition: 9_000_00, scholarship.Books: 500_00},
+				CommitmentMonths: 12}}},
+		PriorityWeight: 10,
+	}
+	coord, _ := s.key("coordinator", "", "")
+	if st, b := s.api("POST", "/api/v1/programs", coord, prog); st != 201 {
+		t.Fatalf("program = %d %s", st, b)
+	}
+	agencyKey, _ = s.key("agency", "org-001", "")
+	for i, a := range []struct {
+		name   string
+		months int
+	}{{"Grace Tran", 24}, {"Zahra Jackson", 12}, {"Grace Nguyen", 2}} {
+		app := scholarship.Application{
+			Applicant: scholarship.Applicant{PersonID: fmt.Sprintf("prov-0000%d", i+1), ProviderID: bsk.ProviderID(fmt.Sprintf("prov-0000%d", i+1)), Name: a.name,
+				MonthsEmployed: a.months, HoursPerWeek: 40, Languages: []bsk.Language{bsk.English}},
+			Requested: map[scholarship.Category]scholarship.Cents{scholarship.Tuition: 9_000_00, scholarship.Books: 500_00},
+			Answers:   scholarship.Answers{EmployerConfirmed: true}, Submitted: start,
+		}
+		if st, b := s.api("POST", "/api/v1/programs/esit/cycles/2026/applications", agencyKey, app); st != 201 {
+			t.Fatalf("application %d = %d %s", i, st, b)
+		}
+	}
+	st, b := s.api("POST", "/api/v1/programs/esit/cycles/2026/runs", coord, nil)
+	if st != 201 {
+		t.Fatalf("run = %d %s", st, b)
+	}
+	var run service.CycleRun
+	json.Unmarshal(b, &run)
+	return run.ID, agencyKey
 }

@@ -105,6 +105,7 @@ func (w *Web) Mount(e *echo.Echo) {
 	in.GET("/runs/:id/rosters", w.rosters)
 	in.GET("/runs/:id/rosters.xlsx", w.rostersExcel)
 	in.GET("/reports", w.report)
+	in.GET("/scholarships", w.decisions)
 }
 
 // headers sets the pages' security policy over the API's (which allows

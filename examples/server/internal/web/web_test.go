@@ -519,3 +519,38 @@ func TestProvidersPaging(t *testing.T) {
 		t.Errorf("search prov-0001 = %v; want %v and no next page", got, want)
 	}
 }
+
+// TestScholarshipDecisions: the agency reads its run's decisions with the
+// award in dollars and the reasons in words, in Spanish when asked; the
+// one employed two months is refused with the reason, never a code.
+func TestScholarshipDecisions(t *testing.T) {
+	s := start(t, true)
+	runID, agency := scholarshipRun(t, s)
+	b := s.browser()
+	b.signIn(agency)
+	path := "/web/scholarships?program=esit&cycle=2026&run=" + url.QueryEscape(runID)
+	p := b.get(path)
+	if p.Status != 200 {
+		t.Fatalf("decisions = %d\n%s", p.Status, p.Body)
+	}
+	for _, want := range []string{"Grace Tran", "Grace Nguyen", "not eligible", "$9,500.00"} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("the decisions page lacks %q\n%s", want, p.Body)
+		}
+	}
+	if strings.Contains(p.Body, ">ineligible<") || strings.Contains(p.Body, "employment_too_short") {
+		t.Errorf("the page shows a raw code:\n%s", p.Body)
+	}
+	why := regexp.MustCompile(`Grace Nguyen</th><td>[^<]*</td><td>[^<]*</td><td><ul><li>([^<]+)</li>`)
+	en := why.FindStringSubmatch(p.Body)
+	b.lang = "es"
+	b.get("/web/?lang=es")
+	p = b.get(path)
+	es := why.FindStringSubmatch(p.Body)
+	if !strings.Contains(p.Body, "no elegible") || !strings.Contains(p.Body, `<html lang="es">`) || en == nil || es == nil || en[1] == es[1] {
+		t.Errorf("the refusal's reason in English %q and Spanish %q; want both, in different words\n%s", en, es, p.Body)
+	}
+	if p := b.get("/web/scholarships?program=esit&cycle=2026&run=run-nosuch"); p.Status != http.StatusNotFound {
+		t.Errorf("unknown run = %d; want 404", p.Status)
+	}
+}
