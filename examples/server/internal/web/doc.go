@@ -19,6 +19,18 @@
 // value also held in a cookie (double submit). A POST without the right
 // token is refused with 403.
 //
+// # Pages
+//
+// A home page per role (the staff's program year at a glance, an agency's
+// staff, a consultant's groups in a run, an evaluator's instruments);
+// organizations and providers a page at a time, a provider, the provider
+// CSV import (all rows or none, every bad row shown); reflective
+// consultation runs with their progress, groups, reasons in words, rosters
+// and an Excel download of them; a scholarship run's decisions; a released
+// survey's tables, a hidden cell shown as "suppressed" with its rule's
+// meaning. Names, dates, dollars and reasons are shown in words, never as
+// codes.
+//
 // # Access
 //
 // Pages call the services with the session's principal in the context

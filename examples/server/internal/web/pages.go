@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -24,6 +25,8 @@ type homePage struct {
 	// Groups is the number of groups the latest run formed.
 	Groups int
 	Unled  []unledGroup
+	// Cycles are each scholarship program's open cycle (staff).
+	Cycles []openCycle
 	// Instruments are the survey instruments (evaluator, staff).
 	Instruments []service.StoredInstrument
 	// Staff is the first page of the agency's providers (agency).
@@ -32,6 +35,13 @@ type homePage struct {
 	// they lead in it (consultant).
 	RunID   string
 	Rosters []groupCard
+}
+
+// openCycle is a program's cycle in effect: the latest that has begun.
+type openCycle struct {
+	Program, Cycle string
+	Since          time.Time
+	Budget         int64
 }
 
 type unledGroup struct {
@@ -86,6 +96,24 @@ func (w *Web) home(c echo.Context) error {
 			return w.fail(c, err)
 		}
 		h.Staff = page.Items
+	}
+	if p.IsStaff() {
+		progs, err := w.svc.Scholarships.Programs(ctx)
+		if err != nil {
+			return w.fail(c, err)
+		}
+		now := time.Now()
+		for _, pc := range progs.Items {
+			var open *openCycle
+			for _, cy := range pc.Program.Cycles {
+				if !cy.Effective.After(now) && (open == nil || cy.Effective.After(open.Since)) {
+					open = &openCycle{Program: pc.Program.Name, Cycle: cy.ID, Since: cy.Effective, Budget: int64(cy.Budget)}
+				}
+			}
+			if open != nil {
+				h.Cycles = append(h.Cycles, *open)
+			}
+		}
 	}
 	if p.Role == service.RoleEvaluator || p.IsStaff() {
 		ins, err := w.svc.Surveys.Instruments(ctx)

@@ -553,4 +553,11 @@ func TestScholarshipDecisions(t *testing.T) {
 	if p := b.get("/web/scholarships?program=esit&cycle=2026&run=run-nosuch"); p.Status != http.StatusNotFound {
 		t.Errorf("unknown run = %d; want 404", p.Status)
 	}
+	// The coordinator's home names the open cycle with its budget in dollars.
+	coord, _ := s.key("coordinator", "", "")
+	c := s.browser()
+	c.signIn(coord)
+	if p := c.get("/web/"); !strings.Contains(p.Body, "ESIT Career Pathways: cycle 2026, open since 1 September 2026, budget $19,000.00.") {
+		t.Errorf("the coordinator's home lacks the open cycle:\n%s", p.Body)
+	}
 }
