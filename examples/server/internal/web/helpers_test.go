@@ -46,7 +46,13 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 
 // start runs the app on 127.0.0.1 over SQLite in a fresh directory; demo
 // loads the synthetic workforce.
-func start(t *testing.T, demo bool) *server {
+func start(t *testing.T, demo bool) *server { return startTB(t, demo) }
+
+// startB is start for a benchmark: the synthetic workforce's
+// organizations and providers.
+func startB(b *testing.B) *server { return startTB(b, true) }
+
+func startTB(t testing.TB, demo bool) *server {
 	t.Helper()
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())

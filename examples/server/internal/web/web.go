@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -151,8 +153,10 @@ type Page struct {
 	Lang
 	// Title is the page's title (already translated).
 	Title string
-	// Path is the request's path, for the language switch.
+	// Path is the request's path.
 	Path string
+	// English and Spanish are this page in each language (the switch).
+	English, Spanish string
 	// CSRF is the form token.
 	CSRF string
 	// Who is the signed-in caller; zero on the sign-in pages.
@@ -173,7 +177,8 @@ func (w *Web) render(c echo.Context, status int, name, titleKey string, data any
 		return bsk.Errorf(bsk.CodeInternal, "no page %q", name)
 	}
 	l := lang(c)
-	p := Page{Lang: l, Title: l.T(titleKey, args...), Path: c.Request().URL.Path, CSRF: csrfToken(c), Who: who(c), Data: data}
+	p := Page{Lang: l, Title: l.T(titleKey, args...), Path: c.Request().URL.Path, CSRF: csrfToken(c), Who: who(c), Data: data,
+		English: switchTo(c, English), Spanish: switchTo(c, Spanish)}
 	if r, ok := data.(interface{ Refreshes() bool }); ok {
 		p.Refresh = r.Refreshes()
 	}
@@ -219,4 +224,17 @@ func detail(err error, status int) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// switchTo is the request's page (its path and query) in language l. A
+// form's POST answer switches to the form's page itself.
+func switchTo(c echo.Context, l Lang) string {
+	q := url.Values{}
+	if c.Request().Method == http.MethodGet {
+		for k, v := range c.QueryParams() {
+			q[k] = slices.Clone(v)
+		}
+	}
+	q.Set("lang", string(l))
+	return c.Request().URL.Path + "?" + q.Encode()
 }

@@ -319,6 +319,10 @@ func TestLanguage(t *testing.T) {
 	if p := b.get("/web/signin"); !strings.Contains(p.Body, "API key") {
 		t.Errorf("the switch was not kept")
 	}
+	// The switch keeps the page's query.
+	if p := b.get("/web/signin/link?token=abc"); !strings.Contains(p.Body, `href="/web/signin/link?lang=es&amp;token=abc"`) {
+		t.Errorf("the switch to Spanish loses the page's query:\n%s", p.Body)
+	}
 }
 
 // finishedRun starts a reflective consultation run through the API and
