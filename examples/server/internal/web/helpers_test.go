@@ -3,7 +3,9 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -19,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/rs/zerolog"
 
 	"github.com/beststarts/workforce/examples/server/internal/app"
@@ -53,10 +56,46 @@ func start(t *testing.T, demo bool) *server { return startTB(t, demo) }
 func startB(b *testing.B) *server { return startTB(b, true) }
 
 func startTB(t testing.TB, demo bool) *server {
+	return startCfg(t, app.Config{Data: t.TempDir(), NoDemo: !demo})
+}
+
+// startPostgres runs the app on PostgreSQL, in a schema of its own, when
+// WORKFORCE_TEST_POSTGRES holds a DSN; otherwise it skips.
+func startPostgres(t *testing.T) *server {
+	t.Helper()
+	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("WORKFORCE_TEST_POSTGRES is not set: PostgreSQL variant skipped")
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("creating schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if db, err := sql.Open("pgx", dsn); err == nil {
+			db.Exec("DROP SCHEMA " + schema + " CASCADE")
+			db.Close()
+		}
+	})
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return startCfg(t, app.Config{Data: t.TempDir(), NoDemo: true, Postgres: dsn + sep + "search_path=" + schema})
+}
+
+func startCfg(t testing.TB, cfg app.Config) *server {
 	t.Helper()
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, app.Config{Data: t.TempDir(), NoDemo: !demo}, zerolog.New(logs))
+	a, err := app.New(ctx, cfg, zerolog.New(logs))
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}

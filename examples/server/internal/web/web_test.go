@@ -565,3 +565,41 @@ func TestScholarshipDecisions(t *testing.T) {
 		t.Errorf("the coordinator's home lacks the open cycle:\n%s", p.Body)
 	}
 }
+
+// TestSessionsPostgres runs the session store on PostgreSQL: sign-in with
+// a key, the one-time link once, sign-out, and the sweep of an expired
+// session.
+func TestSessionsPostgres(t *testing.T) {
+	s := startPostgres(t)
+	ctx := context.Background()
+	b := s.browser()
+	if p := b.signIn(s.Admin); p.Status != http.StatusSeeOther {
+		t.Fatalf("sign-in = %d\n%s", p.Status, p.Body)
+	}
+	c := b.cookie(web.SessionCookie)
+	if p := b.get("/web/"); p.Status != 200 {
+		t.Fatalf("home = %d", p.Status)
+	}
+	u, _ := url.Parse(s.URL + s.App.SignInPath)
+	for i, want := range []int{http.StatusSeeOther, http.StatusUnauthorized} {
+		l := s.browser()
+		tok := l.token(s.App.SignInPath)
+		if p := l.post("/web/signin/link", url.Values{"csrf": {tok}, "token": {u.Query().Get("token")}}); p.Status != want {
+			t.Errorf("link use %d = %d; want %d", i+1, p.Status, want)
+		}
+	}
+	if p := b.post("/web/signout", url.Values{"csrf": {b.token("/web/")}}); p.Status != http.StatusSeeOther {
+		t.Errorf("sign-out = %d", p.Status)
+	}
+	if _, _, err := s.App.DB().SessionByHash(ctx, sha(c.Value)); bsk.ErrorCode(err) != bsk.CodeUnauthorized {
+		t.Errorf("session after sign-out: %v", err)
+	}
+	now := time.Now().UTC()
+	_, keyID := s.key("coordinator", "", "")
+	if err := s.App.DB().CreateSession(ctx, sha("old"), store.Session{KeyID: keyID, CreatedAt: now.Add(-time.Hour), ExpiresAt: now.Add(-time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.App.DB().DeleteExpiredSessions(ctx, now); err != nil || n < 1 {
+		t.Errorf("sweep = %d, %v; want the expired session deleted", n, err)
+	}
+}
