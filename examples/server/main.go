@@ -9,6 +9,10 @@
 //
 //	go run ./examples/server
 //
+// It prints the web app's address (/web/, pages for the people who run the
+// program, over the same services as the API) with a one-time
+// administrator sign-in link that works for 15 minutes.
+//
 // Every flag can also be set by an environment variable, named in -help:
 // WORKFORCE_ and the flag's name in capitals (WORKFORCE_REQUEST_TIMEOUT for
 // -request-timeout; -pretty keeps WORKFORCE_PRETTY_LOGS). The command line
@@ -321,6 +325,9 @@ func run(args []string) error {
 	log.Info().Str("url", url).Msg("listening")
 	fmt.Printf("listening on %s\n", url)
 	fmt.Printf("administrator key: %s\n", a.AdminKeyFile)
+	if a.SignInPath != "" {
+		fmt.Printf("web app: %s/web/ (one-time administrator sign-in, 15 minutes: %s%s)\n", url, url, a.SignInPath)
+	}
 	fmt.Printf("try: curl -H \"Authorization: Bearer $(cat %s)\" %s/api/v1/providers?limit=2\n", a.AdminKeyFile, url)
 	return a.Serve(ctx, l)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/examples/server/internal/web"
 )
 
 // Config configures the server. The zero value of every field but Data
@@ -86,10 +87,14 @@ type App struct {
 	echo *echo.Echo
 	// AdminKeyFile is where the first start wrote the administrator key.
 	AdminKeyFile string
+	// SignInPath is the web app's one-time administrator sign-in link
+	// (path and secret; see [web.Web.AdminSignInLink]), "" if none.
+	SignInPath string
 
 	failures *failureLimiter
 
 	svc *service.Services
+	web *web.Web
 }
 
 // New opens the store, applies migrations, loads the demo workforce and
@@ -130,6 +135,9 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		a.svc.Close()
 		db.Close()
 		return nil, err
+	}
+	if a.SignInPath, err = a.web.AdminSignInLink(ctx, a.AdminKeyFile); err != nil {
+		a.log.Error().Err(err).Msg("creating the one-time sign-in link")
 	}
 	return a, nil
 }
@@ -238,7 +246,7 @@ func (a *App) routes() error {
 		Limit: a.cfg.BodyLimit,
 		Skipper: func(c echo.Context) bool {
 			// Imports enforce their own, larger limit.
-			return c.Path() == "/api/v1/providers/import" || c.Path() == "/api/v1/instruments/:id/imports"
+			return c.Path() == "/api/v1/providers/import" || c.Path() == "/api/v1/instruments/:id/imports" || c.Path() == web.Prefix+"/providers/import"
 		},
 	}))
 
@@ -262,6 +270,8 @@ func (a *App) routes() error {
 	a.pluginRoutes(api)
 	a.scholarshipRoutes(api)
 	a.surveyRoutes(api)
+	a.web = web.New(a.svc, a.db, web.Config{Log: a.log, SignInFailed: a.authFailed, ParseProviders: parseProviderCSV, ImportLimit: parseLimit(a.cfg.ImportLimit)})
+	a.web.Mount(e)
 	a.echo = e
 	return nil
 }

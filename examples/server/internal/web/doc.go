@@ -1,0 +1,45 @@
+// Package web is the reference server's web app: server-rendered pages
+// for the people who run the program, in English and Spanish, over the
+// same services as the JSON API.
+//
+// # Sign-in and sessions
+//
+// A person signs in by exchanging an API key for a session
+// ([service.Keys.Authenticate]); the administrator may also use the
+// one-time link the server prints on start ([Web.AdminSignInLink]). Only
+// the SHA-256 hash of a session's secret is stored, with its expiry; the
+// cookie is HttpOnly, SameSite=Strict, and Secure over TLS. A session acts
+// for its API key: revoking the key ends its sessions. Failed sign-ins are
+// audited and limited by the same hook as the API's.
+//
+// # Forms
+//
+// Every form carries a token: in a session, a hash of the session's secret
+// (which only the browser holding the cookie knows); before it, a random
+// value also held in a cookie (double submit). A POST without the right
+// token is refused with 403.
+//
+// # Pages
+//
+// A home page per role (the staff's program year at a glance, an agency's
+// staff, a consultant's groups in a run, an evaluator's instruments);
+// organizations and providers a page at a time, a provider, the provider
+// CSV import (all rows or none, every bad row shown); reflective
+// consultation runs with their progress, groups, reasons in words, rosters
+// and an Excel download of them; a scholarship run's decisions; a released
+// survey's tables, a hidden cell shown as "suppressed" with its rule's
+// meaning. Names, dates, dollars and reasons are shown in words, never as
+// codes.
+//
+// # Access
+//
+// Pages call the services with the session's principal in the context
+// ([service.WithPrincipal]); the services apply every access rule, and a
+// record the caller may not see reads "not found". Pages repeat no rule.
+//
+// # Languages
+//
+// Text comes from a small catalog in English and Spanish; the language is
+// the one chosen with the switch on every page (a cookie), or else the best
+// match of the browser's Accept-Language.
+package web
