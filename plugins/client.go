@@ -42,6 +42,11 @@ type Options struct {
 	PingInterval time.Duration
 	// MinBackoff and MaxBackoff bound the wait before a restart.
 	MinBackoff, MaxBackoff time.Duration
+	// Restarted, when set, is called with the plug-in's name each time a
+	// failed plug-in is relaunched (for a server's metrics); it runs
+	// under the plug-in's lock, so it must return at once and not call
+	// the plug-in.
+	Restarted func(plugin string)
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -294,6 +299,9 @@ func (c *Client) running(ctx context.Context) (*process, error) {
 		}
 		c.proc = p
 		c.log.Warn().Int("pid", p.pid).Int("failures", c.failures).Msg("plugin restarted")
+		if c.opts.Restarted != nil {
+			c.opts.Restarted(c.entry.Name)
+		}
 		return p, nil
 	}
 }

@@ -124,6 +124,7 @@ func envName(flagName string) string {
 type options struct {
 	cfg      app.Config
 	proxies  string
+	metrics  string
 	verify   bool
 	migrate  string
 	logLevel string
@@ -149,6 +150,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.DurationVar(&o.cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one API request")
 	fs.DurationVar(&o.cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time to drain in-flight requests on shutdown")
 	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For names the client; empty trusts none")
+	fs.StringVar(&o.metrics, "metrics-from", "", "comma-separated networks (CIDR) whose clients may read /metrics without a key (an administrator key reads it from anywhere); empty allows loopback only")
 	fs.BoolVar(&o.verify, "verify-audit", false, "verify the audit log's hash chain in the -data or -postgres database, print the result and exit: status 0 if it holds, 2 if it is broken")
 	fs.StringVar(&o.migrate, "migrate", "", "\"status\": list the migrations of the -data or -postgres database, each with whether and when it was applied, and exit; \"up\": apply the pending ones and exit; empty: apply them and serve")
 	fs.StringVar(&o.backup, "backup", "", "write an online, consistent copy of the -data SQLite database (with its decision key) to this file, mode 0600, and exit; the server may keep running")
@@ -208,6 +210,9 @@ func parseFlags(args []string) (*options, error) {
 	}
 	if o.proxies != "" {
 		o.cfg.TrustedProxies = strings.Split(o.proxies, ",")
+	}
+	if o.metrics != "" {
+		o.cfg.MetricsFrom = strings.Split(o.metrics, ",")
 	}
 	return o, nil
 }

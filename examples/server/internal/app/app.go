@@ -52,6 +52,10 @@ type Config struct {
 	// X-Forwarded-For names the client; empty trusts no header, and the
 	// client is the connection's address.
 	TrustedProxies []string
+	// MetricsFrom are the networks (CIDR) whose clients may read /metrics
+	// without a key; empty allows loopback only. Anyone else needs an
+	// administrator key, and gets 404 without one.
+	MetricsFrom []string
 }
 
 func (c Config) withDefaults() Config {
@@ -92,6 +96,7 @@ type App struct {
 	SignInPath string
 
 	failures *failureLimiter
+	metrics  *serverMetrics
 
 	svc *service.Services
 	web *web.Web
@@ -115,12 +120,16 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, db: db, AdminKeyFile: filepath.Join(cfg.Data, "admin.key")}
-	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, log)
+	if a.metrics, err = newServerMetrics(db, cfg.MetricsFrom); err != nil {
+		db.Close()
+		return nil, err
+	}
+	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, log, a.metrics.service)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("plug-in catalog: %w", err)
 	}
-	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs, Plugins: plugins}), newFailureLimiter(log)
+	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs, Plugins: plugins, Metrics: a.metrics.service}), newFailureLimiter(log)
 	if err := a.firstStart(ctx); err != nil {
 		a.svc.Close()
 		db.Close()
@@ -231,6 +240,7 @@ func (a *App) routes() error {
 	e.HTTPErrorHandler = errorHandler(a.log)
 	e.Use(middleware.RequestID())
 	e.Use(noStore)
+	e.Use(a.metrics.http) // outside the logger, which renders errors: the status is final
 	e.Use(a.requestLogger())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -251,12 +261,8 @@ func (a *App) routes() error {
 	}))
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	e.GET("/readyz", func(c echo.Context) error {
-		if err := a.svc.Ready(c.Request().Context()); err != nil {
-			return echo.NewHTTPError(http.StatusServiceUnavailable, "database unavailable")
-		}
-		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
-	})
+	e.GET("/readyz", a.readyz)
+	e.GET("/metrics", a.serveMetrics)
 	e.GET("/api/v1/openapi.json", a.openAPI)
 	a.docsRoutes(e) // the docs page, with its own content-security policy
 

@@ -45,7 +45,7 @@ func (a *App) openAPI(c echo.Context) error {
 // They document those answers, and the tests check every real answer
 // against them.
 type (
-	// HealthStatus answers /healthz ("ok") and /readyz ("ready").
+	// HealthStatus answers /healthz ("ok").
 	HealthStatus struct {
 		Status string `json:"status"`
 	}
@@ -168,7 +168,8 @@ func operations() []operation {
 	const cy = v1 + "/programs/:id/cycles/:cycle"
 	ops := []operation{
 		{method: "GET", path: "/healthz", summary: "liveness", ok: []answer{success(200, "the server is up", HealthStatus{})}},
-		{method: "GET", path: "/readyz", summary: "readiness: the database answers", ok: []answer{success(200, "ready", HealthStatus{})}, errors: []int{503}},
+		{method: "GET", path: "/readyz", summary: "readiness: the database and every enabled plug-in answer; 503 names the parts that do not", ok: []answer{success(200, "ready, with each part's status", ReadyStatus{})}, errors: []int{503}},
+		{method: "GET", path: "/metrics", summary: "Prometheus metrics, for clients of the -metrics-from networks (loopback by default) and administrators; 404 for anyone else", ok: []answer{{status: 200, desc: "the Prometheus text format", media: "text/plain"}}, errors: []int{404}},
 		{method: "GET", path: v1 + "/openapi.json", summary: "this document", ok: []answer{success(200, "the OpenAPI document", map[string]any{})}},
 		{method: "GET", path: v1 + "/docs", summary: "this document as a browsable page (Redoc, embedded)", ok: []answer{{status: 200, desc: "an HTML page", media: "text/html"}}},
 		{method: "GET", path: v1 + "/docs/redoc.standalone.js", summary: "the docs page's script", ok: []answer{{status: 200, desc: "Redoc's standalone bundle", media: "application/javascript"}}},
@@ -378,7 +379,7 @@ func operationTag(p string) string {
 	p = strings.TrimPrefix(p, "/api/v1")
 	seg, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
 	switch seg {
-	case "healthz", "readyz", "openapi.json", "docs":
+	case "healthz", "readyz", "metrics", "openapi.json", "docs":
 		return "server"
 	case "audit":
 		return "keys"

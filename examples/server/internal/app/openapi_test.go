@@ -303,6 +303,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	// The server's own routes, without a key.
 	check(call{method: "GET", path: "/healthz", want: 200})
 	check(call{method: "GET", path: "/readyz", want: 200})
+	check(call{method: "GET", path: "/metrics", want: 200})
 	check(call{method: "GET", path: v1 + "/openapi.json", want: 200})
 	check(call{method: "GET", path: v1 + "/docs", want: 200})
 	check(call{method: "GET", path: v1 + "/docs/redoc.standalone.js", want: 200})

@@ -23,8 +23,8 @@ type Audit struct {
 	ap *appender
 }
 
-func newAudit(db *store.DB, log zerolog.Logger) *Audit {
-	return &Audit{db: db, ap: newAppender(db, log)}
+func newAudit(db *store.DB, log zerolog.Logger, m *Metrics) *Audit {
+	return &Audit{db: db, ap: newAppender(db, log, m)}
 }
 
 // close appends what is queued and stops the appender.
@@ -157,8 +157,9 @@ var errAppenderClosed = errors.New("the audit appender is closed")
 // commits the next one gathers, so the batch grows with the load. Close
 // appends what is queued before it returns.
 type appender struct {
-	db  *store.DB
-	log zerolog.Logger
+	db      *store.DB
+	log     zerolog.Logger
+	metrics *Metrics
 
 	queue chan appendReq
 	quit  chan struct{}
@@ -180,8 +181,8 @@ type appendReq struct {
 	done    chan error
 }
 
-func newAppender(db *store.DB, log zerolog.Logger) *appender {
-	ap := &appender{db: db, log: log, queue: make(chan appendReq, appendQueue), quit: make(chan struct{}), done: make(chan struct{}),
+func newAppender(db *store.DB, log zerolog.Logger, m *Metrics) *appender {
+	ap := &appender{db: db, log: log, metrics: m, queue: make(chan appendReq, appendQueue), quit: make(chan struct{}), done: make(chan struct{}),
 		used: map[string]time.Time{}, written: map[string]time.Time{}, wake: make(chan struct{}, 1)}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -327,6 +328,8 @@ func (ap *appender) flush(batch []appendReq) {
 	cancel()
 	if err != nil {
 		ap.log.Error().Err(err).Int("entries", len(entries)).Msg("audit append failed")
+	} else {
+		ap.metrics.auditAppended(len(entries))
 	}
 	for _, r := range batch {
 		r.done <- err

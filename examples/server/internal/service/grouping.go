@@ -290,6 +290,7 @@ type Grouping struct {
 	audit    *Audit
 	jobs     *Jobs
 	log      zerolog.Logger
+	metrics  *Metrics
 	progress *progressBoard
 	// solve is [grouping.Solve]; a test replaces it.
 	solve func(context.Context, *grouping.Problem, grouping.Options) (*grouping.Solution, error)
@@ -452,6 +453,7 @@ func (g *Grouping) Cancel(ctx context.Context, id string) (Cancellation, error) 
 		if err := g.save(ctx, run, false); err != nil {
 			return Cancellation{}, err
 		}
+		g.metrics.runFinished(RunCancelled, time.Time{})
 		return Cancellation{ID: id, Status: RunCancelled}, nil
 	case running:
 		return Cancellation{ID: id, Status: RunCancelling}, nil
@@ -750,6 +752,7 @@ func (g *Grouping) launch(ctx context.Context, p Principal, req GroupingRunReque
 		return GroupingRun{}, err
 	}
 	close(ready)
+	g.metrics.runStarted()
 	return g.shown(run), nil
 }
 
@@ -757,6 +760,7 @@ func (g *Grouping) launch(ctx context.Context, p Principal, req GroupingRunReque
 // are marked cancelled; runs stopped by shutdown are marked failed.
 func (g *Grouping) execute(ctx context.Context, run GroupingRun, prob *grouping.Problem, leaders []bsk.Provider, limit time.Duration, previous *GroupingRun, regroup *RegroupRequest) {
 	defer g.progress.drop(run.ID)
+	began := time.Now()
 	if run.Status == RunQueued {
 		// A slot freed: the run leaves the queue.
 		run.Status = RunRunning
@@ -814,6 +818,7 @@ func (g *Grouping) execute(ctx context.Context, run GroupingRun, prob *grouping.
 	if err := g.save(wctx, run, false); err != nil {
 		g.log.Error().Err(err).Str("run", run.ID).Msg("storing a grouping run")
 	}
+	g.metrics.runFinished(run.Status, began)
 }
 
 // panicked marks a run whose job panicked failed, with e, an error that
@@ -831,6 +836,7 @@ func (g *Grouping) panicked(id string, e *bsk.Error) {
 	if err != nil {
 		g.log.Error().Err(err).Str("job", id).Msg("marking a panicked grouping run failed")
 	}
+	g.metrics.runFinished(RunFailed, time.Time{})
 }
 
 func runError(err error) *bsk.Error {

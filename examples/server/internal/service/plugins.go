@@ -49,8 +49,9 @@ type PluginHost struct {
 // StartPlugins reads the catalog at path and launches its enabled
 // plug-ins; an empty path runs none. A bad catalog is an error (the server
 // does not start); a plug-in that fails to start is logged and listed as
-// failed, and the server runs without it.
-func StartPlugins(ctx context.Context, path string, log zerolog.Logger) (*PluginHost, error) {
+// failed, and the server runs without it. Restarts are counted in m (nil
+// counts nothing).
+func StartPlugins(ctx context.Context, path string, log zerolog.Logger, m *Metrics) (*PluginHost, error) {
 	if path == "" {
 		return &PluginHost{}, nil
 	}
@@ -59,7 +60,7 @@ func StartPlugins(ctx context.Context, path string, log zerolog.Logger) (*Plugin
 		return nil, err
 	}
 	h := &PluginHost{catalog: cat}
-	h.host, err = plugins.NewHost(ctx, cat, plugins.Options{Logger: log})
+	h.host, err = plugins.NewHost(ctx, cat, plugins.Options{Logger: log, Restarted: m.PluginRestarted})
 	var list bsk.Errors
 	if errors.As(err, &list) {
 		h.failed = map[string]string{}
@@ -94,7 +95,8 @@ func (h *PluginHost) client(name string) (*plugins.Client, error) {
 // Plugins serves the plug-in host to administrators (each plug-in's status
 // and health) and agencies' eligibility rules to the scholarship service.
 type Plugins struct {
-	host *PluginHost
+	host    *PluginHost
+	metrics *Metrics
 }
 
 // Status lists the catalog's entries, each with whether it runs.
@@ -174,7 +176,7 @@ func (s *Plugins) rules(names []string) ([]scholarship.Rule[scholarship.Applicat
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, withoutDemographics{r})
+		out = append(out, withoutDemographics{r: r, plugin: plugin, metrics: s.metrics})
 	}
 	return out, nil
 }
@@ -185,7 +187,9 @@ func (s *Plugins) rules(names []string) ([]scholarship.Rule[scholarship.Applicat
 // and the applicant's agency when the plug-in is another agency's), so
 // nothing it says may be derived from them.
 type withoutDemographics struct {
-	r *plugins.Rule[scholarship.Application]
+	r       *plugins.Rule[scholarship.Application]
+	plugin  string
+	metrics *Metrics
 }
 
 var _ interface {
@@ -200,7 +204,10 @@ func (w withoutDemographics) Check(ctx context.Context, batch []scholarship.Appl
 		app.Applicant.Demographics = bsk.Demographics{}
 		clean[i] = app
 	}
-	return w.r.Check(ctx, clean)
+	began := time.Now()
+	reasons, err := w.r.Check(ctx, clean)
+	w.metrics.ruleCalled(w.plugin, began, err)
+	return reasons, err
 }
 
 // Describe names the plug-in's rule.

@@ -33,14 +33,17 @@ type Config struct {
 	Runs RunLimits
 	// Plugins is the running plug-in host (nil runs no plug-ins).
 	Plugins *PluginHost
+	// Metrics counts the background work (nil counts nothing).
+	Metrics *Metrics
 }
 
 // New assembles the services over db. Close stops their background work.
 func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
-	audit := newAudit(db, log)
+	audit := newAudit(db, log, cfg.Metrics)
 	jobs := newJobs(cfg.Runs, log)
-	plugins := &Plugins{host: cfg.Plugins}
-	return &Services{
+	cfg.Metrics.watchJobs(jobs)
+	plugins := &Plugins{host: cfg.Plugins, metrics: cfg.Metrics}
+	s := &Services{
 		Workforce:    newWorkforce(db, audit),
 		Keys:         &Keys{db: db, audit: audit},
 		Audit:        audit,
@@ -50,6 +53,8 @@ func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 		Plugins:      plugins,
 		Jobs:         jobs,
 	}
+	s.Grouping.metrics, s.Surveys.metrics = cfg.Metrics, cfg.Metrics
+	return s
 }
 
 // Ready reports whether the services can answer: the database answers.

@@ -29,8 +29,9 @@ type Surveys struct {
 	uploads string
 	cache   *surveyCache
 	// rows holds the rows read so far by each running import.
-	rows sync.Map
-	jobs *surveyJobs
+	rows    sync.Map
+	jobs    *surveyJobs
+	metrics *Metrics
 }
 
 func newSurveys(db *store.DB, audit *Audit, log zerolog.Logger, data string) *Surveys {

@@ -181,6 +181,8 @@ func parseSurvey(si StoredInstrument, d surveyData, r io.Reader, progress func(i
 // import's report in one transaction; a bad file stores nothing but the
 // problems. The upload is removed either way.
 func (s *Surveys) runImport(ctx context.Context, si StoredInstrument, imp SurveyImport, path string) {
+	outcome, finish := RunFailed, s.metrics.importBegan()
+	defer func() { finish(outcome) }()
 	defer s.rows.Delete(imp.ID)
 	defer func() {
 		if err := removeUpload(path); err != nil {
@@ -207,6 +209,7 @@ func (s *Surveys) runImport(ctx context.Context, si StoredInstrument, imp Survey
 		err = s.storeImported(imp, d, rep)
 		if err == nil {
 			s.cache.putSet(imp.ID, set)
+			outcome = RunDone
 			return
 		}
 		imp.Problems = importProblems(err, 1)
