@@ -328,13 +328,20 @@ func encode(entity string, v any) ([]byte, error) {
 	return b, nil
 }
 
+// lister lists records: the store (*store.DB) or a write transaction
+// (*store.Tx).
+type lister interface {
+	List(ctx context.Context, k store.Kind, f store.Filter) ([]store.Record, error)
+}
+
 // scanAll calls fn for every record of kind matching f (Limit and After
-// are set by scanAll), a page at a time, inside tx.
-func scanAll(ctx context.Context, tx *store.Tx, kind store.Kind, f store.Filter, fn func(store.Record) error) error {
+// are set by scanAll), a page at a time, from the store or inside a
+// transaction.
+func scanAll(ctx context.Context, from lister, kind store.Kind, f store.Filter, fn func(store.Record) error) error {
 	const pageSize = 1000
 	f.Limit, f.After = pageSize, ""
 	for {
-		recs, err := tx.List(ctx, kind, f)
+		recs, err := from.List(ctx, kind, f)
 		if err != nil {
 			return err
 		}

@@ -522,35 +522,13 @@ func (s *Scholarships) PostReviews(ctx context.Context, ref CycleRef, reviews []
 // scan calls fn for every record of kind matching f, a page at a time,
 // outside any transaction.
 func (s *Scholarships) scan(ctx context.Context, kind store.Kind, f store.Filter, fn func(store.Record) error) error {
-	return scanDB(ctx, s.db, kind, f, fn)
-}
-
-// scanDB calls fn for every record of kind matching f (Limit and After
-// are set by scanDB), a page at a time.
-func scanDB(ctx context.Context, db *store.DB, kind store.Kind, f store.Filter, fn func(store.Record) error) error {
-	const pageSize = 1000
-	f.Limit, f.After = pageSize, ""
-	for {
-		recs, err := db.List(ctx, kind, f)
-		if err != nil {
-			return err
-		}
-		for _, rec := range recs {
-			if err := fn(rec); err != nil {
-				return err
-			}
-		}
-		if len(recs) < pageSize {
-			return nil
-		}
-		f.After = recs[len(recs)-1].ID
-	}
+	return scanAll(ctx, s.db, kind, f, fn)
 }
 
 // listAll decodes every record of kind matching f; never nil.
 func listAll[T any](ctx context.Context, db *store.DB, kind store.Kind, entity string, f store.Filter) ([]T, error) {
 	out := []T{}
-	err := scanDB(ctx, db, kind, f, func(rec store.Record) error {
+	err := scanAll(ctx, db, kind, f, func(rec store.Record) error {
 		v, err := decode[T](entity, rec)
 		out = append(out, v)
 		return err

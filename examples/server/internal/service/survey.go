@@ -146,7 +146,7 @@ func (s *Surveys) Instruments(ctx context.Context) (Page[StoredInstrument], erro
 		return Page[StoredInstrument]{}, err
 	}
 	page := Page[StoredInstrument]{Items: []StoredInstrument{}}
-	err := surveyScan(ctx, s.db, store.Instruments, func(rec store.Record) error {
+	err := scanAll(ctx, s.db, store.Instruments, store.Filter{}, func(rec store.Record) error {
 		si, err := decode[StoredInstrument]("instrument", rec)
 		page.Items = append(page.Items, si)
 		return err
@@ -155,28 +155,6 @@ func (s *Surveys) Instruments(ctx context.Context) (Page[StoredInstrument], erro
 		return Page[StoredInstrument]{}, err
 	}
 	return page, nil
-}
-
-// surveyScan calls fn for every record of kind, a page at a time, outside
-// any transaction.
-func surveyScan(ctx context.Context, db *store.DB, kind store.Kind, fn func(store.Record) error) error {
-	const pageSize = 1000
-	f := store.Filter{Limit: pageSize}
-	for {
-		recs, err := db.List(ctx, kind, f)
-		if err != nil {
-			return err
-		}
-		for _, rec := range recs {
-			if err := fn(rec); err != nil {
-				return err
-			}
-		}
-		if len(recs) < pageSize {
-			return nil
-		}
-		f.After = recs[len(recs)-1].ID
-	}
 }
 
 // surveyCache keeps the parsed sets of recent imports, and the published

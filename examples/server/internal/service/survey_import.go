@@ -336,7 +336,7 @@ func (s *Surveys) RecoverImports(ctx context.Context) error {
 		}
 	}
 	var left []SurveyImport
-	err = surveyScan(ctx, s.db, store.SurveyImports, func(rec store.Record) error {
+	err = scanAll(ctx, s.db, store.SurveyImports, store.Filter{}, func(rec store.Record) error {
 		imp, err := decode[SurveyImport]("import", rec)
 		if err == nil && imp.Status == RunRunning {
 			left = append(left, imp)
