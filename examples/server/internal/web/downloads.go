@@ -25,8 +25,8 @@ type sheet struct {
 	Rows   [][]string
 }
 
-// sendTable answers with the sheets as CSV (one after another, separated
-// by an empty line, each with its header) or as an Excel workbook (one
+// sendTable answers with the sheets as CSV (one after another, each a
+// line with its name, its header and its rows) or as an Excel workbook (one
 // worksheet each), by format "csv" or "xlsx".
 func (w *Web) sendTable(c echo.Context, format, file string, sheets []sheet) error {
 	var body []byte
@@ -36,10 +36,8 @@ func (w *Web) sendTable(c echo.Context, format, file string, sheets []sheet) err
 		var buf bytes.Buffer
 		buf.WriteString("\ufeff") // a byte-order mark: spreadsheets read the file as UTF-8
 		cw := csv.NewWriter(&buf)
-		for i, s := range sheets {
-			if i > 0 {
-				cw.Write(nil)
-			}
+		for _, s := range sheets {
+			cw.Write(csvSafe([]string{s.Name}))
 			cw.Write(csvSafe(s.Header))
 			for _, r := range s.Rows {
 				cw.Write(csvSafe(r))
