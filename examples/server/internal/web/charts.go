@@ -14,8 +14,8 @@ import (
 // table gives the same figures to those who cannot see it.
 
 const (
-	chartWidth = 720.0
-	labelWidth = 220.0
+	chartWidth = 880.0
+	labelWidth = 300.0
 	plotWidth  = 400.0
 	rowHeight  = 30.0
 	chartTop   = 28.0
