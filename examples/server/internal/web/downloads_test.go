@@ -24,7 +24,7 @@ import (
 
 // readCSV parses a download, without its byte-order mark, into its
 // tables (each begins with a line that names it, left out).
-func readCSV(t *testing.T, body string) [][][]string {
+func readCSV(t testing.TB, body string) [][][]string {
 	t.Helper()
 	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff")))
 	r.FieldsPerRecord = -1
@@ -210,7 +210,7 @@ func TestSurveyDownloadsAndCharts(t *testing.T) {
 // organizations, 24 of them White and 3 each Asian and Black (small
 // groups), and runs it; it returns the run's ID and the applicants' names
 // by organization.
-func equityRun(t *testing.T, s *server) (string, map[string][]string) {
+func equityRun(t testing.TB, s *server) (string, map[string][]string) {
 	t.Helper()
 	start := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
 	prog := service.ProgramConfig{

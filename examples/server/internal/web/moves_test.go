@@ -16,7 +16,7 @@ import (
 )
 
 // getRun reads a run through the API as the administrator.
-func getRun(t *testing.T, s *server, id string) service.GroupingRun {
+func getRun(t testing.TB, s *server, id string) service.GroupingRun {
 	t.Helper()
 	st, body := s.api("GET", "/api/v1/grouping-runs/"+id, s.Admin, nil)
 	if st != 200 {
@@ -28,7 +28,7 @@ func getRun(t *testing.T, s *server, id string) service.GroupingRun {
 }
 
 // allProviders reads every provider through the API as the administrator.
-func allProviders(t *testing.T, s *server) []bsk.Provider {
+func allProviders(t testing.TB, s *server) []bsk.Provider {
 	t.Helper()
 	var out []bsk.Provider
 	cursor := ""
