@@ -114,11 +114,20 @@ const searchScan = 5000
 // FindProviders finds the providers the caller may list whose name holds
 // s.Name, in ID order: staff search everyone, an agency its own staff.
 // A page holds at most s.Limit matches; it ends early, with a NextCursor
-// to continue, after reading 5,000 providers.
+// to continue, after reading 5,000 providers. Only the providers returned
+// count as read (audited for the roles whose reads are audited).
 //
 // Errors: invalid (/name empty, /limit out of 1-1000), unauthorized (a
 // role that may not list providers).
 func (w *Workforce) FindProviders(ctx context.Context, s ProviderSearch) (Page[bsk.Provider], error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return Page[bsk.Provider]{}, err
+	}
+	org, err := listScope(p, store.Providers)
+	if err != nil {
+		return Page[bsk.Provider]{}, err
+	}
 	name := strings.ToLower(strings.TrimSpace(s.Name))
 	var pr bsk.Problems
 	if name == "" {
@@ -131,30 +140,56 @@ func (w *Workforce) FindProviders(ctx context.Context, s ProviderSearch) (Page[b
 		return Page[bsk.Provider]{}, err
 	}
 	out := Page[bsk.Provider]{Items: []bsk.Provider{}}
+	if s.OrganizationID != "" {
+		if org != "" && s.OrganizationID != org {
+			return out, nil
+		}
+		org = s.OrganizationID
+	}
+	var ids []string
 	cursor, read := s.Cursor, 0
+scan:
 	for read < searchScan {
-		page, err := w.Providers.List(ctx, ListQuery{Cursor: cursor, Limit: 500, OrganizationID: s.OrganizationID})
+		const batch = 500
+		recs, err := w.db.List(ctx, store.Providers, store.Filter{Org: org, After: cursor, Limit: batch})
 		if err != nil {
 			return Page[bsk.Provider]{}, err
 		}
-		for i, v := range page.Items {
+		for i, rec := range recs {
+			if !CanRead(p, store.Providers, rec) {
+				continue
+			}
+			v, err := w.Providers.decode(rec)
+			if err != nil {
+				return Page[bsk.Provider]{}, err
+			}
 			if !strings.Contains(strings.ToLower(v.Name), name) {
 				continue
 			}
-			out.Items = append(out.Items, v)
+			out.Items = append(out.Items, w.Providers.show(p, v))
+			ids = append(ids, rec.ID)
 			if len(out.Items) == s.Limit {
-				if i < len(page.Items)-1 || page.NextCursor != "" {
-					out.NextCursor = string(v.ID)
+				if i < len(recs)-1 || len(recs) == batch {
+					out.NextCursor = rec.ID
 				}
-				return out, nil
+				break scan
 			}
 		}
-		read += len(page.Items)
-		if page.NextCursor == "" {
-			return out, nil
+		read += len(recs)
+		if len(recs) < batch {
+			break
 		}
-		cursor = page.NextCursor
+		cursor = recs[len(recs)-1].ID
+		if read >= searchScan {
+			out.NextCursor = cursor
+		}
 	}
-	out.NextCursor = cursor
+	wait, err := w.Providers.startReads(ctx, p, ids...)
+	if err == nil {
+		err = wait()
+	}
+	if err != nil {
+		return Page[bsk.Provider]{}, err
+	}
 	return out, nil
 }

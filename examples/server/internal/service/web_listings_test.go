@@ -69,3 +69,33 @@ func TestWebListingsAccess(t *testing.T) {
 		t.Errorf("an empty name: %v; want invalid", err)
 	}
 }
+
+// TestFindProvidersAuditsMatchesOnly: a search by name records as read
+// the providers it returns, not every provider it looked through.
+func TestFindProvidersAuditsMatchesOnly(t *testing.T) {
+	svc := testServices(t, &lockedBuffer{})
+	ctx := WithPrincipal(context.Background(), Principal{KeyID: "k-agency", Role: RoleAgency, OrganizationID: "org-001"})
+	page, err := svc.Workforce.FindProviders(ctx, ProviderSearch{Name: "a", Limit: 2})
+	if err != nil || len(page.Items) != 2 {
+		t.Fatalf("search: %d found, %v", len(page.Items), err)
+	}
+	all, err := svc.Workforce.Providers.List(ctx, ListQuery{Limit: 1000})
+	if err != nil || len(all.Items) <= 2 {
+		t.Fatalf("the agency has %d providers (%v); the test needs more than 2", len(all.Items), err)
+	}
+	log, err := svc.Audit.Log(WithPrincipal(context.Background(), System), AuditQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, e := range log.Items {
+		if e.KeyID == "k-agency" && e.Action == "read" {
+			read = append(read, e.EntityID)
+		}
+	}
+	// The listing above audits every provider of the agency; the search
+	// must add only its two.
+	if want := len(all.Items) + 2; len(read) != want {
+		t.Errorf("%d reads audited; want %d (the listing's %d and the search's 2)", len(read), want, len(all.Items))
+	}
+}
