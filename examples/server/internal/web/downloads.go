@@ -191,9 +191,9 @@ func (w *Web) equityDownload(c echo.Context) error {
 func (w *Web) decisionsDownload(c echo.Context) error {
 	l := lang(c)
 	var all decisionsPage
-	cursor := ""
+	cursor, names := "", map[string]string{}
 	for range 10_000 {
-		page, err := w.decisionsOf(c, cursor, 1000)
+		page, err := w.decisionsOf(c, cursor, 1000, names)
 		if err == nil && page.Run == "" {
 			err = bsk.Errors{bsk.Invalidf("run", "name the program, cycle and run to download")}
 		}

@@ -33,7 +33,7 @@ type decisionRow struct {
 // the outcome, the award in dollars and the reasons in the reader's
 // language, as the service writes them.
 func (w *Web) decisions(c echo.Context) error {
-	out, err := w.decisionsOf(c, c.QueryParam("cursor"), pageSize)
+	out, err := w.decisionsOf(c, c.QueryParam("cursor"), pageSize, nil)
 	if err != nil {
 		return w.fail(c, err)
 	}
@@ -52,8 +52,9 @@ func (w *Web) decisions(c echo.Context) error {
 
 // decisionsOf reads a page of the decisions the request names, after
 // cursor, as the page and its download show them; without a run named it
-// gives an empty page.
-func (w *Web) decisionsOf(c echo.Context, cursor string, limit int) (decisionsPage, error) {
+// gives an empty page. names holds the applicants' names by application,
+// read from the service when nil (and filled in).
+func (w *Web) decisionsOf(c echo.Context, cursor string, limit int, names map[string]string) (decisionsPage, error) {
 	ctx, l := c.Request().Context(), lang(c)
 	out := decisionsPage{Program: strings.TrimSpace(c.QueryParam("program")), Cycle: strings.TrimSpace(c.QueryParam("cycle")), Run: strings.TrimSpace(c.QueryParam("run"))}
 	if out.Program == "" || out.Cycle == "" || out.Run == "" {
@@ -69,13 +70,17 @@ func (w *Web) decisionsOf(c echo.Context, cursor string, limit int) (decisionsPa
 	if err != nil {
 		return out, err
 	}
-	apps, err := w.svc.Scholarships.Applications(ctx, ref.CycleRef)
-	if err != nil {
-		return out, err
-	}
-	names := make(map[string]string, len(apps.Items))
-	for _, a := range apps.Items {
-		names[a.ID] = a.Applicant.Name
+	if len(names) == 0 {
+		apps, err := w.svc.Scholarships.Applications(ctx, ref.CycleRef)
+		if err != nil {
+			return out, err
+		}
+		if names == nil {
+			names = make(map[string]string, len(apps.Items))
+		}
+		for _, a := range apps.Items {
+			names[a.ID] = a.Applicant.Name
+		}
 	}
 	for _, d := range page.Items {
 		row := decisionRow{Applicant: names[d.ApplicationID], Outcome: l.T("outcome." + string(d.Outcome)), Texts: d.Texts, Award: "—"}
