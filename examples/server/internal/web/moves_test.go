@@ -182,7 +182,8 @@ func TestMoveMember(t *testing.T) {
 	}
 	// The new run's page says who moved, and shows its score.
 	np := b.get(location)
-	if np.Status != 200 || !strings.Contains(np.Body, `id="moved"`) || !strings.Contains(np.Body, "to group "+strconv.Itoa(toG+1)) || !strings.Contains(np.Body, `id="score"`) {
+	score := "Score of these groups (higher is better): " + strconv.FormatFloat(after.Solution.Objective, 'f', 1, 64) + ". Before the move: " + strconv.FormatFloat(before.Solution.Objective, 'f', 1, 64) + "."
+	if np.Status != 200 || !strings.Contains(np.Body, `id="moved"`) || !strings.Contains(np.Body, "to group "+strconv.Itoa(toG+1)) || !strings.Contains(np.Body, score) {
 		t.Errorf("the moved run's page = %d\n%s", np.Status, np.Body)
 	}
 

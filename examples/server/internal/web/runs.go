@@ -76,8 +76,10 @@ type runPage struct {
 	Percent int
 	// Score is the finished run's objective as the library scores it.
 	Score string
-	// Moved says, for a run made by a hand move, who moved where.
-	Moved []movedText
+	// Moved says, for a run made by a hand move, who moved where, and
+	// PrevScore is the score of the run it changed.
+	Moved     []movedText
+	PrevScore string
 	// Staff may move members by hand (the form).
 	Staff bool
 }
@@ -138,6 +140,11 @@ func (w *Web) run(c echo.Context) error {
 					continue
 				}
 				out.Moved = append(out.Moved, movedText{Name: names[string(m.Member)], From: m.From + 1, To: m.To + 1})
+			}
+			if len(out.Moved) > 0 && run.PreviousRunID != "" {
+				if prev, err := w.svc.Grouping.Get(ctx, run.PreviousRunID); err == nil && prev.Solution != nil {
+					out.PrevScore = scoreText(prev.Solution.Objective)
+				}
 			}
 		}
 		if run.Solution != nil {
