@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -138,10 +139,8 @@ func (g *Grouping) Move(ctx context.Context, id string, mv MoveRequest) (Groupin
 		}
 	})
 	for _, u := range out {
-		if string(u.Member) == mv.Member {
-			return GroupingRun{}, bsk.Errorf(bsk.CodeConflict, "moving %q to group %d: %s", mv.Member, mv.To+1, texts.Text(u.Reason, grouping.EnglishText))
-		}
-		return GroupingRun{}, bsk.Errorf(bsk.CodeConflict, "moving %q to group %d would leave %q out of group %d: %s", mv.Member, mv.To+1, u.Member, pinTo[u.Member]+1, texts.Text(u.Reason, grouping.EnglishText))
+		r := &MoveRefusal{Member: mv.Member, To: mv.To, Left: string(u.Member), From: pinTo[u.Member], Reason: u.Reason, texts: texts}
+		return GroupingRun{}, &bsk.Error{Code: bsk.CodeConflict, Message: r.Error(), Err: r}
 	}
 	// Members the providers on file no longer hold are in no group of the
 	// solution; the run's groups are those of the solution.
@@ -188,3 +187,32 @@ func cmpBool(a, b bool) int {
 	}
 	return -1
 }
+
+// MoveRefusal is the cause (under [errors.As]) of the conflict [Grouping.Move]
+// returns for a move that breaks a hard constraint: the member moved, the
+// member the grouping could not keep (the moved one, or another of the
+// group they would join) and the library's reason.
+type MoveRefusal struct {
+	// Member is the member asked to move, and To the group, from 0.
+	Member string
+	To     int
+	// Left is the member left out, and From the group they were to be
+	// in, from 0.
+	Left string
+	From int
+	// Reason is the library's reason for leaving Left out.
+	Reason grouping.Reason
+	texts  grouping.Texts
+}
+
+// Error says why the move was refused, in English.
+func (r *MoveRefusal) Error() string {
+	if r.Left == r.Member {
+		return fmt.Sprintf("moving %q to group %d: %s", r.Member, r.To+1, r.Text(grouping.EnglishText))
+	}
+	return fmt.Sprintf("moving %q to group %d would leave %q out of group %d: %s", r.Member, r.To+1, r.Left, r.From+1, r.Text(grouping.EnglishText))
+}
+
+// Text is the reason in language lang ("es" for Spanish; English
+// otherwise).
+func (r *MoveRefusal) Text(lang string) string { return r.texts.Text(r.Reason, lang) }

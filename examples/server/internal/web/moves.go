@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,7 +23,26 @@ func (w *Web) moveMember(c echo.Context) error {
 		return w.fail(c, bsk.Errors{bsk.Invalidf("to", "choose the group to move the member to")})
 	}
 	// The form numbers groups from 1, as the page does.
-	run, err := w.svc.Grouping.Move(c.Request().Context(), c.Param("id"), service.MoveRequest{Member: strings.TrimSpace(c.FormValue("member")), To: to - 1})
+	ctx := c.Request().Context()
+	run, err := w.svc.Grouping.Move(ctx, c.Param("id"), service.MoveRequest{Member: strings.TrimSpace(c.FormValue("member")), To: to - 1})
+	var refused *service.MoveRefusal
+	if errors.As(err, &refused) {
+		// The refusal in the reader's language, with the members' names.
+		l, names := lang(c), map[string]string{}
+		if r, err := w.svc.Grouping.Rosters(ctx, c.Param("id")); err == nil {
+			for _, g := range r.Rosters {
+				for _, m := range g.Members {
+					names[string(m.ID)] = m.Name
+				}
+			}
+		}
+		name := func(id string) string { return or(names[id], id) }
+		msg := l.T("run.move_refused", name(refused.Member), refused.To+1, refused.Text(string(l)))
+		if refused.Left != refused.Member {
+			msg = l.T("run.move_refused_other", name(refused.Member), refused.To+1, name(refused.Left), refused.From+1, refused.Text(string(l)))
+		}
+		return w.render(c, http.StatusConflict, "error", "error.conflict", errorPage{Message: l.T("error.conflict"), Detail: msg})
+	}
 	if err != nil {
 		return w.fail(c, err)
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"html"
 	"math"
 	"net/http"
 	"net/url"
@@ -110,6 +111,17 @@ func TestMoveMember(t *testing.T) {
 	if p.Status != http.StatusConflict || !strings.Contains(p.Body, "would break the group&#39;s size limit or one of its rules") {
 		t.Errorf("a move across roles = %d; want 409 with the library's reason\n%s", p.Status, p.Body)
 	}
+	if !strings.Contains(p.Body, html.EscapeString(from.Members[0].Name)) {
+		t.Errorf("the refusal does not name %s\n%s", from.Members[0].Name, p.Body)
+	}
+	b.lang = "es"
+	b.get("/web/?lang=es")
+	p = b.post("/web/runs/"+runID+"/moves", url.Values{"csrf": {tok}, "member": {string(from.Members[0].ID)}, "to": {strconv.Itoa(to.Number)}})
+	if p.Status != http.StatusConflict || !strings.Contains(p.Body, "rompería una de sus reglas") || strings.Contains(p.Body, "would break") {
+		t.Errorf("a move across roles in Spanish = %d; want 409 with the reason in Spanish\n%s", p.Status, p.Body)
+	}
+	b.lang = ""
+	b.get("/web/?lang=en")
 
 	// A move that keeps the rules: the first that the library accepts of
 	// a member of a group above the least size into a group of the same
