@@ -10,12 +10,13 @@ import (
 // The access policy for grouping runs, in one place: every method of
 // [Grouping] asks these functions, and nothing else decides who sees what.
 //
-//	grouping run   start, list, read, cancel, re-group: admin, coordinator;
+//	grouping run   start, list, read, cancel, re-group, move members by
+//	               hand: admin, coordinator;
 //	               runs that use demographics: only roles that see
 //	               demographics (the administrator)
 //	rosters        those who may read the run, and a consultant: the
 //	               rosters of the groups they lead in a finished run not
-//	               formed from demographics
+//	               formed from demographics, and the list of those runs
 //
 // A role that may not use an operation at all gets unauthorized; a run
 // the caller may not see reads exactly like a run that does not exist

@@ -27,7 +27,8 @@ var screenshots = flag.Bool("screenshots", false, "write PNG screenshots of the 
 
 // mainPages are the pages whose screenshots the docs keep.
 var mainPages = map[string]bool{"signin": true, "home-admin": true, "home-agency": true, "providers": true,
-	"import-problems": true, "run": true, "run-es": true, "rosters": true, "report": true, "decisions": true}
+	"import-problems": true, "run": true, "run-es": true, "rosters": true, "report": true, "decisions": true,
+	"run-moved": true, "equity": true, "report-charts": true, "imports": true, "runs-consultant": true, "providers-name": true}
 
 // chromium finds a Chromium to drive, or skips the test saying why.
 func chromium(t *testing.T) string {

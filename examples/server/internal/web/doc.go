@@ -31,6 +31,19 @@
 // meaning. Names, dates, dollars and reasons are shown in words, never as
 // codes.
 //
+// Staff move a member of a finished run to another group by hand (a new
+// run, checked and scored by the library through the grouping service);
+// providers are found by name; consultants list the runs they lead groups
+// in, evaluators and staff the survey imports; staff read a scholarship
+// run's equity by demographic group.
+//
+// # Charts and downloads
+//
+// Survey tables and the equity tables have inline SVG charts beside them,
+// drawn from the tables' own figures: a suppressed figure is written,
+// never drawn. Decisions, equity and survey tables download as CSV and
+// Excel with the page's cells for the same reader.
+//
 // # Access
 //
 // Pages call the services with the session's principal in the context

@@ -150,8 +150,9 @@ func (w *Web) latestRun(c echo.Context) (*service.GroupingRun, error) {
 
 type listPage[T any] struct {
 	Items []T
-	// Query is the ID prefix searched for; Org the organization filter.
-	Query, Org string
+	// Query is the ID prefix searched for, Name the name; Org the
+	// organization filter.
+	Query, Name, Org string
 	// Next is the next page's link, "" on the last page.
 	Next string
 }
@@ -176,6 +177,9 @@ func (w *Web) organizations(c echo.Context) error {
 func (w *Web) providers(c echo.Context) error {
 	q, org := strings.TrimSpace(c.QueryParam("q")), strings.TrimSpace(c.QueryParam("org"))
 	cursor := c.QueryParam("cursor")
+	if name := strings.TrimSpace(c.QueryParam("name")); name != "" {
+		return w.providersByName(c, name, org, cursor)
+	}
 	if cursor == "" && q != "" {
 		// The store pages in ID order after the cursor: start at the
 		// prefix without its last character, which sorts before it.
@@ -283,4 +287,19 @@ func (l Lang) where(field string) string {
 		return l.T("import.line", line)
 	}
 	return l.T("import.line_column", line, col)
+}
+
+// providersByName lists the providers whose name holds name (any case),
+// a page at a time: staff find anyone, an agency its own staff (the
+// service decides).
+func (w *Web) providersByName(c echo.Context, name, org, cursor string) error {
+	page, err := w.svc.Workforce.FindProviders(c.Request().Context(), service.ProviderSearch{Name: name, Cursor: cursor, Limit: pageSize, OrganizationID: org})
+	if err != nil {
+		return w.fail(c, err)
+	}
+	out := listPage[bsk.Provider]{Items: page.Items, Name: name, Org: org}
+	if page.NextCursor != "" {
+		out.Next = Prefix + "/providers?name=" + urlQuery(name) + "&org=" + urlQuery(org) + "&cursor=" + urlQuery(page.NextCursor)
+	}
+	return w.render(c, http.StatusOK, "providers", "providers.title", out)
 }

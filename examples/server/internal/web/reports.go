@@ -1,7 +1,9 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -21,12 +23,16 @@ type reportPage struct {
 	Standard   string
 	Tables     []reportTable
 	Sentences  []string
+	// CSV and XLSX are the tables' downloads.
+	CSV, XLSX string
 }
 
 type reportTable struct {
 	Caption string
 	Dims    []string
 	Rows    []reportRow
+	// Chart draws the rows' estimates with their intervals.
+	Chart template.HTML
 }
 
 type reportRow struct {
@@ -38,23 +44,41 @@ type reportRow struct {
 	// meaning, in the reader's language.
 	Hidden string
 	Why    string
+	// pct, low and high are the shown figures the chart draws; nil for a
+	// hidden cell.
+	pct, low, high *float64
 }
 
 // report shows a released survey's tables, total or by one of the
 // release's breakdowns. A hidden cell reads "suppressed" with what the
 // rule means, never a figure or a bar.
 func (w *Web) report(c echo.Context) error {
-	ctx, l := c.Request().Context(), lang(c)
-	out := reportPage{ImportID: strings.TrimSpace(c.QueryParam("import")), By: c.QueryParam("by")}
-	if out.ImportID == "" {
-		return w.render(c, http.StatusOK, "report", "report.title", out)
-	}
-	imp, err := w.svc.Surveys.Import(ctx, out.ImportID)
+	out, err := w.reportOf(c)
 	if err != nil {
 		return w.fail(c, err)
 	}
+	q := url.Values{"import": {out.ImportID}, "by": {out.By}}.Encode()
+	out.CSV, out.XLSX = Prefix+"/reports.csv?"+q, Prefix+"/reports.xlsx?"+q
+	for i := range out.Tables {
+		out.Tables[i].Chart = lang(c).surveyChart(out.Tables[i], "chart-"+strconv.Itoa(i))
+	}
+	return w.render(c, http.StatusOK, "report", "report.title", out)
+}
+
+// reportOf reads the report the request asks for, as the page and its
+// downloads show it; no import asked for gives an empty page.
+func (w *Web) reportOf(c echo.Context) (reportPage, error) {
+	ctx, l := c.Request().Context(), lang(c)
+	out := reportPage{ImportID: strings.TrimSpace(c.QueryParam("import")), By: c.QueryParam("by")}
+	if out.ImportID == "" {
+		return out, nil
+	}
+	imp, err := w.svc.Surveys.Import(ctx, out.ImportID)
+	if err != nil {
+		return out, err
+	}
 	if imp.Release == nil {
-		return w.fail(c, bsk.Errorf(bsk.CodeConflict, "import %q is not released yet: nothing of it is published", out.ImportID))
+		return out, bsk.Errorf(bsk.CodeConflict, "import %q is not released yet: nothing of it is published", out.ImportID)
 	}
 	out.Standard = l.standard(imp.Release.Standard)
 	for _, b := range imp.Release.Breakdowns {
@@ -70,7 +94,7 @@ func (w *Web) report(c echo.Context) error {
 	}
 	rep, err := w.svc.Surveys.Report(ctx, out.ImportID, q)
 	if err != nil {
-		return w.fail(c, err)
+		return out, err
 	}
 	for _, t := range rep.Tables {
 		rt := reportTable{Caption: t.Text}
@@ -90,8 +114,10 @@ func (w *Web) report(c echo.Context) error {
 			default:
 				if cell.Percent != nil {
 					row.Percent = strconv.FormatFloat(*cell.Percent, 'f', 1, 64) + "%"
+					row.pct = cell.Percent
 				}
 				if cell.Low != nil && cell.High != nil {
+					row.low, row.high = cell.Low, cell.High
 					row.Interval = strconv.FormatFloat(*cell.Low, 'f', 1, 64) + "–" + strconv.FormatFloat(*cell.High, 'f', 1, 64) + "%"
 				}
 			}
@@ -104,7 +130,7 @@ func (w *Web) report(c echo.Context) error {
 			out.Sentences = append(out.Sentences, s.Sentence)
 		}
 	}
-	return w.render(c, http.StatusOK, "report", "report.title", out)
+	return out, nil
 }
 
 func joinDims(ds []survey.Dimension) string {

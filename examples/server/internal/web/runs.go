@@ -20,12 +20,27 @@ func urlQuery(s string) string { return url.QueryEscape(s) }
 
 type runsPage struct {
 	Runs []service.GroupingRun
+	// Led are, for a consultant, the runs in which they lead groups.
+	Led  []service.LedRun
 	Next string
 }
 
 // runs lists the caller's visible grouping runs, newest first within a
-// page, with the form that starts a reflective consultation run.
+// page, with the form that starts a reflective consultation run; a
+// consultant sees the finished runs in which they lead groups.
 func (w *Web) runs(c echo.Context) error {
+	if who(c).Role == service.RoleConsultant {
+		page, err := w.svc.Grouping.Led(c.Request().Context(), service.ListQuery{Cursor: c.QueryParam("cursor"), Limit: pageSize})
+		if err != nil {
+			return w.fail(c, err)
+		}
+		slices.Reverse(page.Items)
+		out := runsPage{Led: page.Items}
+		if page.NextCursor != "" {
+			out.Next = Prefix + "/runs?cursor=" + urlQuery(page.NextCursor)
+		}
+		return w.render(c, http.StatusOK, "runs", "runs.title_consultant", out)
+	}
 	page, err := w.svc.Grouping.List(c.Request().Context(), service.ListQuery{Cursor: c.QueryParam("cursor"), Limit: pageSize})
 	if err != nil {
 		return w.fail(c, err)
@@ -59,6 +74,14 @@ type runPage struct {
 	Unplaced []unplacedMember
 	// Percent is the search's progress while it runs.
 	Percent int
+	// Score is the finished run's objective as the library scores it.
+	Score string
+	// Moved says, for a run made by a hand move, who moved where, and
+	// PrevScore is the score of the run it changed.
+	Moved     []movedText
+	PrevScore string
+	// Staff may move members by hand (the form).
+	Staff bool
 }
 
 // Refreshes reports that the page polls while the run waits or runs.
@@ -110,7 +133,22 @@ func (w *Web) run(c echo.Context) error {
 		for _, u := range run.Unled {
 			out.Unled = append(out.Unled, unledGroup{Number: u.Group + 1, Why: l.reasonOf(u.Reason)})
 		}
+		out.Staff = who(c).IsStaff()
+		if run.Diff != nil {
+			for _, m := range run.Diff.Moved {
+				if m.From < 0 || m.To < 0 {
+					continue
+				}
+				out.Moved = append(out.Moved, movedText{Name: names[string(m.Member)], From: m.From + 1, To: m.To + 1})
+			}
+			if len(out.Moved) > 0 && run.PreviousRunID != "" {
+				if prev, err := w.svc.Grouping.Get(ctx, run.PreviousRunID); err == nil && prev.Solution != nil {
+					out.PrevScore = scoreText(prev.Solution.Objective)
+				}
+			}
+		}
 		if run.Solution != nil {
+			out.Score = scoreText(run.Solution.Objective)
 			for _, u := range run.Solution.Unplaced {
 				name := names[string(u.Member)]
 				if name == "" {

@@ -19,7 +19,7 @@ import (
 // releasedSurvey imports n synthetic answers to a two-item survey through
 // the API and releases them under WA DOH's standard with breakdowns by
 // race and by place; it returns the import's ID.
-func releasedSurvey(t *testing.T, s *server, n int) string {
+func releasedSurvey(t testing.TB, s *server, n int) string {
 	t.Helper()
 	in := survey.Instrument{ID: "annual-web", Version: "1", Cycle: "2026", Population: "providers who answered the annual survey",
 		Items: []survey.Item{

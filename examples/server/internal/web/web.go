@@ -106,8 +106,17 @@ func (w *Web) Mount(e *echo.Echo) {
 	in.GET("/runs/:id", w.run)
 	in.GET("/runs/:id/rosters", w.rosters)
 	in.GET("/runs/:id/rosters.xlsx", w.rostersExcel)
+	in.POST("/runs/:id/moves", w.moveMember)
 	in.GET("/reports", w.report)
+	in.GET("/reports.csv", w.reportDownload)
+	in.GET("/reports.xlsx", w.reportDownload)
+	in.GET("/imports", w.imports)
 	in.GET("/scholarships", w.decisions)
+	in.GET("/scholarships.csv", w.decisionsDownload)
+	in.GET("/scholarships.xlsx", w.decisionsDownload)
+	in.GET("/equity", w.equity)
+	in.GET("/equity.csv", w.equityDownload)
+	in.GET("/equity.xlsx", w.equityDownload)
 }
 
 // headers sets the pages' security policy over the API's (which allows

@@ -327,7 +327,7 @@ func TestLanguage(t *testing.T) {
 
 // finishedRun starts a reflective consultation run through the API and
 // waits (bounded) for it to finish; it returns the run's ID and rosters.
-func finishedRun(t *testing.T, s *server) (string, []service.Roster) {
+func finishedRun(t testing.TB, s *server) (string, []service.Roster) {
 	t.Helper()
 	st, body := s.api("POST", "/api/v1/grouping-runs", s.Admin, map[string]any{"preset": "reflective_consultation", "time_limit_seconds": 1})
 	if st != 202 {

@@ -1,0 +1,195 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/store"
+)
+
+// LedRun is a finished run as a consultant sees it in a listing: when it
+// ran and how many of its groups they lead; nothing of the other groups.
+type LedRun struct {
+	// ID names the run.
+	ID string `json:"id"`
+	// CreatedAt is when the run was asked for.
+	CreatedAt time.Time `json:"created_at"`
+	// FinishedAt is when it ended.
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	// Groups counts the groups the caller leads in it.
+	Groups int `json:"groups"`
+}
+
+// Led lists the finished runs in which the calling consultant leads a
+// group (those whose rosters [Grouping.Rosters] gives them), in ID order,
+// a page at a time: the page holds the led runs among q.Limit stored runs.
+//
+// Errors: unauthorized (a role other than a consultant: staff list runs
+// with [Grouping.List]).
+func (g *Grouping) Led(ctx context.Context, q ListQuery) (Page[LedRun], error) {
+	p, err := require(ctx, RoleConsultant)
+	if err != nil {
+		return Page[LedRun]{}, err
+	}
+	recs, err := g.db.List(ctx, store.GroupingRuns, store.Filter{After: q.Cursor, Limit: q.Limit})
+	if err != nil {
+		return Page[LedRun]{}, err
+	}
+	page := Page[LedRun]{Items: []LedRun{}}
+	for _, rec := range recs {
+		run, err := decode[GroupingRun]("grouping run", rec)
+		if err != nil {
+			return Page[LedRun]{}, err
+		}
+		if run.Status != RunDone || !CanReadRoster(p, run) {
+			continue
+		}
+		lr := LedRun{ID: run.ID, CreatedAt: run.CreatedAt, FinishedAt: run.FinishedAt}
+		for gi, l := range run.Leaders {
+			if l == p.ProviderID && run.Solution != nil && gi < len(run.Solution.Groups) && len(run.Solution.Groups[gi]) > 0 {
+				lr.Groups++
+			}
+		}
+		page.Items = append(page.Items, lr)
+	}
+	if len(recs) == q.Limit && q.Limit > 0 {
+		page.NextCursor = recs[len(recs)-1].ID
+	}
+	return page, nil
+}
+
+// Imports lists the survey imports, in ID order, a page at a time, with
+// their status, report and release (the rows read so far of a running
+// one).
+//
+// Errors: unauthorized (a role that may not read survey data: agencies
+// and consultants).
+func (s *Surveys) Imports(ctx context.Context, q ListQuery) (Page[SurveyImport], error) {
+	if _, err := require(ctx, SurveyReaders()...); err != nil {
+		return Page[SurveyImport]{}, err
+	}
+	recs, err := s.db.List(ctx, store.SurveyImports, store.Filter{After: q.Cursor, Limit: q.Limit})
+	if err != nil {
+		return Page[SurveyImport]{}, err
+	}
+	page := Page[SurveyImport]{Items: make([]SurveyImport, 0, len(recs))}
+	for _, rec := range recs {
+		imp, err := decode[SurveyImport]("import", rec)
+		if err != nil {
+			return Page[SurveyImport]{}, err
+		}
+		if imp.Status == RunRunning {
+			if rows, ok := s.rows.Load(imp.ID); ok {
+				imp.Rows = rows.(int)
+			}
+		}
+		page.Items = append(page.Items, imp)
+	}
+	if len(recs) == q.Limit && q.Limit > 0 {
+		page.NextCursor = recs[len(recs)-1].ID
+	}
+	return page, nil
+}
+
+// ProviderSearch finds providers by name.
+type ProviderSearch struct {
+	// Name is matched anywhere in a provider's name, ignoring case; it
+	// must not be empty.
+	Name string
+	// Cursor is the previous page's NextCursor.
+	Cursor string
+	// Limit is the most matches a page holds (1-1000).
+	Limit int
+	// OrganizationID keeps one organization's providers.
+	OrganizationID string
+}
+
+// searchScan bounds the providers one search page reads, so that a name
+// nobody has does not read the whole file in one request; the page's
+// NextCursor then continues the search.
+const searchScan = 5000
+
+// FindProviders finds the providers the caller may list whose name holds
+// s.Name, in ID order: staff search everyone, an agency its own staff.
+// A page holds at most s.Limit matches; it ends early, with a NextCursor
+// to continue, after reading 5,000 providers. Only the providers returned
+// count as read (audited for the roles whose reads are audited).
+//
+// Errors: invalid (/name empty, /limit out of 1-1000), unauthorized (a
+// role that may not list providers).
+func (w *Workforce) FindProviders(ctx context.Context, s ProviderSearch) (Page[bsk.Provider], error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return Page[bsk.Provider]{}, err
+	}
+	org, err := listScope(p, store.Providers)
+	if err != nil {
+		return Page[bsk.Provider]{}, err
+	}
+	name := strings.ToLower(strings.TrimSpace(s.Name))
+	var pr bsk.Problems
+	if name == "" {
+		pr.Add("/name", "must not be empty")
+	}
+	if s.Limit < 1 || s.Limit > 1000 {
+		pr.Add("/limit", "must be from 1 to 1000")
+	}
+	if err := pr.Err(); err != nil {
+		return Page[bsk.Provider]{}, err
+	}
+	out := Page[bsk.Provider]{Items: []bsk.Provider{}}
+	if s.OrganizationID != "" {
+		if org != "" && s.OrganizationID != org {
+			return out, nil
+		}
+		org = s.OrganizationID
+	}
+	var ids []string
+	cursor, read := s.Cursor, 0
+scan:
+	for read < searchScan {
+		const batch = 500
+		recs, err := w.db.List(ctx, store.Providers, store.Filter{Org: org, After: cursor, Limit: batch})
+		if err != nil {
+			return Page[bsk.Provider]{}, err
+		}
+		for i, rec := range recs {
+			if !CanRead(p, store.Providers, rec) {
+				continue
+			}
+			v, err := w.Providers.decode(rec)
+			if err != nil {
+				return Page[bsk.Provider]{}, err
+			}
+			if !strings.Contains(strings.ToLower(v.Name), name) {
+				continue
+			}
+			out.Items = append(out.Items, w.Providers.show(p, v))
+			ids = append(ids, rec.ID)
+			if len(out.Items) == s.Limit {
+				if i < len(recs)-1 || len(recs) == batch {
+					out.NextCursor = rec.ID
+				}
+				break scan
+			}
+		}
+		read += len(recs)
+		if len(recs) < batch {
+			break
+		}
+		cursor = recs[len(recs)-1].ID
+		if read >= searchScan {
+			out.NextCursor = cursor
+		}
+	}
+	wait, err := w.Providers.startReads(ctx, p, ids...)
+	if err == nil {
+		err = wait()
+	}
+	if err != nil {
+		return Page[bsk.Provider]{}, err
+	}
+	return out, nil
+}
