@@ -159,6 +159,18 @@ var templates = map[string]map[Lang]string{
 		EnglishText: "The {level} level also requires passing its exam.",
 		SpanishText: "El nivel {level} también requiere aprobar su examen.",
 	},
+	CodeReviewNoLanguage: {
+		EnglishText: "This application needs {needed} reviewers who read {language}; {available} do, so it has {assigned}.",
+		SpanishText: "Esta solicitud necesita {needed} revisores que lean {language}; hay {available}, así que tiene {assigned}.",
+	},
+	CodeReviewConflicted: {
+		EnglishText: "Only {available} of the reviewers who read {language} have no conflict of interest with this applicant; {needed} are needed, so it has {assigned}.",
+		SpanishText: "Solo {available} de los revisores que leen {language} no tienen un conflicto de intereses con esta persona; se necesitan {needed}, así que tiene {assigned}.",
+	},
+	CodeReviewCapacity: {
+		EnglishText: "The reviewers free to review this application had no room left: it has {assigned} of the {needed} reviewers it needs.",
+		SpanishText: "Los revisores que podían revisar esta solicitud ya no tenían cupo: tiene {assigned} de los {needed} revisores que necesita.",
+	},
 }
 
 // moneyParams are parameters that hold cents and render as dollars.
