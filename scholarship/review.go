@@ -510,9 +510,11 @@ func AssignReviewers(ctx context.Context, req ReviewRequest) (ReviewAssignment, 
 	}
 	var shortAt []int
 	for ci, cl := range classes {
+		// Readers count whoever reads the language, a reviewer who applied
+		// too: their absence is a conflict, not a want of language.
 		readers, free := 0, len(carcs[ci])
-		for r, rv := range req.Reviewers {
-			if !c.applicant[r] && rv.reads(cl.lang) {
+		for _, rv := range req.Reviewers {
+			if rv.reads(cl.lang) {
 				readers++
 			}
 		}

@@ -350,6 +350,19 @@ func TestAssignReviewersShortReasons(t *testing.T) {
 	if diff := cmp.Diff(wantShort, gotShort); diff != "" {
 		t.Errorf("capacity shortfall (-want +got):\n%s", diff)
 	}
+	// A reviewer who applied is a conflict, not a want of language: the
+	// only Spanish reader applied.
+	req.Applications = []scholarship.Application{es, app("r1-applies")}
+	req.Applications[1].Applicant.ProviderID = "r1"
+	req.Written = map[string]bsk.Language{"spanish": bsk.Spanish}
+	req.Reviewers = []scholarship.Reviewer{{ID: "r1", OrganizationID: "org-3", Capacity: 1, Languages: []bsk.Language{bsk.Spanish}}, {ID: "r2", OrganizationID: "org-3", Capacity: 1, Languages: []bsk.Language{bsk.Spanish}}}
+	got3, err := scholarship.AssignReviewers(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got3.Short) == 0 || got3.Short[0].ApplicationID != "spanish" || got3.Short[0].Reason.Code != scholarship.CodeReviewConflicted {
+		t.Errorf("short = %+v; want spanish short for a conflict (r1 applied)", got3.Short)
+	}
 	for _, s := range append(got.Short, got2.Short...) {
 		for _, l := range []scholarship.Lang{scholarship.EnglishText, scholarship.SpanishText} {
 			if !scholarship.HasText(s.Reason.Code, l) {
