@@ -528,3 +528,49 @@ func benchReviewRequest(n, R, orgs int) scholarship.ReviewRequest {
 	}
 	return req
 }
+
+// TestAssignReviewersSpreadWithinLanguage: when only some reviewers read
+// the applications' language, the load is spread evenly among them.
+func TestAssignReviewersSpreadWithinLanguage(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 8))
+	for trial := range 40 {
+		// At most 120 reviews: every load stays within the exactly balanced
+		// window above the even share.
+		n, R := 1+r.IntN(60), 2+r.IntN(12)
+		req := scholarship.ReviewRequest{Settings: scholarship.ReviewSettings{PerApplication: 1 + r.IntN(2)}, Written: map[string]bsk.Language{}}
+		for i := range n {
+			a := app(fmt.Sprintf("a%03d", i))
+			req.Applications = append(req.Applications, a)
+			req.Written[a.ID] = bsk.Somali
+		}
+		readers := 0
+		for i := range R {
+			rv := scholarship.Reviewer{ID: bsk.ProviderID(fmt.Sprintf("rev-%d", i)), OrganizationID: "elsewhere", Capacity: n}
+			if i%2 == 0 {
+				rv.Languages = []bsk.Language{bsk.Somali}
+				readers++
+			}
+			req.Reviewers = append(req.Reviewers, rv)
+		}
+		if readers < req.Settings.PerApplication {
+			continue
+		}
+		got, err := scholarship.AssignReviewers(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi := n, 0
+		for i, l := range got.Loads {
+			if i%2 == 1 {
+				if l.Assigned != 0 {
+					t.Errorf("trial %d: %s, who does not read Somali, has %d", trial, l.Reviewer, l.Assigned)
+				}
+				continue
+			}
+			lo, hi = min(lo, l.Assigned), max(hi, l.Assigned)
+		}
+		if hi-lo > 1 || len(got.Short) != 0 {
+			t.Errorf("trial %d: Somali readers' loads from %d to %d, %d short; want within 1, none short", trial, lo, hi, len(got.Short))
+		}
+	}
+}
