@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/internal/flow"
 )
 
 // ClinicianID identifies a clinician in a [Caseload].
@@ -445,7 +446,7 @@ func (s *caseState) flow(ctx context.Context, caps []int, byHours bool) (int, in
 	cnode := func(k int) int { return 1 + N + k }
 	inode := func(j int) int { return 1 + N + K + j }
 	mnode := func(j int) int { return 1 + N + K + C + j }
-	net := newFlowGraph(N + K + 2*C + 2)
+	net := flow.New(N + K + 2*C + 2)
 	into := func(i, j int) int {
 		if p.Cases[i].Intensive {
 			return inode(j)
@@ -467,14 +468,14 @@ func (s *caseState) flow(ctx context.Context, caps []int, byHours bool) (int, in
 		if byHours {
 			hourCost = int64(cs.Hours) * s.hourWeight()
 		}
-		net.addArc(src, 1+i, cs.need(), hourCost)
+		net.AddArc(src, 1+i, cs.need(), hourCost)
 		bonus := -int64(p.Continuity)
 		if k := classOf[i]; k >= 0 {
 			classSize[k]++
-			classArc[i] = net.addArc(1+i, cnode(k), 1, 0)
+			classArc[i] = net.AddArc(1+i, cnode(k), 1, 0)
 			for j := range s.current[i] {
 				if slices.Contains(s.eligible[i], j) {
-					direct = append(direct, arc{net.addArc(1+i, into(i, j), 1, bonus), i, j})
+					direct = append(direct, arc{net.AddArc(1+i, into(i, j), 1, bonus), i, j})
 				}
 			}
 		} else {
@@ -483,7 +484,7 @@ func (s *caseState) flow(ctx context.Context, caps []int, byHours bool) (int, in
 				if s.current[i][j] {
 					cost = bonus
 				}
-				direct = append(direct, arc{net.addArc(1+i, into(i, j), 1, cost), i, j})
+				direct = append(direct, arc{net.AddArc(1+i, into(i, j), 1, cost), i, j})
 			}
 		}
 		if cs.Intensive {
@@ -494,22 +495,22 @@ func (s *caseState) flow(ctx context.Context, caps []int, byHours bool) (int, in
 	}
 	for k, i := range classFirst {
 		for _, j := range s.eligible[i] {
-			shared = append(shared, arc{net.addArc(cnode(k), into(i, j), classSize[k], 0), k, j})
+			shared = append(shared, arc{net.AddArc(cnode(k), into(i, j), classSize[k], 0), k, j})
 		}
 	}
 	for j := range p.Clinicians {
 		for k := range min(caps[j], intensive[j]) {
-			net.addArc(inode(j), mnode(j), 1, s.spread*int64(k))
+			net.AddArc(inode(j), mnode(j), 1, s.spread*int64(k))
 		}
-		net.addArc(mnode(j), sink, caps[j], 0)
+		net.AddArc(mnode(j), sink, caps[j], 0)
 	}
-	got, cost, err := net.solve(ctx, src, sink, -1)
+	got, cost, err := net.Solve(ctx, src, sink, -1)
 	if err != nil {
 		return 0, 0, nil, err
 	}
 	on := make([][]int, N)
 	for _, a := range direct {
-		if net.flowOn(a.a) > 0 {
+		if net.FlowOn(a.a) > 0 {
 			on[a.i] = append(on[a.i], a.j)
 		}
 	}
@@ -517,7 +518,7 @@ func (s *caseState) flow(ctx context.Context, caps []int, byHours bool) (int, in
 	// into the class, in problem order.
 	units := make([][]int, K) // per class: clinicians, one per unit, in arc order
 	for _, a := range shared {
-		for range net.flowOn(a.a) {
+		for range net.FlowOn(a.a) {
 			units[a.i] = append(units[a.i], a.j)
 		}
 	}
@@ -526,7 +527,7 @@ func (s *caseState) flow(ctx context.Context, caps []int, byHours bool) (int, in
 		if k < 0 || len(on[i]) > 0 || len(units[k]) == 0 {
 			continue
 		}
-		if net.flowOn(classArc[i]) > 0 {
+		if net.FlowOn(classArc[i]) > 0 {
 			on[i] = append(on[i], units[k][0])
 			units[k] = units[k][1:]
 		}

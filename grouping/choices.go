@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/internal/flow"
 )
 
 // Choice is one option members can be placed in, such as a community of
@@ -149,17 +150,17 @@ func AssignChoices(ctx context.Context, p ChoiceProblem) (_ *ChoiceAssignment, e
 		maxRank = max(maxRank, len(m.Ranked))
 	}
 	src, sink := 0, 1+M+C
-	net := newFlowGraph(M + C + 2)
+	net := flow.New(M + C + 2)
 	type arc struct{ m, c, rank int }
 	arcs := map[int]arc{}
 	for mi, m := range p.Choosers {
-		net.addArc(src, 1+mi, 1, 0)
+		net.AddArc(src, 1+mi, 1, 0)
 		for k, id := range m.Ranked {
 			ci := cidx[id]
 			if !speaks(m, p.Choices[ci]) {
 				continue
 			}
-			a := net.addArc(1+mi, 1+M+ci, 1, thousandths(p.rankCost(k)))
+			a := net.AddArc(1+mi, 1+M+ci, 1, thousandths(p.rankCost(k)))
 			arcs[a] = arc{mi, ci, k + 1}
 		}
 		if p.Fallback {
@@ -167,20 +168,20 @@ func AssignChoices(ctx context.Context, p ChoiceProblem) (_ *ChoiceAssignment, e
 				if slices.Contains(m.Ranked, c.ID) || !speaks(m, c) {
 					continue
 				}
-				a := net.addArc(1+mi, 1+M+ci, 1, thousandths(p.rankCost(maxRank)))
+				a := net.AddArc(1+mi, 1+M+ci, 1, thousandths(p.rankCost(maxRank)))
 				arcs[a] = arc{mi, ci, 0}
 			}
 		}
 	}
 	for ci, c := range p.Choices {
-		net.addArc(1+M+ci, sink, c.Capacity, 0)
+		net.AddArc(1+M+ci, sink, c.Capacity, 0)
 	}
-	if _, _, err := net.solve(ctx, src, sink, -1); err != nil {
+	if _, _, err := net.Solve(ctx, src, sink, -1); err != nil {
 		return nil, err
 	}
 	out := &ChoiceAssignment{Placed: map[MemberID]string{}, Rank: map[MemberID]int{}, Unplaced: []Unplaced{}, ByRank: make([]int, maxRank)}
 	for e, a := range arcs {
-		if net.flowOn(e) == 0 {
+		if net.FlowOn(e) == 0 {
 			continue
 		}
 		m := p.Choosers[a.m]

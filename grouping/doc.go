@@ -156,7 +156,7 @@
 // weekly hours, paired cases to two distinct clinicians or none, with a
 // bonus for keeping a case with its current clinician. It staffs the
 // most provider places first, then minimizes the cost, with the
-// package's min-cost flow: exact for single-provider cases of equal
+// module's min-cost flow: exact for single-provider cases of equal
 // hours, and otherwise repaired into a plan that keeps every rule, with
 // the flow's optimum reported as the bound ([CaseloadPlan] BoundOpen and
 // BoundCost) so the gap is known. Each case left out carries a coded

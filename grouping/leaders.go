@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/internal/flow"
 )
 
 // Leader leads groups: a reflective consultant or a mentor.
@@ -204,7 +205,7 @@ func AssignLeaders(ctx context.Context, p LeaderProblem) (_ *LeaderAssignment, e
 	// Nodes: source, groups, leaders, sink. A maximum flow covers the most
 	// groups; among those the cheapest has the best score less balancing.
 	src, sink := 0, 1+G+L
-	net := newFlowGraph(G + L + 2)
+	net := flow.New(G + L + 2)
 	arcs := map[int][2]int{}
 	furthest := make([]int, G)
 	for g := range G {
@@ -212,22 +213,22 @@ func AssignLeaders(ctx context.Context, p LeaderProblem) (_ *LeaderAssignment, e
 		if len(p.Groups[g]) == 0 {
 			continue
 		}
-		net.addArc(src, 1+g, 1, 0)
+		net.AddArc(src, 1+g, 1, 0)
 		for li, l := range p.Leaders {
 			st := stage(l, li, g)
 			furthest[g] = max(furthest[g], st)
 			if st == eligible {
-				a := net.addArc(1+g, 1+G+li, 1, -thousandths(score[[2]int{li, g}]))
+				a := net.AddArc(1+g, 1+G+li, 1, -thousandths(score[[2]int{li, g}]))
 				arcs[a] = [2]int{g, li}
 			}
 		}
 	}
 	for li, l := range p.Leaders {
 		for k := range min(l.Capacity, G) {
-			net.addArc(1+G+li, sink, 1, thousandths(balance*float64(k)))
+			net.AddArc(1+G+li, sink, 1, thousandths(balance*float64(k)))
 		}
 	}
-	if _, _, err := net.solve(ctx, src, sink, -1); err != nil {
+	if _, _, err := net.Solve(ctx, src, sink, -1); err != nil {
 		return nil, err
 	}
 	out := &LeaderAssignment{Leaders: make([]string, G), Unassigned: []UnassignedGroup{}, Load: map[string]int{}}
@@ -235,7 +236,7 @@ func AssignLeaders(ctx context.Context, p LeaderProblem) (_ *LeaderAssignment, e
 		out.Load[l.ID] = 0
 	}
 	for a, gl := range arcs {
-		if net.flowOn(a) > 0 {
+		if net.FlowOn(a) > 0 {
 			g, li := gl[0], gl[1]
 			out.Leaders[g] = p.Leaders[li].ID
 			out.Load[p.Leaders[li].ID]++

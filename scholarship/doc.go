@@ -73,6 +73,37 @@
 // who may not see individual records reads them; a hidden figure names the
 // standard that hid it, never which of its rules.
 //
+// # Review
+//
+// [AssignReviewers] gives each application [ReviewSettings.PerApplication]
+// reviewers within their capacities, spread evenly and matched by the
+// language the application is written in, and never a reviewer with a
+// conflict of interest ([ConflictKind]): the applicant's organization, the
+// applicant's supervisors or supervisees along [bsk.Provider.ReportsTo] to
+// a depth, a declared conflict, or a reviewer who applied in the cycle. It
+// is an exact minimum-cost flow; an application left short gets a
+// [ReviewShortfall] with the constraint that bound. [BlindPolicy.BlindView]
+// hides the name, demographics or employer from a role, lists the fields
+// hidden and records the view ([BlindAudit]).
+//
+// # Several funds
+//
+// A [FundPlan] draws one cycle on several [Fund]s, each with its rules,
+// budget and tier. [FundPlan.Decline] and [FundPlan.Return] give money
+// back to its fund and promote the waitlist across the funds in tier
+// order; every step is in [FundAllocation.Steps] and each application's
+// [FundDecision].
+//
+// # Completion and the pipeline
+//
+// [Completion] records coursework progress against an award and writes
+// completion or withdrawal to its [Ledger]. [Pipeline] counts each race,
+// place, language and agency-kind group at every step from applied to
+// completed ([PipelineSteps]), with rates and the four-fifths ratio
+// ([FourFifths]), every figure through survey's disclosure control so that
+// no hidden count can be recovered by subtraction across the steps or
+// from the totals.
+//
 // # Rules are generic
 //
 // [Rule], [RuleSet] and [Verdict] are generic over the subject, so the same

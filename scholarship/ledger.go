@@ -400,3 +400,28 @@ func monthsBetween(a, b time.Time) int {
 	}
 	return max(0, m)
 }
+
+// AwardStatus is where an award's studies stand: completed, withdrawn, or
+// neither yet.
+type AwardStatus struct {
+	ApplicationID string    `json:"application_id"`
+	Disbursed     Cents     `json:"disbursed"`
+	Completed     bool      `json:"completed,omitempty"`
+	CompletedAt   time.Time `json:"completed_at,omitzero"`
+	Withdrew      bool      `json:"withdrew,omitempty"`
+	WithdrewAt    time.Time `json:"withdrew_at,omitzero"`
+}
+
+// Status returns where the award stands as of a time (every entry when
+// asOf is zero), from its entries in time order; false when the ledger
+// has no such award.
+func (l *Ledger) Status(applicationID string, asOf time.Time) (AwardStatus, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.awards[applicationID]; !ok {
+		return AwardStatus{}, false
+	}
+	s := l.state(applicationID, asOf)
+	return AwardStatus{ApplicationID: applicationID, Disbursed: s.disbursed, Completed: s.completed, CompletedAt: s.completedAt,
+		Withdrew: s.withdrew, WithdrewAt: s.withdrewAt}, true
+}

@@ -159,6 +159,38 @@ var templates = map[string]map[Lang]string{
 		EnglishText: "The {level} level also requires passing its exam.",
 		SpanishText: "El nivel {level} también requiere aprobar su examen.",
 	},
+	CodeReviewNoLanguage: {
+		EnglishText: "This application needs {needed} reviewers who read {language}; {available} do, so it has {assigned}.",
+		SpanishText: "Esta solicitud necesita {needed} revisores que lean {language}; hay {available}, así que tiene {assigned}.",
+	},
+	CodeReviewConflicted: {
+		EnglishText: "Only {available} of the reviewers who read {language} have no conflict of interest with this applicant; {needed} are needed, so it has {assigned}.",
+		SpanishText: "Solo {available} de los revisores que leen {language} no tienen un conflicto de intereses con esta persona; se necesitan {needed}, así que tiene {assigned}.",
+	},
+	CodeReviewCapacity: {
+		EnglishText: "The reviewers free to review this application had no room left: it has {assigned} of the {needed} reviewers it needs.",
+		SpanishText: "Los revisores que podían revisar esta solicitud ya no tenían cupo: tiene {assigned} de los {needed} revisores que necesita.",
+	},
+	"fund_awarded": {
+		EnglishText: "You are awarded {amount} from the {fund} fund.",
+		SpanishText: "Se le otorga una beca de {amount} del fondo {fund}.",
+	},
+	"fund_waitlisted": {
+		EnglishText: "You are on the waitlist, ranked {rank}: no fund you qualify for had money enough. If an award is declined or returned, the money goes down the waitlist in rank order.",
+		SpanishText: "Está en la lista de espera, en el puesto {rank}: ningún fondo para el que califica tenía dinero suficiente. Si alguien rechaza o devuelve una beca, ese dinero pasa a la lista de espera por orden.",
+	},
+	"fund_declined": {
+		EnglishText: "You declined the award of {amount}; it went back to the {fund} fund for the applicants waiting.",
+		SpanishText: "Usted rechazó la beca de {amount}; el dinero volvió al fondo {fund} para los solicitantes en espera.",
+	},
+	"fund_returned": {
+		EnglishText: "{amount} of your award went back to the {fund} fund for the applicants waiting.",
+		SpanishText: "{amount} de su beca volvió al fondo {fund} para los solicitantes en espera.",
+	},
+	"fund_promoted": {
+		EnglishText: "An award was declined or returned: you are now awarded {amount} from the {fund} fund.",
+		SpanishText: "Alguien rechazó o devolvió una beca: ahora se le otorga una beca de {amount} del fondo {fund}.",
+	},
 }
 
 // moneyParams are parameters that hold cents and render as dollars.

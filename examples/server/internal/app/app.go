@@ -275,6 +275,7 @@ func (a *App) routes() error {
 	a.groupingRoutes(api)
 	a.pluginRoutes(api)
 	a.scholarshipRoutes(api)
+	a.scholarshipReviewRoutes(api)
 	a.surveyRoutes(api)
 	a.web = web.New(a.svc, a.db, web.Config{Log: a.log, SignInFailed: a.authFailed, ParseProviders: parseProviderCSV, ImportLimit: parseLimit(a.cfg.ImportLimit)})
 	a.web.Mount(e)

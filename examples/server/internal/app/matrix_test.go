@@ -138,6 +138,14 @@ func matrixCases() []mcase {
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger", cy + "/runs/none/ledger", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger/:app/owed", cy + "/runs/none/ledger/none/owed", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/equity", cy + "/runs/none/equity", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/review-assignment", cy + "/review-assignment", map[string]any{}, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/review-assignment", cy + "/review-assignment", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/review-queue", cy + "/review-queue", nil, "", want{403, 403, 403, 403, 404, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/review-queue/reviews", cy + "/review-queue/reviews", []any{}, "", want{403, 403, 403, 403, 404, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/pipeline", cy + "/runs/none/pipeline", nil, "", want{404, 404, 403, 403, 403, 404, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/runs/:run/completion/:app/progress", cy + "/runs/none/completion/none/progress", map[string]any{}, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/programs/:id/cycles/:cycle/runs/:run/completion/:app/outcome", cy + "/runs/none/completion/none/outcome", map[string]any{"outcome": "completed"}, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/completion/:app", cy + "/runs/none/completion/none", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
 
 		// The same routes on real records: program "esit" ran once with an
 		// application of each agency ({own-app} is org-001's); program
@@ -153,6 +161,10 @@ func matrixCases() []mcase {
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger", sc + "/runs/{srun}/ledger", nil, "", staffOnly},
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/ledger/:app/owed", sc + "/runs/{srun}/ledger/{own-app}/owed", nil, "", staffOnly},
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/equity", sc + "/runs/{srun}/equity", nil, "", staffOnly},
+		{"GET /api/v1/programs/:id/cycles/:cycle/review-assignment", sc + "/review-assignment", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/review-queue", sc + "/review-queue", nil, "", want{403, 403, 403, 403, 404, 403, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/pipeline", sc + "/runs/{srun}/pipeline", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
+		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/completion/:app", sc + "/runs/{srun}/completion/{own-app}", nil, "", staffOnly},
 
 		{"POST /api/v1/instruments", "/api/v1/instruments", map[string]any{}, "", want{400, 403, 403, 403, 403, 400, 401}},
 		{"POST /api/v1/instruments/from-redcap", "/api/v1/instruments/from-redcap", "", "", want{400, 403, 403, 403, 403, 400, 401}},

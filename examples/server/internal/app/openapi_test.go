@@ -407,6 +407,18 @@ func TestOpenAPIResponses(t *testing.T) {
 	check(call{method: "GET", path: sr + "/ledger/" + own.ID + "/owed?as_of=2027-10-01T00:00:00Z", key: coord, want: 200})
 	check(call{method: "GET", path: sr + "/equity", key: coord, want: 200})
 	check(call{method: "POST", path: sr + "/declines", key: coord, body: app.DeclineRequest{ApplicationIDs: []string{theirs.ID}}, want: 200})
+	// Review, the pipeline and completion (scholarship_review_test.go has their behaviour).
+	reviewer := staffOf(t, s, "org-003")[0].ID
+	check(call{method: "POST", path: cyc + "/review-assignment", key: coord, body: app.ReviewSetup{Reviewers: []scholarship.Reviewer{{ID: reviewer, Capacity: 5}, {ID: staffOf(t, s, "org-004")[0].ID, Capacity: 5}}}, want: 201})
+	check(call{method: "GET", path: cyc + "/review-assignment", key: coord, want: 200})
+	rkey := s.key("consultant", "", string(reviewer))
+	check(call{method: "GET", path: cyc + "/review-queue", key: rkey, want: 200})
+	check(call{method: "POST", path: cyc + "/review-queue/reviews", key: rkey, body: []scholarship.Review{{ApplicationID: own.ID, Criterion: "essay", Points: 6}}, want: 201})
+	check(call{method: "POST", path: cyc + "/reviews", key: coord, body: []scholarship.Review{{ApplicationID: theirs.ID, Reviewer: "rev-1", Criterion: "essay", Points: 7}}, want: 201})
+	check(call{method: "GET", path: sr + "/pipeline", key: evaluator, want: 200})
+	check(call{method: "POST", path: sr + "/completion/" + own.ID + "/progress", key: coord, body: scholarship.Progress{CreditsEarned: 45, CreditsRequired: 45, At: cycleStart.AddDate(0, 9, 0)}, want: 201})
+	check(call{method: "POST", path: sr + "/completion/" + own.ID + "/outcome", key: coord, body: app.CompletionOutcome{Outcome: scholarship.Completed, At: cycleStart.AddDate(0, 9, 0)}, want: 201})
+	check(call{method: "GET", path: sr + "/completion/" + own.ID, key: coord, want: 200})
 	open := esitProgram(50_000_00)
 	open.Program.ID = "open"
 	check(call{method: "POST", path: v1 + "/programs", key: admin, body: open, want: 201})

@@ -40,10 +40,16 @@ const (
 	Instruments   Kind = "instruments"
 	SurveyImports Kind = "survey_imports"
 	SurveyData    Kind = "survey_data"
+	// ReviewAssignments and CourseProgress are scholarship review and
+	// completion (migration 0008).
+	ReviewAssignments Kind = "review_assignments"
+	CourseProgress    Kind = "course_progress"
 )
 
 var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
 	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData}
+
+func init() { kinds = append(kinds, ReviewAssignments, CourseProgress) }
 
 func (k Kind) valid() bool {
 	for _, x := range kinds {

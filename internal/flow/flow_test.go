@@ -1,4 +1,4 @@
-package grouping
+package flow
 
 import (
 	"context"
@@ -15,11 +15,11 @@ type arcSpec struct {
 	cost           int64
 }
 
-func buildFlow(n int, arcs []arcSpec) (*flowGraph, []int) {
-	f := newFlowGraph(n)
+func buildFlow(n int, arcs []arcSpec) (*Graph, []int) {
+	f := New(n)
 	ids := make([]int, len(arcs))
 	for i, a := range arcs {
-		ids[i] = f.addArc(a.u, a.v, a.capacity, a.cost)
+		ids[i] = f.AddArc(a.u, a.v, a.capacity, a.cost)
 	}
 	return f, ids
 }
@@ -62,15 +62,15 @@ func TestFlowGraphHandChecked(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f, ids := buildFlow(tc.n, tc.arcs)
-			flow, cost, err := f.solve(context.Background(), 0, tc.n-1, tc.limit)
+			flow, cost, err := f.Solve(context.Background(), 0, tc.n-1, tc.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if flow != tc.wantFlow || cost != tc.wantCost {
-				t.Errorf("solve = flow %d cost %d; want flow %d cost %d", flow, cost, tc.wantFlow, tc.wantCost)
+				t.Errorf("Solve = flow %d cost %d; want flow %d cost %d", flow, cost, tc.wantFlow, tc.wantCost)
 			}
 			for i, want := range tc.wantArcFl {
-				if got := f.flowOn(ids[i]); got != want {
+				if got := f.FlowOn(ids[i]); got != want {
 					t.Errorf("flow on arc %d (%d->%d) = %d; want %d", i, tc.arcs[i].u, tc.arcs[i].v, got, want)
 				}
 			}
@@ -79,7 +79,7 @@ func TestFlowGraphHandChecked(t *testing.T) {
 }
 
 func TestFlowGraphErrors(t *testing.T) {
-	huge := maxArcCost(3) + 1
+	huge := MaxArcCost(3) + 1
 	tests := []struct {
 		name string
 		n    int
@@ -97,25 +97,25 @@ func TestFlowGraphErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _ := buildFlow(tc.n, tc.arcs)
-			_, _, err := f.solve(context.Background(), tc.s, tc.t, -1)
+			_, _, err := f.Solve(context.Background(), tc.s, tc.t, -1)
 			if !errors.Is(err, bsk.ErrInternal) {
-				t.Errorf("solve = %v; want a coded internal error", err)
+				t.Errorf("Solve = %v; want a coded internal error", err)
 			}
 		})
 	}
 	t.Run("total cost overflow", func(t *testing.T) {
-		c := maxArcCost(2)
+		c := MaxArcCost(2)
 		f, _ := buildFlow(2, []arcSpec{{0, 1, math.MaxInt32, c}, {0, 1, math.MaxInt32, c}})
-		if _, _, err := f.solve(context.Background(), 0, 1, -1); !errors.Is(err, bsk.ErrInternal) {
-			t.Errorf("solve = %v; want a coded internal error", err)
+		if _, _, err := f.Solve(context.Background(), 0, 1, -1); !errors.Is(err, bsk.ErrInternal) {
+			t.Errorf("Solve = %v; want a coded internal error", err)
 		}
 	})
 	t.Run("canceled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		f, _ := buildFlow(2, []arcSpec{{0, 1, 1, 0}})
-		if _, _, err := f.solve(ctx, 0, 1, -1); !errors.Is(err, context.Canceled) {
-			t.Errorf("solve = %v; want context.Canceled", err)
+		if _, _, err := f.Solve(ctx, 0, 1, -1); !errors.Is(err, context.Canceled) {
+			t.Errorf("Solve = %v; want context.Canceled", err)
 		}
 	})
 }
@@ -145,24 +145,24 @@ func TestFlowGraphAssignmentBruteForce(t *testing.T) {
 
 		// Nodes: 0 source, 1..W workers, W+1..W+J jobs, W+J+1 sink.
 		src, sink := 0, W+J+1
-		f := newFlowGraph(W + J + 2)
+		f := New(W + J + 2)
 		arcOf := make([][]int, W)
 		for w := range W {
-			f.addArc(src, 1+w, 1, 0)
+			f.AddArc(src, 1+w, 1, 0)
 			arcOf[w] = make([]int, J)
 			for j := range J {
 				arcOf[w][j] = -1
 				if eligible[w][j] {
-					arcOf[w][j] = f.addArc(1+w, 1+W+j, 1, cost[w][j])
+					arcOf[w][j] = f.AddArc(1+w, 1+W+j, 1, cost[w][j])
 				}
 			}
 		}
 		for j := range J {
 			for k := range capacity[j] {
-				f.addArc(1+W+j, sink, 1, step[j]*int64(k))
+				f.AddArc(1+W+j, sink, 1, step[j]*int64(k))
 			}
 		}
-		flow, total, err := f.solve(context.Background(), src, sink, -1)
+		flow, total, err := f.Solve(context.Background(), src, sink, -1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +174,7 @@ func TestFlowGraphAssignmentBruteForce(t *testing.T) {
 		for w := range W {
 			placed := 0
 			for j := range J {
-				if a := arcOf[w][j]; a >= 0 && f.flowOn(a) > 0 {
+				if a := arcOf[w][j]; a >= 0 && f.FlowOn(a) > 0 {
 					placed++
 					load[j]++
 					got += cost[w][j]
@@ -191,7 +191,7 @@ func TestFlowGraphAssignmentBruteForce(t *testing.T) {
 			got += loadCost(j, load[j])
 		}
 		if got != total {
-			t.Fatalf("trial %d: solve cost %d; the assignment costs %d", trial, total, got)
+			t.Fatalf("trial %d: Solve cost %d; the assignment costs %d", trial, total, got)
 		}
 
 		// Brute force.
@@ -231,7 +231,7 @@ func TestFlowGraphAssignmentBruteForce(t *testing.T) {
 		}
 		rec(0)
 		if flow != bestN || total != bestC {
-			t.Fatalf("trial %d: solve = flow %d cost %d; brute force: %d placed at cost %d", trial, flow, total, bestN, bestC)
+			t.Fatalf("trial %d: Solve = flow %d cost %d; brute force: %d placed at cost %d", trial, flow, total, bestN, bestC)
 		}
 	}
 }
@@ -260,17 +260,17 @@ func TestFlowGraphOptimalityConditions(t *testing.T) {
 			limit = r.IntN(5)
 		}
 		f, ids := buildFlow(n, arcs)
-		flow, cost, err := f.solve(context.Background(), 0, n-1, limit)
+		flow, cost, err := f.Solve(context.Background(), 0, n-1, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
 		again, _ := buildFlow(n, arcs)
-		flow2, cost2, _ := again.solve(context.Background(), 0, n-1, limit)
+		flow2, cost2, _ := again.Solve(context.Background(), 0, n-1, limit)
 		if flow2 != flow || cost2 != cost {
 			t.Fatalf("trial %d: not deterministic", trial)
 		}
 		for _, a := range ids {
-			if again.flowOn(a) != f.flowOn(a) {
+			if again.FlowOn(a) != f.FlowOn(a) {
 				t.Fatalf("trial %d: arc %d flow differs between runs", trial, a)
 			}
 		}
@@ -278,7 +278,7 @@ func TestFlowGraphOptimalityConditions(t *testing.T) {
 		net := make([]int, n)
 		var sum int64
 		for i, a := range arcs {
-			fl := f.flowOn(ids[i])
+			fl := f.FlowOn(ids[i])
 			if fl < 0 || fl > a.capacity {
 				t.Fatalf("trial %d: arc %d carries %d of %d", trial, i, fl, a.capacity)
 			}
@@ -312,7 +312,7 @@ func TestFlowGraphOptimalityConditions(t *testing.T) {
 
 // residualNegativeCycle reports whether the residual network has a cycle
 // of negative cost (Bellman-Ford from a virtual source joined to all nodes).
-func residualNegativeCycle(f *flowGraph) bool {
+func residualNegativeCycle(f *Graph) bool {
 	n := len(f.out)
 	d := make([]int64, n)
 	for range n {
@@ -334,7 +334,7 @@ func residualNegativeCycle(f *flowGraph) bool {
 }
 
 // residualPath reports whether t is reachable from s over arcs with room.
-func residualPath(f *flowGraph, s, t int) bool {
+func residualPath(f *Graph, s, t int) bool {
 	seen := make([]bool, len(f.out))
 	stack := []int{s}
 	seen[s] = true
@@ -360,16 +360,16 @@ type benchNetwork struct {
 	sinkArcs    [][3]int // right, capacity, cost
 }
 
-func (b benchNetwork) graph() *flowGraph {
-	f := newFlowGraph(b.left + b.right + 2)
+func (b benchNetwork) graph() *Graph {
+	f := New(b.left + b.right + 2)
 	for l := range b.left {
-		f.addArc(0, 1+l, 1, 0)
+		f.AddArc(0, 1+l, 1, 0)
 	}
 	for _, p := range b.pairs {
-		f.addArc(1+p[0], 1+b.left+p[1], 1, int64(p[2]))
+		f.AddArc(1+p[0], 1+b.left+p[1], 1, int64(p[2]))
 	}
 	for _, s := range b.sinkArcs {
-		f.addArc(1+b.left+s[0], 1+b.left+b.right, s[1], int64(s[2]))
+		f.AddArc(1+b.left+s[0], 1+b.left+b.right, s[1], int64(s[2]))
 	}
 	return f
 }
@@ -410,7 +410,7 @@ func copNetwork() benchNetwork {
 	return b
 }
 
-// BenchmarkMinCostFlow times flowGraph on the networks AssignLeaders and
+// BenchmarkMinCostFlow times Graph on the networks AssignLeaders and
 // AssignChoices build at program scale.
 func BenchmarkMinCostFlow(b *testing.B) {
 	for _, c := range []struct {
@@ -420,7 +420,7 @@ func BenchmarkMinCostFlow(b *testing.B) {
 		sink := c.net.left + c.net.right + 1
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, _, err := c.net.graph().solve(context.Background(), 0, sink, -1); err != nil {
+				if _, _, err := c.net.graph().Solve(context.Background(), 0, sink, -1); err != nil {
 					b.Fatal(err)
 				}
 			}

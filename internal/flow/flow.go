@@ -1,4 +1,4 @@
-package grouping
+package flow
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"github.com/beststarts/workforce/bsk"
 )
 
-// flowGraph is a min-cost max-flow network with integer capacities and
+// Graph is a min-cost max-flow network with integer capacities and
 // int64 costs, solved exactly (no rounding) by successive shortest paths:
 // Bellman-Ford once for node potentials, since arc costs may be negative,
 // then Dijkstra on reduced costs for each augmenting path.
@@ -18,31 +18,31 @@ import (
 // keeps the first arc that reaches a node at its least distance; so among
 // equally cheap paths the one through earlier-inserted arcs wins.
 //
-// Costs must keep |cost| <= maxArcCost(nodes) so that no distance or
-// potential can overflow; solve reports a larger cost as an error rather
+// Costs must keep |cost| <= MaxArcCost(nodes) so that no distance or
+// potential can overflow; Solve reports a larger cost as an error rather
 // than returning a wrong answer. Cycles of negative cost in the network as
 // built are reported as errors too (assignment networks have none).
-type flowGraph struct {
+type Graph struct {
 	out  [][]int // arc indices leaving each node, in insertion order
 	to   []int
 	capa []int // residual capacity
 	cost []int64
-	err  error // the first bad arc, reported by solve
+	err  error // the first bad arc, reported by Solve
 }
 
-// newFlowGraph returns a network of n nodes, numbered 0 to n-1, and no arcs.
-func newFlowGraph(n int) *flowGraph {
-	return &flowGraph{out: make([][]int, n)}
+// New returns a network of n nodes, numbered 0 to n-1, and no arcs.
+func New(n int) *Graph {
+	return &Graph{out: make([][]int, n)}
 }
 
-// maxArcCost is the greatest |cost| an arc may have in a network of n
+// MaxArcCost is the greatest |cost| an arc may have in a network of n
 // nodes. A path has fewer than n arcs and a reduced cost is at most three
-// arc costs' worth, so every distance stays within 4n*maxArcCost < 2^62.
-func maxArcCost(n int) int64 { return (1 << 60) / int64(4*n+4) }
+// arc costs' worth, so every distance stays within 4n*MaxArcCost < 2^62.
+func MaxArcCost(n int) int64 { return (1 << 60) / int64(4*n+4) }
 
-// addArc adds an arc u->v with the given capacity and cost per unit and
+// AddArc adds an arc u->v with the given capacity and cost per unit and
 // returns its index; index^1 is its reverse (residual) arc.
-func (f *flowGraph) addArc(u, v, capacity int, cost int64) int {
+func (f *Graph) AddArc(u, v, capacity int, cost int64) int {
 	n := len(f.out)
 	switch {
 	case f.err != nil:
@@ -50,8 +50,8 @@ func (f *flowGraph) addArc(u, v, capacity int, cost int64) int {
 		f.err = bsk.Errorf(bsk.CodeInternal, "flow network: arc %d->%d: no such node (0 to %d)", u, v, n-1)
 	case capacity < 0:
 		f.err = bsk.Errorf(bsk.CodeInternal, "flow network: arc %d->%d: negative capacity %d", u, v, capacity)
-	case cost > maxArcCost(n) || cost < -maxArcCost(n):
-		f.err = bsk.Errorf(bsk.CodeInternal, "flow network: arc %d->%d: cost %d out of range (at most %d in magnitude)", u, v, cost, maxArcCost(n))
+	case cost > MaxArcCost(n) || cost < -MaxArcCost(n):
+		f.err = bsk.Errorf(bsk.CodeInternal, "flow network: arc %d->%d: cost %d out of range (at most %d in magnitude)", u, v, cost, MaxArcCost(n))
 	}
 	a := len(f.to)
 	if f.err != nil {
@@ -65,16 +65,16 @@ func (f *flowGraph) addArc(u, v, capacity int, cost int64) int {
 	return a
 }
 
-// flowOn returns the flow arc a carries.
-func (f *flowGraph) flowOn(a int) int { return f.capa[a^1] }
+// FlowOn returns the flow arc a carries.
+func (f *Graph) FlowOn(a int) int { return f.capa[a^1] }
 
-// solve sends flow from s to t, at most limit units (limit < 0: no
+// Solve sends flow from s to t, at most limit units (limit < 0: no
 // limit), and among flows of that value the cheapest: with no limit, a
 // minimum-cost maximum flow. It returns the flow and its total cost. It
 // may be called again after adding arcs; it continues from the current
 // flow. The error is a coded internal error for a malformed network
 // (bad arc, negative cycle, cost overflow) or ctx's error.
-func (f *flowGraph) solve(ctx context.Context, s, t, limit int) (int, int64, error) {
+func (f *Graph) Solve(ctx context.Context, s, t, limit int) (int, int64, error) {
 	n := len(f.out)
 	if f.err != nil {
 		return 0, 0, f.err
@@ -165,7 +165,7 @@ func (f *flowGraph) solve(ctx context.Context, s, t, limit int) (int, int64, err
 // potentials returns shortest distances from s over arcs with room
 // (Bellman-Ford with a queue), math.MaxInt64 for nodes s cannot reach, or
 // an error if a cycle of negative cost is reachable.
-func (f *flowGraph) potentials(s int) ([]int64, error) {
+func (f *Graph) potentials(s int) ([]int64, error) {
 	n := len(f.out)
 	pot := make([]int64, n)
 	for i := range pot {
@@ -202,7 +202,7 @@ func (f *flowGraph) potentials(s int) ([]int64, error) {
 }
 
 // totalCost sums flow times cost over the forward arcs, reporting overflow.
-func (f *flowGraph) totalCost() (int64, error) {
+func (f *Graph) totalCost() (int64, error) {
 	var sum int64
 	for a := 0; a < len(f.to); a += 2 {
 		fl := int64(f.capa[a+1])
