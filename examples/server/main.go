@@ -24,6 +24,10 @@
 //	go run ./examples/server -migrate up
 //	go run ./examples/server -migrate status
 //
+// With -oidc-issuer, -oidc-client-id, a client secret, -oidc-redirect-url
+// and -oidc-mapping, people sign in to the web app with the county's
+// OpenID Connect provider (Microsoft Entra ID, for one); see the README.
+//
 // With -tls-cert and -tls-key it serves HTTPS itself (TLS 1.2 or later,
 // HTTP/2, Strict-Transport-Security on every response), and reloads the
 // certificate on SIGHUP. A SQLite database is backed up while the server
