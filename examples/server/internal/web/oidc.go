@@ -47,7 +47,8 @@ type SSO struct {
 	PostLogoutRedirectURL string
 	// Mapping gives the role, organization and provider from the claims.
 	Mapping ClaimMapping
-	// HTTPClient talks to the provider; nil uses [http.DefaultClient].
+	// HTTPClient talks to the provider; nil uses a client with a
+	// 30-second timeout.
 	HTTPClient *http.Client
 }
 
@@ -69,8 +70,9 @@ type SSO struct {
 type ClaimMapping struct {
 	// Claims maps a claim's name to the roles of its values.
 	Claims map[string]map[string]service.Role `json:"claims"`
-	// OrganizationClaim names the claim holding an agency's (or a
-	// consultant's) organization ID; required when a value maps to agency.
+	// OrganizationClaim names the claim holding an agency's organization
+	// ID; required when a value maps to agency. A consultant's
+	// organization is their provider record's.
 	OrganizationClaim string `json:"organization_claim,omitempty"`
 	// ProviderClaim names the claim holding a consultant's own provider
 	// ID; required when a value maps to consultant.
@@ -159,7 +161,7 @@ func (m ClaimMapping) principal(subject string, claims map[string]any) (p servic
 		return p, "", "sso.many_roles"
 	}
 	p = service.Principal{KeyID: SubjectPrefix + subject, Role: roles[0]}
-	if m.OrganizationClaim != "" && (p.Role == service.RoleAgency || p.Role == service.RoleConsultant) {
+	if m.OrganizationClaim != "" && p.Role == service.RoleAgency {
 		p.OrganizationID = claimString(claims[m.OrganizationClaim])
 	}
 	if m.ProviderClaim != "" && p.Role == service.RoleConsultant {
@@ -225,15 +227,15 @@ func newSSO(cfg SSO) *sso {
 			cfg.PostLogoutRedirectURL = u.Scheme + "://" + u.Host + Prefix + "/signin"
 		}
 	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
 	return &sso{cfg: cfg}
 }
 
 // context carries the HTTP client the provider is reached with.
 func (s *sso) context(ctx context.Context) context.Context {
-	if s.cfg.HTTPClient != nil {
-		return oidc.ClientContext(ctx, s.cfg.HTTPClient)
-	}
-	return ctx
+	return oidc.ClientContext(ctx, s.cfg.HTTPClient)
 }
 
 // discover returns the provider, reading its discovery document the first
@@ -309,6 +311,10 @@ func (w *Web) ssoPage(c echo.Context, status int, data ssoPage) error {
 	return w.render(c, status, "sso", "sso.title", data, w.ssoName())
 }
 
+// maxDetail bounds the reason a refusal leaves in the audit log (a
+// provider's error answer can be long).
+const maxDetail = 300
+
 // ssoRefuse answers a sign-in that did not succeed with status and the
 // catalog text key, and audits why (for the log only) like a refused key;
 // no session is started. The page names no claim value.
@@ -318,8 +324,11 @@ func (w *Web) ssoRefuse(c echo.Context, status int, key, subject, why string) er
 		if subject != "" {
 			id = SubjectPrefix + subject
 		}
+		if len(why) > maxDetail {
+			why = why[:maxDetail] + "..."
+		}
 		var he *echo.HTTPError
-		if e := w.cfg.SignInFailed(c, id, "web single sign-on: "+why); errors.As(e, &he) && he.Code == http.StatusTooManyRequests {
+		if e := w.cfg.SignInFailed(c, id, "web single sign-on: "+strings.ToValidUTF8(why, "?")); errors.As(e, &he) && he.Code == http.StatusTooManyRequests {
 			status, key = http.StatusTooManyRequests, "signin.limited"
 		}
 	}
@@ -380,7 +389,8 @@ func (w *Web) ssoCallback(c echo.Context) error {
 	if refused != "" {
 		return w.ssoRefuse(c, http.StatusForbidden, refused, idt.Subject, strings.TrimPrefix(refused, "sso."))
 	}
-	if refused, err := w.ssoRecords(ctx, who); err != nil {
+	who, refused, err = w.ssoRecords(ctx, who)
+	if err != nil {
 		return w.fail(c, err)
 	} else if refused != "" {
 		return w.ssoRefuse(c, http.StatusForbidden, refused, idt.Subject, strings.TrimPrefix(refused, "sso."))
@@ -397,25 +407,28 @@ func (w *Web) ssoCallback(c echo.Context) error {
 		OrganizationID: who.OrganizationID, ProviderID: who.ProviderID, CreatedAt: now, ExpiresAt: expires})
 }
 
-// ssoRecords checks, as the person, that the organization and provider
-// record the claims name exist: a claim naming none is refused.
-func (w *Web) ssoRecords(ctx context.Context, p service.Principal) (refused string, err error) {
-	ctx = service.WithPrincipal(ctx, p)
-	if p.OrganizationID != "" {
-		if _, err := w.svc.Workforce.Organizations.Get(ctx, p.OrganizationID); bsk.ErrorCode(err) == bsk.CodeNotFound {
-			return "sso.unknown_organization", nil
+// ssoRecords checks, as the person, that the organization or provider
+// record the claims name exists, and gives a consultant the organization
+// of their provider record; refused is why not.
+func (w *Web) ssoRecords(ctx context.Context, p service.Principal) (_ service.Principal, refused string, err error) {
+	as := service.WithPrincipal(ctx, p)
+	switch p.Role {
+	case service.RoleAgency:
+		if _, err := w.svc.Workforce.Organizations.Get(as, p.OrganizationID); bsk.ErrorCode(err) == bsk.CodeNotFound {
+			return p, "sso.unknown_organization", nil
 		} else if err != nil {
-			return "", err
+			return p, "", err
 		}
-	}
-	if p.ProviderID != "" {
-		if _, err := w.svc.Workforce.Providers.Get(ctx, p.ProviderID); bsk.ErrorCode(err) == bsk.CodeNotFound {
-			return "sso.unknown_provider", nil
+	case service.RoleConsultant:
+		rec, err := w.svc.Workforce.Providers.Get(as, p.ProviderID)
+		if bsk.ErrorCode(err) == bsk.CodeNotFound {
+			return p, "sso.unknown_provider", nil
 		} else if err != nil {
-			return "", err
+			return p, "", err
 		}
+		p.OrganizationID = string(rec.OrganizationID)
 	}
-	return "", nil
+	return p, "", nil
 }
 
 // startPersonSession stores a single sign-on session and sends its

@@ -58,6 +58,7 @@ var opUsers = map[string]*storage.User{
 	"u-none":   {ID: "u-none", Username: "nobody", Password: "pw", FirstName: "No", LastName: "Body"},
 	"u-two":    {ID: "u-two", Username: "two", Password: "pw", FirstName: "Two", LastName: "Roles"},
 	"u-lost":   {ID: "u-lost", Username: "lost", Password: "pw", FirstName: "Lost", LastName: "Agency"},
+	"u-coach":  {ID: "u-coach", Username: "coach", Password: "pw", FirstName: "Cora", LastName: "Consultant"},
 }
 
 type opUserStore struct{}
@@ -271,9 +272,10 @@ func ssoServer(t *testing.T, p *provider) *server {
 	mapping, err := web.ParseClaimMapping(strings.NewReader(`{
 		"claims": {
 			"roles": {"Workforce.Admin": "admin", "Workforce.Evaluator": "evaluator"},
-			"groups": {"0b7c5e2a-agency": "agency"}
+			"groups": {"0b7c5e2a-agency": "agency", "9d1e-consultants": "consultant"}
 		},
-		"organization_claim": "org"
+		"organization_claim": "org",
+		"provider_claim": "provider"
 	}`))
 	if err != nil {
 		t.Fatal(err)
@@ -508,6 +510,8 @@ func TestSSO(t *testing.T) {
 	p.claims["u-none"] = map[string]any{"roles": []string{"Payroll.Reader"}, "groups": []string{"g-unrelated-7731"}, "org": "org-secret-9"}
 	p.claims["u-two"] = map[string]any{"roles": []string{"Workforce.Admin", "Workforce.Evaluator"}}
 	p.claims["u-lost"] = map[string]any{"groups": []string{"0b7c5e2a-agency"}, "org": "org-that-is-not-here"}
+	coach, _ := s.providersOf(org)
+	p.claims["u-coach"] = map[string]any{"groups": []string{"9d1e-consultants"}, "org": org, "provider": coach}
 	p.mu.Unlock()
 
 	t.Run("button", func(t *testing.T) {
@@ -597,6 +601,16 @@ func TestSSO(t *testing.T) {
 		}
 		if pg := b.get("/web/providers/" + other); pg.Status != 404 {
 			t.Errorf("another organization's provider = %d; want 404", pg.Status)
+		}
+	})
+
+	t.Run("consultant with a provider record", func(t *testing.T) {
+		b := fresh(s)
+		if pg := b.ssoSignIn(p, "coach"); pg.Status != 200 {
+			t.Fatalf("callback = %d\n%s", pg.Status, pg.Body)
+		}
+		if home := b.get("/web/"); home.Status != 200 || !strings.Contains(home.Body, "Signed in as consultant") {
+			t.Fatalf("home = %d; want the consultant's\n%s", home.Status, home.Body)
 		}
 	})
 
