@@ -852,6 +852,27 @@ func TestSSONotConfigured(t *testing.T) {
 	}
 }
 
+// TestSSOProviderUnreachable: a provider that does not answer gets a
+// page saying so, and no sign-in starts.
+func TestSSOProviderUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	mapping, _ := web.ParseClaimMapping(strings.NewReader(`{"claims": {"roles": {"Workforce.Admin": "admin"}}}`))
+	s := startCfg(t, app.Config{Data: t.TempDir(), NoDemo: true, SSO: &web.SSO{Name: "County ID", Issuer: closed, ClientID: "workforce",
+		ClientSecret: "x", RedirectURL: "http://127.0.0.1:9/web/signin/sso/callback", Mapping: mapping}})
+	pg := s.browser().get("/web/signin/sso")
+	if pg.Status != http.StatusBadGateway || !strings.Contains(pg.Body, "County ID cannot be reached right now") {
+		t.Errorf("start = %d; want 502 saying the provider cannot be reached\n%s", pg.Status, pg.Body)
+	}
+	if setCookieFor(pg, "bsk_sso") != nil {
+		t.Error("a sign-in that did not start set the flow cookie")
+	}
+}
+
 func toString(v any) string {
 	switch v := v.(type) {
 	case string:

@@ -5,7 +5,7 @@ var ssoText = map[Lang]map[string]string{
 	English: {
 		"sso.title":                "Sign in with %s",
 		"sso.signin":               "Sign in with %s",
-		"sso.or":                   "Or sign in with an API key:",
+		"sso.or":                   "Or, for those given an API key:",
 		"sso.continue":             "You are signed in. Continue to the home page.",
 		"sso.again":                "Back to sign-in",
 		"sso.unavailable":          "%s cannot be reached right now. Try again in a few minutes, or sign in with an API key.",
@@ -21,7 +21,7 @@ var ssoText = map[Lang]map[string]string{
 	Spanish: {
 		"sso.title":                "Iniciar sesión con %s",
 		"sso.signin":               "Iniciar sesión con %s",
-		"sso.or":                   "O inicie sesión con una clave de API:",
+		"sso.or":                   "O, si le dieron una clave de API:",
 		"sso.continue":             "Ha iniciado sesión. Continúe a la página de inicio.",
 		"sso.again":                "Volver a iniciar sesión",
 		"sso.unavailable":          "No se puede contactar con %s en este momento. Inténtelo de nuevo en unos minutos, o inicie sesión con una clave de API.",
