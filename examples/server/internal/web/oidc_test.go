@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -259,8 +260,13 @@ func (p *provider) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // ssoServer is the app with single sign-on through p, as client
-// "workforce", over the synthetic workforce.
+// "workforce", over the synthetic workforce in SQLite.
 func ssoServer(t *testing.T, p *provider) *server {
+	return ssoServerCfg(t, p, app.Config{Data: t.TempDir()})
+}
+
+// ssoServerCfg is ssoServer over cfg's database.
+func ssoServerCfg(t *testing.T, p *provider, cfg app.Config) *server {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -285,7 +291,8 @@ func ssoServer(t *testing.T, p *provider) *server {
 
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, app.Config{Data: t.TempDir(), SSO: sso}, zerolog.New(logs))
+	cfg.SSO = sso
+	a, err := app.New(ctx, cfg, zerolog.New(logs))
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}
@@ -849,6 +856,61 @@ func TestSSONotConfigured(t *testing.T) {
 		if pg := b.get(path); pg.Status != http.StatusNotFound {
 			t.Errorf("GET %s = %d; want 404", path, pg.Status)
 		}
+	}
+}
+
+// TestSSOPostgres: a single sign-on session is kept, read and ended in
+// PostgreSQL as in SQLite.
+func TestSSOPostgres(t *testing.T) {
+	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("WORKFORCE_TEST_POSTGRES is not set: PostgreSQL variant skipped")
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	schema := "t_sso_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("creating schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if db, err := sql.Open("pgx", dsn); err == nil {
+			db.Exec("DROP SCHEMA " + schema + " CASCADE")
+			db.Close()
+		}
+	})
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	p := startProvider(t)
+	s := ssoServerCfg(t, p, app.Config{Data: t.TempDir(), NoDemo: true, Postgres: dsn + sep + "search_path=" + schema})
+	p.mu.Lock()
+	p.claims["u-admin"] = map[string]any{"roles": []string{"Workforce.Admin"}, "name": "Ada Admin"}
+	p.mu.Unlock()
+
+	b := fresh(s)
+	pg := b.ssoSignIn(p, "ada")
+	c := setCookieFor(pg, web.SessionCookie)
+	if pg.Status != 200 || c == nil || c.MaxAge > 3600 {
+		t.Fatalf("callback = %d, cookie %v; want a session ending with the token", pg.Status, c)
+	}
+	if home := b.get("/web/"); home.Status != 200 || !strings.Contains(home.Body, "Signed in as administrator") {
+		t.Fatalf("home = %d\n%s", home.Status, home.Body)
+	}
+	var subject, role string
+	if err := db.QueryRow("SELECT subject, role FROM "+schema+".web_sessions WHERE hash = $1", sha(c.Value)).Scan(&subject, &role); err != nil || subject != "u-admin" || role != "admin" {
+		t.Errorf("stored session = %q %q, %v; want u-admin as admin, under the secret's hash", subject, role, err)
+	}
+	out := b.post("/web/signout", url.Values{"csrf": {b.token("/web/")}})
+	if out.Status != http.StatusSeeOther || !strings.HasPrefix(out.Header.Get("Location"), p.URL+"/") {
+		t.Errorf("sign-out = %d %s; want the provider's end session", out.Status, out.Header.Get("Location"))
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM " + schema + ".web_sessions").Scan(&n); err != nil || n != 0 {
+		t.Errorf("sessions left after sign-out: %d, %v", n, err)
 	}
 }
 
