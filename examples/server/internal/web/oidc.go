@@ -385,6 +385,9 @@ func (w *Web) ssoCallback(c echo.Context) error {
 	if err := idt.Claims(&claims); err != nil {
 		return w.ssoRefuse(c, http.StatusUnauthorized, "sso.failed", idt.Subject, "ID token claims: "+err.Error())
 	}
+	if !authorizedParty(idt.Audience, claims, w.sso.cfg.ClientID) {
+		return w.ssoRefuse(c, http.StatusUnauthorized, "sso.failed", idt.Subject, "ID token: issued to more than this app, and not for it (azp)")
+	}
 	who, name, refused := w.sso.cfg.Mapping.principal(idt.Subject, claims)
 	if refused != "" {
 		return w.ssoRefuse(c, http.StatusForbidden, refused, idt.Subject, strings.TrimPrefix(refused, "sso."))
@@ -405,6 +408,17 @@ func (w *Web) ssoCallback(c echo.Context) error {
 	}
 	return w.startPersonSession(c, store.Session{Subject: idt.Subject, Name: name, Role: string(who.Role),
 		OrganizationID: who.OrganizationID, ProviderID: who.ProviderID, CreatedAt: now, ExpiresAt: expires})
+}
+
+// authorizedParty reports whether a token whose audience holds clientID
+// was issued for it: a token for several audiences must name clientID as
+// its authorized party (OpenID Connect Core 3.1.3.7, steps 4 and 5).
+func authorizedParty(audience []string, claims map[string]any, clientID string) bool {
+	azp, given := claims["azp"]
+	if len(audience) > 1 || given {
+		return azp == clientID
+	}
+	return true
 }
 
 // ssoRecords checks, as the person, that the organization or provider

@@ -110,3 +110,23 @@ func FuzzClaimMapping(f *testing.F) {
 		}
 	})
 }
+
+func TestAuthorizedParty(t *testing.T) {
+	for _, c := range []struct {
+		aud    []string
+		claims map[string]any
+		want   bool
+	}{
+		{[]string{"app"}, map[string]any{}, true},
+		{[]string{"app"}, map[string]any{"azp": "app"}, true},
+		{[]string{"app"}, map[string]any{"azp": "other"}, false},
+		{[]string{"app", "other"}, map[string]any{"azp": "app"}, true},
+		{[]string{"app", "other"}, map[string]any{}, false},
+		{[]string{"app", "other"}, map[string]any{"azp": "other"}, false},
+		{[]string{"app", "other"}, map[string]any{"azp": []any{"app"}}, false},
+	} {
+		if got := authorizedParty(c.aud, c.claims, "app"); got != c.want {
+			t.Errorf("authorizedParty(%v, %v, app) = %v; want %v", c.aud, c.claims, got, c.want)
+		}
+	}
+}
