@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,26 +14,33 @@ import (
 // samples holds, for every flag, a value other than its default. A new
 // flag needs one here: the test below fails until it has one.
 var samples = map[string]string{
-	"addr":             "127.0.0.1:9191",
-	"data":             "/srv/workforce",
-	"postgres":         "postgres://county@db.example/workforce",
-	"no-demo":          "true",
-	"body-limit":       "2M",
-	"import-limit":     "64M",
-	"plugins":          "/etc/workforce/catalog.json",
-	"request-timeout":  "7s",
-	"shutdown-timeout": "45s",
-	"trusted-proxies":  "10.0.0.0/8,192.168.0.0/16",
-	"metrics-from":     "10.20.0.0/16",
-	"verify-audit":     "true",
-	"migrate":          "status",
-	"log-level":        "debug",
-	"pretty":           "true",
-	"backup":           "/var/backups/workforce/workforce.db",
-	"restore":          "/var/backups/workforce/workforce.db",
-	"force":            "true",
-	"tls-cert":         "/etc/workforce/tls.crt",
-	"tls-key":          "/etc/workforce/tls.key",
+	"addr":                    "127.0.0.1:9191",
+	"data":                    "/srv/workforce",
+	"postgres":                "postgres://county@db.example/workforce",
+	"no-demo":                 "true",
+	"body-limit":              "2M",
+	"import-limit":            "64M",
+	"plugins":                 "/etc/workforce/catalog.json",
+	"request-timeout":         "7s",
+	"shutdown-timeout":        "45s",
+	"trusted-proxies":         "10.0.0.0/8,192.168.0.0/16",
+	"metrics-from":            "10.20.0.0/16",
+	"verify-audit":            "true",
+	"migrate":                 "status",
+	"log-level":               "debug",
+	"pretty":                  "true",
+	"backup":                  "/var/backups/workforce/workforce.db",
+	"restore":                 "/var/backups/workforce/workforce.db",
+	"force":                   "true",
+	"tls-cert":                "/etc/workforce/tls.crt",
+	"tls-key":                 "/etc/workforce/tls.key",
+	"oidc-issuer":             "https://login.microsoftonline.com/8a0d3a5e-2c4b-4f5e-9b1a-3c2d1e0f9a8b/v2.0",
+	"oidc-name":               "King County",
+	"oidc-client-id":          "2b1c9d4e-7f3a-4e6b-8c5d-1a2b3c4d5e6f",
+	"oidc-client-secret":      "s3cret-from-the-portal",
+	"oidc-client-secret-file": "/run/secrets/oidc-client-secret",
+	"oidc-redirect-url":       "https://workforce.kingcounty.example/web/signin/sso/callback",
+	"oidc-mapping":            "/etc/workforce/oidc-mapping.json",
 }
 
 // clearEnv unsets every flag's variable for the test, so that the
@@ -158,5 +166,71 @@ func TestOneCommandAtATime(t *testing.T) {
 		if bsk.ErrorCode(err) != bsk.CodeInvalid || !strings.Contains(err.Error(), args[0]) || !strings.Contains(err.Error(), args[2]) {
 			t.Errorf("parseFlags(%q) = %v; want an invalid error naming %s and %s", args, err, args[0], args[2])
 		}
+	}
+}
+
+// TestSSOConfig: the single sign-on flags are checked together, each
+// problem naming its flag, and the files they name are read.
+func TestSSOConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	mapping := write("mapping.json", `{"claims": {"roles": {"Workforce.Admin": "admin", "Workforce.Agency": "agency"}}, "organization_claim": "org"}`)
+	secret := write("secret", "from-a-file\n")
+	good := oidcFlags{issuer: "https://login.example/tenant/v2.0", clientID: "app", secretFile: secret,
+		redirect: "https://workforce.example/web/signin/sso/callback", mapping: mapping, name: "County"}
+
+	if sso, err := ssoConfig(oidcFlags{}); sso != nil || err != nil {
+		t.Errorf("ssoConfig(none) = %v, %v; want nil, nil", sso, err)
+	}
+	sso, err := ssoConfig(good)
+	if err != nil {
+		t.Fatalf("ssoConfig(good): %v", err)
+	}
+	if sso.ClientSecret != "from-a-file" || sso.Issuer != good.issuer || sso.Name != "County" || sso.Mapping.Claims["roles"]["Workforce.Agency"] != "agency" || sso.Mapping.OrganizationClaim != "org" {
+		t.Errorf("ssoConfig(good) = %+v", sso)
+	}
+	loopbackIssuer := good
+	loopbackIssuer.issuer = "http://127.0.0.1:5556/dex"
+	if _, err := ssoConfig(loopbackIssuer); err != nil {
+		t.Errorf("an http issuer on loopback: %v", err)
+	}
+
+	for _, c := range []struct {
+		name  string
+		edit  func(*oidcFlags)
+		flags []string
+	}{
+		{"only an issuer", func(f *oidcFlags) { *f = oidcFlags{issuer: good.issuer} }, []string{"-oidc-client-id", "-oidc-redirect-url", "-oidc-mapping", "-oidc-client-secret"}},
+		{"no issuer", func(f *oidcFlags) { f.issuer = "" }, []string{"-oidc-issuer"}},
+		{"plain http issuer", func(f *oidcFlags) { f.issuer = "http://login.example/tenant" }, []string{"-oidc-issuer"}},
+		{"callback elsewhere", func(f *oidcFlags) { f.redirect = "https://workforce.example/callback" }, []string{"-oidc-redirect-url"}},
+		{"both secrets", func(f *oidcFlags) { f.secret = "x" }, []string{"-oidc-client-secret"}},
+		{"empty secret file", func(f *oidcFlags) { f.secretFile = write("empty", "\n") }, []string{"-oidc-client-secret-file"}},
+		{"missing mapping", func(f *oidcFlags) { f.mapping = filepath.Join(dir, "nope.json") }, []string{"-oidc-mapping"}},
+		{"unknown role", func(f *oidcFlags) { f.mapping = write("bad.json", `{"claims": {"groups": {"g1": "superuser"}}}`) }, []string{"-oidc-mapping", "claims.groups.g1"}},
+		{"agency without organization claim", func(f *oidcFlags) { f.mapping = write("agency.json", `{"claims": {"roles": {"A": "agency"}}}`) }, []string{"organization_claim"}},
+		{"unknown field", func(f *oidcFlags) {
+			f.mapping = write("field.json", `{"claims": {"roles": {"A": "admin"}}, "org_claim": "x"}`)
+		}, []string{"org_claim"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := good
+			c.edit(&f)
+			sso, err := ssoConfig(f)
+			if sso != nil || bsk.ErrorCode(err) != bsk.CodeInvalid {
+				t.Fatalf("ssoConfig = %v, %v; want an invalid error", sso, err)
+			}
+			for _, name := range c.flags {
+				if !strings.Contains(err.Error(), name) {
+					t.Errorf("error %q does not name %s", err, name)
+				}
+			}
+		})
 	}
 }

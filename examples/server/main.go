@@ -24,6 +24,10 @@
 //	go run ./examples/server -migrate up
 //	go run ./examples/server -migrate status
 //
+// With -oidc-issuer, -oidc-client-id, a client secret, -oidc-redirect-url
+// and -oidc-mapping, people sign in to the web app with the county's
+// OpenID Connect provider (Microsoft Entra ID, for one); see the README.
+//
 // With -tls-cert and -tls-key it serves HTTPS itself (TLS 1.2 or later,
 // HTTP/2, Strict-Transport-Security on every response), and reloads the
 // certificate on SIGHUP. A SQLite database is backed up while the server
@@ -42,6 +46,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -57,6 +62,7 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/app"
 	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/examples/server/internal/web"
 )
 
 func main() {
@@ -134,6 +140,12 @@ type options struct {
 	force    bool
 	tlsCert  string
 	tlsKey   string
+	oidc     oidcFlags
+}
+
+// oidcFlags are the single sign-on flags, checked together by [ssoConfig].
+type oidcFlags struct {
+	issuer, name, clientID, secret, secretFile, redirect, mapping string
 }
 
 // newFlags defines the server's flags, bound to o. Every flag's usage ends
@@ -160,6 +172,13 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file of -tls-cert")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.BoolVar(&o.pretty, "pretty", false, "human-readable logs instead of JSON")
+	fs.StringVar(&o.oidc.issuer, "oidc-issuer", "", "single sign-on for the web app: the OpenID Connect provider's issuer URL (https); needs -oidc-client-id, a client secret, -oidc-redirect-url and -oidc-mapping")
+	fs.StringVar(&o.oidc.name, "oidc-name", "", "the provider's name on the sign-in button (\"Sign in with NAME\"); default \"single sign-on\"")
+	fs.StringVar(&o.oidc.clientID, "oidc-client-id", "", "the web app's client ID at the OpenID Connect provider")
+	fs.StringVar(&o.oidc.secret, "oidc-client-secret", "", "the web app's client secret at the provider; prefer -oidc-client-secret-file")
+	fs.StringVar(&o.oidc.secretFile, "oidc-client-secret-file", "", "file holding the web app's client secret at the provider")
+	fs.StringVar(&o.oidc.redirect, "oidc-redirect-url", "", "this server's public URL of the sign-in callback, registered at the provider: https://HOST/web/signin/sso/callback")
+	fs.StringVar(&o.oidc.mapping, "oidc-mapping", "", "JSON file mapping ID-token claim values to roles, and naming the organization and provider claims (see README)")
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: server [flags]\n       server -verify-audit [-data DIR | -postgres DSN]\n       server -migrate status|up [-data DIR | -postgres DSN]\n       server -backup FILE [-data DIR] [-force]\n       server -restore FILE [-data DIR] [-force]\n\nThe Best Starts for Kids workforce reference server.\nEvery flag can be set by its environment variable; an empty one is unset, and\nthe command line wins.\n\nFlags:\n")
@@ -297,6 +316,9 @@ func run(args []string) error {
 	}
 	tlsConfig, cert, err := loadTLS(o.tlsCert, o.tlsKey)
 	if err != nil {
+		return err
+	}
+	if cfg.SSO, err = ssoConfig(o.oidc); err != nil {
 		return err
 	}
 	level, err := zerolog.ParseLevel(strings.ToLower(o.logLevel))
@@ -484,4 +506,70 @@ func restoreCommand(cfg app.Config, src string, force bool, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "audit entries checked: %d\nhead: entry %d, hash %s\nthe chain holds\n", r.Audit.Entries, r.Audit.Head.Seq, r.Audit.Head.Hash)
 	return nil
+}
+
+// ssoConfig checks the single sign-on flags together and reads the files
+// they name: nil when none is given. The issuer must be https (http only
+// on a loopback host, for trying it out), and the redirect URL must end in
+// the web app's callback path.
+//
+// Errors: invalid, naming the flag.
+func ssoConfig(f oidcFlags) (*web.SSO, error) {
+	if f == (oidcFlags{}) {
+		return nil, nil
+	}
+	var errs []error
+	need := func(v, flag string) {
+		if v == "" {
+			errs = append(errs, bsk.Invalidf(flag, "is required for single sign-on"))
+		}
+	}
+	need(f.issuer, "-oidc-issuer")
+	need(f.clientID, "-oidc-client-id")
+	need(f.redirect, "-oidc-redirect-url")
+	need(f.mapping, "-oidc-mapping")
+	if u, err := url.Parse(f.issuer); f.issuer != "" && (err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && loopback(u.Hostname()))) {
+		errs = append(errs, bsk.Invalidf("-oidc-issuer", "%q is not an https URL", f.issuer))
+	}
+	if u, err := url.Parse(f.redirect); f.redirect != "" && (err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.Path != web.Prefix+"/signin/sso/callback") {
+		errs = append(errs, bsk.Invalidf("-oidc-redirect-url", "%q is not this server's callback URL: https://HOST%s/signin/sso/callback", f.redirect, web.Prefix))
+	}
+	secret := f.secret
+	switch {
+	case f.secret != "" && f.secretFile != "":
+		errs = append(errs, bsk.Invalidf("-oidc-client-secret", "give -oidc-client-secret or -oidc-client-secret-file, not both"))
+	case f.secretFile != "":
+		b, err := os.ReadFile(f.secretFile)
+		if secret = strings.TrimSpace(string(b)); err != nil || secret == "" {
+			errs = append(errs, bsk.Invalidf("-oidc-client-secret-file", "%s holds no secret", f.secretFile))
+		}
+	case f.secret == "":
+		errs = append(errs, bsk.Invalidf("-oidc-client-secret", "a client secret is required: give -oidc-client-secret-file"))
+	}
+	var mapping web.ClaimMapping
+	if f.mapping != "" {
+		b, err := os.Open(f.mapping)
+		if err != nil {
+			errs = append(errs, bsk.Invalidf("-oidc-mapping", "%v", err))
+		} else {
+			mapping, err = web.ParseClaimMapping(b)
+			b.Close()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("-oidc-mapping %s: %w", f.mapping, err))
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return &web.SSO{Name: f.name, Issuer: f.issuer, ClientID: f.clientID, ClientSecret: secret, RedirectURL: f.redirect, Mapping: mapping}, nil
+}
+
+// loopback reports whether host is a loopback name or address.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

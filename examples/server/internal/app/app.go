@@ -56,6 +56,9 @@ type Config struct {
 	// without a key; empty allows loopback only. Anyone else needs an
 	// administrator key, and gets 404 without one.
 	MetricsFrom []string
+	// SSO, when set, adds single sign-on with an OpenID Connect provider
+	// to the web app.
+	SSO *web.SSO
 }
 
 func (c Config) withDefaults() Config {
@@ -277,7 +280,7 @@ func (a *App) routes() error {
 	a.scholarshipRoutes(api)
 	a.scholarshipReviewRoutes(api)
 	a.surveyRoutes(api)
-	a.web = web.New(a.svc, a.db, web.Config{Log: a.log, SignInFailed: a.authFailed, ParseProviders: parseProviderCSV, ImportLimit: parseLimit(a.cfg.ImportLimit)})
+	a.web = web.New(a.svc, a.db, web.Config{Log: a.log, SignInFailed: a.authFailed, ParseProviders: parseProviderCSV, ImportLimit: parseLimit(a.cfg.ImportLimit), SSO: a.cfg.SSO})
 	a.web.Mount(e)
 	a.echo = e
 	return nil

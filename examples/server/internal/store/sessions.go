@@ -9,31 +9,45 @@ import (
 	"github.com/beststarts/workforce/bsk"
 )
 
-// Session is a web session's stored form: the hash of its secret, the API
-// key it acts for, and when it ends. The secret itself is never stored.
+// Session is a web session's stored form: the hash of its secret, whom it
+// acts for, and when it ends. The secret itself is never stored. A session
+// acts either for an API key (KeyID) or, started by single sign-on, for the
+// person the provider vouched for (Subject, with the role, organization and
+// provider the claim mapping gave at sign-in; KeyID is "").
 type Session struct {
-	// KeyID is the API key the session acts for.
-	KeyID     string
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	// KeyID is the API key the session acts for; "" for single sign-on.
+	KeyID string
+	// Subject is the provider's subject of a single sign-on session.
+	Subject string
+	// Name is the signed-in person's name, as the provider gave it.
+	Name string
+	// Role, OrganizationID and ProviderID are a single sign-on session's
+	// principal.
+	Role           string
+	OrganizationID string
+	ProviderID     string
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
 }
 
 // CreateSession stores a session under the hash of its secret.
 func (db *DB) CreateSession(ctx context.Context, hash string, s Session) error {
 	return db.Write(ctx, func(t *Tx) error {
-		_, err := t.tx.ExecContext(ctx, t.db.bind("INSERT INTO web_sessions (hash, key_id, created_at, expires_at) VALUES (?, ?, ?, ?)"),
-			hash, s.KeyID, timeText(s.CreatedAt), timeText(s.ExpiresAt))
+		_, err := t.tx.ExecContext(ctx, t.db.bind("INSERT INTO web_sessions (hash, key_id, subject, name, role, organization_id, provider_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+			hash, s.KeyID, s.Subject, s.Name, s.Role, s.OrganizationID, s.ProviderID, timeText(s.CreatedAt), timeText(s.ExpiresAt))
 		return storeErr("create session", err)
 	})
 }
 
 // SessionByHash returns the session with this hash and the key it acts
-// for (see [Key.Usable]); none is a [bsk.CodeUnauthorized] error. An
-// expired session is returned as stored: the caller compares ExpiresAt.
+// for (see [Key.Usable]); none is a [bsk.CodeUnauthorized] error. A single
+// sign-on session (KeyID "") comes with a zero Key. An expired session is
+// returned as stored: the caller compares ExpiresAt.
 func (db *DB) SessionByHash(ctx context.Context, hash string) (Session, Key, error) {
 	var s Session
 	var created, expires string
-	err := db.read.QueryRowContext(ctx, db.bind("SELECT key_id, created_at, expires_at FROM web_sessions WHERE hash = ?"), hash).Scan(&s.KeyID, &created, &expires)
+	err := db.read.QueryRowContext(ctx, db.bind("SELECT key_id, subject, name, role, organization_id, provider_id, created_at, expires_at FROM web_sessions WHERE hash = ?"), hash).
+		Scan(&s.KeyID, &s.Subject, &s.Name, &s.Role, &s.OrganizationID, &s.ProviderID, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Key{}, bsk.Errorf(bsk.CodeUnauthorized, "no such session")
 	}
@@ -41,6 +55,9 @@ func (db *DB) SessionByHash(ctx context.Context, hash string) (Session, Key, err
 		return Session{}, Key{}, storeErr("session", err)
 	}
 	s.CreatedAt, s.ExpiresAt = parseTime(created), parseTime(expires)
+	if s.KeyID == "" {
+		return s, Key{}, nil
+	}
 	k, _, err := scanKey(db.read.QueryRowContext(ctx, db.bind(keyColumns+" WHERE k.id = ?"), s.KeyID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Key{}, bsk.Errorf(bsk.CodeUnauthorized, "the session's key %q no longer exists", s.KeyID)

@@ -12,6 +12,19 @@
 // for its API key: revoking the key ends its sessions. Failed sign-ins are
 // audited and limited by the same hook as the API's.
 //
+// # Single sign-on
+//
+// With [Config.SSO] set, a person may sign in with an OpenID Connect
+// provider instead: the authorization code flow with PKCE (S256), state
+// and nonce kept in a short-lived SameSite=Lax cookie, and the ID token's
+// signature, issuer, audience, expiry and nonce checked. The token's
+// claims give the role, organization and provider record through a
+// [ClaimMapping]; a person no claim maps to one role is refused (403, no
+// session) with a page that shows none of their claim values. Such a
+// session acts for the person (its principal is stored with it, and the
+// audit log names "sso:" and the subject), ends no later than the ID
+// token, and signs out at the provider's end_session_endpoint too.
+//
 // # Forms
 //
 // Every form carries a token: in a session, a hash of the session's secret

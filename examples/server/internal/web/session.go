@@ -86,7 +86,14 @@ func (w *Web) session(next echo.HandlerFunc) echo.HandlerFunc {
 			return w.toSignIn(c)
 		case err != nil:
 			return w.fail(c, err)
-		case !s.ExpiresAt.After(now) || k.Usable(now) != "":
+		}
+		p := service.Principal{KeyID: k.ID, Role: service.Role(k.Role), OrganizationID: k.OrganizationID, ProviderID: k.ProviderID}
+		usable := s.KeyID != "" && k.Usable(now) == ""
+		if s.KeyID == "" {
+			// A single sign-on session acts for its person, not for a key.
+			p, usable = ssoPrincipal(s)
+		}
+		if !s.ExpiresAt.After(now) || !usable {
 			// An expired session, or one whose key no longer works, ends.
 			if err := w.db.DeleteSession(ctx, hash(ck.Value)); err != nil {
 				return w.fail(c, err)
@@ -100,8 +107,8 @@ func (w *Web) session(next echo.HandlerFunc) echo.HandlerFunc {
 		if c.Request().Method == http.MethodPost && !equal(c.FormValue(CSRFField), token) {
 			return w.refuseForm(c)
 		}
-		p := service.Principal{KeyID: k.ID, Role: service.Role(k.Role), OrganizationID: k.OrganizationID, ProviderID: k.ProviderID}
 		c.Set("csrf", token)
+		c.Set("sso", s.KeyID == "")
 		c.Set("who", p)
 		c.Set("session", ck.Value)
 		c.SetRequest(c.Request().WithContext(service.WithPrincipal(ctx, p)))
@@ -156,11 +163,13 @@ func (w *Web) preToken(c echo.Context) string {
 type signInPage struct {
 	Problem string
 	Token   string
+	// SSO is the single sign-on provider's name; "" when there is none.
+	SSO string
 }
 
 func (w *Web) signInPage(c echo.Context) error {
 	w.preToken(c)
-	return w.render(c, http.StatusOK, "signin", "signin.title", signInPage{})
+	return w.render(c, http.StatusOK, "signin", "signin.title", signInPage{SSO: w.ssoName()})
 }
 
 // signIn exchanges an API key for a session. A refused key is audited and
@@ -177,7 +186,7 @@ func (w *Web) signIn(c echo.Context) error {
 				status, msg = http.StatusTooManyRequests, "signin.limited"
 			}
 		}
-		return w.render(c, status, "signin", "signin.title", signInPage{Problem: lang(c).T(msg)})
+		return w.render(c, status, "signin", "signin.title", signInPage{Problem: lang(c).T(msg), SSO: w.ssoName()})
 	}
 	if err != nil {
 		return w.fail(c, err)
@@ -201,7 +210,8 @@ func (w *Web) startSession(c echo.Context, keyID string) error {
 	return c.Redirect(http.StatusSeeOther, Prefix+"/")
 }
 
-// signOut deletes the session and its cookie.
+// signOut deletes the session and its cookie; a single sign-on session
+// signs out at the provider too (see [Web.ssoSignOut]).
 func (w *Web) signOut(c echo.Context) error {
 	if s, ok := c.Get("session").(string); ok {
 		if err := w.db.DeleteSession(c.Request().Context(), hash(s)); err != nil {
@@ -209,6 +219,9 @@ func (w *Web) signOut(c echo.Context) error {
 		}
 	}
 	w.cookie(c, SessionCookie, "", -1)
+	if sso, _ := c.Get("sso").(bool); sso {
+		return w.ssoSignOut(c)
+	}
 	return c.Redirect(http.StatusSeeOther, Prefix+"/signin")
 }
 

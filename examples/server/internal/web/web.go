@@ -48,6 +48,8 @@ type Config struct {
 	SessionTTL time.Duration
 	// ImportLimit is the largest CSV upload in bytes; default 20 MiB.
 	ImportLimit int64
+	// SSO, when set, adds single sign-on with an OpenID Connect provider.
+	SSO *SSO
 }
 
 // Web is the web app.
@@ -56,6 +58,7 @@ type Web struct {
 	svc   *service.Services
 	db    *store.DB
 	pages map[string]*template.Template
+	sso   *sso
 }
 
 // New builds the web app over the services; db keeps its sessions only
@@ -68,6 +71,9 @@ func New(svc *service.Services, db *store.DB, cfg Config) *Web {
 		cfg.ImportLimit = 20 << 20
 	}
 	w := &Web{cfg: cfg, svc: svc, db: db, pages: map[string]*template.Template{}}
+	if cfg.SSO != nil {
+		w.sso = newSSO(*cfg.SSO)
+	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -92,6 +98,8 @@ func (w *Web) Mount(e *echo.Echo) {
 	g.POST("/signin", w.signIn, w.csrfBefore)
 	g.GET("/signin/link", w.linkPage)
 	g.POST("/signin/link", w.useLink, w.csrfBefore)
+	g.GET("/signin/sso", w.ssoStart)
+	g.GET("/signin/sso/callback", w.ssoCallback)
 
 	in := g.Group("", w.session)
 	in.POST("/signout", w.signOut)
