@@ -30,7 +30,7 @@ func TestOpenInfo(t *testing.T) {
 	if info.Name != "faulty" || info.Version != "0.1.0" || info.Agency != "Test Agency" || info.Protocol != plugins.ProtocolVersion {
 		t.Errorf("Info() = %+v", info)
 	}
-	if len(info.Rules) != 14 || !cmp.Equal(info.Rules[0], plugins.RuleInfo{Name: "echo", Kind: "test", Version: "0.1.0", Description: "returns its input"}) {
+	if len(info.Rules) != 15 || !cmp.Equal(info.Rules[0], plugins.RuleInfo{Name: "echo", Kind: "test", Version: "0.1.0", Description: "returns its input"}) {
 		t.Errorf("Info().Rules = %+v", info.Rules)
 	}
 	if c.PID() <= 0 || !alive(c.PID()) {

@@ -52,6 +52,7 @@ func main() {
 			plugins.Grouping("sloppy", "names a member not in the problem", sloppy),
 			{Kind: "test", Rule: "log", Description: "logs its input, then echoes", Func: logs},
 			plugins.Eligibility(scholarship.RuleInfo{Name: "telltale", Version: "1.0.0", Description: "repeats the demographics it receives"}, telltale),
+			plugins.Eligibility(scholarship.RuleInfo{Name: "fragile", Version: "1.0.0", Description: "panics on the applicant named panic"}, fragile),
 			plugins.Eligibility(scholarship.RuleInfo{Name: "stall", Version: "1.0.0", Description: "never answers"}, stall),
 			plugins.Eligibility(scholarship.RuleInfo{Name: "die", Version: "1.0.0", Description: "exits in the middle of the call"}, die),
 			plugins.Eligibility(scholarship.RuleInfo{Name: "offtext", Version: "1.0.0", Description: "gives a code it declares no text for"}, offtext).

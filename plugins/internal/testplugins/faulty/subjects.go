@@ -98,3 +98,13 @@ var die = scholarship.RuleFunc[scholarship.Application](func(context.Context, []
 var offtext = scholarship.Each(scholarship.RuleInfo{Name: "offtext", Version: "1.0.0"}, func(scholarship.Application) []scholarship.Reason {
 	return []scholarship.Reason{{Code: "tenure_unknown", Outcome: scholarship.Ineligible}}
 })
+
+// fragile panics on the applicant named "panic" and finds nothing against
+// anyone else.
+var fragile = scholarship.Each(scholarship.RuleInfo{Name: "fragile", Version: "1.0.0"}, func(a scholarship.Application) []scholarship.Reason {
+	if a.Applicant.Name == "panic" {
+		var m map[string]int
+		m["boom"]++
+	}
+	return nil
+})
