@@ -38,7 +38,8 @@ type Options struct {
 	// StartTimeout bounds a plug-in's launch, from exec to ready.
 	StartTimeout time.Duration
 	// PingInterval is how often a running plug-in is pinged; negative
-	// turns pinging off.
+	// turns pinging and background relaunches off: a plug-in that is down
+	// is then launched again by the next call after its backoff.
 	PingInterval time.Duration
 	// MinBackoff and MaxBackoff bound the wait before a restart.
 	MinBackoff, MaxBackoff time.Duration
