@@ -180,6 +180,17 @@ func TestPluginRecoversWithoutRestart(t *testing.T) {
 	if len(run.NeedsReview) != 2 {
 		t.Errorf("needs review %v while the plug-in is refused; want both applications", run.NeedsReview)
 	}
+	for _, key := range []string{w.agency, w.coord} {
+		body := string(s.do("GET", cyc+"/runs/"+run.ID+"/decisions?limit=500", key, nil).Body) + string(s.do("GET", cyc+"/runs/"+run.ID, key, nil).Body)
+		if strings.Contains(body, bin) || strings.Contains(body, sum) {
+			t.Errorf("a non-administrator reads the refused plug-in's path or checksum:\n%s", body)
+		}
+	}
+	var adm app.CycleRun
+	s.expect(200, "GET", cyc+"/runs/"+run.ID, s.Admin, nil).json(t, &adm)
+	if len(adm.Failures) != 1 || !strings.Contains(adm.Failures[0].Error, "refused") || !strings.Contains(adm.Failures[0].Error, sum) {
+		t.Errorf("the administrator's failures = %+v; want the refusal in full", adm.Failures)
+	}
 	ds := decisions(t, s, w.agency, cyc+"/runs/"+run.ID, "")
 	if d := ds[id]; len(d.Reasons) == 0 || d.Reasons[len(d.Reasons)-1].Code != scholarship.CodeRuleFailed ||
 		!slices.Contains(d.Texts, `The rule "agency_minimum_hours" could not be checked, so a person will review this application.`) {

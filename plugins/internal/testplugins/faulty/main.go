@@ -1,8 +1,12 @@
 // Command faulty is a plug-in that misbehaves on request, for the host's
 // tests: its rules panic, hang, crash, flood their output or return coded
 // errors, and its -mode flag makes it speak another protocol version,
-// answer with malformed JSON or fail its handshake. Its "telltale" rule
-// repeats the demographics it is sent, for hosts that must send none.
+// answer with malformed JSON, fail its handshake or declare a reason code
+// without an English text (badtexts). Its "telltale" rule repeats the
+// demographics it is sent, for hosts that must send none; its eligibility
+// rules over applications "fragile", "stall", "die" and "offtext" panic on
+// one applicant, hang, exit mid-call and give a code they declare no text
+// for.
 package main
 
 import (
