@@ -38,7 +38,8 @@ type Options struct {
 	// StartTimeout bounds a plug-in's launch, from exec to ready.
 	StartTimeout time.Duration
 	// PingInterval is how often a running plug-in is pinged; negative
-	// turns pinging off.
+	// turns pinging and background relaunches off: a plug-in that is down
+	// is then launched again by the next call after its backoff.
 	PingInterval time.Duration
 	// MinBackoff and MaxBackoff bound the wait before a restart.
 	MinBackoff, MaxBackoff time.Duration
@@ -67,13 +68,19 @@ type Client struct {
 
 	mu        sync.Mutex
 	proc      *process
-	info      Info
 	failures  int
+	lastErr   error
 	nextStart time.Time
 	closed    bool
 	done      chan struct{}
 	wake      chan struct{}
 	bg        sync.WaitGroup
+
+	// smu guards what Info and Status read, so that they never wait for a
+	// launch, which holds mu.
+	smu  sync.Mutex
+	info Info
+	st   Status
 }
 
 // process is one launch of a plug-in.
@@ -81,6 +88,8 @@ type process struct {
 	pc  *plugin.Client
 	w   wire
 	pid int
+	// exited is closed when the process has exited.
+	exited <-chan struct{}
 }
 
 // Open registers the plug-in described by e and launches it: e must be
@@ -95,17 +104,21 @@ type process struct {
 // [bsk.CodeInternal] for a plug-in that does not start. Each is an
 // [*Error] naming the plug-in.
 func Open(ctx context.Context, e Entry, opts Options) (*Client, error) {
-	fail := func(err error) (*Client, error) {
-		return nil, &Error{Plugin: e.Name, Err: coded(err)}
+	return open(ctx, e, opts, false)
+}
+
+// open is [Open]; with keep, a plug-in whose entry is valid and enabled
+// but whose launch fails is returned all the same, with the error, and
+// retried with backoff until it runs or the Client is closed.
+func open(ctx context.Context, e Entry, opts Options, keep bool) (*Client, error) {
+	fail := func(err error) error {
+		return &Error{Plugin: e.Name, Err: coded(err)}
 	}
 	if err := e.Validate(); err != nil {
-		return fail(err)
+		return nil, fail(err)
 	}
 	if !e.Enabled {
-		return fail(bsk.Invalidf("enabled", "plugin is disabled in the catalog"))
-	}
-	if err := e.verify(); err != nil {
-		return fail(err)
+		return nil, fail(bsk.Invalidf("enabled", "plugin is disabled in the catalog"))
 	}
 	c := &Client{
 		entry: e, opts: opts,
@@ -116,14 +129,23 @@ func Open(ctx context.Context, e Entry, opts Options) (*Client, error) {
 	c.mu.Lock()
 	p, err := c.launch(ctx)
 	if err != nil {
-		c.mu.Unlock()
-		return fail(err)
+		if !keep {
+			c.mu.Unlock()
+			return nil, fail(err)
+		}
+		c.failedLocked(err)
+		c.log.Error().Err(err).Dur("retry_in", c.backoff()).Msg("plugin did not start; retrying")
+	} else {
+		c.proc = p
+		c.setStatus(func(st *Status) { st.State = StateRunning })
 	}
-	c.proc = p
 	c.mu.Unlock()
 	if c.opts.PingInterval >= 0 {
 		c.bg.Add(1)
 		go c.supervise()
+	}
+	if err != nil {
+		return c, fail(err)
 	}
 	return c, nil
 }
@@ -141,9 +163,10 @@ func coded(err error) *bsk.Error {
 func (c *Client) Name() string { return c.entry.Name }
 
 // Info returns what the plug-in reported about itself at its latest launch.
+// It is zero until the plug-in has started once.
 func (c *Client) Info() Info {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.smu.Lock()
+	defer c.smu.Unlock()
 	return c.info
 }
 
@@ -199,13 +222,15 @@ func (c *Client) launch(ctx context.Context) (*process, error) {
 		pc.Kill()
 		return nil, bsk.Errorf(bsk.CodeInternal, "dispense: %v", err)
 	}
-	p := &process{pc: pc, w: raw.(wire), pid: pr.pid}
+	p := &process{pc: pc, w: raw.(wire), pid: pr.pid, exited: pr.exited}
 	info, err := c.fetchInfo(ctx, p)
 	if err != nil {
 		c.kill(p)
 		return nil, err
 	}
+	c.smu.Lock()
 	c.info = info
+	c.smu.Unlock()
 	c.log.Debug().Int("pid", p.pid).Str("version", info.Version).Msg("plugin started")
 	return p, nil
 }
@@ -247,6 +272,9 @@ func (c *Client) fetchInfo(ctx context.Context, p *process) (Info, error) {
 	case info.Protocol != ProtocolVersion:
 		return Info{}, bsk.Errorf(bsk.CodeInvalid, "the plugin reports protocol version %d, the host speaks %d", info.Protocol, ProtocolVersion)
 	}
+	if err := checkTexts(info); err != nil {
+		return Info{}, err
+	}
 	return info, nil
 }
 
@@ -277,6 +305,11 @@ func (c *Client) running(ctx context.Context) (*process, error) {
 			c.discardLocked(c.proc, "exited")
 		}
 		if wait := time.Until(c.nextStart); wait > 0 {
+			if refused(c.lastErr) {
+				// Refused until the binary is fixed: answer at once rather
+				// than hold the call for the backoff.
+				return nil, c.lastErr
+			}
 			c.mu.Unlock()
 			t := time.NewTimer(wait)
 			select {
@@ -293,11 +326,12 @@ func (c *Client) running(ctx context.Context) (*process, error) {
 		}
 		p, err := c.launch(ctx)
 		if err != nil {
-			c.failedLocked()
-			c.log.Error().Err(err).Msg("plugin restart failed")
+			c.failedLocked(err)
+			c.log.Error().Err(err).Dur("retry_in", c.backoff()).Msg("plugin restart failed")
 			return nil, err
 		}
-		c.proc = p
+		c.proc, c.lastErr = p, nil
+		c.setStatus(func(st *Status) { st.State, st.Restarts = StateRunning, st.Restarts+1 })
 		c.log.Warn().Int("pid", p.pid).Int("failures", c.failures).Msg("plugin restarted")
 		if c.opts.Restarted != nil {
 			c.opts.Restarted(c.entry.Name)
@@ -316,9 +350,19 @@ func (c *Client) backoff() time.Duration {
 	return min(d, hi)
 }
 
-func (c *Client) failedLocked() {
+// failedLocked counts a failure, err, and sets the next launch after the
+// backoff; c.mu is held.
+func (c *Client) failedLocked(err error) {
 	c.failures++
+	c.lastErr = err
 	c.nextStart = time.Now().Add(c.backoff())
+	c.setStatus(func(st *Status) {
+		st.State = StateRestarting
+		if refused(err) {
+			st.State = StateRefused
+		}
+		st.Failures, st.NextStart, st.Err = c.failures, c.nextStart, err
+	})
 }
 
 // discard retires p (if it is still current) after a failure: it is
@@ -334,7 +378,7 @@ func (c *Client) discardLocked(p *process, why string) {
 		return
 	}
 	c.proc = nil
-	c.failedLocked()
+	c.failedLocked(bsk.Errorf(bsk.CodeInternal, "%s", why))
 	c.log.Error().Int("pid", p.pid).Str("why", why).Dur("restart_in", c.backoff()).Msg("plugin failed")
 	c.bg.Add(1)
 	go func() {
@@ -352,10 +396,12 @@ func (c *Client) succeeded() {
 	c.mu.Lock()
 	c.failures = 0
 	c.mu.Unlock()
+	c.setStatus(func(st *Status) { st.Failures = 0 })
 }
 
-// supervise pings the running plug-in and relaunches a failed one after
-// its backoff, until Close.
+// supervise pings the running plug-in and relaunches one that is down as
+// soon as its backoff ends (the launch checks the checksum again), until
+// Close.
 func (c *Client) supervise() {
 	defer c.bg.Done()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -364,24 +410,39 @@ func (c *Client) supervise() {
 		<-c.done
 		cancel()
 	}()
-	tick := time.NewTicker(orDefault(c.opts.PingInterval, 10*time.Second))
-	defer tick.Stop()
+	every := orDefault(c.opts.PingInterval, 10*time.Second)
 	for {
+		c.mu.Lock()
+		p, due := c.proc, c.nextStart
+		c.mu.Unlock()
+		wait := every
+		var exited <-chan struct{}
+		if p == nil {
+			wait = max(time.Until(due), 0)
+		} else {
+			exited = p.exited
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-c.done:
+			t.Stop()
 			return
-		case <-tick.C:
 		case <-c.wake:
+			t.Stop()
+			continue
+		case <-exited:
+			// A crash between calls is noticed at once, not at the next
+			// ping, so the status is true and the relaunch is quick.
+			t.Stop()
+			c.discard(p, "exited")
+			continue
+		case <-t.C:
 		}
-		c.mu.Lock()
-		p := c.proc
-		c.mu.Unlock()
 		if p != nil {
-			if err := c.ping(ctx, p); err == nil || ctx.Err() != nil {
-				continue
-			} else {
+			if err := c.ping(ctx, p); err != nil && ctx.Err() == nil {
 				c.discard(p, "ping: "+err.Error())
 			}
+			continue
 		}
 		_, _ = c.running(ctx)
 	}
@@ -492,6 +553,7 @@ func (c *Client) Close() error {
 	}
 	c.closed = true
 	close(c.done)
+	c.setStatus(func(st *Status) { st.State = StateClosed })
 	p := c.proc
 	c.proc = nil
 	c.mu.Unlock()

@@ -30,7 +30,7 @@ func TestOpenInfo(t *testing.T) {
 	if info.Name != "faulty" || info.Version != "0.1.0" || info.Agency != "Test Agency" || info.Protocol != plugins.ProtocolVersion {
 		t.Errorf("Info() = %+v", info)
 	}
-	if len(info.Rules) != 11 || info.Rules[0] != (plugins.RuleInfo{Name: "echo", Kind: "test", Version: "0.1.0", Description: "returns its input"}) {
+	if len(info.Rules) != 15 || !cmp.Equal(info.Rules[0], plugins.RuleInfo{Name: "echo", Kind: "test", Version: "0.1.0", Description: "returns its input"}) {
 		t.Errorf("Info().Rules = %+v", info.Rules)
 	}
 	if c.PID() <= 0 || !alive(c.PID()) {
@@ -324,8 +324,12 @@ func TestNewHostKeepsGoodPlugins(t *testing.T) {
 	if _, err := h.Plugin("faulty"); err != nil {
 		t.Errorf("Plugin(faulty) = %v", err)
 	}
-	if _, err := h.Plugin("broken"); !errors.Is(err, bsk.ErrNotFound) {
-		t.Errorf("Plugin(broken) = %v; want not found", err)
+	// The broken plug-in is kept, refused, and retried.
+	if c, err := h.Plugin("broken"); err != nil || c.Status().State != plugins.StateRefused {
+		t.Errorf("Plugin(broken) = %v; want the refused plug-in", err)
+	}
+	if _, err := h.Plugin("unknown"); !errors.Is(err, bsk.ErrNotFound) {
+		t.Errorf("Plugin(unknown) = %v; want not found", err)
 	}
 }
 

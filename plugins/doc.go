@@ -33,6 +33,11 @@
 // refused with [bsk.CodeUnauthorized]. A running plug-in is pinged; one
 // that crashes is restarted after a backoff that doubles while it keeps
 // failing; one that misses [Options.CallTimeout] is killed and restarted.
+// A plug-in that fails to start or is refused stays in its [Host] and is
+// retried on the same backoff, its checksum checked each time, so that
+// putting the registered binary back recovers it. [Client.Status] reports
+// the [State] (running, restarting, refused, closed), the restarts, a
+// reason safe for any role and the last error for administrators.
 // A call in flight when a plug-in dies fails with an [*Error] naming the
 // plug-in, the rule and the applications, with [bsk.CodeInternal]; a
 // [scholarship.RuleSet] turns it into "needs review". A plug-in's coded
@@ -46,14 +51,31 @@
 // waits for it; on Linux the kernel also kills plug-ins when the host
 // dies, and the SDK exits when its parent goes away.
 //
+// # Reason texts
+//
+// A rule's [RuleInfo] may carry the texts of its reason codes per language
+// ([Handler.WithTexts] on the SDK side); the host refuses a plug-in with a
+// declared code that has no English text, and [Info.Texts] renders the
+// reasons through [scholarship.Texts], English for a language without a
+// text. A rule that declares texts and returns an undeclared code costs
+// that subject a [RuleFailed] reason.
+//
+// # Testing a plug-in
+//
+// Package plugintest launches a built plug-in binary through the real host
+// and runs table tests of its verdicts, reasons, texts, deadlines, panics
+// and hangs; plugins/template is the folder an author copies to start.
+//
 // # Wire
 //
 // The gRPC service (plugin.proto) is only an envelope: two methods, Info
 // and Call, each carrying a JSON document in a
 // google.protobuf.BytesValue. The JSON documents ([Info], [Request],
 // [Response], and per kind [CheckInput], [CheckOutput], [ScoreInput],
-// [ScoreOutput]; [grouping.Problem] and [grouping.Amendment]) are the contract, so a plug-in can be written in any
-// language with gRPC. README.md in this directory is the guide for
+// [ScoreOutput]; [grouping.Problem] and [grouping.Amendment]) are the
+// contract, with JSON Schemas under schema/ (plugin-info, plugin-request,
+// plugin-response, plugin-check-input and -output, plugin-score-input and
+// -output), so a plug-in can be written in any language with gRPC. README.md in this directory is the guide for
 // plug-in authors.
 //
 // # Writing a plug-in in Go

@@ -52,9 +52,10 @@ const RuleFailed = "rule_failed"
 // wrote it, it may speak of other subjects of the batch, and reasons are
 // shown to applicants and their agencies.
 type Rule[T any] struct {
-	c    *Client
-	info scholarship.RuleInfo
-	id   func(T) string
+	c     *Client
+	info  scholarship.RuleInfo
+	texts scholarship.Texts
+	id    func(T) string
 	// BatchSize is the number of subjects per call; 0 means 1000.
 	BatchSize int
 }
@@ -71,11 +72,16 @@ var _ interface {
 func NewRule[T any](c *Client, name string, id func(T) string) (*Rule[T], error) {
 	for _, r := range c.Info().Rules {
 		if r.Kind == KindEligibility && r.Name == name {
-			return &Rule[T]{c: c, id: id, info: scholarship.RuleInfo{Name: name, Version: r.Version, Description: r.Description}}, nil
+			return &Rule[T]{c: c, id: id, info: scholarship.RuleInfo{Name: name, Version: r.Version, Description: r.Description}, texts: r.ScholarshipTexts()}, nil
 		}
 	}
 	return nil, &Error{Plugin: c.Name(), Kind: KindEligibility, Rule: name, Err: bsk.NotFoundf("rule", "the plugin provides no eligibility rule %q", name)}
 }
+
+// Texts returns the texts of the reason codes the rule declares (nil when
+// it declares none), for rendering its reasons with
+// [scholarship.Texts.Text].
+func (r *Rule[T]) Texts() scholarship.Texts { return r.texts }
 
 // Describe returns the rule's name, version and description as the
 // plug-in reported them.
@@ -160,6 +166,11 @@ func (r *Rule[T]) check(ctx context.Context, chunk []T, offset int) ([][]scholar
 				}
 				if verr := x.Reasons[k].Validate(); verr != nil {
 					err = &bsk.Error{Code: bsk.CodeInternal, Field: bsk.Index("reasons", k), Message: verr.Error()}
+					break
+				}
+				if _, ok := r.texts[x.Reasons[k].Code]; r.texts != nil && !ok {
+					err = &bsk.Error{Code: bsk.CodeInternal, Field: bsk.Index("reasons", k) + ".code",
+						Message: fmt.Sprintf("the rule gave the code %q, which it declares no text for", x.Reasons[k].Code)}
 					break
 				}
 			}

@@ -17,10 +17,14 @@ type Host struct {
 
 // NewHost registers and launches every enabled plug-in of c (see [Open]).
 // A plug-in that fails does not stop the others: NewHost returns a Host
-// with every plug-in that started, and an error ([bsk.Errors], one
-// [*Error] per failed plug-in, or the catalog's validation errors) when
-// any failed. The caller decides whether to carry on; either way it must
-// Close the Host.
+// with every enabled plug-in, and an error ([bsk.Errors], one [*Error]
+// per plug-in that did not start, or the catalog's validation errors)
+// when any failed. A plug-in that did not start (a missing binary, a
+// checksum mismatch, a crash at start-up) stays in the Host, refused or
+// restarting, and is launched again with backoff ([Options.MinBackoff],
+// [Options.MaxBackoff]), its checksum checked each time, until it runs;
+// [Client.Status] says how it is doing. The caller decides whether to
+// carry on; either way it must Close the Host.
 func NewHost(ctx context.Context, c Catalog, opts Options) (*Host, error) {
 	h := &Host{clients: map[string]*Client{}}
 	if err := c.Validate(); err != nil {
@@ -31,9 +35,11 @@ func NewHost(ctx context.Context, c Catalog, opts Options) (*Host, error) {
 		if !e.Enabled {
 			continue
 		}
-		cl, err := Open(ctx, e, opts)
+		cl, err := open(ctx, e, opts, true)
 		if err != nil {
 			errs = append(errs, &bsk.Error{Code: bsk.ErrorCode(err), Field: e.Name, Message: err.Error(), Err: err})
+		}
+		if cl == nil {
 			continue
 		}
 		h.clients[e.Name] = cl
@@ -46,17 +52,18 @@ func NewHost(ctx context.Context, c Catalog, opts Options) (*Host, error) {
 	return h, nil
 }
 
-// Plugin returns the running plug-in named name; an unknown or failed
-// name is [bsk.CodeNotFound].
+// Plugin returns the plug-in named name, running or not (see
+// [Client.Status]); a name that is not an enabled entry of the catalog is
+// [bsk.CodeNotFound].
 func (h *Host) Plugin(name string) (*Client, error) {
 	c, ok := h.clients[name]
 	if !ok {
-		return nil, bsk.NotFoundf("plugin", "no running plugin named %q", name)
+		return nil, bsk.NotFoundf("plugin", "no enabled plugin named %q in the catalog", name)
 	}
 	return c, nil
 }
 
-// Plugins returns the running plug-ins, sorted by name.
+// Plugins returns the enabled plug-ins, running or not, sorted by name.
 func (h *Host) Plugins() []*Client {
 	out := make([]*Client, len(h.names))
 	for i, n := range h.names {

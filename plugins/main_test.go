@@ -30,6 +30,7 @@ var built = []string{
 	"./examples/sixmonths",
 	"./examples/prioritylanguages",
 	"./examples/noreports",
+	"./examples/minhours",
 }
 
 func TestMain(m *testing.M) {

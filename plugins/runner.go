@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 
 	"github.com/hashicorp/go-plugin/runner"
 )
@@ -28,6 +29,9 @@ type procRunner struct {
 	cmd            *exec.Cmd
 	stdout, stderr io.ReadCloser
 	pid            int
+	// exited is closed when the process has exited and been reaped.
+	exited   chan struct{}
+	exitOnce sync.Once
 }
 
 var _ runner.Runner = (*procRunner)(nil)
@@ -46,6 +50,7 @@ func newProcRunner(path string, args, env []string) (*procRunner, error) {
 	}
 	return &procRunner{
 		cmd:    cmd,
+		exited: make(chan struct{}),
 		stdout: &lineFilter{r: bufio.NewReaderSize(stdout, maxPipeLine), c: stdout},
 		stderr: &lineFilter{r: bufio.NewReaderSize(stderr, maxPipeLine), c: stderr, fix: safeLogLine},
 	}, nil
@@ -59,7 +64,11 @@ func (r *procRunner) Start(context.Context) error {
 	return nil
 }
 
-func (r *procRunner) Wait(context.Context) error { return r.cmd.Wait() }
+func (r *procRunner) Wait(context.Context) error {
+	err := r.cmd.Wait()
+	r.exitOnce.Do(func() { close(r.exited) })
+	return err
+}
 
 func (r *procRunner) Kill(context.Context) error {
 	if r.cmd.Process == nil {

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/scholarship"
 )
 
 // Plugin is what a plug-in program serves: who it is and its rules.
@@ -44,6 +45,9 @@ type Handler struct {
 	Version string
 	// Description says in a sentence what the rule decides.
 	Description string
+	// Texts are the texts of the reason codes the rule gives (see
+	// [RuleInfo.Texts]); set them with [Handler.WithTexts].
+	Texts scholarship.Texts
 	// Func answers one call: input is the request's JSON input, and the
 	// returned value is marshaled as the response's output. An error with a
 	// bsk code crosses the wire with the same code; any other error, and a
@@ -141,6 +145,37 @@ func hclogLevel(l slog.Level) string {
 	}
 }
 
+// WithTexts returns h with the texts of the reason codes its rule gives:
+// for each code, a template per language with the reason's {param}s.
+// Every code needs an English text, or the host refuses the plug-in; a
+// rule with texts must give only the codes they name.
+//
+//	plugins.Eligibility(info, rule).WithTexts(scholarship.Texts{
+//		"agency_hours_short": {
+//			scholarship.EnglishText: "You work {hours} hours a week; the agency requires {required}.",
+//			scholarship.SpanishText: "Trabaja {hours} horas por semana; la agencia exige {required}.",
+//		},
+//	})
+func (h Handler) WithTexts(t scholarship.Texts) Handler {
+	h.Texts = t
+	return h
+}
+
+func wireTexts(t scholarship.Texts) map[string]map[string]string {
+	if len(t) == 0 {
+		return nil
+	}
+	out := make(map[string]map[string]string, len(t))
+	for code, byLang := range t {
+		m := make(map[string]string, len(byLang))
+		for l, s := range byLang {
+			m[string(l)] = s
+		}
+		out[code] = m
+	}
+	return out
+}
+
 // server is the plug-in side of the envelope.
 type server struct {
 	infoJSON []byte
@@ -159,7 +194,7 @@ func newServer(p Plugin) *server {
 		if v == "" {
 			v = p.Version
 		}
-		in.Rules = append(in.Rules, RuleInfo{Name: h.Rule, Kind: h.Kind, Version: v, Description: h.Description})
+		in.Rules = append(in.Rules, RuleInfo{Name: h.Rule, Kind: h.Kind, Version: v, Description: h.Description, Texts: wireTexts(h.Texts)})
 	}
 	s.infoJSON, _ = json.Marshal(in)
 	return s

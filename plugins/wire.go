@@ -50,6 +50,15 @@ type RuleInfo struct {
 	Version string `json:"version,omitempty"`
 	// Description says in a sentence what the rule decides.
 	Description string `json:"description"`
+	// Texts are the texts of the reason codes the rule gives, shown to
+	// applicants: for each code, a template per language ("en" is
+	// required; "es" and the county's other languages as the agency
+	// provides them) with the reason's {param}s, such as "You have worked
+	// {months} months at your agency; {required} are required.". A
+	// language without a template reads English. A rule that declares
+	// texts must give only the codes it declares; the host refuses a
+	// plug-in with a declared code that has no English text.
+	Texts map[string]map[string]string `json:"texts,omitempty"`
 }
 
 // Request is the JSON document a Call carries to a plug-in.

@@ -217,10 +217,28 @@ func StepText(r DecisionRecord, l Lang) string {
 // Text renders the reason in the language asked for (English when the
 // language is not known). A code without a template renders as the code
 // and its parameters, so no reason is ever lost.
-func (r Reason) Text(l Lang) string {
-	t, ok := templates[r.Code][l]
+func (r Reason) Text(l Lang) string { return Texts(nil).Text(r, l) }
+
+// Texts are reason templates from outside this package, such as an
+// agency plug-in's: for each reason code, a template per language with
+// the reason's {param} placeholders. A nil Texts holds none.
+type Texts map[string]map[Lang]string
+
+// Text renders r in language l: with this package's template for r's code
+// when there is one (a caller's Texts cannot reword the package's own
+// reasons), else with t's; a language without a template reads English.
+// A code with no English template anywhere renders as the code and its
+// parameters, so no reason is ever lost.
+func (t Texts) Text(r Reason, l Lang) string {
+	tmpl, ok := templates[r.Code][l]
 	if !ok {
-		t, ok = templates[r.Code][EnglishText]
+		tmpl, ok = templates[r.Code][EnglishText]
+	}
+	if !ok && templates[r.Code] == nil {
+		if tmpl, ok = t[r.Code][l]; !ok || tmpl == "" {
+			tmpl = t[r.Code][EnglishText]
+			ok = tmpl != ""
+		}
 	}
 	if !ok {
 		keys := make([]string, 0, len(r.Params))
@@ -241,9 +259,9 @@ func (r Reason) Text(l Lang) string {
 				v = Cents(n).String()
 			}
 		}
-		t = strings.ReplaceAll(t, "{"+k+"}", v)
+		tmpl = strings.ReplaceAll(tmpl, "{"+k+"}", v)
 	}
-	return t
+	return tmpl
 }
 
 // HasText reports whether code has a template in language l.

@@ -20,6 +20,15 @@ import (
 // CodeHoursShort is the reason an applicant works too few hours a week.
 const CodeHoursShort = "agency_hours_short"
 
+// texts are what applicants read for the rule's reasons, with the
+// reason's {param}s; the host refuses the plug-in if a code lacks English.
+var texts = scholarship.Texts{
+	CodeHoursShort: {
+		scholarship.EnglishText: "You work {hours} hours a week; this agency supports staff who work at least {required}.",
+		scholarship.SpanishText: "Trabaja {hours} horas por semana; esta agencia apoya al personal que trabaja al menos {required}.",
+	},
+}
+
 // rule requires weekly hours.
 func rule(hours float64) scholarship.Rule[scholarship.Application] {
 	return scholarship.Each(scholarship.RuleInfo{
@@ -47,6 +56,6 @@ func main() {
 		Name:     "minhours",
 		Version:  "1.0.0",
 		Agency:   "Example Early Learning Center",
-		Handlers: []plugins.Handler{plugins.Eligibility(scholarship.RuleInfo{}, rule(*hours))},
+		Handlers: []plugins.Handler{plugins.Eligibility(scholarship.RuleInfo{}, rule(*hours)).WithTexts(texts)},
 	})
 }

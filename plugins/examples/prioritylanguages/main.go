@@ -28,6 +28,14 @@ import (
 // priority language; its "language" parameter is the language code.
 const CodePriorityLanguage = "priority_language"
 
+// texts are what applicants and reviewers read for the rule's reasons.
+var texts = scholarship.Texts{
+	CodePriorityLanguage: {
+		scholarship.EnglishText: "You speak a language the agency gives priority to (language code {language}).",
+		scholarship.SpanishText: "Habla un idioma al que la agencia da prioridad (código de idioma {language}).",
+	},
+}
+
 // rule notes each priority language an applicant speaks, in the order of
 // priority.
 func rule(priority []bsk.Language) scholarship.Rule[scholarship.Application] {
@@ -99,7 +107,7 @@ func main() {
 		Version: "1.0.0",
 		Agency:  "Example East African Community Services",
 		Handlers: []plugins.Handler{
-			plugins.Eligibility(scholarship.RuleInfo{}, rule(priority)),
+			plugins.Eligibility(scholarship.RuleInfo{}, rule(priority)).WithTexts(texts),
 			plugins.Scoring(scholarship.RuleInfo{Name: "priority_language", Version: "1.0.0",
 				Description: "full points for an applicant who speaks a priority language"}, criterion(priority)),
 		},

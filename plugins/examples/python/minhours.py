@@ -33,6 +33,15 @@ COOKIE_VALUE = "4f1c7a2e-best-starts-for-kids-workforce"
 SERVICE = "beststarts.workforce.plugin.v1.Plugin"
 RULE = "agency_minimum_hours"
 VERSION = "1.0.0"
+# What applicants read for each reason code, per language, with the
+# reason's {param}s. Every code needs an English text, or the host refuses
+# the plug-in; a language without a text reads English.
+TEXTS = {
+    "agency_hours_short": {
+        "en": "You work {hours} hours a week; this agency supports staff who work at least {required}.",
+        "es": "Trabaja {hours} horas por semana; esta agencia apoya al personal que trabaja al menos {required}.",
+    },
+}
 
 
 def log(level, message, **attrs):
@@ -54,6 +63,14 @@ def judge(app, required):
              "field": "applicant.hours_per_week",
              "params": {"hours": f"{hours:g}", "required": f"{required:g}"},
              "rule": RULE, "version": VERSION}]
+
+
+def info_doc(required):
+    """Returns the Info document: who the plug-in is and its rules."""
+    return {"name": "minhours", "version": VERSION, "agency": "Example Python Agency", "protocol": 1,
+            "rules": [{"name": RULE, "kind": "eligibility", "version": VERSION,
+                       "description": f"at least {required:g} hours a week",
+                       "texts": TEXTS}]}
 
 
 def error(code, message):
@@ -119,9 +136,7 @@ def main():
         print("the host does not speak protocol version 1", file=sys.stderr)
         sys.exit(1)
     required = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
-    info = json.dumps({"name": "minhours", "version": VERSION, "agency": "Example Python Agency", "protocol": 1,
-                       "rules": [{"name": RULE, "kind": "eligibility", "version": VERSION,
-                                  "description": f"at least {required:g} hours a week"}]}).encode()
+    info = json.dumps(info_doc(required)).encode()
 
     done = threading.Event()
 

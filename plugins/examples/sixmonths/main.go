@@ -21,6 +21,14 @@ import (
 // enough.
 const CodeTenureShort = "agency_tenure_short"
 
+// texts are what applicants read for the rule's reasons.
+var texts = scholarship.Texts{
+	CodeTenureShort: {
+		scholarship.EnglishText: "You have worked {months} months at your agency; it nominates staff after {required}.",
+		scholarship.SpanishText: "Ha trabajado {months} meses en su agencia; la agencia nomina al personal después de {required}.",
+	},
+}
+
 // rule requires months of employment at the agency.
 func rule(months int) scholarship.Rule[scholarship.Application] {
 	return scholarship.Each(scholarship.RuleInfo{
@@ -47,6 +55,6 @@ func main() {
 		Name:     "sixmonths",
 		Version:  "1.0.0",
 		Agency:   "Example Family Services",
-		Handlers: []plugins.Handler{plugins.Eligibility(scholarship.RuleInfo{}, rule(*months))},
+		Handlers: []plugins.Handler{plugins.Eligibility(scholarship.RuleInfo{}, rule(*months)).WithTexts(texts)},
 	})
 }

@@ -72,11 +72,17 @@ var Entries = []Entry{
 	entry[survey.Trend]("survey-trend"),
 	entry[plugins.Info]("plugin-info"),
 	entry[plugins.Catalog]("plugin-catalog"),
+	entry[plugins.Request]("plugin-request"),
+	entry[plugins.Response]("plugin-response"),
+	entry[plugins.CheckInput[scholarship.Application]]("plugin-check-input"),
+	entry[plugins.CheckOutput]("plugin-check-output"),
+	entry[plugins.ScoreInput]("plugin-score-input"),
+	entry[plugins.ScoreOutput]("plugin-score-output"),
 }
 
 // commentDirs are the package directories whose doc comments become
 // descriptions, relative to the module root.
-var commentDirs = []string{"bsk", "grouping", "scholarship", "survey"}
+var commentDirs = []string{"bsk", "grouping", "scholarship", "survey", "plugins"}
 
 // enumer is implemented by every enumeration type of bsk.
 type enumer interface{ Enum() []string }
@@ -96,6 +102,9 @@ func Generate(root string) (map[string][]byte, error) {
 			return nil, err
 		}
 	}
+	// A generic type's name holds its type arguments' import paths, whose
+	// slashes would break the $ref pointers: name it without them.
+	r.Namer = typeName
 	r.Mapper = func(t reflect.Type) *jsonschema.Schema {
 		if t.Kind() != reflect.String || !t.Implements(enumType) {
 			return nil
@@ -114,7 +123,7 @@ func Generate(root string) (map[string][]byte, error) {
 	for _, e := range Entries {
 		s := r.ReflectFromType(e.Type)
 		s.ID = jsonschema.ID(BaseURL + e.Name + ".schema.json")
-		s.Title = e.Type.Name()
+		s.Title = typeName(e.Type)
 		b, err := json.MarshalIndent(s, "", "  ")
 		if err != nil {
 			return nil, fmt.Errorf("schema %s: %w", e.Name, err)
@@ -122,6 +131,16 @@ func Generate(root string) (map[string][]byte, error) {
 		out[e.Name+".schema.json"] = append(b, '\n')
 	}
 	return out, nil
+}
+
+// typeName is t's name without type arguments: "CheckInput" for
+// CheckInput[scholarship.Application].
+func typeName(t reflect.Type) string {
+	n := t.Name()
+	if i := strings.IndexByte(n, '['); i >= 0 {
+		n = n[:i]
+	}
+	return n
 }
 
 // addComments reads doc comments from dir (relative to root) with paths

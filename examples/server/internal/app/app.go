@@ -45,6 +45,8 @@ type Config struct {
 	// PluginCatalog is the path of the plug-in catalog (a JSON file the
 	// administrator controls); empty runs no plug-ins.
 	PluginCatalog string
+	// Plugins tune the plug-in host: call deadline and restart backoff.
+	Plugins service.PluginOptions
 	// Runs bound the grouping runs running at once, per key and in all;
 	// runs beyond them wait in a bounded queue (see [RunLimits]).
 	Runs RunLimits
@@ -127,7 +129,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, log, a.metrics.service)
+	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, cfg.Plugins, log, a.metrics.service)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("plug-in catalog: %w", err)

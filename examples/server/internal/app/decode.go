@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -58,7 +60,7 @@ func unmarshalStrict(b []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
-		return bsk.Errors{bsk.Invalidf("", "malformed JSON: %v", err)}
+		return bsk.Errors{bsk.Invalidf(unknownFieldPointer(b, reflect.TypeOf(v)), "malformed JSON: %v", err)}
 	}
 	if d.More() {
 		return bsk.Errors{bsk.Invalidf("", "malformed JSON: data after the document")}
@@ -192,3 +194,117 @@ func pageLimit(c echo.Context) (int, error) {
 
 // Page is one page of a listing (see [service.Page]).
 type Page[T any] = service.Page[T]
+
+// unknownFieldPointer returns the JSON pointer of a key in the document b
+// that the Go type t has no field for (the first in key order at the
+// shallowest object that has one), or "" when there is none: the decoder's
+// own error names the key but not where it is.
+func unknownFieldPointer(b []byte, t reflect.Type) string {
+	var doc any
+	if json.Unmarshal(b, &doc) != nil {
+		return ""
+	}
+	p, _ := unknownIn(doc, t, "")
+	return p
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[interface{ UnmarshalText([]byte) error }]()
+)
+
+func unknownIn(doc any, t reflect.Type, path string) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return "", false
+	}
+	switch v := doc.(type) {
+	case map[string]any:
+		keys := slices.Sorted(func(yield func(string) bool) {
+			for k := range v {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		switch t.Kind() {
+		case reflect.Map:
+			for _, k := range keys {
+				if p, ok := unknownIn(v[k], t.Elem(), path+"/"+escapePointer(k)); ok {
+					return p, true
+				}
+			}
+		case reflect.Struct:
+			fields := jsonFields(t)
+			for _, k := range keys {
+				if _, ok := fieldFor(fields, k); !ok {
+					return path + "/" + escapePointer(k), true
+				}
+			}
+			for _, k := range keys {
+				f, _ := fieldFor(fields, k)
+				if p, ok := unknownIn(v[k], f, path+"/"+escapePointer(k)); ok {
+					return p, true
+				}
+			}
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, x := range v {
+				if p, ok := unknownIn(x, t.Elem(), path+"/"+strconv.Itoa(i)); ok {
+					return p, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// jsonFields maps the JSON names of a struct's fields, those of embedded
+// structs included, to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if f.Anonymous && name == "" && ft.Kind() == reflect.Struct {
+			for k, v := range jsonFields(ft) {
+				if _, dup := out[k]; !dup {
+					out[k] = v
+				}
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+// fieldFor finds a key's field as encoding/json does: the exact name
+// first, then without regard to case.
+func fieldFor(fields map[string]reflect.Type, key string) (reflect.Type, bool) {
+	if t, ok := fields[key]; ok {
+		return t, true
+	}
+	for name, t := range fields {
+		if strings.EqualFold(name, key) {
+			return t, true
+		}
+	}
+	return nil, false
+}

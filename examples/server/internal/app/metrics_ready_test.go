@@ -54,7 +54,7 @@ func TestReadyReportsPlugins(t *testing.T) {
 		r := s.expect(503, "GET", "/readyz", "", nil)
 		var body app.ErrorBody
 		r.json(t, &body)
-		if !strings.Contains(body.Error.Message, "plugin faulty failed") || strings.Contains(body.Error.Message, "database") {
+		if !strings.Contains(body.Error.Message, "plugin faulty refused") || strings.Contains(body.Error.Message, "database") {
 			t.Errorf("/readyz = %s; want 503 naming the plug-in alone", r.Body)
 		}
 		for _, secret := range []string{faulty, sum} {

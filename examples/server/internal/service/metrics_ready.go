@@ -9,7 +9,9 @@ type ReadyCheck struct {
 	// Name is "database" or "plugin NAME".
 	Name string `json:"name"`
 	// Status is "ok" or "unavailable" for the database; "running",
-	// "down" (it does not answer), "failed" (it did not start) or
+	// "down" (it does not answer), "restarting" (it crashed or did not
+	// start, and is launched again after a backoff), "refused" (its binary
+	// is missing or fails its checksum; retried) or
 	// "disabled" for a plug-in.
 	Status string `json:"status"`
 	// OK is false for a part that is down.
@@ -24,22 +26,6 @@ func (s *Services) Readiness(ctx context.Context) []ReadyCheck {
 	if err := s.Ready(ctx); err != nil {
 		checks[0].Status, checks[0].OK = "unavailable", false
 	}
-	h := s.Plugins.host
-	if h == nil {
-		return checks
-	}
-	for _, e := range h.catalog.Plugins {
-		c := ReadyCheck{Name: "plugin " + e.Name, Status: "disabled", OK: true}
-		if e.Enabled {
-			c.Status, c.OK = "failed", false
-			if cl, err := h.client(e.Name); err == nil {
-				c.Status = "down"
-				if cl.Ping(ctx) == nil {
-					c.Status, c.OK = "running", true
-				}
-			}
-		}
-		checks = append(checks, c)
-	}
+	checks = append(checks, s.Plugins.host.readiness(ctx)...)
 	return checks
 }

@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,11 +23,26 @@ type PluginStatus struct {
 	SHA256  string   `json:"sha256"`
 	Args    []string `json:"args,omitempty"`
 	Enabled bool     `json:"enabled"`
-	// Status is "running", "failed" (it did not start) or "disabled".
+	// Status is "running"; "restarting" (it crashed, hung or did not
+	// start, and is launched again after a backoff); "refused" (its
+	// binary is missing or does not match the catalog's checksum, or it
+	// describes itself in a way the host refuses; retried with backoff,
+	// the checksum checked each time, so putting the registered binary
+	// back recovers it without a server restart); or "disabled".
 	Status string `json:"status"`
-	// Info is what the running plug-in says of itself: version and rules.
+	// Restarts counts the plug-in's relaunches since the server started.
+	Restarts int `json:"restarts"`
+	// Reason says why a plug-in is not running, in a sentence that names
+	// no path, checksum or application.
+	Reason string `json:"reason,omitempty"`
+	// NextStart is when the next launch of a plug-in that is not running
+	// is due.
+	NextStart *time.Time `json:"next_start,omitempty"`
+	// Info is what the plug-in said of itself at its latest launch:
+	// version, rules and their reason texts.
 	Info *plugins.Info `json:"info,omitempty"`
-	// Error says why a plug-in failed to start.
+	// Error is the plug-in's last failure in full (it may name the
+	// binary's path and checksums): administrators alone read it.
 	Error string `json:"error,omitempty"`
 }
 
@@ -37,21 +54,30 @@ type PluginHealth struct {
 	Error     string  `json:"error,omitempty"`
 }
 
-// PluginHost is the server's running plug-ins: the catalog, the host that
-// launched its enabled entries, and why those that did not start failed.
-// The zero value (and nil) runs no plug-ins.
+// PluginOptions tune the plug-in host. The zero value uses the plugins
+// package's defaults: calls have 10 s, and a plug-in that is down is
+// launched again after 100 ms, doubling up to 30 s while it keeps failing.
+type PluginOptions struct {
+	// CallTimeout bounds every call of a plug-in rule.
+	CallTimeout time.Duration
+	// MinBackoff and MaxBackoff bound the wait before a relaunch.
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// PluginHost is the server's plug-ins: the catalog and the host that runs
+// its enabled entries, restarting those that fail. The zero value (and
+// nil) runs no plug-ins.
 type PluginHost struct {
 	catalog plugins.Catalog
 	host    *plugins.Host
-	failed  map[string]string
 }
 
 // StartPlugins reads the catalog at path and launches its enabled
 // plug-ins; an empty path runs none. A bad catalog is an error (the server
-// does not start); a plug-in that fails to start is logged and listed as
-// failed, and the server runs without it. Restarts are counted in m (nil
-// counts nothing).
-func StartPlugins(ctx context.Context, path string, log zerolog.Logger, m *Metrics) (*PluginHost, error) {
+// does not start); a plug-in that fails to start is logged, listed as
+// refused or restarting, and launched again with backoff until it runs.
+// Restarts are counted in m (nil counts nothing).
+func StartPlugins(ctx context.Context, path string, opts PluginOptions, log zerolog.Logger, m *Metrics) (*PluginHost, error) {
 	if path == "" {
 		return &PluginHost{}, nil
 	}
@@ -60,13 +86,12 @@ func StartPlugins(ctx context.Context, path string, log zerolog.Logger, m *Metri
 		return nil, err
 	}
 	h := &PluginHost{catalog: cat}
-	h.host, err = plugins.NewHost(ctx, cat, plugins.Options{Logger: log, Restarted: m.PluginRestarted})
+	h.host, err = plugins.NewHost(ctx, cat, plugins.Options{Logger: log, Restarted: m.PluginRestarted,
+		CallTimeout: opts.CallTimeout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff})
 	var list bsk.Errors
 	if errors.As(err, &list) {
-		h.failed = map[string]string{}
 		for _, e := range list {
-			h.failed[e.Field] = e.Message
-			log.Error().Str("plugin", e.Field).Str("error", e.Message).Msg("plug-in did not start")
+			log.Error().Str("plugin", e.Field).Str("error", e.Message).Msg("plug-in did not start; it is retried")
 		}
 		return h, nil
 	}
@@ -84,12 +109,60 @@ func (h *PluginHost) Close() {
 	}
 }
 
-// client returns the running plug-in name.
+// client returns the plug-in name of the catalog, running or not.
 func (h *PluginHost) client(name string) (*plugins.Client, error) {
 	if h == nil || h.host == nil {
-		return nil, bsk.NotFoundf("plugin", "no running plugin named %q", name)
+		return nil, bsk.NotFoundf("plugin", "no enabled plugin named %q in the catalog", name)
 	}
 	return h.host.Plugin(name)
+}
+
+// readiness checks each plug-in of the catalog for /readyz: name and
+// state only. A running plug-in is pinged; one that does not answer is
+// "down".
+func (h *PluginHost) readiness(ctx context.Context) []ReadyCheck {
+	if h == nil {
+		return nil
+	}
+	var out []ReadyCheck
+	for _, e := range h.catalog.Plugins {
+		c := ReadyCheck{Name: "plugin " + e.Name, Status: "disabled", OK: true}
+		if cl, err := h.client(e.Name); e.Enabled && err == nil {
+			c.Status, c.OK = string(cl.Status().State), false
+			if c.Status == string(plugins.StateRunning) {
+				c.OK = cl.Ping(ctx) == nil
+				if !c.OK {
+					c.Status = "down"
+				}
+			}
+		} else if e.Enabled {
+			c.Status, c.OK = "refused", false
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// texts returns the reason texts every plug-in of the catalog declared at
+// its latest launch, for rendering their reasons; a plug-in listed first
+// in the catalog wins a code two declare.
+func (h *PluginHost) texts() scholarship.Texts {
+	out := scholarship.Texts{}
+	if h == nil || h.host == nil {
+		return out
+	}
+	for _, e := range h.catalog.Plugins {
+		cl, err := h.client(e.Name)
+		if err != nil {
+			continue
+		}
+		for code, byLang := range cl.Info().Texts() {
+			if _, dup := out[code]; !dup {
+				out[code] = byLang
+			}
+		}
+	}
+	return out
 }
 
 // Plugins serves the plug-in host to administrators (each plug-in's status
@@ -99,7 +172,7 @@ type Plugins struct {
 	metrics *Metrics
 }
 
-// Status lists the catalog's entries, each with whether it runs.
+// Status lists the catalog's entries, each with its state.
 //
 // Errors: unauthorized for anyone but the administrator.
 func (s *Plugins) Status(ctx context.Context) ([]PluginStatus, error) {
@@ -112,12 +185,18 @@ func (s *Plugins) Status(ctx context.Context) ([]PluginStatus, error) {
 	}
 	for _, e := range s.host.catalog.Plugins {
 		st := PluginStatus{Name: e.Name, Agency: e.Agency, Path: e.Path, SHA256: e.SHA256, Args: e.Args, Enabled: e.Enabled, Status: "disabled"}
-		if e.Enabled {
-			st.Status = "failed"
-			st.Error = s.host.failed[e.Name]
-			if cl, err := s.host.client(e.Name); err == nil {
-				info := cl.Info()
-				st.Status, st.Info, st.Error = "running", &info, ""
+		if cl, err := s.host.client(e.Name); e.Enabled && err == nil {
+			ps := cl.Status()
+			st.Status, st.Restarts, st.Reason = string(ps.State), ps.Restarts, ps.Reason
+			if ps.Err != nil {
+				st.Error = ps.Err.Error()
+			}
+			if !ps.NextStart.IsZero() {
+				next := ps.NextStart.UTC()
+				st.NextStart = &next
+			}
+			if info := cl.Info(); info.Name != "" {
+				st.Info = &info
 			}
 		}
 		out = append(out, st)
@@ -160,26 +239,91 @@ func (s *Plugins) Rules(ctx context.Context, program ProgramConfig) ([]scholarsh
 }
 
 // rules returns the eligibility rules named "plugin/rule" as scholarship
-// rules. A plug-in that is not running is an error naming it.
+// rules. A rule that cannot be called (its plug-in is refused, never
+// started, no longer in the catalog, or no longer provides it) is a rule
+// that fails, so that its applications need review with the reason
+// "rule_failed" and the run goes on; the full error goes to the run's
+// failures, which administrators read.
 func (s *Plugins) rules(names []string) ([]scholarship.Rule[scholarship.Application], error) {
 	var out []scholarship.Rule[scholarship.Application]
-	for _, full := range names {
+	for i, full := range names {
 		plugin, rule, ok := strings.Cut(full, "/")
 		if !ok {
-			return nil, bsk.Invalidf("plugin_rules", "%q is not plugin/rule", full)
+			return nil, bsk.Invalidf(pluginRulePointer(i), "%q is not plugin/rule", full)
 		}
 		cl, err := s.host.client(plugin)
-		if err != nil {
-			return nil, err
+		if err == nil && cl.Status().State == plugins.StateRefused {
+			st := cl.Status()
+			err = &plugins.Error{Plugin: plugin, Kind: plugins.KindEligibility, Rule: rule,
+				Err: bsk.Errorf(bsk.CodeInternal, "the plugin is refused (%s): %v", st.Reason, st.Err)}
 		}
-		r, err := plugins.NewRule(cl, rule, func(app scholarship.Application) string { return app.ID })
+		var r *plugins.Rule[scholarship.Application]
+		if err == nil {
+			r, err = plugins.NewRule(cl, rule, func(app scholarship.Application) string { return app.ID })
+		}
 		if err != nil {
-			return nil, err
+			out = append(out, unavailableRule{info: scholarship.RuleInfo{Name: rule}, err: err})
+			continue
 		}
 		out = append(out, withoutDemographics{r: r, plugin: plugin, metrics: s.metrics})
 	}
 	return out, nil
 }
+
+// pluginRulePointer is the JSON pointer of a program's i-th plug-in rule.
+func pluginRulePointer(i int) string { return "/plugin_rules/" + strconv.Itoa(i) }
+
+// checkWiring refuses a program's plug-in rules that name a plug-in that
+// is not enabled in the catalog, or a rule its plug-in does not provide
+// (as it described itself at its latest launch; a plug-in that has never
+// started cannot be checked, and its rules are accepted). Problems name
+// the rule by its JSON pointer, /plugin_rules/i.
+//
+// Errors: invalid.
+func (s *Plugins) checkWiring(names []string) error {
+	var errs bsk.Errors
+	for i, full := range names {
+		plugin, rule, _ := strings.Cut(full, "/")
+		cl, err := s.host.client(plugin)
+		if err != nil {
+			errs = append(errs, bsk.Invalidf(pluginRulePointer(i), "no enabled plug-in named %q in the catalog", plugin))
+			continue
+		}
+		info := cl.Info()
+		if info.Name == "" {
+			continue
+		}
+		var have []string
+		for _, r := range info.Rules {
+			if r.Kind == plugins.KindEligibility {
+				have = append(have, r.Name)
+			}
+		}
+		if !slices.Contains(have, rule) {
+			errs = append(errs, bsk.Invalidf(pluginRulePointer(i), "plug-in %q provides no eligibility rule %q; it provides %q", plugin, rule, have))
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// unavailableRule stands for a plug-in rule that cannot be called: it
+// fails every batch with err, so a rule set makes its applications need
+// review.
+type unavailableRule struct {
+	info scholarship.RuleInfo
+	err  error
+}
+
+// Check fails with the reason the rule cannot be called.
+func (u unavailableRule) Check(context.Context, []scholarship.Application) ([][]scholarship.Reason, error) {
+	return nil, u.err
+}
+
+// Describe names the rule.
+func (u unavailableRule) Describe() scholarship.RuleInfo { return u.info }
 
 // withoutDemographics sends an agency's plug-in rule the applications
 // without their demographics. Eligibility must not depend on them, and a

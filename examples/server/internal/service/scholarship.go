@@ -80,7 +80,7 @@ func (c ProgramConfig) Validate() error {
 	pr.Merge("", c.rubric(scholarship.Cycle{}).Validate())
 	for i, r := range c.PluginRules {
 		if p, n, ok := strings.Cut(r, "/"); !ok || p == "" || n == "" {
-			pr.Add(bsk.Index("plugin_rules", i), "%q is not plugin/rule", r)
+			pr.Add(pluginRulePointer(i), "%q is not plugin/rule", r)
 		}
 	}
 	return pr.Err()
@@ -136,6 +136,9 @@ func (s *Scholarships) CreateProgram(ctx context.Context, cfg ProgramConfig) (Pr
 	if err := cfg.Validate(); err != nil {
 		return ProgramConfig{}, err
 	}
+	if err := s.plugins.checkWiring(cfg.PluginRules); err != nil {
+		return ProgramConfig{}, err
+	}
 	doc, err := encode("program", cfg)
 	if err != nil {
 		return ProgramConfig{}, err
@@ -164,6 +167,9 @@ func (s *Scholarships) UpdateProgram(ctx context.Context, id string, cfg Program
 		return ProgramConfig{}, err
 	}
 	if err := cfg.Validate(); err != nil {
+		return ProgramConfig{}, err
+	}
+	if err := s.plugins.checkWiring(cfg.PluginRules); err != nil {
 		return ProgramConfig{}, err
 	}
 	if id != cfg.Program.ID {

@@ -367,12 +367,13 @@ func (s *Scholarships) Decisions(ctx context.Context, ref RunRef, q DecisionQuer
 		l = scholarship.EnglishText
 	}
 	page := Page[Decision]{Items: []Decision{}}
+	texts := s.plugins.host.texts()
 	for _, rec := range recs {
 		r, err := decode[scholarship.DecisionRecord]("decision", rec)
 		if err != nil {
 			return Page[Decision]{}, err
 		}
-		page.Items = append(page.Items, showDecision(p, sees(r.ApplicationID), r, l))
+		page.Items = append(page.Items, showDecision(p, sees(r.ApplicationID), r, l, texts))
 	}
 	if len(recs) == q.Limit {
 		page.NextCursor = recs[len(recs)-1].ID
@@ -383,7 +384,7 @@ func (s *Scholarships) Decisions(ctx context.Context, ref RunRef, q DecisionQuer
 // showDecision renders a decision record for the caller: without what is
 // derived from demographics unless sees, without failure texts for anyone
 // but the administrator, in language l.
-func showDecision(p Principal, sees bool, r scholarship.DecisionRecord, l scholarship.Lang) Decision {
+func showDecision(p Principal, sees bool, r scholarship.DecisionRecord, l scholarship.Lang, texts scholarship.Texts) Decision {
 	if !sees {
 		r = r.WithoutDemographics()
 	}
@@ -401,7 +402,7 @@ func showDecision(p Principal, sees bool, r scholarship.DecisionRecord, l schola
 		d.Texts = append(d.Texts, t)
 	}
 	for _, reason := range r.Reasons {
-		d.Texts = append(d.Texts, reason.Text(l))
+		d.Texts = append(d.Texts, texts.Text(reason, l))
 	}
 	return d
 }

@@ -32,7 +32,7 @@ type foreign struct {
 type foreignServer interface{}
 
 func (f *foreign) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
-	info := []byte(`{"name":"` + f.name + `","version":"9.9.9","agency":"Test Agency","protocol":1,"rules":[]}`)
+	info := []byte(`{"name":"` + f.name + `","version":"9.9.9","agency":"Test Agency","protocol":1,"rules":[{"name":"babble","kind":"eligibility","description":"answers with garbage"}]}`)
 	handler := func(out []byte) grpc.MethodHandler {
 		return func(_ any, _ context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
 			in := new(wrapperspb.BytesValue)

@@ -1,8 +1,12 @@
 // Command faulty is a plug-in that misbehaves on request, for the host's
 // tests: its rules panic, hang, crash, flood their output or return coded
 // errors, and its -mode flag makes it speak another protocol version,
-// answer with malformed JSON or fail its handshake. Its "telltale" rule
-// repeats the demographics it is sent, for hosts that must send none.
+// answer with malformed JSON, fail its handshake or declare a reason code
+// without an English text (badtexts). Its "telltale" rule repeats the
+// demographics it is sent, for hosts that must send none; its eligibility
+// rules over applications "fragile", "stall", "die" and "offtext" panic on
+// one applicant, hang, exit mid-call and give a code they declare no text
+// for.
 package main
 
 import (
@@ -20,7 +24,7 @@ import (
 
 func main() {
 	name := flag.String("name", "faulty", "the name to report")
-	mode := flag.String("mode", "normal", "normal, protocol2, garbage or nohandshake")
+	mode := flag.String("mode", "normal", "normal, protocol2, garbage, nohandshake or badtexts")
 	flag.Parse()
 	switch *mode {
 	case "protocol2":
@@ -30,6 +34,13 @@ func main() {
 	case "nohandshake":
 		fmt.Println("hello, I am not a plug-in")
 		os.Exit(0)
+	case "badtexts":
+		// A reason code with a Spanish text and no English one.
+		plugins.Serve(plugins.Plugin{Name: *name, Version: "0.1.0", Agency: "Test Agency", Handlers: []plugins.Handler{
+			plugins.Eligibility(scholarship.RuleInfo{Name: "tenure", Version: "2.0.0"}, scholarship.Rule[subject](tenure)).
+				WithTexts(scholarship.Texts{"tenure_short": {scholarship.SpanishText: "Le faltan meses."}}),
+		}})
+		return
 	}
 	plugins.Serve(plugins.Plugin{
 		Name: *name, Version: "0.1.0", Agency: "Test Agency",
@@ -45,6 +56,11 @@ func main() {
 			plugins.Grouping("sloppy", "names a member not in the problem", sloppy),
 			{Kind: "test", Rule: "log", Description: "logs its input, then echoes", Func: logs},
 			plugins.Eligibility(scholarship.RuleInfo{Name: "telltale", Version: "1.0.0", Description: "repeats the demographics it receives"}, telltale),
+			plugins.Eligibility(scholarship.RuleInfo{Name: "fragile", Version: "1.0.0", Description: "panics on the applicant named panic"}, fragile),
+			plugins.Eligibility(scholarship.RuleInfo{Name: "stall", Version: "1.0.0", Description: "never answers"}, stall),
+			plugins.Eligibility(scholarship.RuleInfo{Name: "die", Version: "1.0.0", Description: "exits in the middle of the call"}, die),
+			plugins.Eligibility(scholarship.RuleInfo{Name: "offtext", Version: "1.0.0", Description: "gives a code it declares no text for"}, offtext).
+				WithTexts(scholarship.Texts{"tenure_short": {scholarship.EnglishText: "You need {required} months on staff."}}),
 		},
 	})
 }

@@ -79,3 +79,32 @@ var telltale = scholarship.Each(scholarship.RuleInfo{Name: "telltale", Version: 
 	return []scholarship.Reason{{Code: "telltale", Outcome: scholarship.Eligible,
 		Params: map[string]string{"race": strings.Join(races, ","), "gender": string(d.Gender), "age_band": string(d.AgeBand), "income": string(d.Income)}}}
 })
+
+// stall is an eligibility rule that never answers, ignoring its context
+// as a buggy rule would.
+var stall = scholarship.RuleFunc[scholarship.Application](func(context.Context, []scholarship.Application) ([][]scholarship.Reason, error) {
+	select {}
+})
+
+// die is an eligibility rule whose process exits in the middle of every
+// call.
+var die = scholarship.RuleFunc[scholarship.Application](func(context.Context, []scholarship.Application) ([][]scholarship.Reason, error) {
+	os.Exit(5)
+	return nil, nil
+})
+
+// offtext declares a text for "tenure_short" but gives every application
+// the code "tenure_unknown", which it declares no text for.
+var offtext = scholarship.Each(scholarship.RuleInfo{Name: "offtext", Version: "1.0.0"}, func(scholarship.Application) []scholarship.Reason {
+	return []scholarship.Reason{{Code: "tenure_unknown", Outcome: scholarship.Ineligible}}
+})
+
+// fragile panics on the applicant named "panic" and finds nothing against
+// anyone else.
+var fragile = scholarship.Each(scholarship.RuleInfo{Name: "fragile", Version: "1.0.0"}, func(a scholarship.Application) []scholarship.Reason {
+	if a.Applicant.Name == "panic" {
+		var m map[string]int
+		m["boom"]++
+	}
+	return nil
+})
