@@ -1,6 +1,7 @@
 package training_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -156,3 +157,5 @@ func programYear(seed int64, providers int) bsk.Workforce {
 	add(cert, certSessions, func(int) []bsk.ProviderID { return sample(cohort, 90+r.IntN(10)) })
 	return w
 }
+
+func asErrors(err error, list *bsk.Errors) bool { return errors.As(err, list) }

@@ -201,9 +201,9 @@ func TestAdmitCommunityOfLeaders(t *testing.T) {
 		on       time.Time
 		codes    []string
 	}{
-		{"p-ana", date(2019, 9, 1), nil},                                // BIPOC, grantee
+		{"p-ana", date(2019, 9, 1), nil},                                  // BIPOC, grantee
 		{"p-cara", date(2019, 9, 1), []string{"bipoc_participants_only"}}, // grantee, white
-		{"p-dee", date(2019, 9, 1), []string{"grantees_only"}},           // BIPOC, not a grantee
+		{"p-dee", date(2019, 9, 1), []string{"grantees_only"}},            // BIPOC, not a grantee
 		{"p-eli", date(2019, 9, 1), []string{"bipoc_participants_only", "grantees_only"}},
 		{"p-cara", date(2023, 9, 1), nil},                                          // open to all agencies serving young children
 		{"p-fay", date(2023, 9, 1), []string{"agency_not_serving_young_children"}}, // an adult clinic
