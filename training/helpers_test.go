@@ -70,7 +70,8 @@ func mustCatalog(tb testing.TB, w bsk.Workforce) *training.Catalog {
 // workforce's monthly trainings (capacity 125) and communities of
 // practice, 97 reflective consultation groups of 6-8 meeting monthly, a
 // community of leaders of 82 (quarterly trainings, monthly mentorship) and
-// a certificate cohort of 100 (monthly modules and reflection groups).
+// a certificate cohort of 100 (monthly modules and reflection groups), six
+// intergroup dialogue groups of leaders, and fifteen large group workshops.
 func programYear(seed int64, providers int) bsk.Workforce {
 	w := bsktest.Workforce(seed, bsktest.Options{Providers: providers, Organizations: max(10, providers/8)})
 	r := rand.New(rand.NewPCG(uint64(seed), 17))
@@ -155,6 +156,30 @@ func programYear(seed int64, providers int) bsk.Workforce {
 			bsk.Session{ID: bsk.SessionID(fmt.Sprintf("cert-2026-r%02d", m+1)), OfferingID: cert.ID, Starts: at.Add(4 * time.Hour), Minutes: 150, Credit: bsk.CreditReflective})
 	}
 	add(cert, certSessions, func(int) []bsk.ProviderID { return sample(cohort, 90+r.IntN(10)) })
+	// Intergroup dialogue: six groups of agency leaders, monthly for ten months.
+	var directors []bsk.ProviderID
+	for _, p := range w.Providers {
+		if p.Role == bsk.RoleDirector || p.Role == bsk.RoleSupervisor {
+			directors = append(directors, p.ID)
+		}
+	}
+	for g := range 6 {
+		id := fmt.Sprintf("igd-%d", g+1)
+		members := sample(directors, 15)
+		add(bsk.Offering{ID: bsk.OfferingID(id), Kind: bsk.OfferingIntergroupDialogue, Title: "Intergroup dialogue " + id, Strategy: bsk.StrategyIECMH,
+			Language: bsk.English, Capacity: 17, Cadence: bsk.CadenceMonthly, Modality: bsk.ModalityVirtual, SessionMinutes: 120},
+			monthly(id, 10, time.Date(y, 1, 12+g, 18, 0, 0, 0, time.UTC), 120, nil),
+			func(int) []bsk.ProviderID { return sample(members, 12+r.IntN(4)) })
+	}
+	// Fifteen large group workshops (workforce development) of 250-650.
+	for k := range 15 {
+		id := fmt.Sprintf("wfd-%02d", k+1)
+		add(bsk.Offering{ID: bsk.OfferingID(id), Kind: bsk.OfferingLargeGroupWorkshop, Title: "Workshop " + id, Strategy: bsk.StrategyWFD,
+			Topic: []string{"Healthy child development", "Racial equity", "IECMH"}[k%3], Language: bsk.English, Cadence: bsk.CadenceOnce,
+			Modality: bsk.ModalityVirtual, SessionMinutes: 180},
+			monthly(id, 1, time.Date(y, time.Month(1+k%12), 3+k/12, 16, 0, 0, 0, time.UTC), 180, nil),
+			func(int) []bsk.ProviderID { return sample(staff, 250+r.IntN(400)) })
+	}
 	return w
 }
 
