@@ -271,8 +271,11 @@ func NewDirectory(providers []bsk.Provider, emails map[bsk.ProviderID][]string) 
 }
 
 // Match returns the provider a report's name and email stand for, or "" and
-// the [Unmatched] code.
+// the [Unmatched] code. A nil Directory matches no one.
 func (d *Directory) Match(name, email string) (bsk.ProviderID, string) {
+	if d == nil {
+		return "", CodeNoMatch
+	}
 	if id, ok := d.byEmail[normEmail(email)]; ok && email != "" {
 		return id, ""
 	}

@@ -142,7 +142,9 @@ const (
 
 // BookingChange is one line of the change list between two plans.
 type BookingChange struct {
-	Kind      ChangeKind    `json:"kind"`
+	// Kind is what changed.
+	Kind ChangeKind `json:"kind"`
+	// SessionID and Language name the booking.
 	SessionID bsk.SessionID `json:"session_id"`
 	Language  bsk.Language  `json:"language"`
 	// Before and After are the interpreters booked before and after.

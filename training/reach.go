@@ -33,12 +33,15 @@ const (
 // (unknown included, so the rows partition the attendees), a column "all"
 // for the period and one per month ("2026-01").
 type Share struct {
-	Dimension string                 `json:"dimension"`
-	Table     survey.ProtectedCounts `json:"table"`
+	// Dimension is one of the Share constants.
+	Dimension string `json:"dimension"`
+	// Table is the protected counts.
+	Table survey.ProtectedCounts `json:"table"`
 }
 
 // MonthRate is one month's return rate.
 type MonthRate struct {
+	// Month is the month, as "2026-01".
 	Month string `json:"month"`
 	// Rate is the share of the month's attendees who attend in the next
 	// calendar month, or nil when either count is hidden by disclosure

@@ -36,6 +36,7 @@ type KeyedHours struct {
 // Transcript is one provider's record of sessions attended: every line,
 // and hours by credit kind, by competency area and by year.
 type Transcript struct {
+	// ProviderID is whose transcript it is.
 	ProviderID bsk.ProviderID `json:"provider_id"`
 	// Lines lists each session attended, in time order.
 	Lines []bsk.TranscriptLine `json:"lines"`
@@ -114,6 +115,7 @@ func keyed(m map[string]*Hours) []KeyedHours {
 
 // ProviderProgress is one provider's endorsement progress.
 type ProviderProgress struct {
+	// ProviderID is whose progress it is.
 	ProviderID bsk.ProviderID `json:"provider_id"`
 	scholarship.Progress
 }
