@@ -20,7 +20,7 @@
 // a registration takes a seat while one is free and waits otherwise; a
 // cancellation promotes the first on the waitlist, with a
 // [bsk.WaitlistNotice]; the seats held never exceed the capacity.
-// [Roster.Admit] first judges the applicant with eligibility rules, any
+// [Roster.Admit] first judges the applicant ([Catalog.ApplicantFor]) with eligibility rules, any
 // [scholarship.Rule] of [Applicant]: [Audience] takes date-effective
 // periods (a community of leaders open only to BIPOC leaders of grantees
 // in one levy period and to every agency serving young children in the

@@ -177,16 +177,16 @@ func (e *Refusal) Unwrap() error {
 	return &bsk.Error{Code: bsk.CodeInvalid, Field: "provider_id", Message: CodeRefused}
 }
 
-// Admit judges the registration with rules, then registers it when every
-// rule finds the applicant eligible (informational reasons allowed). A
+// Admit judges applicant a with rules, then registers reg when every rule
+// finds the applicant eligible (informational reasons allowed). A
 // registration any rule finds ineligible or in need of review is not
 // added: the error is a [*Refusal] with the verdict (every reason, with its
 // code and parameters). The verdict is returned in both cases. Other
-// errors are those of [Catalog.ApplicantFor] and [Roster.Register].
-func (r *Roster) Admit(ctx context.Context, c *Catalog, rules scholarship.RuleSet[Applicant], reg bsk.Registration) (bsk.Registration, scholarship.Verdict, error) {
-	a, err := c.ApplicantFor(reg)
-	if err != nil {
-		return bsk.Registration{}, scholarship.Verdict{}, err
+// errors are those of [Roster.Register]. [Catalog.ApplicantFor] builds a
+// from the registration.
+func (r *Roster) Admit(ctx context.Context, rules scholarship.RuleSet[Applicant], a Applicant, reg bsk.Registration) (bsk.Registration, scholarship.Verdict, error) {
+	if a.Provider.ID != reg.ProviderID || a.Offering.ID != reg.OfferingID {
+		return bsk.Registration{}, scholarship.Verdict{}, bsk.Invalidf("provider_id", "the applicant (%s in %s) is not the registration's (%s in %s)", a.Provider.ID, a.Offering.ID, reg.ProviderID, reg.OfferingID)
 	}
 	v := rules.Evaluate(ctx, []Applicant{a})[0]
 	if v.Outcome != scholarship.Eligible {

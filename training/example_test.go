@@ -53,7 +53,9 @@ func ExampleAudience() {
 	}}
 	for _, on := range []time.Time{date(2019, 9, 1), date(2023, 9, 1)} {
 		r, _ := training.NewRoster(col, "")
-		_, v, err := r.Admit(context.Background(), c, rules, bsk.Registration{ID: "r1", OfferingID: "col", ProviderID: "p-cara", At: on})
+		g := bsk.Registration{ID: "r1", OfferingID: "col", ProviderID: "p-cara", At: on}
+		a, _ := c.ApplicantFor(g)
+		_, v, err := r.Admit(context.Background(), rules, a, g)
 		var refusal *training.Refusal
 		if errors.As(err, &refusal) {
 			fmt.Println(on.Year(), v.Outcome, v.Reasons[0].Code, v.Reasons[0].Params)

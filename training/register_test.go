@@ -216,7 +216,11 @@ func TestAdmitCommunityOfLeaders(t *testing.T) {
 				t.Fatal(err)
 			}
 			g := bsk.Registration{ID: "r1", OfferingID: "col", ProviderID: bsk.ProviderID(tt.provider), At: tt.on}
-			got, v, err := r.Admit(context.Background(), c, colRules(), g)
+			a, err := c.ApplicantFor(g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, v, err := r.Admit(context.Background(), colRules(), a, g)
 			var codes []string
 			for _, reason := range v.Reasons {
 				codes = append(codes, reason.Code)
@@ -244,7 +248,9 @@ func TestAdmitCommunityOfLeaders(t *testing.T) {
 	c = mustCatalog(t, w)
 	r, _ := training.NewRoster(rc, "")
 	rules := scholarship.RuleSet[training.Applicant]{Rules: []scholarship.Rule[training.Applicant]{training.SameOrganization()}}
-	_, v, err := r.Admit(context.Background(), c, rules, bsk.Registration{ID: "r1", OfferingID: "rc-kent", ProviderID: "p-dee", At: date(2026, 1, 1)})
+	g := bsk.Registration{ID: "r1", OfferingID: "rc-kent", ProviderID: "p-dee", At: date(2026, 1, 1)}
+	a, _ := c.ApplicantFor(g)
+	_, v, err := r.Admit(context.Background(), rules, a, g)
 	if err == nil || len(v.Reasons) != 1 || v.Reasons[0].Code != training.CodeOtherOrganization || v.Reasons[0].Params["organization"] != "org-kent" {
 		t.Errorf("Admit(other agency) = %+v, %v; want other_organization naming org-kent", v, err)
 	}
