@@ -22,6 +22,7 @@ import (
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/scholarship"
 	"github.com/beststarts/workforce/survey"
+	"github.com/beststarts/workforce/training"
 )
 
 var (
@@ -186,6 +187,13 @@ func operations() []operation {
 	ops = append(ops, crud[bsk.Offering](v1+"/offerings", "offering", workerRoles, workerRoles, staffRoles, true)...)
 	ops = append(ops, crud[bsk.Session](v1+"/sessions", "session", workerRoles, workerRoles, staffRoles, true)...)
 	ops = append(ops, crud[bsk.Attendance](v1+"/attendance", "attendance", agencyRoles, agencyRoles, agencyRoles, false)...)
+	ops = append(ops, []operation{
+		{method: "POST", path: v1 + "/offerings/:id/registrations", summary: "register a provider (an agency: its own staff) for an offering or one session: a seat while one is free, the waitlist otherwise; 400 with one problem per reason when the offering's rules refuse", roles: agencyRoles, body: RegistrationRequest{}, ok: []answer{success(201, "the registration with its status", bsk.Registration{})}, errors: []int{409}},
+		{method: "GET", path: v1 + "/offerings/:id/registrations", summary: "an offering's roster: seats held, waitlist length, and the registrations the key may see (an agency: its own staff's)", roles: agencyRoles, query: []param{queryString("session", "one session's roster")}, ok: []answer{success(200, "the roster", TrainingRoster{})}},
+		{method: "DELETE", path: v1 + "/offerings/:id/registrations/:reg", summary: "cancel a registration; a freed seat goes to the first on the waitlist, with a notice (shown to the key when it may see the promoted provider)", roles: agencyRoles, ok: []answer{success(200, "the cancelled registration and the promotions", RegistrationCancel{})}, errors: []int{409}},
+		{method: "GET", path: v1 + "/providers/:id/transcript", summary: "a provider's transcript: sessions attended with hours and credit per session, by credit kind, competency area and year", roles: workerRoles, ok: []answer{success(200, "the transcript", training.Transcript{})}},
+		{method: "GET", path: v1 + "/trainings/reach", summary: "who the trainings reach and keep: attendees and first-timers per session and month, the monthly return rate, shares by role, region, rural reach, language, agency kind and grantee; every table suppressed under Washington's standard", roles: staffRoles, query: []param{queryList("kind", "the offering kinds counted (default: training)")}, ok: []answer{success(200, "the reach", training.Reach{})}},
+	}...)
 
 	ops = append(ops, []operation{
 		{method: "POST", path: v1 + "/grouping-runs", summary: "start a grouping run from a preset over the providers on file; beyond the run limits it waits with status queued, beyond the queue's bound 429; runs from demographics (intergroup dialogue, demographic criteria) are the administrator's", roles: staffRoles, body: GroupingRunRequest{}, ok: []answer{success(202, "the run, queued or running", GroupingRun{})}},

@@ -188,7 +188,7 @@ func (c *contract) operation(method, route string) *v3.Operation {
 	return item.GetOperations().GetOrZero(strings.ToLower(method))
 }
 
-var paramPattern = strings.NewReplacer(":id", "{id}", ":cycle", "{cycle}", ":app", "{app}", ":run", "{run}", ":item", "{item}", ":name", "{name}")
+var paramPattern = strings.NewReplacer(":id", "{id}", ":cycle", "{cycle}", ":app", "{app}", ":run", "{run}", ":item", "{item}", ":name", "{name}", ":reg", "{reg}")
 
 // routeOf asks the router which route serves a request.
 func routeOf(t *testing.T, s *server, method, path string) string {
@@ -347,6 +347,13 @@ func TestOpenAPIResponses(t *testing.T) {
 	check(call{method: "GET", path: v1 + "/sessions/oa-s", key: agency, want: 200})
 	check(call{method: "POST", path: v1 + "/attendance", key: agency, body: bsk.Attendance{SessionID: "oa-s", ProviderID: "org-001-oi", Hours: 1, Credit: bsk.CreditTraining}, want: 201})
 	check(call{method: "GET", path: v1 + "/attendance?parent=oa-s", key: agency, want: 200})
+	// Trainings: a registration, the roster, a transcript, a cancellation, reach.
+	var reg bsk.Registration
+	decode(check(call{method: "POST", path: v1 + "/offerings/moa/registrations", key: agency, body: app.RegistrationRequest{ProviderID: "org-001-oi", Interpretation: bsk.Spanish}, want: 201}), &reg)
+	check(call{method: "GET", path: v1 + "/offerings/moa/registrations", key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/providers/org-001-oi/transcript", key: agency, want: 200})
+	check(call{method: "DELETE", path: v1 + "/offerings/moa/registrations/" + string(reg.ID), key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/trainings/reach", key: coord, want: 200})
 	// An attended session is kept (409, its body checked too) until its
 	// attendance goes with the provider's deletion.
 	check(call{method: "DELETE", path: v1 + "/sessions/oa-s", key: coord, want: 409})

@@ -40,10 +40,13 @@ const (
 	Instruments   Kind = "instruments"
 	SurveyImports Kind = "survey_imports"
 	SurveyData    Kind = "survey_data"
+	// Registrations and WaitlistNotices are the trainings' (0005_trainings.sql).
+	Registrations   Kind = "registrations"
+	WaitlistNotices Kind = "waitlist_notices"
 )
 
 var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
-	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData}
+	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData, Registrations, WaitlistNotices}
 
 func (k Kind) valid() bool {
 	for _, x := range kinds {
