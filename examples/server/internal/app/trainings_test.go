@@ -121,3 +121,31 @@ func TestTrainings(t *testing.T) {
 		})
 	}
 }
+
+// TestTrainingsReachDemo reads reach over the demo workforce's year of
+// monthly trainings: twelve sessions of 75 to 125 attendees each, as the
+// program reports, and a return rate for each month with a next one.
+func TestTrainingsReachDemo(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, true)
+	var reach training.Reach
+	s.expect(200, "GET", "/api/v1/trainings/reach", s.Admin, nil).json(t, &reach)
+	if len(reach.Sessions.Rows) != 12 || len(reach.Months.Rows) != 12 {
+		t.Fatalf("reach: %d sessions, %d months; want 12 and 12", len(reach.Sessions.Rows), len(reach.Months.Rows))
+	}
+	for i, row := range reach.Sessions.Counts {
+		if row[0] == nil || *row[0] < 75 || *row[0] > 125 {
+			t.Errorf("session %s: attendees %v; want 75 to 125", reach.Sessions.Rows[i], row[0])
+		}
+	}
+	for i, m := range reach.ReturnRate {
+		if (m.Rate == nil) != (i == 11) {
+			t.Errorf("%s: rate %v", m.Month, m.Rate)
+		}
+		if m.Rate != nil && (*m.Rate <= 0 || *m.Rate >= 1) {
+			t.Errorf("%s: rate %g", m.Month, *m.Rate)
+		}
+	}
+	if len(reach.Shares) != 6 {
+		t.Errorf("%d share tables; want 6", len(reach.Shares))
+	}
+}
