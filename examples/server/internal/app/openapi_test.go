@@ -354,6 +354,8 @@ func TestOpenAPIResponses(t *testing.T) {
 	check(call{method: "GET", path: v1 + "/providers/org-001-oi/transcript", key: agency, want: 200})
 	check(call{method: "DELETE", path: v1 + "/offerings/moa/registrations/" + string(reg.ID), key: agency, want: 200})
 	check(call{method: "GET", path: v1 + "/trainings/reach", key: coord, want: 200})
+	check(call{method: "POST", path: v1 + "/sessions", key: coord, body: bsk.Session{ID: "oa-z", OfferingID: bsk.OfferingID(public), Starts: time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC), Minutes: 60}, want: 201})
+	check(call{method: "POST", path: v1 + "/sessions/oa-z/attendance/zoom", key: coord, body: "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\nNobody Known,,2026-03-02 17:00,2026-03-02 17:30,30\n", want: 201})
 	// An attended session is kept (409, its body checked too) until its
 	// attendance goes with the provider's deletion.
 	check(call{method: "DELETE", path: v1 + "/sessions/oa-s", key: coord, want: 409})

@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,6 +29,33 @@ func (a *App) trainingRoutes(g *echo.Group) {
 	g.DELETE("/offerings/:id/registrations/:reg", a.cancelRegistration, registrants)
 	g.GET("/providers/:id/transcript", a.transcript, allow(RoleAdmin, RoleCoordinator, RoleAgency, RoleConsultant))
 	g.GET("/trainings/reach", a.reach, allow(RoleAdmin, RoleCoordinator))
+	g.POST("/sessions/:id/attendance/zoom", a.importZoom, allow(RoleAdmin, RoleCoordinator))
+}
+
+// ZoomImport is what an import of a participants report stored (see
+// [service.ZoomImport]).
+type ZoomImport = service.ZoomImport
+
+// importZoom reads a meeting's participants report (text/csv) for a
+// session: POST /sessions/{id}/attendance/zoom, ?time_zone= the IANA zone
+// of the report's times (UTC by default). 201 with what was stored and the
+// rows left for review; 400 with every problem of the report (nothing
+// stored); 404 for an unknown session; 409 when a provider already has
+// attendance in the session (nothing stored).
+func (a *App) importZoom(c echo.Context) error {
+	loc := time.UTC
+	if tz := c.QueryParam("time_zone"); tz != "" {
+		l, err := time.LoadLocation(tz)
+		if err != nil {
+			return bsk.Errors{bsk.Invalidf("time_zone", "unknown time zone %q", tz)}
+		}
+		loc = l
+	}
+	res, err := a.svc.Trainings.ImportZoom(c.Request().Context(), c.Param("id"), c.Request().Body, loc)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, res)
 }
 
 // register gives a provider a seat in an offering, or a place on its

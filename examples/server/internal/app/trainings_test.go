@@ -110,11 +110,38 @@ func TestTrainings(t *testing.T) {
 			}
 			s.expect(404, "GET", "/api/v1/providers/org-a-2/transcript", agencyB, nil)
 
-			// Reach, for staff: one attendee in January, hidden under 10.
+			// A participants report for a second session: org-a-1 dropped and
+			// re-joined, org-b-1 stayed, a guest is left for review.
+			s.expect(201, "POST", "/api/v1/sessions", s.Admin, bsk.Session{ID: "tr-1-s2", OfferingID: "tr-1", Starts: time.Date(2026, 2, 19, 17, 0, 0, 0, time.UTC), Minutes: 240})
+			report := "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n" +
+				"Person org-a-1,,02/19/2026 09:00:00 AM,02/19/2026 10:00:00 AM,60\n" +
+				"Person org-a-1,,02/19/2026 10:30:00 AM,02/19/2026 01:00:00 PM,150\n" +
+				"Person org-b-1,,02/19/2026 09:00:00 AM,02/19/2026 01:00:00 PM,240\n" +
+				"Guest Speaker,,02/19/2026 09:00:00 AM,02/19/2026 10:00:00 AM,60\n"
+			s.expect(403, "POST", "/api/v1/sessions/tr-1-s2/attendance/zoom?time_zone=America/Los_Angeles", agencyA, report)
+			var zi app.ZoomImport
+			s.expect(201, "POST", "/api/v1/sessions/tr-1-s2/attendance/zoom?time_zone=America/Los_Angeles", coord, report).json(t, &zi)
+			if zi.Rows != 4 || zi.Imported != 2 || zi.Merged != 1 || len(zi.Unmatched) != 1 || zi.Unmatched[0].Row != 5 {
+				t.Errorf("zoom import %+v", zi)
+			}
+			s.expect(200, "GET", "/api/v1/providers/org-a-1/transcript", agencyA, nil).json(t, &tx)
+			if tx.Total.Training != 3.5 {
+				t.Errorf("org-a-1 after the report: %+v; want 3.5 training hours (60 + 150 minutes)", tx.Total)
+			}
+			// Again: org-a-1 has its record already, and nothing is stored.
+			s.expect(409, "POST", "/api/v1/sessions/tr-1-s2/attendance/zoom", coord, report)
+			bad := strings.Replace(report, "10:00:00 AM,60", "08:00:00 AM,60", 1)
+			r = s.expect(400, "POST", "/api/v1/sessions/tr-1-s2/attendance/zoom", coord, bad)
+			if p := r.problems(t); len(p) != 1 || p[0] != "rows[2].leave_time" {
+				t.Errorf("bad report problems %v; want rows[2].leave_time", p)
+			}
+
+			// Reach, for staff: one attendee in January, two in February,
+			// every count hidden under 10.
 			var reach training.Reach
 			s.expect(200, "GET", "/api/v1/trainings/reach", coord, nil).json(t, &reach)
-			if reach.Disclosure != "wa_doh" || fmt.Sprint(reach.Months.Rows) != "[2026-01]" || reach.Months.Counts[0][0] != nil {
-				t.Errorf("reach %+v; want January's single attendee hidden", reach.Months)
+			if reach.Disclosure != "wa_doh" || fmt.Sprint(reach.Months.Rows) != "[2026-01 2026-02]" || reach.Months.Counts[0][0] != nil || reach.Months.Counts[1][0] != nil {
+				t.Errorf("reach %+v; want January's and February's few attendees hidden", reach.Months)
 			}
 			s.expect(403, "GET", "/api/v1/trainings/reach", agencyA, nil)
 			s.expect(400, "GET", "/api/v1/trainings/reach?kind=lecture", coord, nil)
