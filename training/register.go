@@ -12,7 +12,10 @@ import (
 // free and waits otherwise; a cancellation that frees a seat promotes the
 // first on the waitlist (the earliest registered), with a
 // [bsk.WaitlistNotice]. The seats held never exceed the capacity, and no
-// one waits while a seat is free. A Roster is not safe for concurrent use.
+// one waits while a seat is free. A session's roster does not count the
+// registrations for the whole offering: an offering that takes both sets
+// each session's capacity to what those leave. A Roster is not safe for
+// concurrent use.
 type Roster struct {
 	offering bsk.OfferingID
 	session  bsk.SessionID
