@@ -118,6 +118,7 @@ func matrixCases() []mcase {
 		{"GET /api/v1/providers/:id/transcript", "/api/v1/providers/{provider}/transcript", nil, "", want{200, 200, 200, 404, 404, 403, 401}},
 		{"GET /api/v1/providers/:id/transcript", "/api/v1/providers/{consultant}/transcript", nil, "", want{200, 200, 404, 404, 200, 403, 401}},
 		{"GET /api/v1/trainings/reach", "/api/v1/trainings/reach", nil, "", staffOnly},
+		{"GET /api/v1/offerings/:id/interpretation", "/api/v1/offerings/{public}/interpretation", nil, "", staffOnly},
 		{"POST /api/v1/sessions/:id/attendance/zoom", "/api/v1/sessions/m{n}/attendance/zoom", "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\nGuest,,2026-03-01 17:00,2026-03-01 17:30,30\n", "session", staffCreate},
 
 		{"POST /api/v1/grouping-runs", "/api/v1/grouping-runs", run, "", want{202, 202, 403, 403, 403, 403, 401}},

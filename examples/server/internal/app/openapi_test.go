@@ -352,6 +352,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	decode(check(call{method: "POST", path: v1 + "/offerings/moa/registrations", key: agency, body: app.RegistrationRequest{ProviderID: "org-001-oi", Interpretation: bsk.Spanish}, want: 201}), &reg)
 	check(call{method: "GET", path: v1 + "/offerings/moa/registrations", key: agency, want: 200})
 	check(call{method: "GET", path: v1 + "/providers/org-001-oi/transcript", key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/offerings/moa/interpretation", key: coord, want: 200})
 	check(call{method: "DELETE", path: v1 + "/offerings/moa/registrations/" + string(reg.ID), key: agency, want: 200})
 	check(call{method: "GET", path: v1 + "/trainings/reach", key: coord, want: 200})
 	check(call{method: "POST", path: v1 + "/sessions", key: coord, body: bsk.Session{ID: "oa-z", OfferingID: bsk.OfferingID(public), Starts: time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC), Minutes: 60}, want: 201})

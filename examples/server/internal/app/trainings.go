@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -30,6 +31,26 @@ func (a *App) trainingRoutes(g *echo.Group) {
 	g.GET("/providers/:id/transcript", a.transcript, allow(RoleAdmin, RoleCoordinator, RoleAgency, RoleConsultant))
 	g.GET("/trainings/reach", a.reach, allow(RoleAdmin, RoleCoordinator))
 	g.POST("/sessions/:id/attendance/zoom", a.importZoom, allow(RoleAdmin, RoleCoordinator))
+	g.GET("/offerings/:id/interpretation", a.interpretation, allow(RoleAdmin, RoleCoordinator))
+}
+
+// interpretation plans an offering's interpreters: GET
+// /offerings/{id}/interpretation (?deadline_days= the days before a
+// session to book by, 14 by default).
+func (a *App) interpretation(c echo.Context) error {
+	days := 0
+	if v := c.QueryParam("deadline_days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return bsk.Errors{bsk.Invalidf("deadline_days", "%q is not a whole number", v)}
+		}
+		days = n
+	}
+	plan, err := a.svc.Trainings.Interpretation(c.Request().Context(), c.Param("id"), days)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, plan)
 }
 
 // ZoomImport is what an import of a participants report stored (see

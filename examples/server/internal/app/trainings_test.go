@@ -88,6 +88,24 @@ func TestTrainings(t *testing.T) {
 				t.Errorf("org-b-1 after the promotion: %+v", rb)
 			}
 
+			// Interpreters: org-a-3 asks again, for ASL, and waits (no plan);
+			// once org-a-2 cancels, the seat and two ASL interpreters for the
+			// 4-hour session are org-a-3's.
+			var a3again bsk.Registration
+			s.expect(201, "POST", "/api/v1/offerings/tr-1/registrations", s.Admin, app.RegistrationRequest{ProviderID: "org-a-3", Interpretation: bsk.ASL}).json(t, &a3again)
+			var plan []bsk.InterpreterBooking
+			s.expect(200, "GET", "/api/v1/offerings/tr-1/interpretation?deadline_days=10", coord, nil).json(t, &plan)
+			if a3again.Status != bsk.RegistrationWaitlisted || len(plan) != 0 {
+				t.Errorf("waiting: %s, plan %+v; want waitlisted and no booking", a3again.Status, plan)
+			}
+			s.expect(200, "DELETE", "/api/v1/offerings/tr-1/registrations/"+string(a2.ID), s.Admin, nil)
+			s.expect(200, "GET", "/api/v1/offerings/tr-1/interpretation?deadline_days=10", coord, nil).json(t, &plan)
+			if len(plan) != 1 || plan[0].Language != bsk.ASL || plan[0].Interpreters != 2 || fmt.Sprint(plan[0].Registrants) != "[org-a-3]" ||
+				!plan[0].BookBy.Equal(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)) {
+				t.Errorf("plan %+v; want two ASL interpreters for org-a-3, booked by 2026-01-05", plan)
+			}
+			s.expect(403, "GET", "/api/v1/offerings/tr-1/interpretation", agencyA, nil)
+
 			// An organization's own group refuses another agency's staff, saying why.
 			r = s.expect(400, "POST", "/api/v1/offerings/rc-a/registrations", s.Admin, app.RegistrationRequest{ProviderID: "org-b-1"})
 			if !strings.Contains(string(r.Body), training.CodeOtherOrganization) || !strings.Contains(string(r.Body), "organization: org-a") {

@@ -99,3 +99,88 @@ func (t *Trainings) ImportZoom(ctx context.Context, sessionID string, r io.Reade
 	}
 	return ZoomImport{SessionID: sess.ID, Rows: res.Rows, Imported: len(res.Attendance), Merged: res.Merged, Unmatched: res.Unmatched}, nil
 }
+
+// Interpretation plans the interpreters an offering's sessions need from
+// the registrations holding a seat ([training.Catalog.PlanInterpretation]):
+// per session and language, how many interpreters, who needs them and the
+// day to book by (deadlineDays before the session, 14 when 0). Errors:
+// unauthorized for roles other than the administrator and coordinators;
+// not found for an unknown offering.
+func (t *Trainings) Interpretation(ctx context.Context, offeringID string, deadlineDays int) ([]bsk.InterpreterBooking, error) {
+	if _, err := require(ctx, RoleAdmin, RoleCoordinator); err != nil {
+		return nil, err
+	}
+	if deadlineDays < 0 || deadlineDays > 365 {
+		return nil, bsk.Errors{bsk.Invalidf("deadline_days", "%d is outside 0 to 365", deadlineDays)}
+	}
+	oRec, err := t.db.Get(ctx, store.Offerings, offeringID)
+	if bsk.ErrorCode(err) == bsk.CodeNotFound {
+		return nil, bsk.NotFoundf("id", "no offering %q", offeringID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	off, err := decode[bsk.Offering]("offering", oRec)
+	if err != nil {
+		return nil, err
+	}
+	// Only what the plan reads: the offering (without leaders or owning
+	// organization), its sessions, the registrants and their agencies.
+	off.Leaders, off.OrganizationID = nil, ""
+	w := bsk.Workforce{Offerings: []bsk.Offering{off}}
+	if err := scanAll(ctx, t.db, store.Sessions, store.Filter{Parent: offeringID}, func(rec store.Record) error {
+		s, err := decode[bsk.Session]("session", rec)
+		w.Sessions = append(w.Sessions, s)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var regs []bsk.Registration
+	seenProv, seenOrg := map[bsk.ProviderID]bool{}, map[string]bool{}
+	err = scanAll(ctx, t.db, store.Registrations, store.Filter{Parent: offeringID}, func(rec store.Record) error {
+		g, err := decode[bsk.Registration]("registration", rec)
+		if err != nil || g.Status != bsk.RegistrationRegistered {
+			return err
+		}
+		regs = append(regs, g)
+		if seenProv[g.ProviderID] {
+			return nil
+		}
+		seenProv[g.ProviderID] = true
+		pRec, err := t.db.Get(ctx, store.Providers, string(g.ProviderID))
+		if err != nil {
+			return err
+		}
+		prov, err := decode[bsk.Provider]("provider", pRec)
+		if err != nil {
+			return err
+		}
+		prov.Demographics, prov.ReportsTo = bsk.Demographics{}, ""
+		w.Providers = append(w.Providers, prov)
+		if !seenOrg[pRec.Org] {
+			seenOrg[pRec.Org] = true
+			oRec, err := t.db.Get(ctx, store.Organizations, pRec.Org)
+			if err != nil {
+				return err
+			}
+			o, err := decode[bsk.Organization]("organization", oRec)
+			if err != nil {
+				return err
+			}
+			w.Organizations = append(w.Organizations, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c, err := training.NewCatalog(w)
+	if err != nil {
+		return nil, bsk.Errorf(bsk.CodeInternal, "stored records of offering %s: %w", offeringID, err)
+	}
+	plan, err := c.PlanInterpretation(regs, training.InterpretOptions{DeadlineDays: deadlineDays})
+	if plan == nil && err == nil {
+		plan = []bsk.InterpreterBooking{}
+	}
+	return plan, err
+}
