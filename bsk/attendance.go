@@ -30,7 +30,7 @@ type Attendance struct {
 	ProviderID ProviderID `json:"provider_id"`
 	// Hours is the time attended, more than 0 and at most 24.
 	Hours float64 `json:"hours" jsonschema:"exclusiveMinimum=0,maximum=24"`
-	// Credit is the kind of hours earned, normally the session's offering kind's [OfferingKind.Credit].
+	// Credit is the kind of hours earned, normally the session's [Session.CreditFor].
 	Credit Credit `json:"credit"`
 }
 

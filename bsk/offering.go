@@ -167,6 +167,24 @@ type Session struct {
 	Starts time.Time `json:"starts"`
 	// Minutes is how long it lasts, 1 to 1440.
 	Minutes int `json:"minutes" jsonschema:"minimum=1,maximum=1440"`
+	// Credit is the kind of hours attending this session earns, when it
+	// differs from its offering kind's [OfferingKind.Credit]: a community
+	// of leaders' quarterly training earns training hours while its
+	// mentorship sessions earn reflective ones, and a certificate cohort's
+	// afternoon reflection groups earn reflective hours while its modules
+	// earn training ones. Empty means the offering kind's credit (see
+	// [Session.CreditFor]).
+	Credit Credit `json:"credit,omitempty"`
+}
+
+// CreditFor returns the kind of hours the session earns, given its
+// offering's kind: the session's own Credit when set, otherwise the kind's
+// [OfferingKind.Credit].
+func (s Session) CreditFor(kind OfferingKind) Credit {
+	if s.Credit != "" {
+		return s.Credit
+	}
+	return kind.Credit()
 }
 
 // Validate reports every problem with s.
@@ -179,6 +197,9 @@ func (s Session) Validate() error {
 	}
 	if s.Minutes < 1 || s.Minutes > MinutesPerDay {
 		p.Add("minutes", "%d is outside 1 to %d", s.Minutes, MinutesPerDay)
+	}
+	if s.Credit != "" && !s.Credit.Valid() {
+		p.Add("credit", "unknown credit code %q", s.Credit)
 	}
 	return p.Err()
 }

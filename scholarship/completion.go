@@ -20,9 +20,9 @@ const (
 	CompletionWithdrew = "withdrew"
 )
 
-// Progress is a recipient's coursework as of a date: credits earned so
+// CourseProgress is a recipient's coursework as of a date: credits earned so
 // far toward the credits the program of study requires.
-type Progress struct {
+type CourseProgress struct {
 	ApplicationID string `json:"application_id"`
 	// Term names the term just finished, e.g. "2026-fall".
 	Term string `json:"term,omitempty"`
@@ -57,12 +57,12 @@ type CompletionStatus struct {
 type Completion struct {
 	mu       sync.Mutex
 	ledger   *Ledger
-	progress map[string][]Progress
+	progress map[string][]CourseProgress
 }
 
 // NewCompletion tracks the awards of a ledger.
 func NewCompletion(l *Ledger) *Completion {
-	return &Completion{ledger: l, progress: map[string][]Progress{}}
+	return &Completion{ledger: l, progress: map[string][]CourseProgress{}}
 }
 
 // Record adds a progress report after checking it: an award in the
@@ -74,12 +74,12 @@ func NewCompletion(l *Ledger) *Completion {
 // Errors: not found for an application without an award; invalid for bad
 // numbers; conflict for a report out of line with the others or after the
 // studies ended.
-func (c *Completion) Record(p Progress) (Progress, error) {
+func (c *Completion) Record(p CourseProgress) (CourseProgress, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	st, ok := c.ledger.Status(p.ApplicationID, time.Time{})
 	if !ok {
-		return Progress{}, bsk.NotFoundf("application_id", "no award for application %q", p.ApplicationID)
+		return CourseProgress{}, bsk.NotFoundf("application_id", "no award for application %q", p.ApplicationID)
 	}
 	var pr bsk.Problems
 	if p.At.IsZero() {
@@ -95,20 +95,20 @@ func (c *Completion) Record(p Progress) (Progress, error) {
 		pr.Add("term", "%s", msg)
 	}
 	if err := pr.Err(); err != nil {
-		return Progress{}, err
+		return CourseProgress{}, err
 	}
 	p.At = p.At.UTC()
 	if (st.Completed && st.CompletedAt.Before(p.At)) || (st.Withdrew && st.WithdrewAt.Before(p.At)) {
 		e := bsk.Errorf(bsk.CodeConflict, "the studies ended before %s", p.At.Format(time.DateOnly))
 		e.Field = "at"
-		return Progress{}, e
+		return CourseProgress{}, e
 	}
 	for _, q := range c.progress[p.ApplicationID] {
 		if (!q.At.After(p.At) && q.CreditsEarned > p.CreditsEarned) || (q.At.After(p.At) && q.CreditsEarned < p.CreditsEarned) {
 			e := bsk.Errorf(bsk.CodeConflict, "%d on %s is out of line with %d on %s", p.CreditsEarned,
 				p.At.Format(time.DateOnly), q.CreditsEarned, q.At.Format(time.DateOnly))
 			e.Field = "credits_earned"
-			return Progress{}, e
+			return CourseProgress{}, e
 		}
 	}
 	c.progress[p.ApplicationID] = append(c.progress[p.ApplicationID], p)
@@ -116,8 +116,8 @@ func (c *Completion) Record(p Progress) (Progress, error) {
 }
 
 // latest is the last report at or before asOf (all when zero).
-func (c *Completion) latest(id string, asOf time.Time) (Progress, bool) {
-	var best Progress
+func (c *Completion) latest(id string, asOf time.Time) (CourseProgress, bool) {
+	var best CourseProgress
 	found := false
 	for _, q := range c.progress[id] {
 		if (asOf.IsZero() || !q.At.After(asOf)) && (!found || !q.At.Before(best.At)) {
@@ -183,10 +183,10 @@ func (c *Completion) Status(applicationID string, asOf time.Time) (CompletionSta
 }
 
 // Progress returns the award's reports in time order.
-func (c *Completion) Progress(applicationID string) []Progress {
+func (c *Completion) Progress(applicationID string) []CourseProgress {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := slices.Clone(c.progress[applicationID])
-	slices.SortStableFunc(out, func(a, b Progress) int { return a.At.Compare(b.At) })
+	slices.SortStableFunc(out, func(a, b CourseProgress) int { return a.At.Compare(b.At) })
 	return out
 }

@@ -24,7 +24,7 @@ func completionFixture(t *testing.T) (*scholarship.Ledger, *scholarship.Completi
 
 func TestCompletionFeedsLedger(t *testing.T) {
 	l, c := completionFixture(t)
-	for _, p := range []scholarship.Progress{
+	for _, p := range []scholarship.CourseProgress{
 		{ApplicationID: "a1", Term: "2026-fall", CreditsEarned: 15, CreditsRequired: 45, At: day.AddDate(0, 4, 0)},
 		{ApplicationID: "a1", Term: "2027-winter", CreditsEarned: 30, CreditsRequired: 45, At: day.AddDate(0, 7, 0)},
 	} {
@@ -36,7 +36,7 @@ func TestCompletionFeedsLedger(t *testing.T) {
 	if _, err := c.Complete("a1", day.AddDate(0, 8, 0)); !errors.Is(err, bsk.ErrConflict) {
 		t.Errorf("Complete with 30 of 45 credits = %v; want conflict", err)
 	}
-	if _, err := c.Record(scholarship.Progress{ApplicationID: "a1", Term: "2027-spring", CreditsEarned: 45, CreditsRequired: 45, At: day.AddDate(0, 10, 0)}); err != nil {
+	if _, err := c.Record(scholarship.CourseProgress{ApplicationID: "a1", Term: "2027-spring", CreditsEarned: 45, CreditsRequired: 45, At: day.AddDate(0, 10, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Complete("a1", day.AddDate(0, 10, 0)); err != nil {
@@ -81,21 +81,21 @@ func TestCompletionFeedsLedger(t *testing.T) {
 
 func TestCompletionRefuses(t *testing.T) {
 	_, c := completionFixture(t)
-	if _, err := c.Record(scholarship.Progress{ApplicationID: "a1", CreditsEarned: 20, CreditsRequired: 45, At: day.AddDate(0, 6, 0)}); err != nil {
+	if _, err := c.Record(scholarship.CourseProgress{ApplicationID: "a1", CreditsEarned: 20, CreditsRequired: 45, At: day.AddDate(0, 6, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name  string
-		p     scholarship.Progress
+		p     scholarship.CourseProgress
 		want  error
 		field string
 	}{
-		{"no award", scholarship.Progress{ApplicationID: "a9", CreditsEarned: 1, CreditsRequired: 2, At: day}, bsk.ErrNotFound, "application_id"},
-		{"more than required", scholarship.Progress{ApplicationID: "a1", CreditsEarned: 50, CreditsRequired: 45, At: day}, bsk.ErrInvalid, "credits_earned"},
-		{"none required", scholarship.Progress{ApplicationID: "a1", CreditsRequired: 0, At: day}, bsk.ErrInvalid, "credits_required"},
-		{"no date", scholarship.Progress{ApplicationID: "a1", CreditsEarned: 1, CreditsRequired: 45}, bsk.ErrInvalid, "at"},
-		{"fewer than before", scholarship.Progress{ApplicationID: "a1", CreditsEarned: 10, CreditsRequired: 45, At: day.AddDate(0, 8, 0)}, bsk.ErrConflict, "credits_earned"},
-		{"more than later", scholarship.Progress{ApplicationID: "a1", CreditsEarned: 30, CreditsRequired: 45, At: day.AddDate(0, 2, 0)}, bsk.ErrConflict, "credits_earned"},
+		{"no award", scholarship.CourseProgress{ApplicationID: "a9", CreditsEarned: 1, CreditsRequired: 2, At: day}, bsk.ErrNotFound, "application_id"},
+		{"more than required", scholarship.CourseProgress{ApplicationID: "a1", CreditsEarned: 50, CreditsRequired: 45, At: day}, bsk.ErrInvalid, "credits_earned"},
+		{"none required", scholarship.CourseProgress{ApplicationID: "a1", CreditsRequired: 0, At: day}, bsk.ErrInvalid, "credits_required"},
+		{"no date", scholarship.CourseProgress{ApplicationID: "a1", CreditsEarned: 1, CreditsRequired: 45}, bsk.ErrInvalid, "at"},
+		{"fewer than before", scholarship.CourseProgress{ApplicationID: "a1", CreditsEarned: 10, CreditsRequired: 45, At: day.AddDate(0, 8, 0)}, bsk.ErrConflict, "credits_earned"},
+		{"more than later", scholarship.CourseProgress{ApplicationID: "a1", CreditsEarned: 30, CreditsRequired: 45, At: day.AddDate(0, 2, 0)}, bsk.ErrConflict, "credits_earned"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,7 +115,7 @@ func TestCompletionRefuses(t *testing.T) {
 	if _, err := c.Withdraw("a1", day.AddDate(0, 7, 0)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Record(scholarship.Progress{ApplicationID: "a1", CreditsEarned: 25, CreditsRequired: 45, At: day.AddDate(0, 9, 0)}); !errors.Is(err, bsk.ErrConflict) {
+	if _, err := c.Record(scholarship.CourseProgress{ApplicationID: "a1", CreditsEarned: 25, CreditsRequired: 45, At: day.AddDate(0, 9, 0)}); !errors.Is(err, bsk.ErrConflict) {
 		t.Errorf("Record after withdrawal = %v; want conflict", err)
 	}
 	if got := len(c.Progress("a1")); got != 1 {

@@ -48,7 +48,11 @@
 // [CheckReadiness] tells a provider which endorsement level they can apply
 // for now and what is missing for the next; [Assess] reads a dated record
 // (degree date, work periods, dated hours) against every level and mentor
-// track, with the steps left and the yearly renewal.
+// track, with the steps left and the yearly renewal; [ProgressOf] reads the
+// same steps as a path: the highest level met now and, for each level or
+// mentor track above it, what is missing ([RecordOf] builds the record from
+// a provider and their dated hours; the training package supplies them
+// from attendance).
 //
 // # Decision records and who reads them
 //

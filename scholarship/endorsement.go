@@ -36,14 +36,18 @@ type Requirement struct {
 }
 
 // Requirements lists the WA-AIMH (Center for Early Relational Health)
-// endorsement requirements at entry, lowest level first. Every level also
-// asks for a signed code of ethics, a portfolio and three references, which
-// are documents, not checked here.
+// endorsement requirements at entry, lowest level first, every mentor track
+// included (clinical, then policy and research/faculty, which ask no
+// reflective hours in the published table, as [Levels] reads it). Every
+// level also asks for a signed code of ethics, a portfolio and three
+// references, which are documents, not checked here.
 var Requirements = []Requirement{
 	{Level: bsk.EndorsementInfantFamilyAssociate, Education: bsk.EducationCDA, OrYears: 2, TrainingHours: 30},
 	{Level: bsk.EndorsementInfantFamilySpecialist, Education: bsk.EducationBachelor, Years: 2, ReflectiveHours: 24, TrainingHours: 30},
 	{Level: bsk.EndorsementIMHSpecialist, Education: bsk.EducationMaster, Years: 2, ReflectiveHours: 50, TrainingHours: 30, Exam: true},
 	{Level: bsk.EndorsementIMHMentorClinical, Education: bsk.EducationMaster, Years: 3, ReflectiveHours: 50, TrainingHours: 30, Exam: true},
+	{Level: bsk.EndorsementIMHMentorPolicy, Education: bsk.EducationMaster, Years: 3, TrainingHours: 30, Exam: true},
+	{Level: bsk.EndorsementIMHMentorResearchFaculty, Education: bsk.EducationMaster, Years: 3, TrainingHours: 30, Exam: true},
 }
 
 func requirement(l bsk.Endorsement) (Requirement, bool) {
@@ -121,12 +125,17 @@ func ReadinessOf(current bsk.Endorsement, q Qualifications) Readiness {
 		current = bsk.EndorsementNone
 	}
 	r := Readiness{Current: current, CanApplyFor: bsk.EndorsementNone}
-	for i, req := range Requirements {
+	// The ladder: one level per rank, the clinical track for the mentor
+	// rank; the other mentor tracks are reported by [ProgressOf].
+	for _, req := range Requirements {
+		if req.Level.Rank() <= r.CanApplyFor.Rank() {
+			continue
+		}
 		if len(blocking(Missing(req.Level, q))) == 0 {
 			r.CanApplyFor = req.Level
 			continue
 		}
-		r.Next = Requirements[i].Level
+		r.Next = req.Level
 		r.MissingForNext = Missing(req.Level, q)
 		return r
 	}

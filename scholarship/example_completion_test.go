@@ -18,7 +18,7 @@ func ExampleCompletion() {
 	}
 	track := scholarship.NewCompletion(l)
 	for i, credits := range []int{15, 30, 45} {
-		p := scholarship.Progress{ApplicationID: "a1", CreditsEarned: credits, CreditsRequired: 45, At: day.AddDate(0, 3*(i+1), 0)}
+		p := scholarship.CourseProgress{ApplicationID: "a1", CreditsEarned: credits, CreditsRequired: 45, At: day.AddDate(0, 3*(i+1), 0)}
 		if _, err := track.Record(p); err != nil {
 			fmt.Println(err)
 			return

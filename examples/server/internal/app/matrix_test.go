@@ -110,6 +110,17 @@ func matrixCases() []mcase {
 		{"GET /api/v1/attendance", "/api/v1/attendance", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
 		{"POST /api/v1/attendance", "/api/v1/attendance", attendance, "provider", want{201, 201, 201, 404, 403, 403, 401}},
 
+		{"POST /api/v1/offerings/:id/registrations", "/api/v1/offerings/{public}/registrations", map[string]string{"provider_id": "org-001-m{n}"}, "provider", want{201, 201, 201, 404, 403, 403, 401}},
+		{"POST /api/v1/offerings/:id/registrations", "/api/v1/offerings/{private}/registrations", map[string]string{"provider_id": "org-001-m{n}"}, "provider", want{201, 201, 201, 404, 403, 403, 401}},
+		{"GET /api/v1/offerings/:id/registrations", "/api/v1/offerings/{public}/registrations", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		{"GET /api/v1/offerings/:id/registrations", "/api/v1/offerings/{private}/registrations", nil, "", want{200, 200, 200, 404, 403, 403, 401}},
+		{"DELETE /api/v1/offerings/:id/registrations/:reg", "/api/v1/offerings/{public}/registrations/{registration}", nil, "registration", want{200, 200, 200, 404, 403, 403, 401}},
+		{"GET /api/v1/providers/:id/transcript", "/api/v1/providers/{provider}/transcript", nil, "", want{200, 200, 200, 404, 404, 403, 401}},
+		{"GET /api/v1/providers/:id/transcript", "/api/v1/providers/{consultant}/transcript", nil, "", want{200, 200, 404, 404, 200, 403, 401}},
+		{"GET /api/v1/trainings/reach", "/api/v1/trainings/reach", nil, "", staffOnly},
+		{"GET /api/v1/offerings/:id/interpretation", "/api/v1/offerings/{public}/interpretation", nil, "", staffOnly},
+		{"POST /api/v1/sessions/:id/attendance/zoom", "/api/v1/sessions/m{n}/attendance/zoom", "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\nGuest,,2026-03-01 17:00,2026-03-01 17:30,30\n", "session", staffCreate},
+
 		{"POST /api/v1/grouping-runs", "/api/v1/grouping-runs", run, "", want{202, 202, 403, 403, 403, 403, 401}},
 		{"GET /api/v1/grouping-runs", "/api/v1/grouping-runs", nil, "", staffOnly},
 		{"GET /api/v1/grouping-runs/:id", "/api/v1/grouping-runs/{run}", nil, "", staffOnly},
@@ -325,6 +336,11 @@ func TestRouteMatrix(t *testing.T) {
 				s.expect(201, "POST", "/api/v1/programs/open/cycles/2026/applications", s.Admin, a)
 			case "session":
 				s.expect(201, "POST", "/api/v1/sessions", s.Admin, json.RawMessage(expand(`{"id":"m{n}","offering_id":"{public}","starts":"2026-03-01T17:00:00Z","minutes":60}`, n)))
+			case "registration":
+				s.expect(201, "POST", "/api/v1/providers", s.Admin, provider("org-001-m"+n, "org-001"))
+				var g bsk.Registration
+				s.expect(201, "POST", "/api/v1/offerings/"+names["public"]+"/registrations", s.Admin, map[string]string{"provider_id": "org-001-m" + n}).json(t, &g)
+				names["registration"] = string(g.ID)
 			}
 			var body any
 			switch b := c.body.(type) {

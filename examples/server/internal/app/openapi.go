@@ -22,6 +22,7 @@ import (
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/scholarship"
 	"github.com/beststarts/workforce/survey"
+	"github.com/beststarts/workforce/training"
 )
 
 var (
@@ -186,6 +187,15 @@ func operations() []operation {
 	ops = append(ops, crud[bsk.Offering](v1+"/offerings", "offering", workerRoles, workerRoles, staffRoles, true)...)
 	ops = append(ops, crud[bsk.Session](v1+"/sessions", "session", workerRoles, workerRoles, staffRoles, true)...)
 	ops = append(ops, crud[bsk.Attendance](v1+"/attendance", "attendance", agencyRoles, agencyRoles, agencyRoles, false)...)
+	ops = append(ops, []operation{
+		{method: "POST", path: v1 + "/offerings/:id/registrations", summary: "register a provider (an agency: its own staff) for an offering or one session: a seat while one is free, the waitlist otherwise; 400 with one problem per reason when the offering's rules refuse", roles: agencyRoles, body: RegistrationRequest{}, ok: []answer{success(201, "the registration with its status", bsk.Registration{})}, errors: []int{409}},
+		{method: "GET", path: v1 + "/offerings/:id/registrations", summary: "an offering's roster: seats held, waitlist length, and the registrations the key may see (an agency: its own staff's)", roles: agencyRoles, query: []param{queryString("session", "one session's roster")}, ok: []answer{success(200, "the roster", TrainingRoster{})}},
+		{method: "DELETE", path: v1 + "/offerings/:id/registrations/:reg", summary: "cancel a registration; a freed seat goes to the first on the waitlist, with a notice (shown to the key when it may see the promoted provider)", roles: agencyRoles, ok: []answer{success(200, "the cancelled registration and the promotions", RegistrationCancel{})}, errors: []int{409}},
+		{method: "GET", path: v1 + "/providers/:id/transcript", summary: "a provider's transcript: sessions attended with hours and credit per session, by credit kind, competency area and year", roles: workerRoles, ok: []answer{success(200, "the transcript", training.Transcript{})}},
+		{method: "POST", path: v1 + "/sessions/:id/attendance/zoom", summary: "import a video meeting's participants report (Zoom's CSV) for a session: matched to providers by name, re-joins merged, hours capped at the session's length, unmatched rows listed for review; all or nothing (400 with every problem, 409 when a provider already has attendance in the session)", roles: staffRoles, body: "", csv: true, query: []param{queryString("time_zone", "the IANA time zone of the report's times (default UTC)")}, ok: []answer{success(201, "what was stored", ZoomImport{})}, errors: []int{409, 413}},
+		{method: "GET", path: v1 + "/offerings/:id/interpretation", summary: "the interpreters to book per session and language (ASL included) from the registrations holding a seat, with who needs them and the day to book by; a session held in a language needs no interpreter into it", roles: staffRoles, query: []param{queryString("deadline_days", "days before a session to book by (default 14)")}, ok: []answer{success(200, "the bookings", []bsk.InterpreterBooking{})}},
+		{method: "GET", path: v1 + "/trainings/reach", summary: "who the trainings reach and keep: attendees and first-timers per session and month, the monthly return rate, shares by role, region, rural reach, language, agency kind and grantee; every table suppressed under Washington's standard", roles: staffRoles, query: []param{queryList("kind", "the offering kinds counted (default: training)")}, ok: []answer{success(200, "the reach", training.Reach{})}},
+	}...)
 
 	ops = append(ops, []operation{
 		{method: "POST", path: v1 + "/grouping-runs", summary: "start a grouping run from a preset over the providers on file; beyond the run limits it waits with status queued, beyond the queue's bound 429; runs from demographics (intergroup dialogue, demographic criteria) are the administrator's", roles: staffRoles, body: GroupingRunRequest{}, ok: []answer{success(202, "the run, queued or running", GroupingRun{})}},
@@ -220,7 +230,7 @@ func operations() []operation {
 		{method: "GET", path: cy + "/review-queue", summary: "the calling reviewer's applications under the program's blind policy, never with demographics, each with the fields hidden; audited", roles: service.ReviewerRoles, ok: []answer{success(200, "the queue", ReviewQueue{})}},
 		{method: "POST", path: cy + "/review-queue/reviews", summary: "store the calling reviewer's points for applications assigned to them", roles: service.ReviewerRoles, body: []scholarship.Review{}, ok: []answer{success(201, "stored", ReviewsStored{})}},
 		{method: "GET", path: cy + "/runs/:run/pipeline", summary: "pipeline equity: each group's counts from applied to completed, rates and the four-fifths ratio, under the program's disclosure standard as of the run", roles: service.PipelineRoles, query: []param{queryString("line", "the score an award needs (a number); 0 when absent")}, ok: []answer{success(200, "the pipeline", scholarship.PipelineTable{})}, errors: []int{409}},
-		{method: "POST", path: cy + "/runs/:run/completion/:app/progress", summary: "record an award's coursework progress", roles: staffRoles, body: scholarship.Progress{}, ok: []answer{success(201, "the report as stored", scholarship.Progress{})}, errors: []int{409}},
+		{method: "POST", path: cy + "/runs/:run/completion/:app/progress", summary: "record an award's coursework progress", roles: staffRoles, body: scholarship.CourseProgress{}, ok: []answer{success(201, "the report as stored", scholarship.CourseProgress{})}, errors: []int{409}},
 		{method: "POST", path: cy + "/runs/:run/completion/:app/outcome", summary: "record that the recipient completed (every credit required) or withdrew: a ledger entry", roles: staffRoles, body: CompletionOutcome{}, ok: []answer{success(201, "the ledger entry", service.LedgerEntry{})}, errors: []int{409}},
 		{method: "GET", path: cy + "/runs/:run/completion/:app", summary: "where an award's studies, repayment and incentive stand", roles: staffRoles, query: []param{queryString("as_of", "an RFC 3339 time; now when absent")}, ok: []answer{success(200, "the status", scholarship.CompletionStatus{})}},
 

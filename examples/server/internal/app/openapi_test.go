@@ -188,7 +188,7 @@ func (c *contract) operation(method, route string) *v3.Operation {
 	return item.GetOperations().GetOrZero(strings.ToLower(method))
 }
 
-var paramPattern = strings.NewReplacer(":id", "{id}", ":cycle", "{cycle}", ":app", "{app}", ":run", "{run}", ":item", "{item}", ":name", "{name}")
+var paramPattern = strings.NewReplacer(":id", "{id}", ":cycle", "{cycle}", ":app", "{app}", ":run", "{run}", ":item", "{item}", ":name", "{name}", ":reg", "{reg}")
 
 // routeOf asks the router which route serves a request.
 func routeOf(t *testing.T, s *server, method, path string) string {
@@ -347,6 +347,16 @@ func TestOpenAPIResponses(t *testing.T) {
 	check(call{method: "GET", path: v1 + "/sessions/oa-s", key: agency, want: 200})
 	check(call{method: "POST", path: v1 + "/attendance", key: agency, body: bsk.Attendance{SessionID: "oa-s", ProviderID: "org-001-oi", Hours: 1, Credit: bsk.CreditTraining}, want: 201})
 	check(call{method: "GET", path: v1 + "/attendance?parent=oa-s", key: agency, want: 200})
+	// Trainings: a registration, the roster, a transcript, a cancellation, reach.
+	var reg bsk.Registration
+	decode(check(call{method: "POST", path: v1 + "/offerings/moa/registrations", key: agency, body: app.RegistrationRequest{ProviderID: "org-001-oi", Interpretation: bsk.Spanish}, want: 201}), &reg)
+	check(call{method: "GET", path: v1 + "/offerings/moa/registrations", key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/providers/org-001-oi/transcript", key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/offerings/moa/interpretation", key: coord, want: 200})
+	check(call{method: "DELETE", path: v1 + "/offerings/moa/registrations/" + string(reg.ID), key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/trainings/reach", key: coord, want: 200})
+	check(call{method: "POST", path: v1 + "/sessions", key: coord, body: bsk.Session{ID: "oa-z", OfferingID: bsk.OfferingID(public), Starts: time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC), Minutes: 60}, want: 201})
+	check(call{method: "POST", path: v1 + "/sessions/oa-z/attendance/zoom", key: coord, body: "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\nNobody Known,,2026-03-02 17:00,2026-03-02 17:30,30\n", want: 201})
 	// An attended session is kept (409, its body checked too) until its
 	// attendance goes with the provider's deletion.
 	check(call{method: "DELETE", path: v1 + "/sessions/oa-s", key: coord, want: 409})
@@ -416,7 +426,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	check(call{method: "POST", path: cyc + "/review-queue/reviews", key: rkey, body: []scholarship.Review{{ApplicationID: own.ID, Criterion: "essay", Points: 6}}, want: 201})
 	check(call{method: "POST", path: cyc + "/reviews", key: coord, body: []scholarship.Review{{ApplicationID: theirs.ID, Reviewer: "rev-1", Criterion: "essay", Points: 7}}, want: 201})
 	check(call{method: "GET", path: sr + "/pipeline", key: evaluator, want: 200})
-	check(call{method: "POST", path: sr + "/completion/" + own.ID + "/progress", key: coord, body: scholarship.Progress{CreditsEarned: 45, CreditsRequired: 45, At: cycleStart.AddDate(0, 9, 0)}, want: 201})
+	check(call{method: "POST", path: sr + "/completion/" + own.ID + "/progress", key: coord, body: scholarship.CourseProgress{CreditsEarned: 45, CreditsRequired: 45, At: cycleStart.AddDate(0, 9, 0)}, want: 201})
 	check(call{method: "POST", path: sr + "/completion/" + own.ID + "/outcome", key: coord, body: app.CompletionOutcome{Outcome: scholarship.Completed, At: cycleStart.AddDate(0, 9, 0)}, want: 201})
 	check(call{method: "GET", path: sr + "/completion/" + own.ID, key: coord, want: 200})
 	open := esitProgram(50_000_00)

@@ -23,6 +23,7 @@ func (a *App) providerRoutes(g *echo.Group) {
 func (a *App) offeringRoutes(g *echo.Group) {
 	(&resource[bsk.Offering]{svc: a.svc.Workforce.Offerings, schema: "offering"}).register(g, "/offerings")
 	(&resource[bsk.Session]{svc: a.svc.Workforce.Sessions, schema: "session"}).register(g, "/sessions")
+	a.trainingRoutes(g)
 }
 
 func (a *App) attendanceRoutes(g *echo.Group) {

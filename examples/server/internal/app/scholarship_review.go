@@ -117,7 +117,7 @@ func (a *App) pipeline(c echo.Context) error {
 }
 
 func (a *App) recordProgress(c echo.Context) error {
-	var p scholarship.Progress
+	var p scholarship.CourseProgress
 	if err := decodeStrict(c, &p); err != nil {
 		return err
 	}

@@ -277,12 +277,12 @@ func TestPipelineAndCompletionOverHTTP(t *testing.T) {
 			}
 			aw := run.Allocation.Awards[0].ApplicationID
 			cp := rp + "/completion/" + aw
-			s.expect(403, "POST", cp+"/progress", agency, scholarship.Progress{CreditsEarned: 30, CreditsRequired: 60, At: cycleStart.AddDate(0, 4, 0)})
-			s.expect(201, "POST", cp+"/progress", coord, scholarship.Progress{Term: "2026-fall", CreditsEarned: 30, CreditsRequired: 60, At: cycleStart.AddDate(0, 4, 0)})
-			s.expect(409, "POST", cp+"/progress", coord, scholarship.Progress{CreditsEarned: 20, CreditsRequired: 60, At: cycleStart.AddDate(0, 5, 0)})
+			s.expect(403, "POST", cp+"/progress", agency, scholarship.CourseProgress{CreditsEarned: 30, CreditsRequired: 60, At: cycleStart.AddDate(0, 4, 0)})
+			s.expect(201, "POST", cp+"/progress", coord, scholarship.CourseProgress{Term: "2026-fall", CreditsEarned: 30, CreditsRequired: 60, At: cycleStart.AddDate(0, 4, 0)})
+			s.expect(409, "POST", cp+"/progress", coord, scholarship.CourseProgress{CreditsEarned: 20, CreditsRequired: 60, At: cycleStart.AddDate(0, 5, 0)})
 			s.expect(409, "POST", cp+"/outcome", coord, app.CompletionOutcome{Outcome: scholarship.Completed, At: cycleStart.AddDate(0, 5, 0)})
 			s.expect(400, "POST", cp+"/outcome", coord, app.CompletionOutcome{Outcome: scholarship.Disbursement})
-			s.expect(201, "POST", cp+"/progress", coord, scholarship.Progress{Term: "2027-spring", CreditsEarned: 60, CreditsRequired: 60, At: cycleStart.AddDate(0, 9, 0)})
+			s.expect(201, "POST", cp+"/progress", coord, scholarship.CourseProgress{Term: "2027-spring", CreditsEarned: 60, CreditsRequired: 60, At: cycleStart.AddDate(0, 9, 0)})
 			s.expect(201, "POST", cp+"/outcome", coord, app.CompletionOutcome{Outcome: scholarship.Completed, At: cycleStart.AddDate(0, 9, 0)})
 			var st scholarship.CompletionStatus
 			s.expect(200, "GET", cp+"?as_of=2027-07-01T00:00:00Z", coord, nil).json(t, &st)
@@ -294,7 +294,7 @@ func TestPipelineAndCompletionOverHTTP(t *testing.T) {
 			if len(led.Items) != 1 || !strings.Contains(string(led.Items[0]), `"kind":"completed"`) {
 				t.Errorf("ledger = %s; want the completion", led.Items)
 			}
-			s.expect(404, "POST", rp+"/completion/app-none/progress", coord, scholarship.Progress{CreditsEarned: 1, CreditsRequired: 2, At: cycleStart})
+			s.expect(404, "POST", rp+"/completion/app-none/progress", coord, scholarship.CourseProgress{CreditsEarned: 1, CreditsRequired: 2, At: cycleStart})
 			s.expect(409, "POST", cp+"/outcome", coord, app.CompletionOutcome{Outcome: scholarship.Withdrew, At: cycleStart.AddDate(0, 10, 0)})
 		})
 	}

@@ -1,5 +1,5 @@
 // Package service is the reference server's service layer: one service per
-// area (workforce records, grouping, scholarships, surveys, plug-ins, keys
+// area (workforce records, grouping, scholarships, surveys, trainings, plug-ins, keys
 // and the audit log) between the HTTP handlers and the store.
 //
 // The house reads top-down: main builds the server; the HTTP layer (package

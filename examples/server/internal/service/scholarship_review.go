@@ -399,7 +399,7 @@ func (s *Scholarships) Pipeline(ctx context.Context, ref RunRef, q PipelineQuery
 
 // completionTx reads, in a write transaction, a run's ledger and its
 // coursework progress into a [scholarship.Completion].
-func (s *Scholarships) completionTx(ctx context.Context, tx *store.Tx, ref RunRef, cy scholarship.Cycle) (CycleRun, *scholarship.Completion, []scholarship.Progress, error) {
+func (s *Scholarships) completionTx(ctx context.Context, tx *store.Tx, ref RunRef, cy scholarship.Cycle) (CycleRun, *scholarship.Completion, []scholarship.CourseProgress, error) {
 	rec, err := tx.Get(ctx, store.CycleRuns, ref.RunID)
 	run, err := runOf(rec, err, ref)
 	if err != nil {
@@ -413,7 +413,7 @@ func (s *Scholarships) completionTx(ctx context.Context, tx *store.Tx, ref RunRe
 	if err != nil {
 		return run, nil, nil, err
 	}
-	progress, err := listAllTx[scholarship.Progress](ctx, tx, store.CourseProgress, "progress", store.Filter{Parent: run.ID})
+	progress, err := listAllTx[scholarship.CourseProgress](ctx, tx, store.CourseProgress, "progress", store.Filter{Parent: run.ID})
 	if err != nil {
 		return run, nil, nil, err
 	}
@@ -434,13 +434,13 @@ func (s *Scholarships) completionTx(ctx context.Context, tx *store.Tx, ref RunRe
 // cycle, the run or an application without an award, conflict for a
 // report out of line with the others or after the studies ended,
 // unauthorized for a role other than staff.
-func (s *Scholarships) RecordProgress(ctx context.Context, ref RunRef, appID string, pg scholarship.Progress) (scholarship.Progress, error) {
+func (s *Scholarships) RecordProgress(ctx context.Context, ref RunRef, appID string, pg scholarship.CourseProgress) (scholarship.CourseProgress, error) {
 	p, err := require(ctx, scholarshipStaff...)
 	if err != nil {
-		return scholarship.Progress{}, err
+		return scholarship.CourseProgress{}, err
 	}
 	if pg.ApplicationID != "" && pg.ApplicationID != appID {
-		return scholarship.Progress{}, bsk.Errors{bsk.Invalidf("application_id", "is %q; the path names %q", pg.ApplicationID, appID)}
+		return scholarship.CourseProgress{}, bsk.Errors{bsk.Invalidf("application_id", "is %q; the path names %q", pg.ApplicationID, appID)}
 	}
 	pg.ApplicationID = appID
 	if pg.At.IsZero() {
@@ -448,7 +448,7 @@ func (s *Scholarships) RecordProgress(ctx context.Context, ref RunRef, appID str
 	}
 	_, cy, err := s.cycle(ctx, ref.CycleRef)
 	if err != nil {
-		return scholarship.Progress{}, err
+		return scholarship.CourseProgress{}, err
 	}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.Audit(ctx, p.KeyID, "progress", "award", appID); err != nil {
@@ -468,7 +468,7 @@ func (s *Scholarships) RecordProgress(ctx context.Context, ref RunRef, appID str
 		return tx.Insert(ctx, store.CourseProgress, store.Record{ID: fmt.Sprintf("%s/%s/%06d", run.ID, appID, len(all)+1), Parent: run.ID, Doc: doc})
 	})
 	if err != nil {
-		return scholarship.Progress{}, err
+		return scholarship.CourseProgress{}, err
 	}
 	return pg, nil
 }
@@ -545,7 +545,7 @@ func (s *Scholarships) CompletionStatus(ctx context.Context, ref RunRef, appID s
 	if err != nil {
 		return scholarship.CompletionStatus{}, err
 	}
-	progress, err := listAll[scholarship.Progress](ctx, s.db, store.CourseProgress, "progress", store.Filter{Parent: run.ID})
+	progress, err := listAll[scholarship.CourseProgress](ctx, s.db, store.CourseProgress, "progress", store.Filter{Parent: run.ID})
 	if err != nil {
 		return scholarship.CompletionStatus{}, err
 	}

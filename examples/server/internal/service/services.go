@@ -20,6 +20,7 @@ type Services struct {
 	Surveys      *Surveys
 	Scholarships *Scholarships
 	Plugins      *Plugins
+	Trainings    *Trainings
 	// Jobs runs the services' background work; Close stops it.
 	Jobs *Jobs
 }
@@ -51,6 +52,7 @@ func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 		Surveys:      newSurveys(db, audit, log, cfg.Data),
 		Scholarships: newScholarships(db, log, audit, plugins, cfg.Data),
 		Plugins:      plugins,
+		Trainings:    newTrainings(db, audit),
 		Jobs:         jobs,
 	}
 	s.Grouping.metrics, s.Surveys.metrics = cfg.Metrics, cfg.Metrics

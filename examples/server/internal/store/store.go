@@ -40,16 +40,18 @@ const (
 	Instruments   Kind = "instruments"
 	SurveyImports Kind = "survey_imports"
 	SurveyData    Kind = "survey_data"
+	// Registrations and WaitlistNotices are the trainings' (0005_trainings.sql).
+	Registrations   Kind = "registrations"
+	WaitlistNotices Kind = "waitlist_notices"
 	// ReviewAssignments and CourseProgress are scholarship review and
-	// completion (migration 0008).
+	// completion (0008_review.sql).
 	ReviewAssignments Kind = "review_assignments"
 	CourseProgress    Kind = "course_progress"
 )
 
 var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
-	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData}
-
-func init() { kinds = append(kinds, ReviewAssignments, CourseProgress) }
+	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData, Registrations, WaitlistNotices,
+	ReviewAssignments, CourseProgress}
 
 func (k Kind) valid() bool {
 	for _, x := range kinds {
