@@ -1,0 +1,278 @@
+package cel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+	"github.com/google/cel-go/interpreter"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/scholarship"
+)
+
+// RuleFailed is the code of the needs-review reason a rule gives a
+// subject it failed to judge (an expression exceeded its cost limit or
+// failed, e.g. on a missing map key); the same code
+// [scholarship.RuleSet] gives when a whole rule fails.
+const RuleFailed = scholarship.CodeRuleFailed
+
+// Rule is a compiled eligibility rule file. It satisfies
+// [scholarship.Rule] and [scholarship.Describer]: a rule set cannot tell it
+// from a built-in rule or a plug-in's. It is safe for concurrent use.
+//
+// Check judges each application with each check in order. A failure on one
+// application (an expression over its cost limit, a missing key, a
+// division by zero) costs only that application: it gets a needs-review
+// [RuleFailed] reason naming the rule and the error's code, and the error
+// goes to OnError. A call past its timeout, or whose context ends, is
+// Check's error.
+type Rule struct {
+	c *compiled
+	// OnError, when set, receives the full error of each application the
+	// rule failed to judge, with the application's ID; reasons carry only
+	// the error's code.
+	OnError func(applicationID string, err error)
+}
+
+var _ interface {
+	scholarship.Rule[scholarship.Application]
+	scholarship.Describer
+} = (*Rule)(nil)
+
+// Compile compiles an eligibility rule file (see [File]). Every problem
+// is reported at once, as [bsk.Errors] of [bsk.CodeInvalid]: each names
+// the file's field (e.g. "checks[0].require") and the rule, with the line
+// and column in the file of the problem (for an expression, of the place
+// in it CEL points at).
+func Compile(data []byte, opts Options) (*Rule, error) {
+	c, err := compileFile(data, Eligibility, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Rule{c: c}, nil
+}
+
+// Load reads and compiles the eligibility rule file at path. A missing
+// file is [bsk.CodeNotFound].
+func Load(path string, opts Options) (*Rule, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := Compile(data, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
+}
+
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, bsk.NotFoundf("", "no rule file %s", path)
+	}
+	if err != nil {
+		return nil, bsk.Errorf(bsk.CodeInternal, "reading %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, bsk.Errorf(bsk.CodeInternal, "reading %s: %w", path, err)
+	}
+	return data, nil
+}
+
+// Describe returns the rule's name, version and description.
+func (r *Rule) Describe() scholarship.RuleInfo { return r.c.info }
+
+// Texts returns the texts of each reason code the rule gives, by
+// language, with {param} placeholders.
+func (r *Rule) Texts() map[string]map[string]string { return cloneTexts(r.c.texts) }
+
+// Text renders a reason of this rule in language lang, falling back to
+// English; a code the rule does not give renders as "".
+func (r *Rule) Text(reason scholarship.Reason, lang string) string {
+	return r.c.text(reason.Code, lang, reason.Params)
+}
+
+func (c *compiled) text(code, lang string, params map[string]string) string {
+	t := c.texts[code]
+	if s, ok := t[lang]; ok {
+		return render(s, params)
+	}
+	return render(t["en"], params)
+}
+
+func cloneTexts(m map[string]map[string]string) map[string]map[string]string {
+	out := make(map[string]map[string]string, len(m))
+	for code, t := range m {
+		c := make(map[string]string, len(t))
+		for k, v := range t {
+			c[k] = v
+		}
+		out[code] = c
+	}
+	return out
+}
+
+// appActivation resolves the variables of one application.
+type appActivation struct {
+	a    *scholarship.Application
+	item ref.Val
+}
+
+func (v *appActivation) ResolveName(name string) (any, bool) {
+	if name == "item" && v.item != nil {
+		return v.item, true
+	}
+	if i, ok := appIndex[name]; ok {
+		return appVars[i].get(v.a), true
+	}
+	return nil, false
+}
+
+func (v *appActivation) Parent() interpreter.Activation { return nil }
+
+// Check judges the batch; see [Rule].
+func (r *Rule) Check(ctx context.Context, batch []scholarship.Application) ([][]scholarship.Reason, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.c.opts.timeout())
+	defer cancel()
+	out := make([][]scholarship.Reason, len(batch))
+	act := &appActivation{}
+	for i := range batch {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, r.c.stopped(ctx)
+		}
+		act.a, act.item = &batch[i], nil
+		rs, err := r.c.judge(ctx, act, func(a ref.Val) { act.item = a })
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, r.c.stopped(ctx)
+			}
+			if r.OnError != nil {
+				r.OnError(batch[i].ID, err)
+			}
+			rs = []scholarship.Reason{r.c.failed(err)}
+		}
+		out[i] = rs
+	}
+	return out, nil
+}
+
+// stopped is the error of a call whose context ended.
+func (c *compiled) stopped(ctx context.Context) error {
+	return bsk.Errorf(bsk.CodeInternal, "rule %q stopped: %w", c.info.Name, context.Cause(ctx))
+}
+
+func (c *compiled) failed(err error) scholarship.Reason {
+	return scholarship.Reason{Code: RuleFailed, Outcome: scholarship.NeedsReview, Rule: c.info.Name, Version: c.info.Version,
+		Params: map[string]string{"rule": c.info.Name, "code": string(bsk.ErrorCode(err))}}
+}
+
+// judge runs every check on one subject; setItem binds item in the
+// activation for a for_each check.
+func (c *compiled) judge(ctx context.Context, act interpreter.Activation, setItem func(ref.Val)) ([]scholarship.Reason, error) {
+	var out []scholarship.Reason
+	for k := range c.checks {
+		ch := &c.checks[k]
+		if ch.forEach == nil {
+			setItem(nil)
+			rs, ok, err := c.one(ctx, ch, act, k)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, rs)
+			}
+			continue
+		}
+		list, err := ch.forEach.eval(ctx, act)
+		if err != nil {
+			return nil, checkError(k, "for_each", err)
+		}
+		it := list.(traits.Lister).Iterator()
+		for it.HasNext() == types.True {
+			setItem(it.Next())
+			rs, ok, err := c.one(ctx, ch, act, k)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, rs)
+			}
+		}
+		setItem(nil)
+	}
+	return out, nil
+}
+
+// one evaluates a check's condition and, when it gives a reason, the
+// reason.
+func (c *compiled) one(ctx context.Context, ch *check, act interpreter.Activation, k int) (scholarship.Reason, bool, error) {
+	v, err := ch.cond.eval(ctx, act)
+	if err != nil {
+		return scholarship.Reason{}, false, checkError(k, "condition", err)
+	}
+	if bool(v.(types.Bool)) != ch.negate {
+		rs := scholarship.Reason{Code: ch.code, Field: ch.field, Outcome: ch.outcome, Rule: c.info.Name, Version: c.info.Version}
+		if ch.fieldExpr != nil {
+			f, err := ch.fieldExpr.eval(ctx, act)
+			if err != nil {
+				return rs, false, checkError(k, "field_expr", err)
+			}
+			rs.Field = string(f.(types.String))
+		}
+		if len(ch.params) > 0 {
+			rs.Params = make(map[string]string, len(ch.params))
+			for _, p := range ch.params {
+				pv, err := p.e.eval(ctx, act)
+				if err == nil {
+					rs.Params[p.name], err = text(pv)
+				}
+				if err != nil {
+					return rs, false, checkError(k, "params."+p.name, err)
+				}
+			}
+		}
+		return rs, true, nil
+	}
+	return scholarship.Reason{}, false, nil
+}
+
+func checkError(k int, what string, err error) error {
+	return &bsk.Error{Code: bsk.CodeInternal, Field: bsk.JoinField(bsk.Index("checks", k), what), Message: err.Error(), Err: err}
+}
+
+// eval evaluates the expression under the context's deadline.
+func (e *expr) eval(ctx context.Context, act interpreter.Activation) (ref.Val, error) {
+	v, _, err := e.prg.ContextEval(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// text writes a param's value: a text as it is, numbers in decimal
+// without exponent (as strconv's 'f' format with the fewest digits).
+func text(v ref.Val) (string, error) {
+	switch x := v.(type) {
+	case types.String:
+		return string(x), nil
+	case types.Int:
+		return strconv.FormatInt(int64(x), 10), nil
+	case types.Uint:
+		return strconv.FormatUint(uint64(x), 10), nil
+	case types.Double:
+		return strconv.FormatFloat(float64(x), 'f', -1, 64), nil
+	case types.Bool:
+		return strconv.FormatBool(bool(x)), nil
+	}
+	return "", fmt.Errorf("the value is a %s, not a text, a number or true/false", v.Type().TypeName())
+}
