@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/checker"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/ext"
@@ -61,8 +62,22 @@ func (o Options) timeout() time.Duration {
 
 // expr is one compiled expression.
 type expr struct {
-	prg cel.Program
-	out *cel.Type
+	prg     cel.Program
+	out     *cel.Type
+	bounded bool // its cost is at most boundedCost, whatever the input
+}
+
+// boundedCost is the largest estimated cost of an expression evaluated
+// without cost tracking and context checks.
+const boundedCost = 1000
+
+// noSizes estimates nothing: a list or map of the input has unknown size.
+type noSizes struct{}
+
+func (noSizes) EstimateSize(checker.AstNode) *checker.SizeEstimate { return nil }
+
+func (noSizes) EstimateCallCost(string, string, *checker.AstNode, []checker.AstNode) *checker.CallEstimate {
+	return nil
 }
 
 type param struct {
@@ -307,13 +322,21 @@ func (c *compiler) compile(env *cel.Env, path []any, text string, want func(*cel
 		c.add(field, path, "the expression gives %s; want %s", ast.OutputType(), wantName)
 		return nil
 	}
-	prg, err := env.Program(ast, cel.CostLimit(c.opts.costLimit()), cel.InterruptCheckFrequency(64),
-		cel.EvalOptions(cel.OptOptimize))
+	// An expression whose cost is bounded before it runs (no loop over
+	// a list of unknown size) needs neither the cost tracker nor the
+	// context: it is evaluated the fast way.
+	est, err := env.EstimateCost(ast, noSizes{})
+	bounded := err == nil && est.Max <= boundedCost && est.Max <= c.opts.costLimit()
+	popts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+	if !bounded {
+		popts = append(popts, cel.CostLimit(c.opts.costLimit()), cel.InterruptCheckFrequency(64))
+	}
+	prg, err := env.Program(ast, popts...)
 	if err != nil {
 		c.add(field, path, "%v", err)
 		return nil
 	}
-	return &expr{prg: prg, out: ast.OutputType()}
+	return &expr{prg: prg, out: ast.OutputType(), bounded: bounded}
 }
 
 func isType(t *cel.Type) func(*cel.Type) bool {

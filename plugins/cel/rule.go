@@ -122,20 +122,31 @@ func cloneTexts(m map[string]map[string]string) map[string]map[string]string {
 	return out
 }
 
-// appActivation resolves the variables of one application.
+// appActivation resolves the variables of one application, each once.
 type appActivation struct {
 	a    *scholarship.Application
 	item ref.Val
+	vals []ref.Val // by index in appVars; nil until resolved
+}
+
+// reset points the activation at the next application.
+func (v *appActivation) reset(a *scholarship.Application) {
+	v.a, v.item = a, nil
+	clear(v.vals)
 }
 
 func (v *appActivation) ResolveName(name string) (any, bool) {
 	if name == "item" && v.item != nil {
 		return v.item, true
 	}
-	if i, ok := appIndex[name]; ok {
-		return appVars[i].get(v.a), true
+	i, ok := appIndex[name]
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	if v.vals[i] == nil {
+		v.vals[i] = appVars[i].get(v.a)
+	}
+	return v.vals[i], true
 }
 
 func (v *appActivation) Parent() interpreter.Activation { return nil }
@@ -145,12 +156,12 @@ func (r *Rule) Check(ctx context.Context, batch []scholarship.Application) ([][]
 	ctx, cancel := context.WithTimeout(ctx, r.c.opts.timeout())
 	defer cancel()
 	out := make([][]scholarship.Reason, len(batch))
-	act := &appActivation{}
+	act := &appActivation{vals: make([]ref.Val, len(appVars))}
 	for i := range batch {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, r.c.stopped(ctx)
 		}
-		act.a, act.item = &batch[i], nil
+		act.reset(&batch[i])
 		rs, err := r.c.judge(ctx, act, func(a ref.Val) { act.item = a })
 		if err != nil {
 			if ctx.Err() != nil {
@@ -252,7 +263,13 @@ func checkError(k int, what string, err error) error {
 
 // eval evaluates the expression under the context's deadline.
 func (e *expr) eval(ctx context.Context, act interpreter.Activation) (ref.Val, error) {
-	v, _, err := e.prg.ContextEval(ctx, act)
+	var v ref.Val
+	var err error
+	if e.bounded {
+		v, _, err = e.prg.Eval(act)
+	} else {
+		v, _, err = e.prg.ContextEval(ctx, act)
+	}
 	if err != nil {
 		return nil, err
 	}

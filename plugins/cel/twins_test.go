@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,34 +23,43 @@ import (
 	"github.com/beststarts/workforce/scholarship"
 )
 
-// binDir holds the Go plug-ins built once for this test binary: the CEL
-// rules are checked against them.
-var binDir string
+// binDir holds the Go plug-ins, built once by the first test that
+// launches one: the CEL rules are checked against them.
+var (
+	binDir   string
+	build    sync.Once
+	buildErr error
+)
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "cel-twins-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator),
-		"../examples/minhours", "../examples/sixmonths", "../examples/prioritylanguages", "../examples/noreports")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the example plug-ins:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	binDir = dir
 	code := m.Run()
-	os.RemoveAll(dir)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
 	os.Exit(code)
+}
+
+func buildPlugins() {
+	binDir, buildErr = os.MkdirTemp("", "cel-twins-")
+	if buildErr != nil {
+		return
+	}
+	cmd := exec.Command("go", "build", "-o", binDir+string(filepath.Separator),
+		"../examples/minhours", "../examples/sixmonths", "../examples/prioritylanguages", "../examples/noreports")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		buildErr = fmt.Errorf("building the example plug-ins: %v\n%s", err, out)
+	}
 }
 
 // launch starts the built plug-in name with args, and stops it at the end
 // of the test.
 func launch(t *testing.T, name string, args ...string) *plugins.Client {
 	t.Helper()
+	build.Do(buildPlugins)
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
 	path := filepath.Join(binDir, name)
 	sum, err := plugins.Checksum(path)
 	if err != nil {
@@ -62,24 +72,6 @@ func launch(t *testing.T, name string, args ...string) *plugins.Client {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
-}
-
-// example reads a CEL example, with each old setting line replaced by its
-// new one.
-func example(t *testing.T, name string, replace ...string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("examples", name+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(b)
-	for i := 0; i+1 < len(replace); i += 2 {
-		if !strings.Contains(s, replace[i]) {
-			t.Fatalf("%s.yaml has no %q", name, replace[i])
-		}
-		s = strings.Replace(s, replace[i], replace[i+1], 1)
-	}
-	return []byte(s)
 }
 
 // applications crosses hours, months, hired and languages: 432
