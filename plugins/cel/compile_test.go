@@ -3,6 +3,7 @@ package cel_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -264,5 +265,19 @@ func TestMissingKeyFailsTheAmendment(t *testing.T) {
 	_, err = r.Amend(context.Background(), &grouping.Problem{Members: []grouping.Member{{ID: "m1", Attrs: map[string]string{"role": "y"}}, {ID: "m2"}}})
 	if !errors.Is(err, bsk.ErrInternal) || !strings.Contains(err.Error(), `rule "g" on member "m2"`) || !strings.Contains(err.Error(), "checks[0].condition") {
 		t.Errorf("Amend = %v; want an internal error naming the rule, member m2 and the check", err)
+	}
+}
+
+// TestREADMEListsEveryVariable keeps the README's tables true.
+func TestREADMEListsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range append(cel.Variables(), cel.MemberVariables()...) {
+		row := "| `" + v.Name + "` | `" + v.Type + "` | " + v.Doc
+		if !strings.Contains(string(b), row) {
+			t.Errorf("README.md has no row %q", row)
+		}
 	}
 }

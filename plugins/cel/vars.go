@@ -39,7 +39,11 @@ type memberVar struct {
 }
 
 func variable(name string, t *cel.Type, doc string) Variable {
-	return Variable{Name: name, Type: t.String(), Doc: doc, typ: t}
+	typeName := t.String()
+	if t.IsExactType(cel.TimestampType) {
+		typeName = "timestamp"
+	}
+	return Variable{Name: name, Type: typeName, Doc: doc, typ: t}
 }
 
 var (
