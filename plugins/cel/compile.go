@@ -64,7 +64,8 @@ func (o Options) timeout() time.Duration {
 type expr struct {
 	prg     cel.Program
 	out     *cel.Type
-	bounded bool // its cost is at most boundedCost, whatever the input
+	bounded bool   // its cost is at most boundedCost, whatever the input
+	cost    uint64 // when bounded, the most it costs, at least 1
 }
 
 // boundedCost is the largest estimated cost of an expression evaluated
@@ -336,7 +337,7 @@ func (c *compiler) compile(env *cel.Env, path []any, text string, want func(*cel
 		c.add(field, path, "%v", err)
 		return nil
 	}
-	return &expr{prg: prg, out: ast.OutputType(), bounded: bounded}
+	return &expr{prg: prg, out: ast.OutputType(), bounded: bounded, cost: max(1, est.Max)}
 }
 
 func isType(t *cel.Type) func(*cel.Type) bool {

@@ -281,3 +281,33 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+// TestCostLimitCoversTheWholeApplication: the cost limit bounds all the
+// work on one application, not each expression alone: a for_each over a
+// long list whose condition is cheap each time, but dear in all, stops
+// at the limit.
+func TestCostLimitCoversTheWholeApplication(t *testing.T) {
+	file := []byte(`name: multiplied
+version: "1"
+variables: [languages]
+checks:
+  - for_each: lists.range(1000)
+    when: lists.range(1000).exists(j, j < 0) || size(languages) > 100
+    outcome: ineligible
+    code: never
+    text: {en: never}
+`)
+	r, err := cel.Compile(file, cel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Check(context.Background(), make([]scholarship.Application, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, rs := range res {
+		if len(rs) != 1 || rs[0].Code != cel.RuleFailed {
+			t.Errorf("application %d: reasons %+v; want one %s: 1,000 conditions of about 3,000 each are over the limit of 100,000", i, rs, cel.RuleFailed)
+		}
+	}
+}

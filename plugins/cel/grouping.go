@@ -88,7 +88,7 @@ func (r *GroupingRule) Amend(ctx context.Context, p *grouping.Problem) (grouping
 			return grouping.Amendment{}, r.c.stopped(ctx)
 		}
 		act.m, act.item = &p.Members[i], nil
-		if err := r.member(ctx, act, &a); err != nil {
+		if err := r.member(&run{ctx: ctx, act: act, limit: r.c.opts.costLimit()}, act, &a); err != nil {
 			if ctx.Err() != nil {
 				return grouping.Amendment{}, r.c.stopped(ctx)
 			}
@@ -99,13 +99,13 @@ func (r *GroupingRule) Amend(ctx context.Context, p *grouping.Problem) (grouping
 }
 
 // member runs every check on one member.
-func (r *GroupingRule) member(ctx context.Context, act *memberActivation, a *grouping.Amendment) error {
+func (r *GroupingRule) member(rn *run, act *memberActivation, a *grouping.Amendment) error {
 	id := act.m.ID
 	for k := range r.c.checks {
 		ch := &r.c.checks[k]
 		items := []ref.Val{nil}
 		if ch.forEach != nil {
-			list, err := ch.forEach.eval(ctx, act)
+			list, err := ch.forEach.eval(rn)
 			if err != nil {
 				return checkError(k, "for_each", err)
 			}
@@ -116,7 +116,7 @@ func (r *GroupingRule) member(ctx context.Context, act *memberActivation, a *gro
 		}
 		for _, item := range items {
 			act.item = item
-			rs, ok, err := r.c.one(ctx, ch, act, k)
+			rs, ok, err := r.c.one(rn, ch, k)
 			if err != nil || !ok {
 				act.item = nil
 				if err != nil {
@@ -128,7 +128,7 @@ func (r *GroupingRule) member(ctx context.Context, act *memberActivation, a *gro
 			case Exclude:
 				a.Exclude = append(a.Exclude, grouping.Exclusion{Member: id, Reason: grouping.Reason{Code: rs.Code, Params: rs.Params}})
 			default:
-				w, err := ch.with.eval(ctx, act)
+				w, err := ch.with.eval(rn)
 				if err != nil {
 					return checkError(k, "with", err)
 				}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
@@ -158,11 +159,11 @@ func (r *Rule) Check(ctx context.Context, batch []scholarship.Application) ([][]
 	out := make([][]scholarship.Reason, len(batch))
 	act := &appActivation{vals: make([]ref.Val, len(appVars))}
 	for i := range batch {
-		if i%256 == 0 && ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return nil, r.c.stopped(ctx)
 		}
 		act.reset(&batch[i])
-		rs, err := r.c.judge(ctx, act, func(a ref.Val) { act.item = a })
+		rs, err := r.c.judge(&run{ctx: ctx, act: act, limit: r.c.opts.costLimit()}, func(a ref.Val) { act.item = a })
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, r.c.stopped(ctx)
@@ -189,13 +190,13 @@ func (c *compiled) failed(err error) scholarship.Reason {
 
 // judge runs every check on one subject; setItem binds item in the
 // activation for a for_each check.
-func (c *compiled) judge(ctx context.Context, act interpreter.Activation, setItem func(ref.Val)) ([]scholarship.Reason, error) {
+func (c *compiled) judge(r *run, setItem func(ref.Val)) ([]scholarship.Reason, error) {
 	var out []scholarship.Reason
 	for k := range c.checks {
 		ch := &c.checks[k]
 		if ch.forEach == nil {
 			setItem(nil)
-			rs, ok, err := c.one(ctx, ch, act, k)
+			rs, ok, err := c.one(r, ch, k)
 			if err != nil {
 				return nil, err
 			}
@@ -204,14 +205,14 @@ func (c *compiled) judge(ctx context.Context, act interpreter.Activation, setIte
 			}
 			continue
 		}
-		list, err := ch.forEach.eval(ctx, act)
+		list, err := ch.forEach.eval(r)
 		if err != nil {
 			return nil, checkError(k, "for_each", err)
 		}
 		it := list.(traits.Lister).Iterator()
 		for it.HasNext() == types.True {
 			setItem(it.Next())
-			rs, ok, err := c.one(ctx, ch, act, k)
+			rs, ok, err := c.one(r, ch, k)
 			if err != nil {
 				return nil, err
 			}
@@ -226,15 +227,15 @@ func (c *compiled) judge(ctx context.Context, act interpreter.Activation, setIte
 
 // one evaluates a check's condition and, when it gives a reason, the
 // reason.
-func (c *compiled) one(ctx context.Context, ch *check, act interpreter.Activation, k int) (scholarship.Reason, bool, error) {
-	v, err := ch.cond.eval(ctx, act)
+func (c *compiled) one(r *run, ch *check, k int) (scholarship.Reason, bool, error) {
+	v, err := ch.cond.eval(r)
 	if err != nil {
 		return scholarship.Reason{}, false, checkError(k, "condition", err)
 	}
 	if bool(v.(types.Bool)) != ch.negate {
 		rs := scholarship.Reason{Code: ch.code, Field: ch.field, Outcome: ch.outcome, Rule: c.info.Name, Version: c.info.Version}
 		if ch.fieldExpr != nil {
-			f, err := ch.fieldExpr.eval(ctx, act)
+			f, err := ch.fieldExpr.eval(r)
 			if err != nil {
 				return rs, false, checkError(k, "field_expr", err)
 			}
@@ -243,7 +244,7 @@ func (c *compiled) one(ctx context.Context, ch *check, act interpreter.Activatio
 		if len(ch.params) > 0 {
 			rs.Params = make(map[string]string, len(ch.params))
 			for _, p := range ch.params {
-				pv, err := p.e.eval(ctx, act)
+				pv, err := p.e.eval(r)
 				if err == nil {
 					rs.Params[p.name], err = text(pv)
 				}
@@ -261,17 +262,36 @@ func checkError(k int, what string, err error) error {
 	return &bsk.Error{Code: bsk.CodeInternal, Field: bsk.JoinField(bsk.Index("checks", k), what), Message: err.Error(), Err: err}
 }
 
-// eval evaluates the expression under the context's deadline.
-func (e *expr) eval(ctx context.Context, act interpreter.Activation) (ref.Val, error) {
+// run is the evaluation of a rule's checks on one subject: the cost
+// spent on it so far, and its limit.
+type run struct {
+	ctx          context.Context
+	act          interpreter.Activation
+	spent, limit uint64
+}
+
+// eval evaluates the expression on the run's subject and adds its cost to
+// the run's. An expression bounded before it runs costs its estimate; any
+// other is tracked, and stopped past the cost limit or when the context
+// ends. A run whose cost passes the limit fails.
+func (e *expr) eval(r *run) (ref.Val, error) {
 	var v ref.Val
 	var err error
 	if e.bounded {
-		v, _, err = e.prg.Eval(act)
+		v, _, err = e.prg.Eval(r.act)
+		r.spent += e.cost
 	} else {
-		v, _, err = e.prg.ContextEval(ctx, act)
+		var det *cel.EvalDetails
+		v, det, err = e.prg.ContextEval(r.ctx, r.act)
+		if det != nil && det.ActualCost() != nil {
+			r.spent += *det.ActualCost()
+		}
 	}
 	if err != nil {
 		return nil, err
+	}
+	if r.spent > r.limit {
+		return nil, fmt.Errorf("the evaluations cost %d, more than the limit %d", r.spent, r.limit)
 	}
 	return v, nil
 }
