@@ -234,7 +234,9 @@ func (c *compiler) environment() *cel.Env {
 		case !ok:
 			c.add(fieldOf(path), path, "unknown variable %q (see the package's list of variables)", name)
 		case v.Demographic && !c.opts.Demographics:
+			// Declared all the same, so that it is the one problem reported.
 			c.add(fieldOf(path), path, "%q is a demographic, which this program's rules may not read", name)
+			opts = append(opts, cel.Variable(name, v.typ))
 		default:
 			opts = append(opts, cel.Variable(name, v.typ))
 		}

@@ -45,6 +45,9 @@ type Config struct {
 	// PluginCatalog is the path of the plug-in catalog (a JSON file the
 	// administrator controls); empty runs no plug-ins.
 	PluginCatalog string
+	// CELRules is the folder of agencies' CEL rule files (the
+	// administrator controls it); programs name them in cel_rules.
+	CELRules string
 	// Runs bound the grouping runs running at once, per key and in all;
 	// runs beyond them wait in a bounded queue (see [RunLimits]).
 	Runs RunLimits
@@ -129,7 +132,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		db.Close()
 		return nil, fmt.Errorf("plug-in catalog: %w", err)
 	}
-	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs, Plugins: plugins, Metrics: a.metrics.service}), newFailureLimiter(log)
+	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs, Plugins: plugins, CELRules: cfg.CELRules, Metrics: a.metrics.service}), newFailureLimiter(log)
 	if err := a.firstStart(ctx); err != nil {
 		a.svc.Close()
 		db.Close()

@@ -180,7 +180,7 @@ func (s *Scholarships) Run(ctx context.Context, ref CycleRef) (CycleRun, error) 
 		return CycleRun{}, err
 	}
 	rules := scholarship.BuiltinRules(cfg.Program, cy)
-	extra, err := s.plugins.rules(cfg.PluginRules)
+	extra, err := s.agencyRules(cfg)
 	if err != nil {
 		return CycleRun{}, err
 	}

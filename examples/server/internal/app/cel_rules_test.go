@@ -1,0 +1,108 @@
+package app_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/beststarts/workforce/examples/server/internal/app"
+	"github.com/beststarts/workforce/scholarship"
+)
+
+// celFolder writes a folder of CEL rule files: the minhours example of
+// plugins/cel, a rule with a mistake, and one that reads demographics.
+func celFolder(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	b, err := os.ReadFile("../../../../plugins/cel/examples/minhours.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"minhours.yaml": string(b),
+		"broken.yaml": "name: broken\nversion: \"1\"\nvariables: [hours_per_week]\nchecks:\n" +
+			"  - require: hours >= 20\n    outcome: ineligible\n    code: c\n    text: {en: t}\n",
+		"race.yaml": "name: race\nversion: \"1\"\nvariables: [race]\nchecks:\n" +
+			"  - when: \"'white' in race\"\n    outcome: ineligible\n    code: c\n    text: {en: t}\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestCELRulesJudgeApplications: a program names a CEL rule file of the
+// configured folder; saving it compiles the rule (an unknown rule, a
+// mistake, a rule reading demographics, a path are refused, naming the
+// field), and a cycle run judges with it beside the built-in rules.
+func TestCELRulesJudgeApplications(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := startWith(t, b, app.Config{Data: t.TempDir(), Postgres: b.postgres, CELRules: celFolder(t)})
+			coord := s.key("coordinator", "", "")
+			for _, tt := range []struct {
+				rules []string
+				field string
+				text  string
+			}{
+				{[]string{"minhours", "nope"}, "cel_rules[1]", `no CEL rule named "nope"`},
+				{[]string{"broken"}, "cel_rules[0].checks[0].require", `rule "broken", line 5, column 14: undeclared reference to 'hours'`},
+				{[]string{"race"}, "cel_rules[0].variables[0]", "demographic"},
+				{[]string{"../minhours"}, "cel_rules[0]", "is not a rule file's name"},
+			} {
+				prog := esitProgram(100_000_00)
+				prog.CELRules = tt.rules
+				r := s.expect(400, "POST", "/api/v1/programs", coord, prog)
+				var body app.ErrorBody
+				r.json(t, &body)
+				if len(body.Error.Problems) != 1 || body.Error.Problems[0].Field != tt.field || !strings.Contains(body.Error.Problems[0].Message, tt.text) {
+					t.Errorf("cel_rules %q: problems %+v; want one at %s saying %q", tt.rules, body.Error.Problems, tt.field, tt.text)
+				}
+			}
+			prog := esitProgram(100_000_00)
+			prog.CELRules = []string{"minhours"}
+			s.expect(201, "POST", "/api/v1/programs", coord, prog)
+			prog.CELRules = []string{"nope"}
+			if got := s.expect(400, "PUT", "/api/v1/programs/esit", coord, prog).problems(t); !cmp.Equal(got, []string{"cel_rules[0]"}) {
+				t.Errorf("update with an unknown rule: problems %v; want cel_rules[0]", got)
+			}
+
+			staff := staffOf(t, s, "org-001")
+			agency := s.key("agency", "org-001", "")
+			cyc := "/api/v1/programs/esit/cycles/2026"
+			ids := map[string]string{}
+			for i, a := range []scholarship.Application{
+				application(staff[0].ID, "full time", 24, 40),
+				application(staff[1].ID, "part time", 24, 15), // the built-in rule asks 10 hours, the agency 20
+			} {
+				var got scholarship.Application
+				s.expect(201, "POST", cyc+"/applications", agency, a).json(t, &got)
+				ids[[]string{"full time", "part time"}[i]] = got.ID
+			}
+			var run app.CycleRun
+			s.expect(201, "POST", cyc+"/runs", coord, nil).json(t, &run)
+			ds := decisions(t, s, coord, cyc+"/runs/"+run.ID, "es")
+			if d := ds[ids["full time"]]; d.Outcome != scholarship.Eligible {
+				t.Errorf("full time: %s %+v; want eligible", d.Outcome, d.Reasons)
+			}
+			d := ds[ids["part time"]]
+			want := []scholarship.Reason{{Code: "agency_hours_short", Field: "applicant.hours_per_week", Outcome: scholarship.Ineligible,
+				Rule: "agency_minimum_hours", Version: "1.0.0", Params: map[string]string{"hours": "15", "required": "20"}}}
+			if diff := cmp.Diff(want, d.Reasons); d.Outcome != scholarship.Ineligible || diff != "" {
+				t.Errorf("part time: %s, reasons (-want +got):\n%s", d.Outcome, diff)
+			}
+			found := false
+			for _, r := range run.Rules {
+				found = found || r.Name == "agency_minimum_hours" && r.Version == "1.0.0"
+			}
+			if !found {
+				t.Errorf("the run's rules %+v do not list the CEL rule", run.Rules)
+			}
+		})
+	}
+}
