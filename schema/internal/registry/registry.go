@@ -18,6 +18,7 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/plugins"
+	"github.com/beststarts/workforce/plugins/cel"
 	"github.com/beststarts/workforce/scholarship"
 	"github.com/beststarts/workforce/survey"
 )
@@ -72,6 +73,7 @@ var Entries = []Entry{
 	entry[survey.Trend]("survey-trend"),
 	entry[plugins.Info]("plugin-info"),
 	entry[plugins.Catalog]("plugin-catalog"),
+	entry[cel.File]("cel-rule"),
 }
 
 // commentDirs are the package directories whose doc comments become
