@@ -268,6 +268,25 @@ func TestMissingKeyFailsTheAmendment(t *testing.T) {
 	}
 }
 
+// TestLinkToAnUnknownMemberFails: a link must name another member of the
+// problem; the solver never sees one that does not.
+func TestLinkToAnUnknownMemberFails(t *testing.T) {
+	r, err := cel.CompileGrouping([]byte("name: g\nversion: \"1\"\nkind: grouping\nvariables: [attrs]\nchecks:\n  - action: must_link\n    when: \"'buddy' in attrs\"\n    with: attrs.buddy\n"), cel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for buddy, want := range map[string]string{"ghost": `"ghost" is not another member`, "m1": `"m1" is not another member`, "m2": ""} {
+		p := &grouping.Problem{Members: []grouping.Member{{ID: "m1", Attrs: map[string]string{"buddy": buddy}}, {ID: "m2"}}}
+		a, err := r.Amend(context.Background(), p)
+		switch {
+		case want == "" && (err != nil || !cmp.Equal(a.MustLink, []grouping.Pair{{A: "m2", B: "m1"}})):
+			t.Errorf("buddy %s: Amend = %+v, %v; want the pair m2, m1", buddy, a, err)
+		case want != "" && (!errors.Is(err, bsk.ErrInternal) || !strings.Contains(err.Error(), want)):
+			t.Errorf("buddy %s: Amend = %v; want an internal error saying %s", buddy, err, want)
+		}
+	}
+}
+
 // TestREADMEListsEveryVariable keeps the README's tables true.
 func TestREADMEListsEveryVariable(t *testing.T) {
 	b, err := os.ReadFile("README.md")

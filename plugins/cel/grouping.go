@@ -2,6 +2,7 @@ package cel
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
@@ -20,7 +21,8 @@ import (
 //
 // Unlike an eligibility rule, a failure on one member fails the whole
 // amendment (a grouping problem is solved whole): the error names the
-// rule, the member and the check.
+// rule, the member and the check. A link whose with is not another member
+// of the problem is such a failure.
 type GroupingRule struct {
 	c *compiled
 }
@@ -55,6 +57,7 @@ func (r *GroupingRule) Text(reason grouping.Reason, lang string) string {
 // memberActivation resolves the variables of one member.
 type memberActivation struct {
 	m       *grouping.Member
+	ids     map[grouping.MemberID]bool
 	members ref.Val
 	item    ref.Val
 }
@@ -77,11 +80,12 @@ func (v *memberActivation) Parent() interpreter.Activation { return nil }
 func (r *GroupingRule) Amend(ctx context.Context, p *grouping.Problem) (grouping.Amendment, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.c.opts.timeout())
 	defer cancel()
-	ids := make(map[string]bool, len(p.Members))
+	ids := make(map[grouping.MemberID]bool, len(p.Members))
+	names := make(map[string]bool, len(p.Members))
 	for _, m := range p.Members {
-		ids[string(m.ID)] = true
+		ids[m.ID], names[string(m.ID)] = true, true
 	}
-	act := &memberActivation{members: types.DefaultTypeAdapter.NativeToValue(ids)}
+	act := &memberActivation{ids: ids, members: types.DefaultTypeAdapter.NativeToValue(names)}
 	var a grouping.Amendment
 	for i := range p.Members {
 		if ctx.Err() != nil {
@@ -133,6 +137,9 @@ func (r *GroupingRule) member(rn *run, act *memberActivation, a *grouping.Amendm
 					return checkError(k, "with", err)
 				}
 				other := grouping.MemberID(w.(types.String))
+				if other == id || !act.ids[other] {
+					return fmt.Errorf("checks[%d].with: %q is not another member of the problem", k, other)
+				}
 				pair := grouping.Pair{A: other, B: id}
 				if ch.action == CannotLink {
 					a.CannotLink = append(a.CannotLink, pair)
