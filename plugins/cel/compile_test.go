@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -328,5 +329,18 @@ checks:
 		if len(rs) != 1 || rs[0].Code != cel.RuleFailed {
 			t.Errorf("application %d: reasons %+v; want one %s: 1,000 conditions of about 3,000 each are over the limit of 100,000", i, rs, cel.RuleFailed)
 		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	r, err := cel.Load(filepath.Join("examples", "sixmonths.yaml"), cel.Options{})
+	if err != nil || r.Describe().Name != "agency_six_months" {
+		t.Fatalf("Load(sixmonths.yaml) = %v, %v", r, err)
+	}
+	if _, err := cel.Load(filepath.Join("examples", "none.yaml"), cel.Options{}); !errors.Is(err, bsk.ErrNotFound) {
+		t.Errorf("Load(none.yaml) = %v; want not found", err)
+	}
+	if _, err := cel.Load(filepath.Join("examples", "noreports.yaml"), cel.Options{}); bsk.ErrorCode(err) != bsk.CodeInvalid || !strings.Contains(err.Error(), "noreports.yaml") {
+		t.Errorf("Load(noreports.yaml), a grouping rule = %v; want invalid naming the file", err)
 	}
 }

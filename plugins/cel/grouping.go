@@ -114,7 +114,11 @@ func (r *GroupingRule) member(rn *run, act *memberActivation, a *grouping.Amendm
 				return checkError(k, "for_each", err)
 			}
 			items = items[:0]
-			for it := list.(traits.Lister).Iterator(); it.HasNext() == types.True; {
+			l, ok := list.(traits.Lister)
+			if !ok {
+				return checkError(k, "for_each", fmt.Errorf("gave %s, not a list", list.Type().TypeName()))
+			}
+			for it := l.Iterator(); it.HasNext() == types.True; {
 				items = append(items, it.Next())
 			}
 		}
@@ -136,7 +140,11 @@ func (r *GroupingRule) member(rn *run, act *memberActivation, a *grouping.Amendm
 				if err != nil {
 					return checkError(k, "with", err)
 				}
-				other := grouping.MemberID(w.(types.String))
+				ws, ok := w.(types.String)
+				if !ok {
+					return checkError(k, "with", fmt.Errorf("gave %s, not a member ID", w.Type().TypeName()))
+				}
+				other := grouping.MemberID(ws)
 				if other == id || !act.ids[other] {
 					return fmt.Errorf("checks[%d].with: %q is not another member of the problem", k, other)
 				}

@@ -209,7 +209,11 @@ func (c *compiled) judge(r *run, setItem func(ref.Val)) ([]scholarship.Reason, e
 		if err != nil {
 			return nil, checkError(k, "for_each", err)
 		}
-		it := list.(traits.Lister).Iterator()
+		l, ok := list.(traits.Lister)
+		if !ok {
+			return nil, checkError(k, "for_each", fmt.Errorf("gave %s, not a list", list.Type().TypeName()))
+		}
+		it := l.Iterator()
 		for it.HasNext() == types.True {
 			setItem(it.Next())
 			rs, ok, err := c.one(r, ch, k)
@@ -232,14 +236,22 @@ func (c *compiled) one(r *run, ch *check, k int) (scholarship.Reason, bool, erro
 	if err != nil {
 		return scholarship.Reason{}, false, checkError(k, "condition", err)
 	}
-	if bool(v.(types.Bool)) != ch.negate {
+	b, isBool := v.(types.Bool)
+	if !isBool {
+		return scholarship.Reason{}, false, checkError(k, "condition", fmt.Errorf("gave %s, not true or false", v.Type().TypeName()))
+	}
+	if bool(b) != ch.negate {
 		rs := scholarship.Reason{Code: ch.code, Field: ch.field, Outcome: ch.outcome, Rule: c.info.Name, Version: c.info.Version}
 		if ch.fieldExpr != nil {
 			f, err := ch.fieldExpr.eval(r)
 			if err != nil {
 				return rs, false, checkError(k, "field_expr", err)
 			}
-			rs.Field = string(f.(types.String))
+			fs, isText := f.(types.String)
+			if !isText {
+				return rs, false, checkError(k, "field_expr", fmt.Errorf("gave %s, not a text", f.Type().TypeName()))
+			}
+			rs.Field = string(fs)
 		}
 		if len(ch.params) > 0 {
 			rs.Params = make(map[string]string, len(ch.params))
