@@ -66,6 +66,11 @@ type expr struct {
 	out     *cel.Type
 	bounded bool   // its cost is at most boundedCost, whatever the input
 	cost    uint64 // when bounded, the most it costs, at least 1
+	// small, when set, is the program without the tracker for a small
+	// subject (no list or map variable over smallList elements), whose
+	// cost is then at most smallCost.
+	small     cel.Program
+	smallCost uint64
 }
 
 // boundedCost is the largest estimated cost of an expression evaluated
@@ -74,6 +79,25 @@ const boundedCost = 1000
 
 // noSizes estimates nothing: a list or map of the input has unknown size.
 type noSizes struct{}
+
+// smallList is the most elements a list or map variable may have for a
+// subject to be small (see [smallInputs]).
+const smallList = 32
+
+// smallInputs estimates each list or map variable of the input to have at
+// most smallList elements. The item of a for_each is not of the input: it
+// keeps an unknown size.
+type smallInputs struct{ noSizes }
+
+func (smallInputs) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
+	if p := n.Path(); len(p) == 1 && p[0] != "item" {
+		switch n.Type().Kind() {
+		case types.ListKind, types.MapKind:
+			return &checker.SizeEstimate{Min: 0, Max: smallList}
+		}
+	}
+	return nil
+}
 
 func (noSizes) EstimateSize(checker.AstNode) *checker.SizeEstimate { return nil }
 
@@ -339,7 +363,18 @@ func (c *compiler) compile(env *cel.Env, path []any, text string, want func(*cel
 		c.add(field, path, "%v", err)
 		return nil
 	}
-	return &expr{prg: prg, out: ast.OutputType(), bounded: bounded, cost: max(1, est.Max)}
+	e := &expr{prg: prg, out: ast.OutputType(), bounded: bounded, cost: max(1, est.Max)}
+	if bounded {
+		return e
+	}
+	// Bounded when the subject's lists and maps are small: a second
+	// program for those subjects, again without the tracker.
+	if est, err := env.EstimateCost(ast, smallInputs{}); err == nil && est.Max <= boundedCost && est.Max <= c.opts.costLimit() {
+		if small, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize)); err == nil {
+			e.small, e.smallCost = small, max(1, est.Max)
+		}
+	}
+	return e
 }
 
 func isType(t *cel.Type) func(*cel.Type) bool {

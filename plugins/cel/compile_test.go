@@ -344,3 +344,44 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Load(noreports.yaml), a grouping rule = %v; want invalid naming the file", err)
 	}
 }
+
+// TestLargeListsAreTracked: an expression cheap on the short lists of
+// ordinary applications runs untracked on them, but an application with a
+// long list is still held to the cost limit.
+func TestLargeListsAreTracked(t *testing.T) {
+	r, err := cel.Compile([]byte(`name: scan
+version: "1"
+variables: [languages]
+checks:
+  - when: languages.exists(l, l == 'zz')
+    outcome: needs_review
+    code: zz
+    text: {en: zz}
+`), cel.Options{CostLimit: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := make([]bsk.Language, 5000)
+	for i := range long {
+		long[i] = "en"
+	}
+	res, err := r.Check(context.Background(), []scholarship.Application{
+		{Applicant: scholarship.Applicant{Languages: []bsk.Language{"en", "so", "zz"}}},
+		{Applicant: scholarship.Applicant{Languages: []bsk.Language{"en", "so"}}},
+		{Applicant: scholarship.Applicant{Languages: long}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rs := range res {
+		codes := ""
+		for _, r := range rs {
+			codes += r.Code
+		}
+		got = append(got, codes)
+	}
+	if diff := cmp.Diff([]string{"zz", "", cel.RuleFailed}, got); diff != "" {
+		t.Errorf("reasons (-want +got):\n%s", diff)
+	}
+}

@@ -92,7 +92,9 @@ func (r *GroupingRule) Amend(ctx context.Context, p *grouping.Problem) (grouping
 			return grouping.Amendment{}, r.c.stopped(ctx)
 		}
 		act.m, act.item = &p.Members[i], nil
-		if err := r.member(&run{ctx: ctx, act: act, limit: r.c.opts.costLimit()}, act, &a); err != nil {
+		m := &p.Members[i]
+		small := len(ids) <= smallList && len(m.Attrs) <= smallList && len(m.Sets) <= smallList && len(m.Nums) <= smallList
+		if err := r.member(&run{ctx: ctx, act: act, limit: r.c.opts.costLimit(), small: small}, act, &a); err != nil {
 			if ctx.Err() != nil {
 				return grouping.Amendment{}, r.c.stopped(ctx)
 			}

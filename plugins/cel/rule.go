@@ -163,7 +163,7 @@ func (r *Rule) Check(ctx context.Context, batch []scholarship.Application) ([][]
 			return nil, r.c.stopped(ctx)
 		}
 		act.reset(&batch[i])
-		rs, err := r.c.judge(&run{ctx: ctx, act: act, limit: r.c.opts.costLimit()}, func(a ref.Val) { act.item = a })
+		rs, err := r.c.judge(&run{ctx: ctx, act: act, limit: r.c.opts.costLimit(), small: smallApplication(&batch[i])}, func(a ref.Val) { act.item = a })
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, r.c.stopped(ctx)
@@ -176,6 +176,13 @@ func (r *Rule) Check(ctx context.Context, batch []scholarship.Application) ([][]
 		out[i] = rs
 	}
 	return out, nil
+}
+
+// smallApplication reports whether no list or map variable of a has more
+// than smallList elements.
+func smallApplication(a *scholarship.Application) bool {
+	return len(a.Applicant.Languages) <= smallList && len(a.Documents) <= smallList &&
+		len(a.Requested) <= smallList && len(a.Applicant.Demographics.Race) <= smallList
 }
 
 // stopped is the error of a call whose context ended.
@@ -280,6 +287,9 @@ type run struct {
 	ctx          context.Context
 	act          interpreter.Activation
 	spent, limit uint64
+	// small: no list or map variable of the subject has more than
+	// smallList elements.
+	small bool
 }
 
 // eval evaluates the expression on the run's subject and adds its cost to
@@ -289,10 +299,14 @@ type run struct {
 func (e *expr) eval(r *run) (ref.Val, error) {
 	var v ref.Val
 	var err error
-	if e.bounded {
+	switch {
+	case e.bounded:
 		v, _, err = e.prg.Eval(r.act)
 		r.spent += e.cost
-	} else {
+	case e.small != nil && r.small:
+		v, _, err = e.small.Eval(r.act)
+		r.spent += e.smallCost
+	default:
 		var det *cel.EvalDetails
 		v, det, err = e.prg.ContextEval(r.ctx, r.act)
 		if det != nil && det.ActualCost() != nil {
