@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/plugins/cel"
 	"github.com/beststarts/workforce/scholarship"
 )
@@ -38,8 +39,9 @@ func BenchmarkCELRule(b *testing.B) {
 	}
 }
 
-// FuzzCompile compiles any rule text, and evaluates what compiles: no
-// input may panic or hang.
+// FuzzCompile compiles any rule text as an eligibility and as a grouping
+// rule, and evaluates what compiles: no input may panic or hang, and
+// every error is coded.
 func FuzzCompile(f *testing.F) {
 	for _, name := range []string{"minhours", "sixmonths", "prioritylanguages"} {
 		f.Add(string(example(f, name)))
@@ -47,8 +49,17 @@ func FuzzCompile(f *testing.F) {
 	f.Add(header + "  - when: lists.range(1000).map(i, i).size() > 3\n    outcome: ineligible\n    code: c\n    text: {en: t}\n")
 	f.Add("name: r\nversion: 1\nsettings: &a {x: *a}\nchecks: []\n")
 	f.Add("[")
+	f.Add(string(example(f, "noreports")))
 	apps := []scholarship.Application{{}, {Applicant: scholarship.Applicant{HoursPerWeek: 40, Languages: []bsk.Language{"so", "en"}}}}
+	problem := &grouping.Problem{Members: []grouping.Member{{ID: "a", Attrs: map[string]string{"supervisor": "b"}}, {ID: "b", Sets: map[string][]string{"languages": {"en"}}}}}
 	f.Fuzz(func(t *testing.T, text string) {
+		if g, err := cel.CompileGrouping([]byte(text), cel.Options{}); err == nil {
+			if _, err := g.Amend(context.Background(), problem); err != nil && bsk.ErrorCode(err) != bsk.CodeInternal {
+				t.Fatalf("Amend error %v has code %s; want internal", err, bsk.ErrorCode(err))
+			}
+		} else if bsk.ErrorCode(err) != bsk.CodeInvalid {
+			t.Fatalf("CompileGrouping error %v has code %s; want invalid", err, bsk.ErrorCode(err))
+		}
 		r, err := cel.Compile([]byte(text), cel.Options{})
 		if err != nil {
 			if bsk.ErrorCode(err) != bsk.CodeInvalid {
