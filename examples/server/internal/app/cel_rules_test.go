@@ -43,7 +43,8 @@ func celFolder(t *testing.T) string {
 func TestCELRulesJudgeApplications(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
-			s := startWith(t, b, app.Config{Data: t.TempDir(), Postgres: b.postgres, CELRules: celFolder(t)})
+			cfg := app.Config{Data: t.TempDir(), Postgres: b.postgres, CELRules: celFolder(t)}
+			s := startWith(t, b, cfg)
 			coord := s.key("coordinator", "", "")
 			for _, tt := range []struct {
 				rules []string
@@ -95,6 +96,22 @@ func TestCELRulesJudgeApplications(t *testing.T) {
 				Rule: "agency_minimum_hours", Version: "1.0.0", Params: map[string]string{"hours": "15", "required": "20"}}}
 			if diff := cmp.Diff(want, d.Reasons); d.Outcome != scholarship.Ineligible || diff != "" {
 				t.Errorf("part time: %s, reasons (-want +got):\n%s", d.Outcome, diff)
+			}
+			// The reason's text comes from the rule file, in the reader's
+			// language; the library's own texts stay.
+			wantText := "Usted trabaja 15 horas a la semana; la agencia apoya al personal que trabaja al menos 20."
+			if len(d.Texts) != 1 || d.Texts[0] != wantText {
+				t.Errorf("part time: texts %q; want [%q]", d.Texts, wantText)
+			}
+			if d := ds[ids["full time"]]; len(d.Texts) == 0 || !strings.HasPrefix(d.Texts[0], "Su solicitud cumple") {
+				t.Errorf("full time: texts %q; want the library's eligible text", d.Texts)
+			}
+			// A second server over the same database, which has compiled
+			// no rule yet, finds the text in the folder.
+			s2 := startWith(t, b, cfg)
+			d2 := decisions(t, s2, coord, cyc+"/runs/"+run.ID, "es")[ids["part time"]]
+			if len(d2.Texts) != 1 || d2.Texts[0] != wantText {
+				t.Errorf("part time, read by a server started later: texts %q; want [%q]", d2.Texts, wantText)
 			}
 			found := false
 			for _, r := range run.Rules {

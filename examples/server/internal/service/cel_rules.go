@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/plugins/cel"
@@ -19,8 +20,22 @@ import (
 // run, so that a corrected file takes effect. The rules may not read
 // applicants' demographics: eligibility must not depend on them, and the
 // reasons reach readers who may not see them.
+//
+// The decisions' texts of a CEL rule's reasons come from its file (the
+// library's catalogs do not know its codes), in the reader's language or
+// English.
 type CELRules struct {
 	dir string
+
+	mu      sync.Mutex
+	rules   map[celKey]*cel.Rule // every rule compiled, by name and version
+	scanned bool                 // the folder was read for texts
+}
+
+type celKey struct{ name, version string }
+
+func newCELRules(dir string) *CELRules {
+	return &CELRules{dir: dir, rules: map[celKey]*cel.Rule{}}
 }
 
 // celName is a rule file's name: no path, no dot.
@@ -56,6 +71,7 @@ func (c *CELRules) compile(names []string) ([]scholarship.Rule[scholarship.Appli
 			p.Merge(field, err)
 			continue
 		}
+		c.remember(r)
 		out = append(out, r)
 	}
 	if err := p.Err(); err != nil {
@@ -76,4 +92,51 @@ func (s *Scholarships) agencyRules(cfg ProgramConfig) ([]scholarship.Rule[schola
 		return nil, err
 	}
 	return append(extra, rules...), nil
+}
+
+func (c *CELRules) remember(r *cel.Rule) {
+	info := r.Describe()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rules[celKey{info.Name, info.Version}] = r
+}
+
+// localize writes the texts of a decision's reasons that come from CEL
+// rules (the last len(Reasons) of Texts) from their rule files, in
+// language l or English. A code the library has a text for keeps it.
+func (c *CELRules) localize(d *Decision, l scholarship.Lang) {
+	if c == nil || c.dir == "" {
+		return
+	}
+	off := len(d.Texts) - len(d.Reasons)
+	for i, reason := range d.Reasons {
+		if off+i < 0 || scholarship.HasText(reason.Code, l) || scholarship.HasText(reason.Code, scholarship.EnglishText) {
+			continue
+		}
+		if r := c.rule(reason.Rule, reason.Version); r != nil {
+			if t := r.Text(reason, string(l)); t != "" {
+				d.Texts[off+i] = t
+			}
+		}
+	}
+}
+
+// rule returns the compiled rule name at version, reading the folder
+// once for the rules no program has been saved or run with since the
+// server started.
+func (c *CELRules) rule(name, version string) *cel.Rule {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r, ok := c.rules[celKey{name, version}]; ok || c.scanned {
+		return r
+	}
+	c.scanned = true
+	files, _ := filepath.Glob(filepath.Join(c.dir, "*.yaml"))
+	for _, f := range files {
+		if r, err := cel.Load(f, cel.Options{}); err == nil {
+			info := r.Describe()
+			c.rules[celKey{info.Name, info.Version}] = r
+		}
+	}
+	return c.rules[celKey{name, version}]
 }

@@ -373,6 +373,7 @@ func (s *Scholarships) Decisions(ctx context.Context, ref RunRef, q DecisionQuer
 			return Page[Decision]{}, err
 		}
 		page.Items = append(page.Items, showDecision(p, sees(r.ApplicationID), r, l))
+		s.cel.localize(&page.Items[len(page.Items)-1], l)
 	}
 	if len(recs) == q.Limit {
 		page.NextCursor = recs[len(recs)-1].ID
