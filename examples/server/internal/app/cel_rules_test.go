@@ -25,6 +25,8 @@ func celFolder(t *testing.T) string {
 		"minhours.yaml": string(b),
 		"broken.yaml": "name: broken\nversion: \"1\"\nvariables: [hours_per_week]\nchecks:\n" +
 			"  - require: hours >= 20\n    outcome: ineligible\n    code: c\n    text: {en: t}\n",
+		"costly.yaml": "name: costly\nversion: \"1\"\nvariables: [hours_per_week]\nchecks:\n" +
+			"  - when: lists.range(1000).map(i, lists.range(1000).size()).size() < 0 || hours_per_week < 0.0\n    outcome: ineligible\n    code: c\n    text: {en: t}\n",
 		"race.yaml": "name: race\nversion: \"1\"\nvariables: [race]\nchecks:\n" +
 			"  - when: \"'white' in race\"\n    outcome: ineligible\n    code: c\n    text: {en: t}\n",
 	}
@@ -112,6 +114,24 @@ func TestCELRulesJudgeApplications(t *testing.T) {
 			d2 := decisions(t, s2, coord, cyc+"/runs/"+run.ID, "es")[ids["part time"]]
 			if len(d2.Texts) != 1 || d2.Texts[0] != wantText {
 				t.Errorf("part time, read by a server started later: texts %q; want [%q]", d2.Texts, wantText)
+			}
+			// A rule over its cost limit makes each application need
+			// review, with a reason that names it; the log has the error.
+			costly := esitProgram(100_000_00)
+			costly.Program.ID, costly.CELRules = "costly", []string{"costly"}
+			s.expect(201, "POST", "/api/v1/programs", coord, costly)
+			var app3 scholarship.Application
+			s.expect(201, "POST", "/api/v1/programs/costly/cycles/2026/applications", agency, application(staff[2].ID, "anyone", 24, 40)).json(t, &app3)
+			var run3 app.CycleRun
+			s.expect(201, "POST", "/api/v1/programs/costly/cycles/2026/runs", coord, nil).json(t, &run3)
+			d3 := decisions(t, s, coord, "/api/v1/programs/costly/cycles/2026/runs/"+run3.ID, "")[app3.ID]
+			wantFailed := []scholarship.Reason{{Code: "rule_failed", Outcome: scholarship.NeedsReview, Rule: "costly", Version: "1",
+				Params: map[string]string{"rule": "costly", "code": "internal"}}}
+			if diff := cmp.Diff(wantFailed, d3.Reasons); d3.Outcome != scholarship.NeedsReview || diff != "" {
+				t.Errorf("costly: %s, reasons (-want +got):\n%s", d3.Outcome, diff)
+			}
+			if logs := s.logs.String(); !strings.Contains(logs, `"cel_rule":"costly","application":"`+app3.ID+`"`) || !strings.Contains(logs, "cost limit") {
+				t.Errorf("the log does not say the costly rule failed on %s", app3.ID)
 			}
 			found := false
 			for _, r := range run.Rules {

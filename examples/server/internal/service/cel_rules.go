@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sync"
 
+	"github.com/rs/zerolog"
+
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/plugins/cel"
 	"github.com/beststarts/workforce/scholarship"
@@ -26,6 +28,7 @@ import (
 // English.
 type CELRules struct {
 	dir string
+	log zerolog.Logger
 
 	mu      sync.Mutex
 	rules   map[celKey]*cel.Rule // every rule compiled, by name and version
@@ -34,8 +37,8 @@ type CELRules struct {
 
 type celKey struct{ name, version string }
 
-func newCELRules(dir string) *CELRules {
-	return &CELRules{dir: dir, rules: map[celKey]*cel.Rule{}}
+func newCELRules(dir string, log zerolog.Logger) *CELRules {
+	return &CELRules{dir: dir, log: log, rules: map[celKey]*cel.Rule{}}
 }
 
 // celName is a rule file's name: no path, no dot.
@@ -70,6 +73,11 @@ func (c *CELRules) compile(names []string) ([]scholarship.Rule[scholarship.Appli
 		if err != nil {
 			p.Merge(field, err)
 			continue
+		}
+		// An application the rule fails on needs review, with a reason
+		// that gives only the error's code; the log has the error.
+		r.OnError = func(application string, err error) {
+			c.log.Error().Str("cel_rule", name).Str("application", application).Err(err).Msg("CEL rule failed on one application")
 		}
 		c.remember(r)
 		out = append(out, r)

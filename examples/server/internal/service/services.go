@@ -56,7 +56,7 @@ func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 		Jobs:         jobs,
 	}
 	s.Grouping.metrics, s.Surveys.metrics = cfg.Metrics, cfg.Metrics
-	s.Scholarships.cel = newCELRules(cfg.CELRules)
+	s.Scholarships.cel = newCELRules(cfg.CELRules, log)
 	return s
 }
 
