@@ -21,6 +21,7 @@ var samples = map[string]string{
 	"body-limit":              "2M",
 	"import-limit":            "64M",
 	"plugins":                 "/etc/workforce/catalog.json",
+	"cel-rules":               "/etc/workforce/cel-rules",
 	"request-timeout":         "7s",
 	"shutdown-timeout":        "45s",
 	"trusted-proxies":         "10.0.0.0/8,192.168.0.0/16",

@@ -159,6 +159,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.StringVar(&o.cfg.BodyLimit, "body-limit", "1M", "largest request body")
 	fs.StringVar(&o.cfg.ImportLimit, "import-limit", "20M", "largest CSV import")
 	fs.StringVar(&o.cfg.PluginCatalog, "plugins", "", "plug-in catalog file: agencies' rules to run")
+	fs.StringVar(&o.cfg.CELRules, "cel-rules", "", "folder of agencies' CEL rule files (NAME.yaml), which programs name in cel_rules")
 	fs.DurationVar(&o.cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one API request")
 	fs.DurationVar(&o.cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time to drain in-flight requests on shutdown")
 	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For names the client; empty trusts none")

@@ -18,6 +18,7 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/plugins"
+	"github.com/beststarts/workforce/plugins/cel"
 	"github.com/beststarts/workforce/scholarship"
 	"github.com/beststarts/workforce/survey"
 )
@@ -82,6 +83,7 @@ var Entries = []Entry{
 	entry[plugins.CheckOutput]("plugin-check-output"),
 	entry[plugins.ScoreInput]("plugin-score-input"),
 	entry[plugins.ScoreOutput]("plugin-score-output"),
+	entry[cel.File]("cel-rule"),
 }
 
 // commentDirs are the package directories whose doc comments become

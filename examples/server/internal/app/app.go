@@ -47,6 +47,9 @@ type Config struct {
 	PluginCatalog string
 	// Plugins tune the plug-in host: call deadline and restart backoff.
 	Plugins service.PluginOptions
+	// CELRules is the folder of agencies' CEL rule files (the
+	// administrator controls it); programs name them in cel_rules.
+	CELRules string
 	// Runs bound the grouping runs running at once, per key and in all;
 	// runs beyond them wait in a bounded queue (see [RunLimits]).
 	Runs RunLimits
@@ -134,7 +137,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		db.Close()
 		return nil, fmt.Errorf("plug-in catalog: %w", err)
 	}
-	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs, Plugins: plugins, Metrics: a.metrics.service}), newFailureLimiter(log)
+	a.svc, a.failures = service.New(db, log, service.Config{Data: cfg.Data, Runs: cfg.Runs, Plugins: plugins, CELRules: cfg.CELRules, Metrics: a.metrics.service}), newFailureLimiter(log)
 	if err := a.firstStart(ctx); err != nil {
 		a.svc.Close()
 		db.Close()

@@ -26,6 +26,7 @@ type Scholarships struct {
 	log     zerolog.Logger
 	audit   *Audit
 	plugins *Plugins
+	cel     *CELRules
 	key     *decisionKey
 }
 
@@ -49,6 +50,9 @@ type ProgramConfig struct {
 	Normalize bool `json:"normalize,omitempty"`
 	// PluginRules are agencies' eligibility rules, as "plugin/rule".
 	PluginRules []string `json:"plugin_rules,omitempty"`
+	// CELRules are agencies' declarative eligibility rules, by the name
+	// of their file in the server's folder of CEL rules (see [CELRules]).
+	CELRules []string `json:"cel_rules,omitempty"`
 	// Disclosure names the disclosure-control standard of the program's
 	// equity summaries: "wa_doh" (the default) or "phskc", a standard with
 	// a small-counts rule. Staff set it when they create the program; only
@@ -139,6 +143,9 @@ func (s *Scholarships) CreateProgram(ctx context.Context, cfg ProgramConfig) (Pr
 	if err := s.plugins.checkWiring(cfg.PluginRules); err != nil {
 		return ProgramConfig{}, err
 	}
+	if _, err := s.cel.compile(cfg.CELRules); err != nil {
+		return ProgramConfig{}, err
+	}
 	doc, err := encode("program", cfg)
 	if err != nil {
 		return ProgramConfig{}, err
@@ -170,6 +177,9 @@ func (s *Scholarships) UpdateProgram(ctx context.Context, id string, cfg Program
 		return ProgramConfig{}, err
 	}
 	if err := s.plugins.checkWiring(cfg.PluginRules); err != nil {
+		return ProgramConfig{}, err
+	}
+	if _, err := s.cel.compile(cfg.CELRules); err != nil {
 		return ProgramConfig{}, err
 	}
 	if id != cfg.Program.ID {

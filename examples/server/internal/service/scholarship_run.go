@@ -180,7 +180,7 @@ func (s *Scholarships) Run(ctx context.Context, ref CycleRef) (CycleRun, error) 
 		return CycleRun{}, err
 	}
 	rules := scholarship.BuiltinRules(cfg.Program, cy)
-	extra, err := s.plugins.rules(cfg.PluginRules)
+	extra, err := s.agencyRules(cfg)
 	if err != nil {
 		return CycleRun{}, err
 	}
@@ -374,6 +374,7 @@ func (s *Scholarships) Decisions(ctx context.Context, ref RunRef, q DecisionQuer
 			return Page[Decision]{}, err
 		}
 		page.Items = append(page.Items, showDecision(p, sees(r.ApplicationID), r, l, texts))
+		s.cel.localize(&page.Items[len(page.Items)-1], l)
 	}
 	if len(recs) == q.Limit {
 		page.NextCursor = recs[len(recs)-1].ID

@@ -34,6 +34,8 @@ type Config struct {
 	Runs RunLimits
 	// Plugins is the running plug-in host (nil runs no plug-ins).
 	Plugins *PluginHost
+	// CELRules is the folder of agencies' CEL rule files; empty has none.
+	CELRules string
 	// Metrics counts the background work (nil counts nothing).
 	Metrics *Metrics
 }
@@ -56,6 +58,7 @@ func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 		Jobs:         jobs,
 	}
 	s.Grouping.metrics, s.Surveys.metrics = cfg.Metrics, cfg.Metrics
+	s.Scholarships.cel = newCELRules(cfg.CELRules, log)
 	return s
 }
 
