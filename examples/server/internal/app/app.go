@@ -276,6 +276,7 @@ func (a *App) routes() error {
 	a.pluginRoutes(api)
 	a.scholarshipRoutes(api)
 	a.surveyRoutes(api)
+	a.programRoutes(api)
 	a.web = web.New(a.svc, a.db, web.Config{Log: a.log, SignInFailed: a.authFailed, ParseProviders: parseProviderCSV, ImportLimit: parseLimit(a.cfg.ImportLimit)})
 	a.web.Mount(e)
 	a.echo = e

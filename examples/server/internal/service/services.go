@@ -20,6 +20,7 @@ type Services struct {
 	Surveys      *Surveys
 	Scholarships *Scholarships
 	Plugins      *Plugins
+	Program      *Program
 	// Jobs runs the services' background work; Close stops it.
 	Jobs *Jobs
 }
@@ -54,6 +55,7 @@ func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 		Jobs:         jobs,
 	}
 	s.Grouping.metrics, s.Surveys.metrics = cfg.Metrics, cfg.Metrics
+	s.Program = newProgram(db, s.Grouping)
 	return s
 }
 

@@ -40,10 +40,13 @@ const (
 	Instruments   Kind = "instruments"
 	SurveyImports Kind = "survey_imports"
 	SurveyData    Kind = "survey_data"
+	// The program year (0006_program_year.sql).
+	Publications, Enrolments, Invoices, InvoicedSessions Kind = "rc_publications", "enrolments", "invoices", "invoiced_sessions"
 )
 
 var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
-	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData}
+	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData,
+	Publications, Enrolments, Invoices, InvoicedSessions}
 
 func (k Kind) valid() bool {
 	for _, x := range kinds {
