@@ -37,6 +37,16 @@ type (
 	CommunityRequest = service.CommunityRequest
 	// CommunityPlacement is where they were placed.
 	CommunityPlacement = service.CommunityPlacement
+	// Community is a community of practice that may open.
+	Community = service.Community
+	// CommunityRanking is one participant's ranking.
+	CommunityRanking = service.CommunityRanking
+	// Attendee is one member at a session.
+	Attendee = service.Attendee
+	// CalendarSession is one session of the calendar.
+	CalendarSession = service.CalendarSession
+	// IneligibleLeader is a consultant who may not lead yet.
+	IneligibleLeader = service.IneligibleLeader
 )
 
 // EnrolmentList answers a listing of enrolments.

@@ -84,7 +84,8 @@ type Publication struct {
 	PreviousRunID string `json:"previous_run_id,omitempty"`
 	// Request is how it was published.
 	Request PublishRequest `json:"request"`
-	// Offerings are the groups' offerings, by group index.
+	// Offerings are the groups' offerings, by group index; "" for a group
+	// without members, which meets nowhere.
 	Offerings []bsk.OfferingID `json:"offerings"`
 	// Unled are the groups without a consultant, by index: their
 	// offerings have no leader until one is set.
@@ -292,7 +293,7 @@ func (pr *Program) Publish(ctx context.Context, runID string, req PublishRequest
 	}
 	pub := Publication{RunID: runID, Request: req, PublishedBy: p.KeyID, PublishedAt: now}
 	for gi := range plans {
-		if len(plans[gi].offering.Leaders) == 0 {
+		if len(plans[gi].offering.Leaders) == 0 && len(plans[gi].members) > 0 {
 			pub.Unled = append(pub.Unled, gi)
 		}
 	}
@@ -354,6 +355,10 @@ type publishTx struct {
 // since (the series' first month when since is zero), and its members'
 // enrolments from since (from the first session's month when zero).
 func (pt *publishTx) newGroup(plan groupPlan, since time.Time) error {
+	if len(plan.members) == 0 {
+		pt.pub.Offerings = append(pt.pub.Offerings, "") // an empty group meets nowhere
+		return nil
+	}
 	s := pt.series
 	s.OfferingID, s.Slot = plan.offering.ID, plan.slot
 	from := time.Date(s.From.Year(), s.From.Month(), 1, 0, 0, 0, 0, s.Location).UTC()
@@ -419,7 +424,7 @@ func (pt *publishTx) put(k store.Kind, id, org, parent string, v any) error {
 // ones are new; dissolved groups lose their sessions from eff on.
 func (pt *publishTx) regroup(prev *Publication, plans []groupPlan, eff time.Time) error {
 	for gi, plan := range plans {
-		if gi >= len(prev.Offerings) {
+		if gi >= len(prev.Offerings) || prev.Offerings[gi] == "" {
 			if err := pt.newGroup(plan, eff); err != nil {
 				return err
 			}
@@ -458,6 +463,9 @@ func (pt *publishTx) regroup(prev *Publication, plans []groupPlan, eff time.Time
 		}
 	}
 	for _, id := range prev.Offerings[min(len(plans), len(prev.Offerings)):] {
+		if id == "" {
+			continue
+		}
 		if _, err := pt.endEnrolments(id, nil, eff); err != nil {
 			return err
 		}

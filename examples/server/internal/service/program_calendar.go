@@ -77,21 +77,19 @@ func (pr *Program) Calendar(ctx context.Context, month, zone string) (Calendar, 
 		return Calendar{}, bsk.Errors{bsk.Invalidf("/month", "%q is not a month such as 2026-03", month)}
 	}
 	out := Calendar{Month: month, TimeZone: loc.String(), Sessions: []CalendarSession{}, Unled: []bsk.OfferingID{}}
-	names := map[bsk.ProviderID]string{}
-	name := func(id bsk.ProviderID) (string, error) {
-		if n, ok := names[id]; ok {
-			return n, nil
+	people := map[bsk.ProviderID]RosterMember{}
+	person := func(id bsk.ProviderID) (RosterMember, error) {
+		if m, ok := people[id]; ok {
+			return m, nil
 		}
 		rec, err := pr.db.Get(ctx, store.Providers, string(id))
-		if bsk.ErrorCode(err) == bsk.CodeNotFound {
-			return "", nil
-		}
 		if err != nil {
-			return "", err
+			return RosterMember{}, err
 		}
 		v, err := decode[bsk.Provider]("provider", rec)
-		names[id] = v.Name
-		return v.Name, err
+		m := RosterMember{ID: id, Name: v.Name, OrganizationID: v.OrganizationID, Role: v.Role}
+		people[id] = m
+		return m, err
 	}
 	var offs []store.Record
 	err = scanAll(ctx, pr.db, store.Offerings, store.Filter{}, func(rec store.Record) error {
@@ -141,11 +139,11 @@ func (pr *Program) Calendar(ctx context.Context, month, zone string) (Calendar, 
 		}
 		leaders := []RosterMember{}
 		for _, id := range off.Leaders {
-			n, err := name(id)
+			m, err := person(id)
 			if err != nil {
 				return Calendar{}, err
 			}
-			leaders = append(leaders, RosterMember{ID: id, Name: n})
+			leaders = append(leaders, m)
 		}
 		for _, s := range sessions {
 			cs := CalendarSession{SessionID: s.ID, OfferingID: off.ID, Title: off.Title, Kind: off.Kind, Starts: s.Starts, Minutes: s.Minutes,
