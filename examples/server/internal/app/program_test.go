@@ -190,6 +190,16 @@ func programYearWalk(t *testing.T, s *server, send sender) {
 	var jan app.Page[bsk.Session]
 	s.expect(200, "GET", v1+"/sessions?limit=1&parent="+string(pub.Offerings[g]), admin, nil).json(t, &jan)
 	session := string(jan.Items[0].ID)
+	// The consultant lists the enrolments of the groups they lead, no others.
+	var theirs app.EnrolmentList
+	decodeJSON(t, send("GET", py+"/enrolments", consultant, nil, 200), &theirs)
+	wantTheirs := slices.DeleteFunc(slices.Clone(all.Items), func(e app.Enrolment) bool {
+		gi := slices.Index(pub.Offerings, e.OfferingID)
+		return gi < 0 || run.Leaders[gi] != leader
+	})
+	if len(wantTheirs) == 0 || !cmp.Equal(wantTheirs, theirs.Items) {
+		t.Errorf("%s lists %d enrolments; want the %d of the groups they lead", leader, len(theirs.Items), len(wantTheirs))
+	}
 	m0, m1 := groups[g][0], groups[g][1]
 	attend := app.GroupAttendance{Attended: []app.Attendee{{ProviderID: bsk.ProviderID(m0)}, {ProviderID: bsk.ProviderID(m1), Hours: 1}}}
 	send("POST", py+"/sessions/"+session+"/attendance", s.key("consultant", "", "consultant-03"), attend, http.StatusNotFound)
