@@ -56,8 +56,10 @@ type Leader struct {
 
 // Attended is the hours one leader attended of one offering.
 type Attended struct {
+	// Offering is the offering attended.
 	Offering bsk.Offering `json:"offering"`
-	Hours    float64      `json:"hours"`
+	// Hours is the time attended of its sessions, summed.
+	Hours float64 `json:"hours"`
 }
 
 // LeadersOf gathers, for each of ids, the hours they attended of each

@@ -51,11 +51,13 @@ type (
 
 // EnrolmentList answers a listing of enrolments.
 type EnrolmentList struct {
+	// Items are the enrolments, in ID order.
 	Items []Enrolment `json:"items"`
 }
 
 // RecordedAttendance answers recorded attendance.
 type RecordedAttendance struct {
+	// Items are the attendance records stored, in the request's order.
 	Items []bsk.Attendance `json:"items"`
 }
 
