@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/internal/flow"
@@ -16,6 +17,10 @@ type Choice struct {
 	ID string `json:"id"`
 	// Capacity is the most members it takes, at least 1.
 	Capacity int `json:"capacity"`
+	// MinSize, when more than 0, is the fewest members it opens with, at
+	// most Capacity: a choice that would have fewer is not opened, and its
+	// members are placed in their other choices (see [AssignChoices]).
+	MinSize int `json:"min_size,omitempty"`
 	// Languages, when set, are the languages it runs in: a member must
 	// speak one of them.
 	Languages []string `json:"languages,omitempty"`
@@ -74,6 +79,9 @@ func (p ChoiceProblem) Validate() (err error) {
 		if c.Capacity < 1 {
 			pr.Add(f+".capacity", "must be at least 1")
 		}
+		if c.MinSize < 0 || (c.Capacity >= 1 && c.MinSize > c.Capacity) {
+			pr.Add(f+".min_size", "%d is outside 0 to the capacity, %d", c.MinSize, c.Capacity)
+		}
 	}
 	members := map[MemberID]bool{}
 	for i, m := range p.Choosers {
@@ -119,6 +127,17 @@ func (p ChoiceProblem) rankCost(k int) float64 {
 // 0.001). The result is deterministic: the same problem always gets the
 // same placement. A panic (a bug) is returned as a [bsk.CodeInternal]
 // error.
+//
+// Choices with a minimum size ([Choice.MinSize]) open only with at least
+// that many members. While a placement leaves an open choice with members
+// but fewer than its minimum, the one with the fewest (of those tied, the
+// last in Choices) is closed and everyone is placed again, among the
+// choices still open; a closed choice's members go to their next choices.
+// Each placement is exact over the choices open; which choices open is
+// this greedy rule's, not an exhaustive search's. A member whose every
+// choice was closed is unplaced with the reason [ReasonBelowMinimum],
+// naming their first closed choice ("group"), the members it had when it
+// was closed ("size") and its minimum ("min").
 func AssignChoices(ctx context.Context, p ChoiceProblem) (_ *ChoiceAssignment, err error) {
 	defer catch(&err, func() string {
 		return fmt.Sprintf("grouping: assigning choices (%d choices, %d members)", len(p.Choices), len(p.Choosers))
@@ -126,9 +145,42 @@ func AssignChoices(ctx context.Context, p ChoiceProblem) (_ *ChoiceAssignment, e
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	closedAt := make([]int, len(p.Choices)) // members when closed; -1 while open
+	for i := range closedAt {
+		closedAt[i] = -1
 	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		out, err := placeChoices(ctx, p, closedAt)
+		if err != nil {
+			return nil, err
+		}
+		count := make([]int, len(p.Choices))
+		cidx := make(map[string]int, len(p.Choices))
+		for i, c := range p.Choices {
+			cidx[c.ID] = i
+		}
+		for _, c := range out.Placed {
+			count[cidx[c]]++
+		}
+		worst := -1
+		for i, c := range p.Choices {
+			if closedAt[i] < 0 && count[i] > 0 && count[i] < c.MinSize && (worst < 0 || count[i] <= count[worst]) {
+				worst = i
+			}
+		}
+		if worst < 0 {
+			return out, nil
+		}
+		closedAt[worst] = count[worst]
+	}
+}
+
+// placeChoices places members exactly among the open choices (closedAt[i]
+// < 0), and gives every unplaced member its reason.
+func placeChoices(ctx context.Context, p ChoiceProblem, closedAt []int) (*ChoiceAssignment, error) {
 	C, M := len(p.Choices), len(p.Choosers)
 	cidx := map[string]int{}
 	for i, c := range p.Choices {
@@ -157,7 +209,7 @@ func AssignChoices(ctx context.Context, p ChoiceProblem) (_ *ChoiceAssignment, e
 		net.AddArc(src, 1+mi, 1, 0)
 		for k, id := range m.Ranked {
 			ci := cidx[id]
-			if !speaks(m, p.Choices[ci]) {
+			if !speaks(m, p.Choices[ci]) || closedAt[ci] >= 0 {
 				continue
 			}
 			a := net.AddArc(1+mi, 1+M+ci, 1, thousandths(p.rankCost(k)))
@@ -165,7 +217,7 @@ func AssignChoices(ctx context.Context, p ChoiceProblem) (_ *ChoiceAssignment, e
 		}
 		if p.Fallback {
 			for ci, c := range p.Choices {
-				if slices.Contains(m.Ranked, c.ID) || !speaks(m, c) {
+				if slices.Contains(m.Ranked, c.ID) || !speaks(m, c) || closedAt[ci] >= 0 {
 					continue
 				}
 				a := net.AddArc(1+mi, 1+M+ci, 1, thousandths(p.rankCost(maxRank)))
@@ -196,6 +248,27 @@ func AssignChoices(ctx context.Context, p ChoiceProblem) (_ *ChoiceAssignment, e
 	}
 	for _, m := range p.Choosers {
 		if _, ok := out.Placed[m.ID]; ok {
+			continue
+		}
+		// The member's options: ranked choices in their languages, then,
+		// with Fallback, every other choice in their languages.
+		var options []int
+		for _, id := range m.Ranked {
+			if ci := cidx[id]; speaks(m, p.Choices[ci]) {
+				options = append(options, ci)
+			}
+		}
+		if p.Fallback {
+			for ci, c := range p.Choices {
+				if !slices.Contains(m.Ranked, c.ID) && speaks(m, c) {
+					options = append(options, ci)
+				}
+			}
+		}
+		if len(options) > 0 && !slices.ContainsFunc(options, func(ci int) bool { return closedAt[ci] < 0 }) {
+			ci := options[0]
+			out.Unplaced = append(out.Unplaced, Unplaced{Member: m.ID, Reason: Reason{Code: ReasonBelowMinimum, Params: map[string]string{
+				"group": p.Choices[ci].ID, "size": strconv.Itoa(closedAt[ci]), "min": strconv.Itoa(p.Choices[ci].MinSize)}}})
 			continue
 		}
 		code := "choices_full"

@@ -63,6 +63,23 @@
 // four), and shares by role, region, rural reach, language, agency kind
 // and grantee, every table through [survey.Disclosure.ProtectCounts].
 //
+// # Reflective consultation in operation
+//
+//
+//   - [Series] turns a group's weekly meeting slot into a monthly series of
+//     sessions, 60 to 90 minutes, skipping holidays, with IDs that depend
+//     only on the offering and the month ("rc-run-1-g03-2026-03"), so the
+//     same series always gets the same sessions.
+//   - [Invoice] turns the sessions consultants led and the attendance that
+//     shows each group met into invoice lines, one per consultant and month,
+//     at an hourly rate in integer cents; a session already on an invoice
+//     is refused ([bsk.CodeConflict]). [WriteInvoiceCSV] writes the lines
+//     for the coordinator's approval.
+//   - [LeaderRule] is a [scholarship.Rule] over [Leader]: a consultant may
+//     lead groups once they have completed the Reflective Practice training
+//     and intergroup dialogue, as their attendance shows; the reason names
+//     what is missing ([LeaderReasonText] renders it in English or Spanish).
+//
 // # Post-session evaluations
 //
 // A survey response carries the session it evaluates

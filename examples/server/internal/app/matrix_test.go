@@ -15,6 +15,7 @@ import (
 	"github.com/beststarts/workforce/examples/server/internal/app"
 	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/survey"
+	"github.com/beststarts/workforce/training"
 )
 
 // The callers of the route matrix, in the order of its columns. "agency"
@@ -62,6 +63,7 @@ func matrixCases() []mcase {
 	}
 	run := app.GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: 0.2, NoLeaders: true}
 	p, cy := "/api/v1/programs/none", "/api/v1/programs/none/cycles/none"
+	const py = "/api/v1/program-year"
 	sc := cyc // program "esit", cycle "2026"
 	release := matrixRelease
 	return []mcase{
@@ -176,6 +178,19 @@ func matrixCases() []mcase {
 		{"GET /api/v1/programs/:id/cycles/:cycle/review-queue", sc + "/review-queue", nil, "", want{403, 403, 403, 403, 404, 403, 401}},
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/pipeline", sc + "/runs/{srun}/pipeline", nil, "", want{200, 200, 403, 403, 403, 200, 401}},
 		{"GET /api/v1/programs/:id/cycles/:cycle/runs/:run/completion/:app", sc + "/runs/{srun}/completion/{own-app}", nil, "", staffOnly},
+
+		// The program year. {private-session} belongs to a group nobody is
+		// enrolled in and no consultant leads.
+		{"POST /api/v1/program-year/rc-runs", py + "/rc-runs", app.RCRunRequest{Run: run}, "", want{202, 202, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/program-year/rc-runs/:id/publish", py + "/rc-runs/none/publish", app.PublishRequest{From: "2026-01"}, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/program-year/rc-runs/:id/publish", py + "/rc-runs/{dialogue}/publish", app.PublishRequest{From: "2026-01"}, "", want{400, 404, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/program-year/enrolments", py + "/enrolments", nil, "", want{200, 200, 200, 200, 200, 403, 401}},
+		{"POST /api/v1/program-year/sessions/:id/attendance", py + "/sessions/{private-session}/attendance", map[string]any{"attended": []map[string]any{{"provider_id": "{provider}"}}}, "", want{400, 400, 403, 403, 404, 403, 401}},
+		{"POST /api/v1/program-year/sessions/:id/attendance", py + "/sessions/none/attendance", map[string]any{"attended": []map[string]any{{"provider_id": "{provider}"}}}, "", want{404, 404, 403, 403, 404, 403, 401}},
+		{"POST /api/v1/program-year/invoices", py + "/invoices", app.InvoiceRequest{Month: "2030-01", Rates: training.Rates{HourlyCents: 100}}, "", want{400, 400, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/program-year/invoices/:id", py + "/invoices/none", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
+		{"POST /api/v1/program-year/communities/placements", py + "/communities/placements", map[string]any{"communities": []map[string]any{{"id": "c", "language": "en", "capacity": 2}}, "rankings": []map[string]any{{"provider_id": "{provider}", "ranked": []string{"c"}}}}, "", want{200, 200, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/program-year/calendar", py + "/calendar?month=2026-02", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
 
 		{"POST /api/v1/instruments", "/api/v1/instruments", map[string]any{}, "", want{400, 403, 403, 403, 403, 400, 401}},
 		{"POST /api/v1/instruments/from-redcap", "/api/v1/instruments/from-redcap", "", "", want{400, 403, 403, 403, 403, 400, 401}},

@@ -470,6 +470,10 @@ func TestOpenAPIResponses(t *testing.T) {
 	check(call{method: "POST", path: v1 + "/imports/" + imp.ID + "/release", key: admin, body: app.ReleaseRequest{Standard: "unsuppressed"}, want: 201})
 	check(call{method: "GET", path: v1 + "/imports/" + imp.ID + "/frequencies/check_two", key: admin, want: 200})
 
+	programYearWalk(t, s, func(m, p, k string, b any, w int) []byte {
+		return check(call{method: m, path: p, key: k, body: b, want: w})
+	})
+
 	// Error answers are the document's too.
 	check(call{method: "GET", path: v1 + "/keys", want: 401})
 	check(call{method: "GET", path: v1 + "/keys", key: coord, want: 403})

@@ -1,6 +1,7 @@
 // Package service is the reference server's service layer: one service per
-// area (workforce records, grouping, scholarships, surveys, trainings, plug-ins, keys
-// and the audit log) between the HTTP handlers and the store.
+// area (workforce records, grouping, trainings, the program year of
+// reflective consultation, scholarships, surveys, plug-ins, keys and the
+// audit log) between the HTTP handlers and the store.
 //
 // The house reads top-down: main builds the server; the HTTP layer (package
 // app) parses requests, calls a service and renders its answer; services

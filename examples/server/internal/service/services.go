@@ -21,6 +21,7 @@ type Services struct {
 	Scholarships *Scholarships
 	Plugins      *Plugins
 	Trainings    *Trainings
+	Program      *Program
 	// Jobs runs the services' background work; Close stops it.
 	Jobs *Jobs
 }
@@ -59,6 +60,7 @@ func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 	}
 	s.Grouping.metrics, s.Surveys.metrics = cfg.Metrics, cfg.Metrics
 	s.Scholarships.cel = newCELRules(cfg.CELRules, log)
+	s.Program = newProgram(db, s.Grouping)
 	return s
 }
 

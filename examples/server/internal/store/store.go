@@ -43,6 +43,8 @@ const (
 	// Registrations and WaitlistNotices are the trainings' (0005_trainings.sql).
 	Registrations   Kind = "registrations"
 	WaitlistNotices Kind = "waitlist_notices"
+	// The program year (0006_program_year.sql).
+	Publications, Enrolments, Invoices, InvoicedSessions Kind = "rc_publications", "enrolments", "invoices", "invoiced_sessions"
 	// ReviewAssignments and CourseProgress are scholarship review and
 	// completion (0008_review.sql).
 	ReviewAssignments Kind = "review_assignments"
@@ -50,7 +52,8 @@ const (
 )
 
 var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
-	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData, Registrations, WaitlistNotices,
+	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData,
+	Registrations, WaitlistNotices, Publications, Enrolments, Invoices, InvoicedSessions,
 	ReviewAssignments, CourseProgress}
 
 func (k Kind) valid() bool {
