@@ -65,6 +65,7 @@
 //
 // # Reflective consultation in operation
 //
+// A published reflective consultation run becomes the year's meetings:
 //
 //   - [Series] turns a group's weekly meeting slot into a monthly series of
 //     sessions, 60 to 90 minutes, skipping holidays, with IDs that depend
