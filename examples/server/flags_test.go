@@ -21,6 +21,8 @@ var samples = map[string]string{
 	"body-limit":              "2M",
 	"import-limit":            "64M",
 	"plugins":                 "/etc/workforce/catalog.json",
+	"plugin-call-timeout":     "20s",
+	"plugin-max-backoff":      "1m",
 	"cel-rules":               "/etc/workforce/cel-rules",
 	"request-timeout":         "7s",
 	"shutdown-timeout":        "45s",
@@ -233,5 +235,21 @@ func TestSSOConfig(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPluginDurationsPositive refuses a plug-in call timeout or backoff that
+// is zero or negative: a negative deadline would fail every call at once.
+func TestPluginDurationsPositive(t *testing.T) {
+	clearEnv(t)
+	for _, args := range [][]string{{"-plugin-call-timeout", "0s"}, {"-plugin-call-timeout", "-1s"}, {"-plugin-max-backoff", "-5m"}} {
+		_, err := parseFlags(args)
+		if bsk.ErrorCode(err) != bsk.CodeInvalid || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("parseFlags(%q) = %v; want invalid naming %s", args, err, args[0])
+		}
+	}
+	o := parse(t, "-plugin-call-timeout", "3s")
+	if o.cfg.Plugins.CallTimeout.String() != "3s" || o.cfg.Plugins.MaxBackoff.String() != "30s" {
+		t.Errorf("plug-in options %+v; want a 3s call timeout and the 30s default backoff", o.cfg.Plugins)
 	}
 }

@@ -159,6 +159,8 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.StringVar(&o.cfg.BodyLimit, "body-limit", "1M", "largest request body")
 	fs.StringVar(&o.cfg.ImportLimit, "import-limit", "20M", "largest CSV import")
 	fs.StringVar(&o.cfg.PluginCatalog, "plugins", "", "plug-in catalog file: agencies' rules to run")
+	fs.DurationVar(&o.cfg.Plugins.CallTimeout, "plugin-call-timeout", 10*time.Second, "time limit of one call of a plug-in rule; a plug-in that misses it is restarted and its applications need review")
+	fs.DurationVar(&o.cfg.Plugins.MaxBackoff, "plugin-max-backoff", 30*time.Second, "longest wait between relaunches of a plug-in that is down (the first is 100ms, doubling)")
 	fs.StringVar(&o.cfg.CELRules, "cel-rules", "", "folder of agencies' CEL rule files (NAME.yaml), which programs name in cel_rules")
 	fs.DurationVar(&o.cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one API request")
 	fs.DurationVar(&o.cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time to drain in-flight requests on shutdown")
@@ -227,6 +229,11 @@ func parseFlags(args []string) (*options, error) {
 	if len(commands) > 1 {
 		slices.Sort(commands)
 		return nil, bsk.Invalidf(commands[0], "%s are separate commands: give one", strings.Join(commands, " and "))
+	}
+	for name, d := range map[string]time.Duration{"-plugin-call-timeout": o.cfg.Plugins.CallTimeout, "-plugin-max-backoff": o.cfg.Plugins.MaxBackoff} {
+		if d <= 0 {
+			return nil, bsk.Invalidf(name, "%s is not a positive duration", d)
+		}
 	}
 	if o.proxies != "" {
 		o.cfg.TrustedProxies = strings.Split(o.proxies, ",")
