@@ -17,6 +17,9 @@ const (
 	// DefaultCohortCapacity is the cohort's size when its offering gives
 	// no capacity.
 	DefaultCohortCapacity = 100
+	// MaxCohortModules bounds a cohort's modules: a module a week for 14
+	// months is 61.
+	MaxCohortModules = 64
 )
 
 // Module is one day of a certificate cohort: a morning of classroom
@@ -67,7 +70,8 @@ type Cohort struct {
 // of another kind; no module; a module without a clinician or a mentor,
 // with one person in both, or otherwise invalid (each naming the module:
 // "modules[3].mentor"); two modules with one ID ([bsk.CodeConflict]) or
-// one start; modules spanning more than [CohortMonths]; required outside
+// one start; modules spanning more than [CohortMonths], or more than
+// [MaxCohortModules] of them; required outside
 // 0 to the modules; registrations that break the roster's rules.
 func NewCohort(o bsk.Offering, modules []Module, required int, regs ...bsk.Registration) (*Cohort, error) {
 	var p bsk.Problems
@@ -106,6 +110,10 @@ func NewCohort(o bsk.Offering, modules []Module, required int, regs ...bsk.Regis
 func checkModules(p *bsk.Problems, modules []Module) {
 	if len(modules) == 0 {
 		p.Add("modules", "at least one module is required")
+	}
+	if len(modules) > MaxCohortModules {
+		p.Add("modules", "%d modules; a cohort has at most %d", len(modules), MaxCohortModules)
+		return
 	}
 	ids := map[bsk.SessionID]int{}
 	starts := map[int64]int{}

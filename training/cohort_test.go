@@ -57,6 +57,12 @@ func TestNewCohortValidates(t *testing.T) {
 	dup := slices.Clone(good)
 	dup[2].ID = dup[1].ID
 	long := modules(15, []bsk.ProviderID{"clin-1"}, []bsk.ProviderID{"ment-1"})
+	many := make([]training.Module, training.MaxCohortModules+1)
+	for i := range many {
+		many[i] = good[0]
+		many[i].ID = bsk.SessionID(fmt.Sprintf("w%03d", i))
+		many[i].Starts = good[0].Starts.AddDate(0, 0, 3*i)
+	}
 	other := certificate(100)
 	other.Kind = bsk.OfferingTraining
 	for _, c := range []struct {
@@ -73,6 +79,7 @@ func TestNewCohortValidates(t *testing.T) {
 		{"module twice", certificate(100), dup, 0, "modules[2].id", bsk.CodeConflict},
 		{"fifteen months", certificate(100), long, 0, "modules", bsk.CodeInvalid},
 		{"no modules", certificate(100), nil, 0, "modules", bsk.CodeInvalid},
+		{"too many modules", certificate(100), many, 0, "modules", bsk.CodeInvalid},
 		{"more required than modules", certificate(100), good, 15, "required", bsk.CodeInvalid},
 		{"not a certificate", other, good, 0, "offering.kind", bsk.CodeInvalid},
 	} {

@@ -35,7 +35,7 @@ type CohortRequest struct {
 	// Offering is the cohort's offering; capacity 0 means 100.
 	Offering bsk.Offering `json:"offering"`
 	// Modules are the cohort's day-long modules, over at most 14 months.
-	Modules []training.Module `json:"modules"`
+	Modules []training.Module `json:"modules" jsonschema:"minItems=1,maxItems=64"`
 	// Required is how many modules a participant attends to complete; 0
 	// means every module.
 	Required int `json:"required,omitempty" jsonschema:"minimum=0"`
