@@ -6,7 +6,10 @@
 // It imports [bsk] for the domain, the rule machinery of
 // [github.com/beststarts/workforce/scholarship] for eligibility and its
 // endorsement computation for progress, and the disclosure control of
-// [github.com/beststarts/workforce/survey] for every published table.
+// [github.com/beststarts/workforce/survey] for every published table and
+// its paired analysis for a certificate cohort's outcomes, and the presets
+// of [github.com/beststarts/workforce/grouping] for the cohort's reflection
+// groups.
 //
 // # The catalog
 //
@@ -80,6 +83,29 @@
 //     lead groups once they have completed the Reflective Practice training
 //     and intergroup dialogue, as their attendance shows; the reason names
 //     what is missing ([LeaderReasonText] renders it in English or Spanish).
+//
+// # The certificate cohort
+//
+// A [Cohort] is the 14-month Infant and Early Childhood Mental Health
+// certificate: an offering of kind certificate_cohort, its day-long
+// monthly [Module]s (each with a clinician who teaches the morning and a
+// mentor who leads the afternoon's reflection groups; a module without
+// both is refused, naming it), and how many modules a participant attends
+// to complete. [NewCohort] validates it and holds its enrolment in a
+// [Roster]: up to the capacity (100 by default), then a waitlist promoted
+// in the order enrolled when a participant withdraws ([Cohort.Enrol],
+// [Cohort.Withdraw]).
+//
+//   - [Cohort.Interpretation] books the modules' interpreters from the
+//     seated participants' languages ([Catalog.PlanInterpretation]).
+//   - [Cohort.ReflectionGroups] forms the afternoon reflection groups with
+//     grouping's mentorship preset in its small-group form: groups of 6
+//     to 8 led by the modules' mentors, sharing a language with them.
+//   - [Cohort.Completion] gives each participant's modules attended and
+//     required and their status (completed, in progress, incomplete,
+//     withdrawn) with a typed reason.
+//   - [Cohort.Outcomes] measures the change between the participants'
+//     answers before and after ([survey.ComparePaired]).
 //
 // # Post-session evaluations
 //

@@ -286,6 +286,7 @@ func (a *App) routes() error {
 	a.scholarshipReviewRoutes(api)
 	a.surveyRoutes(api)
 	a.programRoutes(api)
+	a.cohortRoutes(api)
 	a.web = web.New(a.svc, a.db, web.Config{Log: a.log, SignInFailed: a.authFailed, ParseProviders: parseProviderCSV, ImportLimit: parseLimit(a.cfg.ImportLimit), SSO: a.cfg.SSO})
 	a.web.Mount(e)
 	a.echo = e

@@ -191,6 +191,15 @@ func matrixCases() []mcase {
 		{"GET /api/v1/program-year/invoices/:id", py + "/invoices/none", nil, "", want{404, 404, 403, 403, 403, 403, 401}},
 		{"POST /api/v1/program-year/communities/placements", py + "/communities/placements", map[string]any{"communities": []map[string]any{{"id": "c", "language": "en", "capacity": 2}}, "rankings": []map[string]any{{"provider_id": "{provider}", "ranked": []string{"c"}}}}, "", want{200, 200, 403, 403, 403, 403, 401}},
 		{"GET /api/v1/program-year/calendar", py + "/calendar?month=2026-02", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		// Certificate cohorts: {cohort} has {cohort-reg}, a participant of org-001.
+		{"POST /api/v1/program-year/cohorts", py + "/cohorts", cohortRequest("mc{n}", 3, "{provider}", "{consultant}"), "", want{201, 201, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/program-year/cohorts/:id", py + "/cohorts/{cohort}", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
+		{"GET /api/v1/program-year/cohorts/:id", py + "/cohorts/none", nil, "", want{404, 404, 404, 404, 403, 403, 401}},
+		{"POST /api/v1/program-year/cohorts/:id/enrolments", py + "/cohorts/{cohort}/enrolments", map[string]string{"provider_id": "org-001-m{n}"}, "provider", want{201, 201, 201, 404, 403, 403, 401}},
+		{"DELETE /api/v1/program-year/cohorts/:id/enrolments/:reg", py + "/cohorts/{cohort}/enrolments/{cohort-reg}", nil, "", want{200, 409, 409, 404, 403, 403, 401}},
+		{"DELETE /api/v1/program-year/cohorts/:id/enrolments/:reg", py + "/cohorts/{cohort}/enrolments/none", nil, "", want{404, 404, 404, 404, 403, 403, 401}},
+		{"GET /api/v1/program-year/cohorts/:id/interpretation", py + "/cohorts/{cohort}/interpretation", nil, "", want{200, 200, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/program-year/cohorts/:id/completion", py + "/cohorts/{cohort}/completion", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
 
 		{"POST /api/v1/instruments", "/api/v1/instruments", map[string]any{}, "", want{400, 403, 403, 403, 403, 400, 401}},
 		{"POST /api/v1/instruments/from-redcap", "/api/v1/instruments/from-redcap", "", "", want{400, 403, 403, 403, 403, 400, 401}},
@@ -301,6 +310,11 @@ func TestRouteMatrix(t *testing.T) {
 	}
 	names["run"], names["dialogue"], names["consultant"] = run.ID, dialogue.ID, run.Leaders[0]
 	keys["consultant"] = s.key("consultant", "", names["consultant"])
+	// A certificate cohort with a participant of org-001.
+	s.expect(201, "POST", "/api/v1/program-year/cohorts", s.Admin, cohortRequest("mx-cert", 0, staff[1].ID, bsk.ProviderID(names["consultant"])))
+	var creg bsk.Registration
+	s.expect(201, "POST", "/api/v1/program-year/cohorts/mx-cert/enrolments", s.Admin, map[string]string{"provider_id": string(staff[2].ID)}).json(t, &creg)
+	names["cohort"], names["cohort-reg"] = "mx-cert", string(creg.ID)
 
 	// A program that ran with an application of each agency, a program
 	// that has not run, and two survey imports, one released.

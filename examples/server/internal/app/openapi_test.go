@@ -473,6 +473,9 @@ func TestOpenAPIResponses(t *testing.T) {
 	programYearWalk(t, s, func(m, p, k string, b any, w int) []byte {
 		return check(call{method: m, path: p, key: k, body: b, want: w})
 	})
+	cohortWalk(t, s, func(m, p, k string, b any, w int) []byte {
+		return check(call{method: m, path: p, key: k, body: b, want: w})
+	})
 
 	// Error answers are the document's too.
 	check(call{method: "GET", path: v1 + "/keys", want: 401})

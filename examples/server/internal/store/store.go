@@ -49,12 +49,14 @@ const (
 	// completion (0008_review.sql).
 	ReviewAssignments Kind = "review_assignments"
 	CourseProgress    Kind = "course_progress"
+	// Cohorts are the certificate cohorts (0009_cohort.sql).
+	Cohorts Kind = "cohorts"
 )
 
 var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
 	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData,
 	Registrations, WaitlistNotices, Publications, Enrolments, Invoices, InvoicedSessions,
-	ReviewAssignments, CourseProgress}
+	ReviewAssignments, CourseProgress, Cohorts}
 
 func (k Kind) valid() bool {
 	for _, x := range kinds {
