@@ -354,7 +354,6 @@ func (l Lang) reachChart(rows []reachMonth, id string) template.HTML {
 	return template.HTML(b.String())
 }
 
-
 type transcriptPage struct {
 	Provider             bsk.Provider
 	Lines                []transcriptLine
