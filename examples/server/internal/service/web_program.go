@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/store"
@@ -160,4 +161,88 @@ func (s *Scholarships) ReviewCriteria(ctx context.Context, ref CycleRef) ([]Revi
 		out = append(out, ReviewCriterion{Name: w.Name, Max: w.Max})
 	}
 	return out, nil
+}
+
+// Group is a published group as its consultant sees it: the offering,
+// its sessions in time order and its members' enrolments, current and
+// ended, with their names.
+type Group struct {
+	Offering bsk.Offering  `json:"offering"`
+	Sessions []bsk.Session `json:"sessions"`
+	Members  []GroupMember `json:"members"`
+}
+
+// GroupMember is a member's enrolment in a group, with their name.
+type GroupMember struct {
+	RosterMember
+	From  time.Time  `json:"from"`
+	Until *time.Time `json:"until,omitempty"`
+}
+
+// Groups lists the published groups the caller records attendance for:
+// a consultant the groups they lead, staff every group; in offering ID
+// order. Errors: unauthorized for other roles.
+func (pr *Program) Groups(ctx context.Context) ([]Group, error) {
+	p, err := require(ctx, AttendanceRoles...)
+	if err != nil {
+		return nil, err
+	}
+	out := []Group{}
+	at := map[string]int{}
+	skip := map[string]bool{}
+	people := map[bsk.ProviderID]RosterMember{}
+	err = pr.db.Write(ctx, func(tx *store.Tx) error {
+		return scanAll(ctx, tx, store.Enrolments, store.Filter{}, func(rec store.Record) error {
+			if skip[rec.Parent] {
+				return nil
+			}
+			i, ok := at[rec.Parent]
+			if !ok {
+				orec, err := tx.Get(ctx, store.Offerings, rec.Parent)
+				if err != nil {
+					return err
+				}
+				off, err := decode[bsk.Offering]("offering", orec)
+				if err != nil {
+					return err
+				}
+				if !p.IsStaff() && !leads(p, off) {
+					skip[rec.Parent] = true
+					return nil
+				}
+				g := Group{Offering: off, Sessions: []bsk.Session{}, Members: []GroupMember{}}
+				if err := scanAll(ctx, tx, store.Sessions, store.Filter{Parent: rec.Parent}, func(srec store.Record) error {
+					s, err := decode[bsk.Session]("session", srec)
+					g.Sessions = append(g.Sessions, s)
+					return err
+				}); err != nil {
+					return err
+				}
+				slices.SortStableFunc(g.Sessions, func(a, b bsk.Session) int { return a.Starts.Compare(b.Starts) })
+				i = len(out)
+				at[rec.Parent] = i
+				out = append(out, g)
+			}
+			e, err := decode[Enrolment]("enrolment", rec)
+			if err != nil {
+				return err
+			}
+			m, ok := people[e.ProviderID]
+			if !ok {
+				prec, err := tx.Get(ctx, store.Providers, string(e.ProviderID))
+				if err != nil {
+					return err
+				}
+				v, err := decode[bsk.Provider]("provider", prec)
+				if err != nil {
+					return err
+				}
+				m = RosterMember{ID: v.ID, Name: v.Name, OrganizationID: v.OrganizationID, Role: v.Role}
+				people[e.ProviderID] = m
+			}
+			out[i].Members = append(out[i].Members, GroupMember{RosterMember: m, From: e.From, Until: e.Until})
+			return nil
+		})
+	})
+	return out, err
 }

@@ -238,62 +238,30 @@ type groupSession struct {
 	ID, When string
 }
 
-// myGroups lists the groups the caller's enrolments cover (a consultant:
-// the groups they lead; staff: every group), each with its members and
-// its sessions, each linked to its attendance form.
+// myGroups lists the groups the caller records attendance for (a
+// consultant: the groups they lead; staff: every group), each with its
+// members and its sessions, each linked to its attendance form.
 func (w *Web) myGroups(c echo.Context) error {
-	ctx, l := c.Request().Context(), lang(c)
-	ens, err := w.svc.Program.Enrolments(ctx, service.EnrolmentQuery{})
+	l := lang(c)
+	groups, err := w.svc.Program.Groups(c.Request().Context())
 	if err != nil {
 		return w.fail(c, err)
 	}
-	names := map[bsk.ProviderID]string{}
-	runs := map[string]bool{}
-	for _, e := range ens {
-		if runs[e.RunID] {
-			continue
-		}
-		runs[e.RunID] = true
-		if r, err := w.svc.Grouping.Rosters(ctx, e.RunID); err == nil {
-			for _, g := range r.Rosters {
-				for _, m := range g.Members {
-					names[m.ID] = m.Name
-				}
-			}
-		}
-	}
 	loc, _ := time.LoadLocation(service.DefaultTimeZone)
 	var out groupsPage
-	at := map[bsk.OfferingID]int{}
-	for _, e := range ens {
-		i, ok := at[e.OfferingID]
-		if !ok {
-			off, err := w.svc.Workforce.Offerings.Get(ctx, string(e.OfferingID))
-			if err != nil {
-				return w.fail(c, err)
-			}
-			g := ledGroup{OfferingID: string(off.ID), Title: off.Title}
-			sess, err := w.svc.Workforce.Sessions.List(ctx, service.ListQuery{Parent: string(off.ID), Limit: 1000})
-			if err != nil {
-				return w.fail(c, err)
-			}
-			slices.SortStableFunc(sess.Items, func(a, b bsk.Session) int { return a.Starts.Compare(b.Starts) })
-			for _, s := range sess.Items {
-				g.Sessions = append(g.Sessions, groupSession{ID: string(s.ID), When: l.Date(s.Starts) + ", " + s.Starts.In(loc).Format("15:04")})
-			}
-			i = len(out.Groups)
-			at[e.OfferingID] = i
-			out.Groups = append(out.Groups, g)
+	for _, g := range groups {
+		lg := ledGroup{OfferingID: string(g.Offering.ID), Title: g.Offering.Title}
+		for _, s := range g.Sessions {
+			lg.Sessions = append(lg.Sessions, groupSession{ID: string(s.ID), When: l.Date(s.Starts) + ", " + s.Starts.In(loc).Format("15:04")})
 		}
-		name := names[e.ProviderID]
-		if name == "" {
-			name = string(e.ProviderID)
+		for _, m := range g.Members {
+			gm := groupMember{Name: m.Name, Since: l.Date(m.From)}
+			if m.Until != nil {
+				gm.Until = l.Date(*m.Until)
+			}
+			lg.Members = append(lg.Members, gm)
 		}
-		m := groupMember{Name: name, Since: l.Date(e.From)}
-		if e.Until != nil {
-			m.Until = l.Date(*e.Until)
-		}
-		out.Groups[i].Members = append(out.Groups[i].Members, m)
+		out.Groups = append(out.Groups, lg)
 	}
 	return w.render(c, http.StatusOK, "program_groups", "program.groups_title", out)
 }
