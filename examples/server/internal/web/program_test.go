@@ -68,7 +68,6 @@ func publishedYear(t *testing.T, s *server) (coord *browser, rosters []service.R
 	return coord, rosters, leads
 }
 
-
 // ledBy returns the groups led by the consultant id.
 func ledBy(rosters []service.Roster, id bsk.ProviderID) (names []string) {
 	for _, g := range rosters {
