@@ -94,7 +94,7 @@ func TestTrainingPages(t *testing.T) {
 	}
 	regsB := bg.get("/web/trainings/registrations")
 	expectStatus(t, "B's registrations", regsB, 200)
-	if !strings.Contains(regsB.Body, html.EscapeString(b1.Name)) || strings.Contains(regsB.Body, html.EscapeString(a1.Name)) {
+	if !strings.Contains(regsB.Body, html.EscapeString(b1.Name)) || strings.Contains(regsB.Body, html.EscapeString(a1.Name)) || strings.Contains(regsB.Body, string(a1.ID)) {
 		t.Errorf("B's registrations are not B's alone\n%s", regsB.Body)
 	}
 
