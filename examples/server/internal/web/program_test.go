@@ -99,6 +99,10 @@ func TestProgramYearPages(t *testing.T) {
 	if strings.Contains(cal.Body, `id="no-sessions"`) {
 		t.Error("January 2026 shows no sessions after publishing from January")
 	}
+	if es := coord.get("/web/program/calendar?month=2026-01&lang=es"); !strings.Contains(es.Body, "Calendario del programa: enero 2026") || !strings.Contains(es.Body, "de enero de 2026") {
+		t.Errorf("the calendar in Spanish\n%s", es.Body)
+	}
+	coord.get("/web/?lang=en")
 	if p := coord.get("/web/program/calendar?month=2026-13"); p.Status != 400 {
 		t.Errorf("a month 2026-13 = %d; want 400", p.Status)
 	}
