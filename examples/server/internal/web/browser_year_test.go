@@ -33,6 +33,11 @@ func TestBrowserProgramYear(t *testing.T) {
 	ag.post("/web/trainings/tr-web/register", url.Values{"csrf": {tok}, "provider_id": {string(a1.ID)}, "interpretation": {"vi"}})
 	ag.post("/web/trainings/tr-web/register", url.Values{"csrf": {tok}, "provider_id": {string(a2.ID)}})
 	_ = rosters
+	for _, p := range []string{string(a1.ID), string(a2.ID)} {
+		if st, body := s.api("POST", "/api/v1/attendance", s.Admin, map[string]any{"session_id": "tr-web-s1", "provider_id": p, "hours": 4, "credit": "training"}); st != 201 {
+			t.Fatalf("attendance = %d %s", st, body)
+		}
+	}
 
 	b := newBrowser(t, s)
 	coord, _ := s.key("coordinator", "", "")
@@ -47,6 +52,7 @@ func TestBrowserProgramYear(t *testing.T) {
 	b.expectText("#bookings", "Vietnamese")
 	b.axe("training")
 	b.open("/web/trainings/reach")
+	b.expectText("#reach", "February 2026")
 	b.axe("reach")
 
 	// A consultant records a session's attendance.
