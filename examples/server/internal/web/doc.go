@@ -50,6 +50,18 @@
 // in, evaluators and staff the survey imports; staff read a scholarship
 // run's equity by demographic group.
 //
+// The program year: staff publish a finished run from its page and
+// invoice a month (CSV and Excel); staff and agencies read the month's
+// calendar; a consultant lists the groups they lead and records a
+// session's attendance (another consultant's session reads "not
+// found"). Trainings: the offerings, an offering's roster with its
+// waitlist, register and cancel forms, the interpreters to book (staff),
+// an agency's registrations and waitlist notices, reach with a chart
+// (staff), and a provider's transcript (the service offers no
+// endorsement progress). Scholarship review: the reviewer assignment
+// (staff), a consultant's blind queue with the hidden fields listed and
+// a score form, and a run's pipeline equity.
+//
 // # Charts and downloads
 //
 // Survey tables and the equity tables have inline SVG charts beside them,
