@@ -397,7 +397,7 @@ func showDecision(p Principal, sees bool, r scholarship.DecisionRecord, l schola
 		d.Award = &DecisionAward{Award: *r.Award, AmountText: r.Award.Amount.String()}
 	}
 	if r.Outcome == scholarship.Eligible {
-		d.Texts = append(d.Texts, scholarship.Reason{Code: string(scholarship.Eligible)}.Text(l))
+		d.Texts = append(d.Texts, scholarship.EligibleText(r, l))
 	}
 	if t := scholarship.StepText(r, l); t != "" {
 		d.Texts = append(d.Texts, t)
