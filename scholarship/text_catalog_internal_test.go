@@ -185,3 +185,17 @@ func TestEveryCodeEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A draft without the text of one requirement met reads the whole
+// sentence in English, never half in each.
+func TestEligibleTextOneLanguage(t *testing.T) {
+	zh := catalogs()[ChineseText]
+	saved := zh.Met["caps"]
+	delete(zh.Met, "caps")
+	defer func() { zh.Met["caps"] = saved }()
+	rec := DecisionRecord{Outcome: Eligible, Rules: []RuleInfo{{Name: "king_county_agency"}, {Name: "caps"}}}
+	want := "Your application meets every requirement of this cycle: you work at, or are hired by, a King County agency serving children under five; what you asked for is within this cycle's limits."
+	if got := EligibleText(rec, ChineseText); got != want {
+		t.Errorf("EligibleText(zh without caps) = %q; want %q", got, want)
+	}
+}

@@ -61,9 +61,8 @@ func TestEligibleText(t *testing.T) {
 	}{
 		{rec, scholarship.EnglishText, "Your application meets every requirement of this cycle: you work at, or are hired by, a King County agency serving children under five; you are enrolled in a qualifying degree or certificate program. It also meets the program's own rules (1)."},
 		{rec, scholarship.SpanishText, "Su solicitud cumple todos los requisitos de este ciclo: trabaja en una agencia del condado de King que atiende a niños menores de cinco años, o fue contratado por una; está inscrito en un programa de título o certificado que califica. También cumple las reglas propias del programa (1)."},
-		// Chinese has no text for the statewide rule: the whole sentence reads English.
 		{scholarship.DecisionRecord{Outcome: scholarship.Eligible, Rules: []scholarship.RuleInfo{{Name: "statewide_agency"}}}, scholarship.ChineseText,
-			"Your application meets every requirement of this cycle: you work at, or are hired by, an agency serving children under five."},
+			"您的申请符合本周期的所有要求：您在为五岁以下儿童服务的机构工作或已被录用。"},
 		{scholarship.DecisionRecord{Outcome: scholarship.Eligible, Rules: []scholarship.RuleInfo{{Name: "agency_six_months"}}}, scholarship.SomaliText,
 			"Codsigaagu wuxuu buuxiyaa dhammaan shuruudaha wareegan."},
 		{scholarship.DecisionRecord{Outcome: scholarship.Ineligible, Rules: rec.Rules}, scholarship.EnglishText, ""},

@@ -81,7 +81,7 @@ type Decision struct {
 	// Award is the record's award with its amount also written in dollars;
 	// nil when no award was made.
 	Award *DecisionAward `json:"award,omitempty"`
-	// Language is the language of Texts: "en" or "es", from Accept-Language.
+	// Language is the language of Texts, one of scholarship.Languages, from Accept-Language.
 	Language string `json:"language"`
 	// Texts says the decision in plain language: for an eligible decision
 	// first that the application meets every requirement, then each of
