@@ -30,8 +30,8 @@ func ExampleTexts_Text() {
 	// El grupo 40 solo llegó a 2 miembros, menos que su mínimo de 6, así que no se formó, y ningún otro grupo pudo recibir a este miembro. Para conservar esos grupos, active la opción que permite grupos por debajo de su tamaño mínimo (allow_underfilled).
 }
 
-// A reason renders without a Texts value too; a language other than
-// Spanish reads English.
+// A reason renders without a Texts value too; a language the package has
+// no text in reads English.
 func ExampleReason_Text() {
 	r := grouping.Reason{Code: "leads_groups", Params: map[string]string{"role": "consultant"}}
 	fmt.Println(r.Text("es-MX"))

@@ -3,6 +3,7 @@ package plugins
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/scholarship"
@@ -44,7 +45,10 @@ func checkTexts(info Info) error {
 }
 
 // ScholarshipTexts returns the rule's texts in the form
-// [scholarship.Texts] renders reasons with.
+// [scholarship.Texts] renders reasons with. A text declared for a regional
+// tag ("es-MX", "zh-Hans") also serves its base language ("es", "zh")
+// when the rule declares none for it (the first such tag in sorted order),
+// so readers of that language do not fall back to English.
 func (r RuleInfo) ScholarshipTexts() scholarship.Texts {
 	if len(r.Texts) == 0 {
 		return nil
@@ -52,8 +56,18 @@ func (r RuleInfo) ScholarshipTexts() scholarship.Texts {
 	out := make(scholarship.Texts, len(r.Texts))
 	for code, byLang := range r.Texts {
 		m := make(map[scholarship.Lang]string, len(byLang))
+		tags := make([]string, 0, len(byLang))
 		for l, t := range byLang {
 			m[scholarship.Lang(l)] = t
+			tags = append(tags, l)
+		}
+		slices.Sort(tags)
+		for _, l := range tags {
+			base, _, regional := strings.Cut(strings.ReplaceAll(l, "_", "-"), "-")
+			base = strings.ToLower(base)
+			if _, declared := m[scholarship.Lang(base)]; regional && base != "" && !declared && byLang[l] != "" {
+				m[scholarship.Lang(base)] = byLang[l]
+			}
 		}
 		out[code] = m
 	}

@@ -22,7 +22,7 @@
 //     whole batch and returns a [Verdict] per application: eligible, needs
 //     review or ineligible, with every [Reason] (a stable code, parameters,
 //     the field, the rule and its version). [Reason.Text] renders a reason
-//     in English or Spanish.
+//     in any of [Languages] from the message catalogs under texts/.
 //   - scoring: a [Rubric] of weighted criteria, automatic ([Criterion],
 //     such as [PriorityCriteria]) or scored by several reviewers, with
 //     optional reviewer normalization; [Rank] breaks ties by submission time,

@@ -131,14 +131,14 @@ func Example_baDegreePathways() {
 	// Output:
 	// maria eligible awarded
 	//    You asked for $650.00 for books; the most this cycle pays is $500.00.
-	//    You asked for $9,700.00 for tuition, fees together; the most this cycle pays for them together is $9,000.00.
-	//    You asked for 4 hours a week of release_time; this cycle pays at most 3.
+	//    You asked for $9,700.00 for tuition and fees together; the most this cycle pays for them together is $9,000.00.
+	//    You asked for 4 hours a week of release time; this cycle pays at most 3.
 	//    tuition $7,800.00 fees $1,200.00 books $500.00 release time $1,980.00
 	//    to the college $9,000.00 to maria $500.00 to the employer $1,980.00
 	// jon ineligible ineligible
 	//    You asked for $650.00 for books; the most this cycle pays is $500.00.
-	//    You asked for $9,700.00 for tuition, fees together; the most this cycle pays for them together is $9,000.00.
-	//    You asked for 4 hours a week of release_time; this cycle pays at most 3.
+	//    You asked for $9,700.00 for tuition and fees together; the most this cycle pays for them together is $9,000.00.
+	//    You asked for 4 hours a week of release time; this cycle pays at most 3.
 	//    You have not started at your agency yet, and this program requires time worked there.
 }
 

@@ -133,7 +133,7 @@ func TestAssessRenewal(t *testing.T) {
 		len(a.Renewal.Steps) != 1 || a.Renewal.Steps[0].Params["missing"] != "5.00" {
 		t.Fatalf("Renewal = %+v; want due 2027-03-15, 10 hours, 5 missing", a.Renewal)
 	}
-	if got := a.Renewal.Steps[0].Text(scholarship.EnglishText); got != "To renew infant_family_specialist by 2027-03-15 you need 15 hours of training this year; 5.00 more are needed." {
+	if got := a.Renewal.Steps[0].Text(scholarship.EnglishText); got != "To renew Infant Family Specialist by 2027-03-15 you need 15 hours of training this year; 5 more are needed." {
 		t.Errorf("text = %q", got)
 	}
 	for _, l := range a.CanApplyFor {

@@ -162,7 +162,7 @@ func TestReasonText(t *testing.T) {
 	if got, want := r.Text(scholarship.EnglishText), "You asked for $12,000.00 for tuition; the most this cycle pays is $9,000.00."; got != want {
 		t.Errorf("English = %q; want %q", got, want)
 	}
-	if got, want := r.Text(scholarship.SpanishText), "Pidió $12,000.00 para tuition; lo máximo que paga este ciclo es $9,000.00."; got != want {
+	if got, want := r.Text(scholarship.SpanishText), "Pidió $12,000.00 para la matrícula; lo máximo que paga este ciclo es $9,000.00."; got != want {
 		t.Errorf("Spanish = %q; want %q", got, want)
 	}
 	unknown := scholarship.Reason{Code: "agency_rule_x", Params: map[string]string{"b": "2", "a": "1"}}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/scholarship"
 )
 
 // CompletionStatus is where a participant stands in a cohort.
@@ -147,32 +148,9 @@ func CompletionCounts(cs []Completion) map[CompletionStatus]int {
 	return out
 }
 
-// ReasonText renders a completion reason in English, or in Spanish for
-// lang "es".
+// ReasonText renders a completion reason in language lang (a
+// [scholarship.Lang] code: "en", "es", ...) from the package's catalogs,
+// English where the language has no text; see [Text].
 func (r CompletionReason) ReasonText(lang string) string {
-	a, q, left := r.Params["attended"], r.Params["required"], r.Params["remaining"]
-	es := lang == "es"
-	switch r.Code {
-	case ReasonModulesAttended:
-		if es {
-			return "Completó: asistió a " + a + " de los " + q + " módulos requeridos."
-		}
-		return "Completed: attended " + a + " of the " + q + " modules required."
-	case ReasonModulesRemaining:
-		if es {
-			return "En curso: asistió a " + a + " de " + q + " módulos; quedan " + left + "."
-		}
-		return "In progress: attended " + a + " of " + q + " modules; " + left + " remain."
-	case ReasonCannotComplete:
-		if es {
-			return "No puede completar: asistió a " + a + " de " + q + " módulos y solo quedan " + left + "."
-		}
-		return "Cannot complete: attended " + a + " of " + q + " modules and only " + left + " remain."
-	case ReasonWithdrew:
-		if es {
-			return "Se retiró tras asistir a " + a + " módulos."
-		}
-		return "Withdrew after attending " + a + " modules."
-	}
-	return r.Code
+	return Text(scholarship.Reason{Code: r.Code, Params: r.Params}, scholarship.Lang(lang))
 }

@@ -82,7 +82,8 @@
 //   - [LeaderRule] is a [scholarship.Rule] over [Leader]: a consultant may
 //     lead groups once they have completed the Reflective Practice training
 //     and intergroup dialogue, as their attendance shows; the reason names
-//     what is missing ([LeaderReasonText] renders it in English or Spanish).
+//     what is missing ([LeaderReasonText] renders it, as [Text] renders
+//     every reason of the package, in any of [scholarship.Languages]).
 //
 // # The certificate cohort
 //

@@ -1,7 +1,6 @@
 package training
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -143,31 +142,9 @@ func LeaderRule(reqs []Requirement) scholarship.Rule[Leader] {
 
 func hoursText(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) }
 
-// requirementNames are the requirements' names for people.
-var requirementNames = map[string][2]string{
-	"reflective_practice": {"the Reflective Practice training", "la capacitación en Práctica Reflexiva"},
-	"intergroup_dialogue": {"intergroup dialogue", "el diálogo intergrupal"},
-}
-
-// LeaderReasonText renders a leader rule's reason in English, or in
-// Spanish for lang "es"; another reason renders as scholarship's text.
+// LeaderReasonText renders a leader rule's reason in language lang ("en",
+// "es" or another of [scholarship.Languages]; English for any other), as
+// [Text] does.
 func LeaderReasonText(r scholarship.Reason, lang string) string {
-	if r.Code != ReasonLeaderTraining {
-		if lang == "es" {
-			return r.Text(scholarship.SpanishText)
-		}
-		return r.Text(scholarship.EnglishText)
-	}
-	es := lang == "es"
-	name := r.Params["requirement"]
-	if n, ok := requirementNames[name]; ok {
-		name = n[0]
-		if es {
-			name = n[1]
-		}
-	}
-	if es {
-		return fmt.Sprintf("Aún no completó %s: %s de %s horas.", name, r.Params["hours"], r.Params["needed"])
-	}
-	return fmt.Sprintf("Has not yet completed %s: %s of %s hours.", name, r.Params["hours"], r.Params["needed"])
+	return Text(r, scholarship.Lang(lang))
 }

@@ -78,7 +78,8 @@ func checkText(t *testing.T, who string, r reasonJSON, lang string) string {
 // TestGroupingReasonTexts: every member a demo reflective consultation run
 // leaves out, and every group it leaves without a consultant, comes with a
 // text in the reader's language (Accept-Language) beside the code and its
-// parameters, in English and in Spanish; the rosters give the same texts
+// parameters, in each language the county serves (the drafts cover these
+// reasons); the rosters give the same texts
 // with the members' names.
 func TestGroupingReasonTexts(t *testing.T) {
 	s := start(t, backend{name: "sqlite"}, true)
@@ -109,7 +110,8 @@ func TestGroupingReasonTexts(t *testing.T) {
 		} `json:"solution"`
 	}
 	texts := map[string]map[string]string{} // language -> member -> text
-	for _, tc := range []struct{ header, lang string }{{"en-US,en;q=0.9", "en"}, {"es-MX,es;q=0.8", "es"}} {
+	for _, tc := range []struct{ header, lang string }{{"en-US,en;q=0.9", "en"}, {"es-MX,es;q=0.8", "es"},
+		{"vi-VN,vi;q=0.9,en;q=0.5", "vi"}, {"ru", "ru"}, {"so-SO", "so"}, {"ko-KR", "ko"}, {"zh-CN,zh;q=0.9", "zh"}} {
 		body, cl := getIn(t, s, coord, "/api/v1/grouping-runs/"+run.ID, tc.header)
 		var a answer
 		if err := json.Unmarshal(body, &a); err != nil {
@@ -144,8 +146,10 @@ func TestGroupingReasonTexts(t *testing.T) {
 		}
 	}
 	for m, en := range texts["en"] {
-		if es := texts["es"][m]; es == en {
-			t.Errorf("%s: the Spanish text is the English one: %q", m, en)
+		for _, l := range []string{"es", "vi", "ru", "so", "ko", "zh"} {
+			if got := texts[l][m]; got == en {
+				t.Errorf("%s: the %s text is the English one: %q", m, l, en)
+			}
 		}
 	}
 

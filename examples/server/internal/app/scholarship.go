@@ -2,10 +2,10 @@ package app
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/service"
@@ -168,19 +168,30 @@ func (a *App) getCycleRun(c echo.Context) error {
 	return c.JSON(http.StatusOK, run)
 }
 
-// lang picks English or Spanish from Accept-Language, English by default.
+// lang picks the language of reasons from Accept-Language: the best match,
+// q-values honored, among [scholarship.Languages] (the languages the county
+// serves); English when none matches.
 func lang(c echo.Context) scholarship.Lang {
-	for _, part := range strings.Split(c.Request().Header.Get("Accept-Language"), ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		switch {
-		case strings.HasPrefix(tag, "es"):
-			return scholarship.SpanishText
-		case strings.HasPrefix(tag, "en"):
-			return scholarship.EnglishText
-		}
+	tags, _, err := language.ParseAcceptLanguage(c.Request().Header.Get("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return scholarship.EnglishText
 	}
-	return scholarship.EnglishText
+	_, i, conf := reasonLanguages.Match(tags...)
+	if conf == language.No {
+		return scholarship.EnglishText
+	}
+	return scholarship.Languages()[i]
 }
+
+// reasonLanguages matches requests against [scholarship.Languages], in
+// order.
+var reasonLanguages = func() language.Matcher {
+	var tags []language.Tag
+	for _, l := range scholarship.Languages() {
+		tags = append(tags, language.MustParse(string(l)))
+	}
+	return language.NewMatcher(tags)
+}()
 
 // listDecisions lists a run's decisions in the reader's language (see
 // [service.Scholarships.Decisions]).

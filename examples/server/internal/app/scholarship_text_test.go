@@ -8,7 +8,8 @@ import (
 )
 
 // Money shown to people comes also as dollars beside the cents, and an
-// eligible decision says so in the reader's language.
+// eligible decision says so, and which requirements it met, in the
+// reader's language.
 func TestScholarshipAnswersReadByPeople(t *testing.T) {
 	w := newScholarshipWorld(t, app.Config{}, esitProgram(9_500_00))
 	funded := w.apply(t, w.agency, w.staff[0], "funded")
@@ -21,8 +22,12 @@ func TestScholarshipAnswersReadByPeople(t *testing.T) {
 	path := cyc + "/runs/" + run.ID
 
 	for _, tc := range []struct{ lang, eligible string }{
-		{"en", "Your application meets every requirement of this cycle."},
-		{"es", "Su solicitud cumple todos los requisitos de este ciclo."},
+		{"en", "Your application meets every requirement of this cycle: you work at, or are hired by, a King County agency serving children under five; " +
+			"what you asked for is within this cycle's limits; every required document is attached; you are enrolled in a qualifying degree or certificate program; " +
+			"your employer confirmed your employment and release time; you have worked long enough, and enough hours a week, at your agency."},
+		{"es", "Su solicitud cumple todos los requisitos de este ciclo: trabaja en una agencia del condado de King que atiende a niños menores de cinco años, o fue contratado por una; " +
+			"lo que solicitó está dentro de los límites de este ciclo; adjuntó todos los documentos requeridos; está inscrito en un programa de título o certificado que califica; " +
+			"su empleador confirmó su empleo y su tiempo libre para estudiar; ha trabajado el tiempo suficiente, y suficientes horas por semana, en su agencia."},
 	} {
 		ds := decisions(t, w.s, w.coord, path, tc.lang)
 		for _, id := range []string{funded, waiting} {

@@ -111,7 +111,7 @@ type GroupingRun struct {
 	// with each reason's text in the reader's language; answers fill it
 	// when they hold the solution, stored runs leave it out.
 	Unplaced []UnplacedMember `json:"unplaced,omitempty"`
-	// Language is the language of the reasons' texts: "en" or "es".
+	// Language is the language of the reasons' texts: one of grouping.Languages.
 	Language string `json:"language,omitempty"`
 	// Diff compares a re-grouping with the previous run.
 	Diff *grouping.Diff `json:"diff,omitempty"`
@@ -177,9 +177,9 @@ func runSlots(req GroupingRunRequest) []bsk.Slot {
 	return grouping.DefaultMeetingSlots(90)
 }
 
-// In returns the run with its reasons' texts in language lang ("es" for
-// Spanish; English otherwise): the unled groups', and, when the run holds
-// its solution, the unplaced members'.
+// In returns the run with its reasons' texts in language lang (as
+// grouping.TextLanguage reads it): the unled groups', and, when the run
+// holds its solution, the unplaced members'.
 func (run GroupingRun) In(lang string) GroupingRun {
 	texts := grouping.Texts{Slots: runSlots(run.Request)}
 	run.Language = grouping.TextLanguage(lang)
@@ -197,8 +197,8 @@ func (run GroupingRun) In(lang string) GroupingRun {
 	return run
 }
 
-// In returns the rosters with their reasons' texts in language lang ("es"
-// for Spanish; English otherwise).
+// In returns the rosters with their reasons' texts in language lang (as
+// grouping.TextLanguage reads it).
 func (rs RunRosters) In(lang string) RunRosters {
 	texts := grouping.Texts{Slots: rs.slots}
 	rs.Language = grouping.TextLanguage(lang)
@@ -235,7 +235,7 @@ type RunRosters struct {
 	// Unplaced lists the members in no group, with their names and why,
 	// for callers who see every group (not a consultant).
 	Unplaced []UnplacedMember `json:"unplaced,omitempty"`
-	// Language is the language of the reasons' texts: "en" or "es".
+	// Language is the language of the reasons' texts: one of grouping.Languages.
 	Language string `json:"language"`
 	// slots are the run's meeting slots, for the texts.
 	slots []bsk.Slot

@@ -213,6 +213,6 @@ func (r *MoveRefusal) Error() string {
 	return fmt.Sprintf("moving %q to group %d would leave %q out of group %d: %s", r.Member, r.To+1, r.Left, r.From+1, r.Text(grouping.EnglishText))
 }
 
-// Text is the reason in language lang ("es" for Spanish; English
-// otherwise).
+// Text is the reason in language lang (as grouping.TextLanguage reads
+// it).
 func (r *MoveRefusal) Text(lang string) string { return r.texts.Text(r.Reason, lang) }

@@ -65,7 +65,7 @@ type CommunityPlacement struct {
 // their rankings and the languages on file (see [grouping.AssignChoices]):
 // a community below its minimum size does not open and its participants
 // go to their next choices; everyone placed nowhere has a reason, in
-// language lang ("es" for Spanish).
+// language lang (as grouping.TextLanguage reads it).
 //
 // Errors: invalid (naming /communities/<i>/... or /rankings/<i>/...),
 // not_found (/rankings/<i>/provider_id, a ranked community),

@@ -81,7 +81,7 @@ type Decision struct {
 	// Award is the record's award with its amount also written in dollars;
 	// nil when no award was made.
 	Award *DecisionAward `json:"award,omitempty"`
-	// Language is the language of Texts: "en" or "es", from Accept-Language.
+	// Language is the language of Texts, one of scholarship.Languages, from Accept-Language.
 	Language string `json:"language"`
 	// Texts says the decision in plain language: for an eligible decision
 	// first that the application meets every requirement, then each of
@@ -397,7 +397,7 @@ func showDecision(p Principal, sees bool, r scholarship.DecisionRecord, l schola
 		d.Award = &DecisionAward{Award: *r.Award, AmountText: r.Award.Amount.String()}
 	}
 	if r.Outcome == scholarship.Eligible {
-		d.Texts = append(d.Texts, scholarship.Reason{Code: string(scholarship.Eligible)}.Text(l))
+		d.Texts = append(d.Texts, scholarship.EligibleText(r, l))
 	}
 	if t := scholarship.StepText(r, l); t != "" {
 		d.Texts = append(d.Texts, t)
