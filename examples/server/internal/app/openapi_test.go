@@ -352,6 +352,8 @@ func TestOpenAPIResponses(t *testing.T) {
 	decode(check(call{method: "POST", path: v1 + "/offerings/moa/registrations", key: agency, body: app.RegistrationRequest{ProviderID: "org-001-oi", Interpretation: bsk.Spanish}, want: 201}), &reg)
 	check(call{method: "GET", path: v1 + "/offerings/moa/registrations", key: agency, want: 200})
 	check(call{method: "GET", path: v1 + "/providers/org-001-oi/transcript", key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/providers/org-001-oi/progress?as_of=2026-06-30", key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/organizations/org-001/progress", key: agency, want: 200})
 	check(call{method: "GET", path: v1 + "/offerings/moa/interpretation", key: coord, want: 200})
 	check(call{method: "DELETE", path: v1 + "/offerings/moa/registrations/" + string(reg.ID), key: agency, want: 200})
 	check(call{method: "GET", path: v1 + "/trainings/reach", key: coord, want: 200})
