@@ -62,7 +62,7 @@ func newWorkforce(db *store.DB, audit *Audit) *Workforce {
 			return v
 		},
 		refs:    providerRefs,
-		cascade: deleteAttendanceOf,
+		cascade: deleteHistoryOf, // see trainings_cascade.go
 	}
 	w.Offerings = &Records[bsk.Offering]{
 		kind: store.Offerings, entity: "offering", db: db, audit: audit,
@@ -258,9 +258,10 @@ func organizationRefs(ctx context.Context, tx *store.Tx, p Principal, id string)
 	return nonEmpty(provs, offs), err
 }
 
-// providerRefs lists who reports to a provider and the offerings they
-// lead. Grouping runs and scholarship decisions keep their own copies, as
-// history, and do not hold a provider on file.
+// providerRefs lists who reports to a provider, the offerings they
+// lead, and their live registrations and enrolments (see
+// trainings_cascade.go). Grouping runs and scholarship decisions keep
+// their own copies, as history, and do not hold a provider on file.
 func providerRefs(ctx context.Context, tx *store.Tx, p Principal, id string) ([]reference, error) {
 	rec, err := tx.Get(ctx, store.Providers, id)
 	if err != nil {
@@ -302,7 +303,11 @@ func providerRefs(ctx context.Context, tx *store.Tx, p Principal, id string) ([]
 	if err != nil {
 		return nil, err
 	}
-	return nonEmpty(reports, leads), nil
+	live, err := liveTrainingRefs(ctx, tx, p, id, rec.Org)
+	if err != nil {
+		return nil, err
+	}
+	return append(nonEmpty(reports, leads), live...), nil
 }
 
 // deleteAttendanceOf deletes a provider's attendance records with the
