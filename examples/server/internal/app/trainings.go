@@ -29,6 +29,8 @@ func (a *App) trainingRoutes(g *echo.Group) {
 	g.GET("/offerings/:id/registrations", a.roster, registrants)
 	g.DELETE("/offerings/:id/registrations/:reg", a.cancelRegistration, registrants)
 	g.GET("/providers/:id/transcript", a.transcript, allow(RoleAdmin, RoleCoordinator, RoleAgency, RoleConsultant))
+	g.GET("/offerings/:id/audience", a.audience, registrants)
+	g.PUT("/offerings/:id/audience", a.setAudience, allow(RoleAdmin, RoleCoordinator))
 	g.GET("/providers/:id/progress", a.progress, allow(RoleAdmin, RoleCoordinator, RoleAgency, RoleConsultant))
 	g.GET("/organizations/:id/progress", a.organizationProgress, registrants)
 	g.GET("/trainings/reach", a.reach, allow(RoleAdmin, RoleCoordinator))
@@ -129,6 +131,34 @@ func (a *App) transcript(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, t)
+}
+
+// OfferingAudience is who may join an offering (see
+// [service.OfferingAudience]).
+type OfferingAudience = service.OfferingAudience
+
+// audience returns an offering's audience: GET /offerings/{id}/audience.
+func (a *App) audience(c echo.Context) error {
+	au, err := a.svc.Trainings.Audience(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, au)
+}
+
+// setAudience replaces an offering's audience: PUT
+// /offerings/{id}/audience with an [OfferingAudience] (its periods; none
+// removes the rule). 200 with what is stored; 400 naming the field.
+func (a *App) setAudience(c echo.Context) error {
+	var req OfferingAudience
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	au, err := a.svc.Trainings.SetAudience(c.Request().Context(), c.Param("id"), req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, au)
 }
 
 // ProviderProgress is a provider's endorsement progress (see

@@ -8,7 +8,6 @@ import (
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/store"
-	"github.com/beststarts/workforce/scholarship"
 	"github.com/beststarts/workforce/survey"
 	"github.com/beststarts/workforce/training"
 )
@@ -123,8 +122,11 @@ func (t *Trainings) roster(ctx context.Context, tx *store.Tx, off bsk.Offering, 
 
 // Register gives the provider a seat in the offering, or a place on its
 // waitlist when it is full. The offering's eligibility rules are applied
-// first (an organization's own group takes only its staff): a refusal is
-// invalid, one problem per reason, "<code> (<param>: <value>, ...)".
+// first (an organization's own group takes only its staff; the offering's
+// audience, see [Trainings.SetAudience], on the day of the request): a
+// refusal is invalid, one problem per reason, "<code> (<param>: <value>,
+// ...)"; a caller who may not read the provider's demographics reads
+// [CodeAudienceRestricted] in place of reasons that read them.
 // Errors: unauthorized for roles that do not register; not found for an
 // offering, session or provider the caller may not see; conflict when the
 // provider is already registered or waiting.
@@ -174,10 +176,13 @@ func (t *Trainings) Register(ctx context.Context, offeringID string, req Registr
 		if p.Role == RoleAgency {
 			reg.OrganizationID = bsk.OrganizationID(p.OrganizationID)
 		}
-		rules := scholarship.RuleSet[training.Applicant]{Rules: []scholarship.Rule[training.Applicant]{training.SameOrganization()}}
+		rules, err := registrationRules(ctx, tx, off)
+		if err != nil {
+			return err
+		}
 		got, _, err := roster.Admit(ctx, rules, training.Applicant{Provider: prov, Organization: org, Offering: off, On: at}, reg)
 		if ref, ok := err.(*training.Refusal); ok {
-			return refusalErrors(ref)
+			return refusalErrors(shownRefusal(p, ref))
 		}
 		if err != nil {
 			return err

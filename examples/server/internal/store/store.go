@@ -49,12 +49,14 @@ const (
 	// completion (0008_review.sql).
 	ReviewAssignments Kind = "review_assignments"
 	CourseProgress    Kind = "course_progress"
+	// Audiences are offerings' audience rules (0010_audiences.sql).
+	Audiences Kind = "offering_audiences"
 )
 
 var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
 	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData,
 	Registrations, WaitlistNotices, Publications, Enrolments, Invoices, InvoicedSessions,
-	ReviewAssignments, CourseProgress}
+	ReviewAssignments, CourseProgress, Audiences}
 
 func (k Kind) valid() bool {
 	for _, x := range kinds {
