@@ -409,8 +409,9 @@ func pointerFields(err error) error {
 }
 
 // LoadDemo stores the synthetic workforce of seed (bsktest.Workforce): its
-// organizations, providers, offerings, sessions and attendance, in one
-// transaction. Administrator only; the server calls it as [System] on
+// organizations, providers, offerings, sessions and attendance, and
+// registrations for three of its trainings (one full, with a waitlist), in
+// one transaction. Administrator only; the server calls it as [System] on
 // first start.
 func (w *Workforce) LoadDemo(ctx context.Context, seed int64) error {
 	p, err := require(ctx, RoleAdmin)
@@ -457,6 +458,9 @@ func (w *Workforce) LoadDemo(ctx context.Context, seed int64) error {
 			if err := put(store.Attendance, AttendanceID(at), string(orgOf[at.ProviderID]), string(at.SessionID), at); err != nil {
 				return err
 			}
+		}
+		if err := demoRegistrations(ctx, tx, wf); err != nil { // trainings_demo.go
+			return err
 		}
 		return tx.Audit(ctx, p.KeyID, "load_demo", "workforce", fmt.Sprintf("seed=%d", seed))
 	})
