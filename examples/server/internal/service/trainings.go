@@ -13,15 +13,19 @@ import (
 )
 
 // Trainings serves the program year's trainings: registrations with a
-// waitlist, a provider's transcript, and reach and retention.
+// waitlist, offerings' audiences, a provider's transcript and endorsement
+// progress, and reach and retention.
 //
 // Access:
 //
 //	operation                 who
 //	register, cancel, roster  admin, coordinator; agency: its own staff, in
 //	                          offerings it can see (public ones and its own)
-//	transcript                admin, coordinator; agency: its own staff;
+//	audience: read            admin, coordinator; agency: offerings it sees
+//	audience: set             admin, coordinator
+//	transcript, progress      admin, coordinator; agency: its own staff;
 //	                          consultant: their own
+//	organization's progress   admin, coordinator; agency: its own
 //	reach                     admin, coordinator (every table suppressed)
 //
 // A registration, offering or provider the caller may not see reads like
