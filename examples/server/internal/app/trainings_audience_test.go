@@ -79,6 +79,23 @@ func TestOfferingAudience(t *testing.T) {
 			}
 			s.expect(201, "POST", "/api/v1/offerings/col/registrations", coord, app.RegistrationRequest{ProviderID: "org-a-b"})
 
+			// In a period with a demographic condition, the coordinator reads
+			// the same answer whichever condition failed: a BIPOC director
+			// refused for their role reads like a white one refused for race.
+			col2 := col
+			col2.ID = "col-supervisors"
+			s.expect(201, "POST", "/api/v1/offerings", s.Admin, col2)
+			s.expect(200, "PUT", "/api/v1/offerings/col-supervisors/audience", coord, app.OfferingAudience{Periods: []training.AudiencePeriod{
+				{From: day(2016, 1, 1), BIPOCOnly: true, Roles: []bsk.Role{bsk.RoleSupervisor}}}})
+			r = s.expect(400, "POST", "/api/v1/offerings/col-supervisors/registrations", coord, app.RegistrationRequest{ProviderID: "org-a-b"})
+			if body := string(r.Body); strings.Contains(body, training.CodeRoleNotOpen) || !strings.Contains(body, "audience_restricted") {
+				t.Errorf("refusal to the coordinator %s; want audience_restricted alone", body)
+			}
+			r = s.expect(400, "POST", "/api/v1/offerings/col-supervisors/registrations", s.Admin, app.RegistrationRequest{ProviderID: "org-a-b"})
+			if body := string(r.Body); !strings.Contains(body, training.CodeRoleNotOpen) || strings.Contains(body, training.CodeBIPOCOnly) {
+				t.Errorf("refusal to the administrator %s; want %s alone", body, training.CodeRoleNotOpen)
+			}
+
 			// The next levy period is in force: agencies serving young
 			// children, whatever their staff's race.
 			next := app.OfferingAudience{Periods: []training.AudiencePeriod{

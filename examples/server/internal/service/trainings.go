@@ -130,7 +130,8 @@ func (t *Trainings) roster(ctx context.Context, tx *store.Tx, off bsk.Offering, 
 // audience, see [Trainings.SetAudience], on the day of the request): a
 // refusal is invalid, one problem per reason, "<code> (<param>: <value>,
 // ...)"; a caller who may not read the provider's demographics reads
-// [CodeAudienceRestricted] in place of reasons that read them.
+// [CodeAudienceRestricted] in place of the audience's reasons when the
+// period in force has a demographic condition.
 // Errors: unauthorized for roles that do not register; not found for an
 // offering, session or provider the caller may not see; conflict when the
 // provider is already registered or waiting.
@@ -180,13 +181,13 @@ func (t *Trainings) Register(ctx context.Context, offeringID string, req Registr
 		if p.Role == RoleAgency {
 			reg.OrganizationID = bsk.OrganizationID(p.OrganizationID)
 		}
-		rules, err := registrationRules(ctx, tx, off)
+		rules, periods, err := registrationRules(ctx, tx, off)
 		if err != nil {
 			return err
 		}
 		got, _, err := roster.Admit(ctx, rules, training.Applicant{Provider: prov, Organization: org, Offering: off, On: at}, reg)
 		if ref, ok := err.(*training.Refusal); ok {
-			return refusalErrors(shownRefusal(p, ref))
+			return refusalErrors(shownRefusal(p, ref, periods, at))
 		}
 		if err != nil {
 			return err

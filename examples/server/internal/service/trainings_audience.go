@@ -3,7 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/beststarts/workforce/bsk"
@@ -26,9 +26,9 @@ type OfferingAudience struct {
 
 // CodeAudienceRestricted is the reason a refusal gives, in place of the
 // audience rule's reasons, to a caller who may not read the provider's
-// demographics when one of those reasons reads them (params: from,
-// until): the refusal says the period's audience does not include the
-// provider, not which of its conditions they do not meet.
+// demographics when the period in force has a demographic condition
+// (params: from, until): the refusal says the period's audience does not
+// include the provider, not which of its conditions they do not meet.
 const CodeAudienceRestricted = "audience_restricted"
 
 // audienceRule is the rule name a stored audience is evaluated under.
@@ -131,50 +131,53 @@ func audienceOf(ctx context.Context, tx *store.Tx, id bsk.OfferingID) (OfferingA
 
 // registrationRules are the rules a registration for off is judged by: an
 // organization's own group takes only its staff, and the offering's
-// stored audience, if any.
-func registrationRules(ctx context.Context, tx *store.Tx, off bsk.Offering) (scholarship.RuleSet[training.Applicant], error) {
+// stored audience, if any, which it also returns.
+func registrationRules(ctx context.Context, tx *store.Tx, off bsk.Offering) (scholarship.RuleSet[training.Applicant], []training.AudiencePeriod, error) {
 	rules := []scholarship.Rule[training.Applicant]{training.SameOrganization()}
 	a, err := audienceOf(ctx, tx, off.ID)
 	if err != nil {
-		return scholarship.RuleSet[training.Applicant]{}, err
+		return scholarship.RuleSet[training.Applicant]{}, nil, err
 	}
 	if len(a.Periods) > 0 {
 		rules = append(rules, training.Audience(audienceRule, a.Periods...))
 	}
-	return scholarship.RuleSet[training.Applicant]{Rules: rules}, nil
+	return scholarship.RuleSet[training.Applicant]{Rules: rules}, a.Periods, nil
 }
 
-// shownRefusal is a refusal as p may read it: for a caller who may not
-// read the provider's demographics, the audience rule's reasons, when one
-// of them reads the demographics, become one [CodeAudienceRestricted]
-// reason naming the period, so that the refusal tells nothing of the
-// provider's demographics beyond the offering's own published audience.
-func shownRefusal(p Principal, r *training.Refusal) *training.Refusal {
+// shownRefusal is a refusal as p may read it. For a caller who may not
+// read the provider's demographics, when the audience period in force on
+// the day asked has a demographic condition (BIPOC only), the audience
+// rule's reasons become one [CodeAudienceRestricted] reason naming the
+// period: whether or not the demographic condition is among the reasons,
+// the answer has the same shape, so it tells nothing of the provider's
+// demographics beyond what the refusal itself does.
+func shownRefusal(p Principal, r *training.Refusal, periods []training.AudiencePeriod, on time.Time) *training.Refusal {
 	if p.SeesDemographics() {
 		return r
 	}
-	demographic := false
-	for _, x := range r.Verdict.Reasons {
-		if strings.HasPrefix(x.Field, "provider.demographics") {
-			demographic = true
-		}
-	}
-	if !demographic {
+	i := slices.IndexFunc(periods, func(x training.AudiencePeriod) bool {
+		return !on.Before(x.From) && (x.Until.IsZero() || on.Before(x.Until))
+	})
+	if i < 0 || !periods[i].BIPOCOnly {
 		return r
 	}
 	out := *r
 	out.Verdict.Reasons = nil
-	var span map[string]string
+	audience := false
 	for _, x := range r.Verdict.Reasons {
-		if x.Rule != audienceRule {
-			out.Verdict.Reasons = append(out.Verdict.Reasons, x)
+		if x.Rule == audienceRule {
+			audience = true
 			continue
 		}
-		if span == nil {
-			span = map[string]string{"from": x.Params["from"], "until": x.Params["until"]}
-		}
+		out.Verdict.Reasons = append(out.Verdict.Reasons, x)
 	}
-	out.Verdict.Reasons = append(out.Verdict.Reasons, scholarship.Reason{Code: CodeAudienceRestricted, Rule: audienceRule,
-		Field: "provider_id", Outcome: scholarship.Ineligible, Params: span})
+	if audience {
+		span := map[string]string{"from": periods[i].From.Format(time.DateOnly), "until": ""}
+		if !periods[i].Until.IsZero() {
+			span["until"] = periods[i].Until.Format(time.DateOnly)
+		}
+		out.Verdict.Reasons = append(out.Verdict.Reasons, scholarship.Reason{Code: CodeAudienceRestricted, Rule: audienceRule,
+			Field: "provider_id", Outcome: scholarship.Ineligible, Params: span})
+	}
 	return &out
 }
