@@ -115,6 +115,15 @@ func TestOfferingAudience(t *testing.T) {
 			if !strings.Contains(string(r.Body), training.CodeNotOpen) {
 				t.Errorf("refusal %s; want %s", r.Body, training.CodeNotOpen)
 			}
+			// An offering deleted takes its audience with it: one created
+			// later with the same ID starts open.
+			s.expect(204, "DELETE", "/api/v1/offerings/col-supervisors", s.Admin, nil)
+			s.expect(201, "POST", "/api/v1/offerings", s.Admin, col2)
+			var fresh app.OfferingAudience
+			s.expect(200, "GET", "/api/v1/offerings/col-supervisors/audience", coord, nil).json(t, &fresh)
+			if len(fresh.Periods) != 0 {
+				t.Errorf("a re-created offering has the deleted one's audience: %+v", fresh)
+			}
 			// No periods: the rule is gone.
 			s.expect(200, "PUT", "/api/v1/offerings/col/audience", coord, app.OfferingAudience{})
 			s.expect(201, "POST", "/api/v1/offerings/col/registrations", coord, app.RegistrationRequest{ProviderID: "org-x-1"})

@@ -181,3 +181,16 @@ func shownRefusal(p Principal, r *training.Refusal, periods []training.AudienceP
 	}
 	return &out
 }
+
+// deleteAudienceOf deletes an offering's audience with the offering, so
+// that an offering later created with the same ID starts open.
+func deleteAudienceOf(ctx context.Context, tx *store.Tx, p Principal, id string) error {
+	ok, err := tx.Exists(ctx, store.Audiences, id)
+	if err != nil || !ok {
+		return err
+	}
+	if err := tx.Delete(ctx, store.Audiences, id); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, p.KeyID, "delete", "offering audience", id)
+}

@@ -83,6 +83,7 @@ func newWorkforce(db *store.DB, audit *Audit) *Workforce {
 		refs: func(ctx context.Context, tx *store.Tx, p Principal, id string) ([]reference, error) {
 			return children(ctx, tx, p, store.Sessions, "sessions", "offering_id", id)
 		},
+		cascade: deleteAudienceOf, // trainings_audience.go
 	}
 	w.Sessions = &Records[bsk.Session]{
 		kind: store.Sessions, entity: "session", db: db, audit: audit,
