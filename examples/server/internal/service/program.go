@@ -269,10 +269,13 @@ func (g *Grouping) plans(ctx context.Context, run GroupingRun, minutes int) ([]g
 // enrolments ended at the request's Effective time and begin new ones
 // there, new groups get offerings and sessions from that month, and the
 // future sessions of dissolved groups are removed. A run is published
-// once.
+// once, and a lineage of re-groupings gets one fresh publication (see
+// freshLineage). Each group's leaders are recorded with the time they
+// take over, so that invoices bill a session to who led it then.
 //
 // Errors: not_found (a run the caller may not see), conflict (the run is
-// not done or is already published), invalid (naming the field: /from,
+// not done or is already published; a run it re-groups, or one that
+// re-groups it, is published and this one would be fresh groups), invalid (naming the field: /from,
 // /months, /minutes, /time_zone, /holidays/<i>; a run that is not
 // reflective consultation), unauthorized.
 func (pr *Program) Publish(ctx context.Context, runID string, req PublishRequest) (Publication, error) {
