@@ -2,6 +2,7 @@ package scholarship
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/beststarts/workforce/bsk"
 )
@@ -50,51 +51,79 @@ var Requirements = []Requirement{
 	{Level: bsk.EndorsementIMHMentorResearchFaculty, Education: bsk.EducationMaster, Years: 3, TrainingHours: 30, Exam: true},
 }
 
-func requirement(l bsk.Endorsement) (Requirement, bool) {
-	for _, r := range Requirements {
-		if r.Level == l {
-			return r, true
-		}
-	}
-	return Requirement{}, false
-}
-
 // Missing lists what q lacks for level, as reasons with the amounts
 // missing; an empty list means q meets the level (the exam, where one is
 // required, is reported as the last step unless passed).
+//
+// It is the computation [ProgressOf] makes, on the record [RecordOf]
+// reads from the same qualifications: the years as one period of work
+// ending on the day of the computation (after the degree, for a
+// bachelor's or higher), every hour earned by then. The reasons keep the
+// shape they have always had here: amounts without trailing zeros ("2",
+// "1.5"), the fields of [Qualifications] ("years", "reflective_hours",
+// "training_hours", "exam_passed"), no dates, and the exam only once
+// nothing else is missing.
 func Missing(level bsk.Endorsement, q Qualifications) []Reason {
-	r, ok := requirement(level)
+	req, ok := levelRequirement(Levels, level)
 	if !ok {
 		return []Reason{{Code: "unknown_level", Outcome: NeedsReview, Params: map[string]string{"level": string(level)}}}
 	}
+	// Every amount is relative to the day of the computation, which
+	// therefore does not matter: a fixed one keeps the result pure.
+	asOf := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	rec := RecordOf(bsk.Provider{Education: q.Education, YearsExperience: q.Years}, []DatedHours{
+		{Kind: ReflectiveHoursKind, Hours: q.ReflectiveHours, On: asOf},
+		{Kind: TrainingHoursKind, Hours: q.TrainingHours, On: asOf},
+	}, asOf)
+	if q.ExamPassed {
+		rec.ExamPassedOn = asOf
+	}
 	var out []Reason
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
-	eduOK := q.Education.AtLeast(r.Education)
-	if r.OrYears > 0 {
-		if !eduOK && q.Years < r.OrYears {
-			out = append(out, Reason{Code: CodeDegreeOrExperience, Field: "education", Outcome: Ineligible,
-				Params: map[string]string{"level": string(level), "education": string(r.Education), "years": f(r.OrYears)}})
+	exam := -1
+	for _, r := range stepsOf(req, rec, asOf) {
+		r.Field = qualificationField(r)
+		delete(r.Params, "since")
+		delete(r.Params, "met_on")
+		for _, k := range []string{"required", "missing", "years"} {
+			if v, ok := r.Params[k]; ok {
+				r.Params[k] = trimAmount(v)
+			}
 		}
-	} else if !eduOK {
-		out = append(out, Reason{Code: "education_short", Field: "education", Outcome: Ineligible,
-			Params: map[string]string{"level": string(level), "required": string(r.Education), "have": string(q.Education)}})
+		if r.Code == CodeExamRequired {
+			exam = len(out)
+		}
+		out = append(out, r)
 	}
-	if q.Years < r.Years {
-		out = append(out, Reason{Code: "experience_short", Field: "years", Outcome: Ineligible,
-			Params: map[string]string{"level": string(level), "required": f(r.Years), "missing": f(r.Years - q.Years)}})
-	}
-	if q.ReflectiveHours < r.ReflectiveHours {
-		out = append(out, Reason{Code: "reflective_hours_short", Field: "reflective_hours", Outcome: Ineligible,
-			Params: map[string]string{"level": string(level), "required": f(r.ReflectiveHours), "missing": f(r.ReflectiveHours - q.ReflectiveHours)}})
-	}
-	if q.TrainingHours < r.TrainingHours {
-		out = append(out, Reason{Code: "training_hours_short", Field: "training_hours", Outcome: Ineligible,
-			Params: map[string]string{"level": string(level), "required": f(r.TrainingHours), "missing": f(r.TrainingHours - q.TrainingHours)}})
-	}
-	if r.Exam && !q.ExamPassed && len(out) == 0 {
-		out = append(out, Reason{Code: "exam_required", Field: "exam_passed", Outcome: Eligible, Params: map[string]string{"level": string(level)}})
+	if exam >= 0 && len(out) > 1 {
+		out = append(out[:exam], out[exam+1:]...)
 	}
 	return out
+}
+
+// qualificationField names the [Qualifications] field a step of the dated
+// computation is about.
+func qualificationField(r Reason) string {
+	switch r.Code {
+	case CodeExperienceShort:
+		return "years"
+	case CodeReflectiveHoursShort:
+		return "reflective_hours"
+	case CodeTrainingHoursShort:
+		return "training_hours"
+	case CodeExamRequired:
+		return "exam_passed"
+	}
+	return r.Field
+}
+
+// trimAmount writes an amount of the dated computation ("2.00", "1.50")
+// without trailing zeros ("2", "1.5").
+func trimAmount(v string) string {
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return v
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
 }
 
 // Readiness says which endorsement level a provider can apply for now and

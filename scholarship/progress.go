@@ -68,7 +68,7 @@ func ProgressOf(rec EndorsementRecord, asOf time.Time, opts ProgressOptions) Pro
 	p := Progress{AsOf: asOf, Current: cur, Highest: bsk.EndorsementNone, HighestSteps: []Reason{}, Next: []LevelProgress{}}
 	steps := make([][]Reason, len(levels))
 	for i, req := range levels {
-		steps[i] = levelSteps(req, rec, asOf)
+		steps[i] = stepsOf(req, rec, asOf)
 		if len(blocking(steps[i])) == 0 && req.Level.Rank() > p.Highest.Rank() {
 			p.Highest = req.Level
 			p.HighestSteps = append([]Reason{}, steps[i]...)
@@ -104,4 +104,21 @@ func RecordOf(p bsk.Provider, hours []DatedHours, asOf time.Time) EndorsementRec
 		rec.DegreeOn = start
 	}
 	return rec
+}
+
+// stepsOf is what one level or track still asks of a person on asOf:
+// every step of [ProgressOf] for it, which [Missing] (and so the
+// endorsement-support rule, [ReadyForLevel]) reads as well.
+func stepsOf(req LevelRequirement, rec EndorsementRecord, asOf time.Time) []Reason {
+	return levelSteps(req, rec, asOf)
+}
+
+// levelRequirement finds a level's requirement in levels.
+func levelRequirement(levels []LevelRequirement, l bsk.Endorsement) (LevelRequirement, bool) {
+	for _, r := range levels {
+		if r.Level == l {
+			return r, true
+		}
+	}
+	return LevelRequirement{}, false
 }

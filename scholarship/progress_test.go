@@ -1,6 +1,7 @@
 package scholarship_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -125,5 +126,40 @@ func TestRecordOf(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"exam_required"}, codes(got.HighestSteps)); diff != "" {
 		t.Errorf("HighestSteps (-want +got):\n%s", diff)
+	}
+}
+
+// TestReadyForLevelReadsProgressOf checks that the endorsement-support
+// rule and a provider's progress are one computation: for an applicant
+// whose hours are not whole numbers, the amount the rule says is missing
+// is the amount ProgressOf says is missing, on the same record.
+func TestReadyForLevelReadsProgressOf(t *testing.T) {
+	c, _ := esit().Cycle("2026")
+	c.Level = bsk.EndorsementInfantFamilySpecialist
+	a := app("ifs")
+	a.Applicant.Education, a.Applicant.YearsExperience = bsk.EducationBachelor, 3
+	a.Applicant.ReflectiveHours, a.Applicant.TrainingHours = 20.2, 31
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	p := scholarship.ProgressOf(scholarship.RecordOf(bsk.Provider{Education: bsk.EducationBachelor, YearsExperience: 3}, []scholarship.DatedHours{
+		{Kind: scholarship.ReflectiveHoursKind, Hours: 20.2, On: asOf}, {Kind: scholarship.TrainingHoursKind, Hours: 31, On: asOf},
+	}, asOf), asOf, scholarship.ProgressOptions{})
+	if p.Highest != bsk.EndorsementInfantFamilyAssociate || len(p.Next) != 1 || len(p.Next[0].Missing) != 1 {
+		t.Fatalf("ProgressOf = %+v; want the associate level met and one step to the specialist", p)
+	}
+	want := p.Next[0].Missing[0]
+	got := check(t, scholarship.ReadyForLevel(c), a)
+	if len(got) != 1 || got[0].Code != want.Code {
+		t.Fatalf("ReadyForLevel reasons %+v; want one %s", got, want.Code)
+	}
+	for _, k := range []string{"required", "missing"} {
+		g, err1 := strconv.ParseFloat(got[0].Params[k], 64)
+		w, err2 := strconv.ParseFloat(want.Params[k], 64)
+		if err1 != nil || err2 != nil || g != w {
+			t.Errorf("ReadyForLevel %s = %q; ProgressOf says %q", k, got[0].Params[k], want.Params[k])
+		}
+	}
+	// The rule's texts keep their shape: whole amounts without decimals.
+	if got[0].Params["required"] != "24" || got[0].Params["missing"] != "3.8" {
+		t.Errorf("ReadyForLevel params %v; want required 24, missing 3.8", got[0].Params)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/plugins"
 	"github.com/beststarts/workforce/scholarship"
+	"github.com/beststarts/workforce/training"
 )
 
 // contract is the served OpenAPI document, its model and a validator.
@@ -352,6 +353,10 @@ func TestOpenAPIResponses(t *testing.T) {
 	decode(check(call{method: "POST", path: v1 + "/offerings/moa/registrations", key: agency, body: app.RegistrationRequest{ProviderID: "org-001-oi", Interpretation: bsk.Spanish}, want: 201}), &reg)
 	check(call{method: "GET", path: v1 + "/offerings/moa/registrations", key: agency, want: 200})
 	check(call{method: "GET", path: v1 + "/providers/org-001-oi/transcript", key: agency, want: 200})
+	check(call{method: "PUT", path: v1 + "/offerings/moa/audience", key: coord, body: app.OfferingAudience{Periods: []training.AudiencePeriod{{From: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}}}, want: 200})
+	check(call{method: "GET", path: v1 + "/offerings/moa/audience", key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/providers/org-001-oi/progress?as_of=2026-06-30", key: agency, want: 200})
+	check(call{method: "GET", path: v1 + "/organizations/org-001/progress", key: agency, want: 200})
 	check(call{method: "GET", path: v1 + "/offerings/moa/interpretation", key: coord, want: 200})
 	check(call{method: "DELETE", path: v1 + "/offerings/moa/registrations/" + string(reg.ID), key: agency, want: 200})
 	check(call{method: "GET", path: v1 + "/trainings/reach", key: coord, want: 200})

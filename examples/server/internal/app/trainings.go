@@ -29,6 +29,10 @@ func (a *App) trainingRoutes(g *echo.Group) {
 	g.GET("/offerings/:id/registrations", a.roster, registrants)
 	g.DELETE("/offerings/:id/registrations/:reg", a.cancelRegistration, registrants)
 	g.GET("/providers/:id/transcript", a.transcript, allow(RoleAdmin, RoleCoordinator, RoleAgency, RoleConsultant))
+	g.GET("/offerings/:id/audience", a.audience, registrants)
+	g.PUT("/offerings/:id/audience", a.setAudience, allow(RoleAdmin, RoleCoordinator))
+	g.GET("/providers/:id/progress", a.progress, allow(RoleAdmin, RoleCoordinator, RoleAgency, RoleConsultant))
+	g.GET("/organizations/:id/progress", a.organizationProgress, registrants)
 	g.GET("/trainings/reach", a.reach, allow(RoleAdmin, RoleCoordinator))
 	g.POST("/sessions/:id/attendance/zoom", a.importZoom, allow(RoleAdmin, RoleCoordinator))
 	g.GET("/offerings/:id/interpretation", a.interpretation, allow(RoleAdmin, RoleCoordinator))
@@ -127,6 +131,83 @@ func (a *App) transcript(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, t)
+}
+
+// OfferingAudience is who may join an offering (see
+// [service.OfferingAudience]).
+type OfferingAudience = service.OfferingAudience
+
+// audience returns an offering's audience: GET /offerings/{id}/audience.
+func (a *App) audience(c echo.Context) error {
+	au, err := a.svc.Trainings.Audience(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, au)
+}
+
+// setAudience replaces an offering's audience: PUT
+// /offerings/{id}/audience with an [OfferingAudience] (its periods; none
+// removes the rule). 200 with what is stored; 400 naming the field.
+func (a *App) setAudience(c echo.Context) error {
+	var req OfferingAudience
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	au, err := a.svc.Trainings.SetAudience(c.Request().Context(), c.Param("id"), req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, au)
+}
+
+// ProviderProgress is a provider's endorsement progress (see
+// [service.ProviderProgress]).
+type ProviderProgress = service.ProviderProgress
+
+// ProgressList is the endorsement progress of an organization's staff (see
+// [service.ProgressList]).
+type ProgressList = service.ProgressList
+
+// asOfParam reads ?as_of= (a date, "2026-06-30"); absent means now.
+func asOfParam(c echo.Context) (time.Time, error) {
+	v := c.QueryParam("as_of")
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, bsk.Errors{bsk.Invalidf("as_of", "%q is not a date such as 2026-06-30", v)}
+	}
+	return t, nil
+}
+
+// progress returns a provider's endorsement progress: GET
+// /providers/{id}/progress (?as_of= a date, today by default).
+func (a *App) progress(c echo.Context) error {
+	asOf, err := asOfParam(c)
+	if err != nil {
+		return err
+	}
+	p, err := a.svc.Trainings.Progress(c.Request().Context(), c.Param("id"), asOf)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// organizationProgress returns the endorsement progress of an
+// organization's staff: GET /organizations/{id}/progress (?as_of= a date).
+func (a *App) organizationProgress(c echo.Context) error {
+	asOf, err := asOfParam(c)
+	if err != nil {
+		return err
+	}
+	l, err := a.svc.Trainings.OrganizationProgress(c.Request().Context(), c.Param("id"), asOf)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, l)
 }
 
 // reach reports who the trainings reach and keep: GET /trainings/reach

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -90,6 +91,13 @@ type Publication struct {
 	// Unled are the groups without a consultant, by index: their
 	// offerings have no leader until one is set.
 	Unled []int `json:"unled,omitempty"`
+	// Leaders are each group's consultants as this publication set them,
+	// by group index, from Effective on: invoices bill a session to the
+	// consultants who led it then.
+	Leaders [][]bsk.ProviderID `json:"leaders,omitempty"`
+	// Effective is when a re-grouping's changes took effect; zero for a
+	// first publication, whose groups start with their sessions.
+	Effective time.Time `json:"effective,omitzero"`
 	// Sessions counts the sessions this publication created.
 	Sessions int `json:"sessions"`
 	// Enrolled counts the enrolments it began.
@@ -261,10 +269,13 @@ func (g *Grouping) plans(ctx context.Context, run GroupingRun, minutes int) ([]g
 // enrolments ended at the request's Effective time and begin new ones
 // there, new groups get offerings and sessions from that month, and the
 // future sessions of dissolved groups are removed. A run is published
-// once.
+// once, and a lineage of re-groupings gets one fresh publication (see
+// freshLineage). Each group's leaders are recorded with the time they
+// take over, so that invoices bill a session to who led it then.
 //
 // Errors: not_found (a run the caller may not see), conflict (the run is
-// not done or is already published), invalid (naming the field: /from,
+// not done or is already published; a run it re-groups, or one that
+// re-groups it, is published and this one would be fresh groups), invalid (naming the field: /from,
 // /months, /minutes, /time_zone, /holidays/<i>; a run that is not
 // reflective consultation), unauthorized.
 func (pr *Program) Publish(ctx context.Context, runID string, req PublishRequest) (Publication, error) {
@@ -296,6 +307,7 @@ func (pr *Program) Publish(ctx context.Context, runID string, req PublishRequest
 		if len(plans[gi].offering.Leaders) == 0 && len(plans[gi].members) > 0 {
 			pub.Unled = append(pub.Unled, gi)
 		}
+		pub.Leaders = append(pub.Leaders, append([]bsk.ProviderID{}, plans[gi].offering.Leaders...))
 	}
 	err = pr.db.Write(ctx, func(tx *store.Tx) error {
 		if ok, err := tx.Exists(ctx, store.Publications, runID); err != nil || ok {
@@ -317,13 +329,16 @@ func (pr *Program) Publish(ctx context.Context, runID string, req PublishRequest
 		}
 		pt := publishTx{ctx: ctx, tx: tx, pub: &pub, series: series}
 		if prev == nil {
+			if err := freshLineage(ctx, tx, run); err != nil {
+				return err
+			}
 			for _, plan := range plans {
 				if err := pt.newGroup(plan, time.Time{}); err != nil {
 					return err
 				}
 			}
 		} else {
-			pub.PreviousRunID = prev.RunID
+			pub.PreviousRunID, pub.Effective = prev.RunID, eff
 			if err := pt.regroup(prev, plans, eff); err != nil {
 				return err
 			}
@@ -341,6 +356,65 @@ func (pr *Program) Publish(ctx context.Context, runID string, req PublishRequest
 		return Publication{}, err
 	}
 	return pub, nil
+}
+
+// freshLineage refuses to publish run as fresh groups when a run of its
+// lineage (the runs it re-groups, and the runs that re-group it) is
+// published already: the same members would be enrolled in two sets of
+// groups, with two sets of sessions. A re-grouping of a published run is
+// published as a re-grouping; a lineage gets one fresh publication.
+func freshLineage(ctx context.Context, tx *store.Tx, run GroupingRun) error {
+	previous := func(id string) (string, error) {
+		rec, err := tx.Get(ctx, store.GroupingRuns, id)
+		if bsk.ErrorCode(err) == bsk.CodeNotFound {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		var v struct {
+			PreviousRunID string `json:"previous_run_id"`
+		}
+		if err := json.Unmarshal(rec.Doc, &v); err != nil {
+			return "", bsk.Errorf(bsk.CodeInternal, "stored grouping run %q: %w", id, err)
+		}
+		return v.PreviousRunID, nil
+	}
+	seen := map[string]bool{run.ID: true}
+	for id := run.PreviousRunID; id != "" && !seen[id]; {
+		seen[id] = true
+		ok, err := tx.Exists(ctx, store.Publications, id)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return bsk.Errorf(bsk.CodeConflict, "run %q re-groups run %q, which is published: publish a re-grouping of the published run instead of fresh groups", run.ID, id)
+		}
+		if id, err = previous(id); err != nil {
+			return err
+		}
+	}
+	var published []string
+	err := scanAll(ctx, tx, store.Publications, store.Filter{}, func(rec store.Record) error {
+		published = append(published, rec.ID)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, pid := range published {
+		walked := map[string]bool{}
+		for id := pid; id != "" && !walked[id]; {
+			walked[id] = true
+			if id, err = previous(id); err != nil {
+				return err
+			}
+			if id == run.ID {
+				return bsk.Errorf(bsk.CodeConflict, "run %q is re-grouped by run %q, which is published: the run's members already have groups", run.ID, pid)
+			}
+		}
+	}
+	return nil
 }
 
 // publishTx publishes inside one transaction.

@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,6 +123,9 @@ func (pr *Program) CreateInvoice(ctx context.Context, req InvoiceRequest) (Invoi
 				return err
 			}
 		}
+		if err := ledAtTheTime(ctx, tx, &in); err != nil {
+			return err
+		}
 		lines, err := training.Invoice(in)
 		if err != nil {
 			return err
@@ -180,4 +185,71 @@ func (pr *Program) GetInvoice(ctx context.Context, id string) (Invoice, error) {
 		return Invoice{}, err
 	}
 	return decode[Invoice]("invoice", rec)
+}
+
+// leadership is who led a group's sessions from a time on, as a
+// publication set it.
+type leadership struct {
+	from    time.Time
+	leaders []bsk.ProviderID
+}
+
+// ledAtTheTime bills each session to the consultants who led its group
+// when it met, not to the group's leaders now: a re-grouping that hands a
+// group to another consultant takes effect at its Effective time, and the
+// sessions before it stay the first consultant's. The publications record
+// each group's leaders from when they took over; a session after the
+// last change goes to the offering's leaders on file (which include a
+// consultant set by hand since). Sessions of an earlier leadership are
+// billed through a copy of the offering with those leaders.
+func ledAtTheTime(ctx context.Context, tx *store.Tx, in *training.InvoiceInput) error {
+	history := map[bsk.OfferingID][]leadership{}
+	err := scanAll(ctx, tx, store.Publications, store.Filter{}, func(rec store.Record) error {
+		pub, err := decode[Publication]("publication", rec)
+		if err != nil {
+			return err
+		}
+		for gi, id := range pub.Offerings {
+			if id == "" || gi >= len(pub.Leaders) {
+				continue // a publication from before leaders were recorded
+			}
+			history[id] = append(history[id], leadership{from: pub.Effective, leaders: pub.Leaders[gi]})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, h := range history {
+		slices.SortStableFunc(h, func(a, b leadership) int { return a.from.Compare(b.from) })
+	}
+	byID := map[bsk.OfferingID]bsk.Offering{}
+	for _, o := range in.Offerings {
+		byID[o.ID] = o
+	}
+	copies := map[bsk.OfferingID]bool{}
+	for i, s := range in.Sessions {
+		h := history[s.OfferingID]
+		if len(h) < 2 {
+			continue
+		}
+		k := -1
+		for j, l := range h {
+			if !s.Starts.Before(l.from) {
+				k = j
+			}
+		}
+		if k < 0 || k == len(h)-1 {
+			continue // the leaders on file lead it
+		}
+		id := bsk.OfferingID(fmt.Sprintf("%s#%d", s.OfferingID, k))
+		if !copies[id] {
+			o := byID[s.OfferingID]
+			o.ID, o.Leaders = id, h[k].leaders
+			in.Offerings = append(in.Offerings, o)
+			copies[id] = true
+		}
+		in.Sessions[i].OfferingID = id
+	}
+	return nil
 }

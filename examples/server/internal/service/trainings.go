@@ -8,21 +8,24 @@ import (
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/store"
-	"github.com/beststarts/workforce/scholarship"
 	"github.com/beststarts/workforce/survey"
 	"github.com/beststarts/workforce/training"
 )
 
 // Trainings serves the program year's trainings: registrations with a
-// waitlist, a provider's transcript, and reach and retention.
+// waitlist, offerings' audiences, a provider's transcript and endorsement
+// progress, and reach and retention.
 //
 // Access:
 //
 //	operation                 who
 //	register, cancel, roster  admin, coordinator; agency: its own staff, in
 //	                          offerings it can see (public ones and its own)
-//	transcript                admin, coordinator; agency: its own staff;
+//	audience: read            admin, coordinator; agency: offerings it sees
+//	audience: set             admin, coordinator
+//	transcript, progress      admin, coordinator; agency: its own staff;
 //	                          consultant: their own
+//	organization's progress   admin, coordinator; agency: its own
 //	reach                     admin, coordinator (every table suppressed)
 //
 // A registration, offering or provider the caller may not see reads like
@@ -123,8 +126,12 @@ func (t *Trainings) roster(ctx context.Context, tx *store.Tx, off bsk.Offering, 
 
 // Register gives the provider a seat in the offering, or a place on its
 // waitlist when it is full. The offering's eligibility rules are applied
-// first (an organization's own group takes only its staff): a refusal is
-// invalid, one problem per reason, "<code> (<param>: <value>, ...)".
+// first (an organization's own group takes only its staff; the offering's
+// audience, see [Trainings.SetAudience], on the day of the request): a
+// refusal is invalid, one problem per reason, "<code> (<param>: <value>,
+// ...)"; a caller who may not read the provider's demographics reads
+// [CodeAudienceRestricted] in place of the audience's reasons when the
+// period in force has a demographic condition.
 // Errors: unauthorized for roles that do not register; not found for an
 // offering, session or provider the caller may not see; conflict when the
 // provider is already registered or waiting.
@@ -174,10 +181,13 @@ func (t *Trainings) Register(ctx context.Context, offeringID string, req Registr
 		if p.Role == RoleAgency {
 			reg.OrganizationID = bsk.OrganizationID(p.OrganizationID)
 		}
-		rules := scholarship.RuleSet[training.Applicant]{Rules: []scholarship.Rule[training.Applicant]{training.SameOrganization()}}
+		rules, periods, err := registrationRules(ctx, tx, off)
+		if err != nil {
+			return err
+		}
 		got, _, err := roster.Admit(ctx, rules, training.Applicant{Provider: prov, Organization: org, Offering: off, On: at}, reg)
 		if ref, ok := err.(*training.Refusal); ok {
-			return refusalErrors(ref)
+			return refusalErrors(shownRefusal(p, ref, periods, at))
 		}
 		if err != nil {
 			return err

@@ -62,7 +62,7 @@ func newWorkforce(db *store.DB, audit *Audit) *Workforce {
 			return v
 		},
 		refs:    providerRefs,
-		cascade: deleteAttendanceOf,
+		cascade: deleteHistoryOf, // see trainings_cascade.go
 	}
 	w.Offerings = &Records[bsk.Offering]{
 		kind: store.Offerings, entity: "offering", db: db, audit: audit,
@@ -83,6 +83,7 @@ func newWorkforce(db *store.DB, audit *Audit) *Workforce {
 		refs: func(ctx context.Context, tx *store.Tx, p Principal, id string) ([]reference, error) {
 			return children(ctx, tx, p, store.Sessions, "sessions", "offering_id", id)
 		},
+		cascade: deleteAudienceOf, // trainings_audience.go
 	}
 	w.Sessions = &Records[bsk.Session]{
 		kind: store.Sessions, entity: "session", db: db, audit: audit,
@@ -258,9 +259,10 @@ func organizationRefs(ctx context.Context, tx *store.Tx, p Principal, id string)
 	return nonEmpty(provs, offs), err
 }
 
-// providerRefs lists who reports to a provider and the offerings they
-// lead. Grouping runs and scholarship decisions keep their own copies, as
-// history, and do not hold a provider on file.
+// providerRefs lists who reports to a provider, the offerings they
+// lead, and their live registrations and enrolments (see
+// trainings_cascade.go). Grouping runs and scholarship decisions keep
+// their own copies, as history, and do not hold a provider on file.
 func providerRefs(ctx context.Context, tx *store.Tx, p Principal, id string) ([]reference, error) {
 	rec, err := tx.Get(ctx, store.Providers, id)
 	if err != nil {
@@ -302,7 +304,11 @@ func providerRefs(ctx context.Context, tx *store.Tx, p Principal, id string) ([]
 	if err != nil {
 		return nil, err
 	}
-	return nonEmpty(reports, leads), nil
+	live, err := liveTrainingRefs(ctx, tx, p, id, rec.Org)
+	if err != nil {
+		return nil, err
+	}
+	return append(nonEmpty(reports, leads), live...), nil
 }
 
 // deleteAttendanceOf deletes a provider's attendance records with the
@@ -404,8 +410,9 @@ func pointerFields(err error) error {
 }
 
 // LoadDemo stores the synthetic workforce of seed (bsktest.Workforce): its
-// organizations, providers, offerings, sessions and attendance, in one
-// transaction. Administrator only; the server calls it as [System] on
+// organizations, providers, offerings, sessions and attendance, and
+// registrations for three of its trainings (one full, with a waitlist), in
+// one transaction. Administrator only; the server calls it as [System] on
 // first start.
 func (w *Workforce) LoadDemo(ctx context.Context, seed int64) error {
 	p, err := require(ctx, RoleAdmin)
@@ -452,6 +459,9 @@ func (w *Workforce) LoadDemo(ctx context.Context, seed int64) error {
 			if err := put(store.Attendance, AttendanceID(at), string(orgOf[at.ProviderID]), string(at.SessionID), at); err != nil {
 				return err
 			}
+		}
+		if err := demoRegistrations(ctx, tx, wf); err != nil { // trainings_demo.go
+			return err
 		}
 		return tx.Audit(ctx, p.KeyID, "load_demo", "workforce", fmt.Sprintf("seed=%d", seed))
 	})

@@ -51,12 +51,14 @@ const (
 	CourseProgress    Kind = "course_progress"
 	// Cohorts are the certificate cohorts (0009_cohort.sql).
 	Cohorts Kind = "cohorts"
+	// Audiences are offerings' audience rules (0010_audiences.sql).
+	Audiences Kind = "offering_audiences"
 )
 
 var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
 	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData,
 	Registrations, WaitlistNotices, Publications, Enrolments, Invoices, InvoicedSessions,
-	ReviewAssignments, CourseProgress, Cohorts}
+	ReviewAssignments, CourseProgress, Cohorts, Audiences}
 
 func (k Kind) valid() bool {
 	for _, x := range kinds {
