@@ -57,6 +57,10 @@ type Records[T interface{ Validate() error }] struct {
 	// cascade deletes, in the deletion's transaction, the records that go
 	// with id (a provider's attendance); nil deletes nothing else.
 	cascade func(ctx context.Context, tx *store.Tx, p Principal, id string) error
+	// changed carries an update from stored to v, in the update's
+	// transaction, to the records that hold what the stored value said (an
+	// offering's rosters), or refuses it; nil: nothing does.
+	changed func(ctx context.Context, tx *store.Tx, p Principal, stored, v T) error
 }
 
 // Kind is the store kind the records live in.
@@ -249,12 +253,19 @@ func (r *Records[T]) Update(ctx context.Context, id string, v T) (T, error) {
 		if err != nil {
 			return err
 		}
-		if r.merge != nil {
+		if r.merge != nil || r.changed != nil {
 			stored, err := r.decode(old)
 			if err != nil {
 				return err
 			}
-			v = r.merge(p, stored, v)
+			if r.merge != nil {
+				v = r.merge(p, stored, v)
+			}
+			if r.changed != nil {
+				if err := r.changed(ctx, tx, p, stored, v); err != nil {
+					return err
+				}
+			}
 		}
 		doc, err := encode(r.entity, v)
 		if err != nil {

@@ -80,10 +80,9 @@ func newWorkforce(db *store.DB, audit *Audit) *Workforce {
 			}
 			return string(v.OrganizationID), "", nil
 		},
-		refs: func(ctx context.Context, tx *store.Tx, p Principal, id string) ([]reference, error) {
-			return children(ctx, tx, p, store.Sessions, "sessions", "offering_id", id)
-		},
-		cascade: deleteAudienceOf, // trainings_audience.go
+		refs:    offeringRefs,          // offering_rosters.go
+		cascade: deleteOfferingRecords, // offering_rosters.go
+		changed: offeringChanged,
 	}
 	w.Sessions = &Records[bsk.Session]{
 		kind: store.Sessions, entity: "session", db: db, audit: audit,
