@@ -94,7 +94,7 @@ func (a *App) register(c echo.Context) error {
 	if err := decodeStrict(c, &req); err != nil {
 		return err
 	}
-	reg, err := a.svc.Trainings.Register(c.Request().Context(), c.Param("id"), req)
+	reg, err := a.svc.Trainings.Register(service.WithLanguage(c.Request().Context(), lang(c)), c.Param("id"), req)
 	if err != nil {
 		return err
 	}

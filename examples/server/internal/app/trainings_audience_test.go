@@ -1,6 +1,9 @@
 package app_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +131,53 @@ func TestOfferingAudience(t *testing.T) {
 			s.expect(200, "PUT", "/api/v1/offerings/col/audience", coord, app.OfferingAudience{})
 			s.expect(201, "POST", "/api/v1/offerings/col/registrations", coord, app.RegistrationRequest{ProviderID: "org-x-1"})
 		})
+	}
+}
+
+// TestRefusalTexts registers a provider an offering's audience refuses:
+// the refusal reads as a sentence in the reader's language
+// (Accept-Language), with the code and its parameters after it for
+// programs, never the code alone.
+func TestRefusalTexts(t *testing.T) {
+	s := start(t, backends(t)[0], false)
+	s.expect(201, "POST", "/api/v1/organizations", s.Admin, org("org-a"))
+	p := provider("org-a-1", "org-a")
+	p.Role = bsk.RoleDirectService
+	s.expect(201, "POST", "/api/v1/providers", s.Admin, p)
+	col := bsk.Offering{ID: "col", Kind: bsk.OfferingCommunityOfLeaders, Title: "Community of Leaders", Strategy: bsk.StrategyIECMH,
+		Language: bsk.English, Cadence: bsk.CadenceMonthly, Modality: bsk.ModalityVirtual, SessionMinutes: 90}
+	s.expect(201, "POST", "/api/v1/offerings", s.Admin, col)
+	s.expect(200, "PUT", "/api/v1/offerings/col/audience", s.Admin, app.OfferingAudience{Periods: []training.AudiencePeriod{
+		{From: time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), Roles: []bsk.Role{bsk.RoleDirector, bsk.RoleSupervisor}}}})
+	for _, c := range []struct{ accept, want string }{
+		{"en", "This offering is open to directors or supervisors, not to direct service staff."},
+		{"es;q=1, en;q=0.5", "Esta actividad está abierta a directores o supervisores, no a personal de servicio directo."},
+	} {
+		body, _ := json.Marshal(app.RegistrationRequest{ProviderID: "org-a-1"})
+		req, err := http.NewRequest("POST", s.URL+"/api/v1/offerings/col/registrations", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+s.Admin)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept-Language", c.accept)
+		resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct {
+			Error struct {
+				Problems []struct{ Field, Message string }
+			}
+		}
+		err = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 400 || len(e.Error.Problems) != 1 {
+			t.Fatalf("%s: status %d, %+v, %v; want 400 with one problem", c.accept, resp.StatusCode, e, err)
+		}
+		msg := e.Error.Problems[0].Message
+		if !strings.HasPrefix(msg, c.want) || !strings.Contains(msg, "("+training.CodeRoleNotOpen+"; role: direct_service") {
+			t.Errorf("%s: %q; want it to begin %q and end with the code and its parameters", c.accept, msg, c.want)
+		}
 	}
 }

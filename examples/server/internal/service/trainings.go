@@ -2,12 +2,14 @@ package service
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/scholarship"
 	"github.com/beststarts/workforce/survey"
 	"github.com/beststarts/workforce/training"
 )
@@ -187,7 +189,7 @@ func (t *Trainings) Register(ctx context.Context, offeringID string, req Registr
 		}
 		got, _, err := roster.Admit(ctx, rules, training.Applicant{Provider: prov, Organization: org, Offering: off, On: at}, reg)
 		if ref, ok := err.(*training.Refusal); ok {
-			return refusalErrors(shownRefusal(p, ref, periods, at))
+			return refusalErrors(shownRefusal(p, ref, periods, at), languageOf(ctx))
 		}
 		if err != nil {
 			return err
@@ -205,28 +207,39 @@ func (t *Trainings) Register(ctx context.Context, offeringID string, req Registr
 	return out, err
 }
 
-// refusalErrors turns a refusal into one invalid problem per reason.
-func refusalErrors(r *training.Refusal) error {
+// refusalErrors turns a refusal into one invalid problem per reason: its
+// text in language l (English where l has none), then its code and
+// parameters for programs, "<text> (<code>; <param>: <value>, ...)".
+func refusalErrors(r *training.Refusal, l scholarship.Lang) error {
 	var out bsk.Errors
 	for _, reason := range r.Verdict.Reasons {
-		keys := slices.Sorted(func(yield func(string) bool) {
-			for k := range reason.Params {
-				if !yield(k) {
-					return
-				}
-			}
-		})
+		keys := slices.Sorted(maps.Keys(reason.Params))
 		var ps []string
 		for _, k := range keys {
 			ps = append(ps, k+": "+reason.Params[k])
 		}
-		msg := reason.Code
+		code := reason.Code
 		if len(ps) > 0 {
-			msg += " (" + strings.Join(ps, ", ") + ")"
+			code += "; " + strings.Join(ps, ", ")
 		}
-		out = append(out, bsk.Invalidf("/provider_id", "%s", msg))
+		var text string
+		if _, own := serviceReasonTexts[reason.Code]; own {
+			text = serviceReasonTexts.Text(reason, l)
+		} else {
+			text = training.Text(reason, l)
+		}
+		out = append(out, bsk.Invalidf("/provider_id", "%s (%s)", text, code))
 	}
 	return out
+}
+
+// serviceReasonTexts are the texts of the reasons the service itself
+// gives, in English and Spanish.
+var serviceReasonTexts = scholarship.Texts{
+	CodeAudienceRestricted: {
+		scholarship.EnglishText: "In the period from {from}, this offering is open to an audience that does not include this provider.",
+		scholarship.SpanishText: "En el período desde el {from}, esta oferta está abierta a un público que no incluye a este proveedor.",
+	},
 }
 
 // Roster lists an offering's registrations (session: one session's) as the

@@ -14,6 +14,7 @@ import (
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/service"
+	"github.com/beststarts/workforce/scholarship"
 )
 
 // The trainings' pages: the offerings, an offering's roster with its
@@ -179,7 +180,7 @@ func (w *Web) offering(c echo.Context) error {
 func (w *Web) register(c echo.Context) error {
 	req := service.RegistrationRequest{ProviderID: bsk.ProviderID(strings.TrimSpace(c.FormValue("provider_id"))),
 		SessionID: bsk.SessionID(strings.TrimSpace(c.FormValue("session_id"))), Interpretation: bsk.Language(c.FormValue("interpretation"))}
-	g, err := w.svc.Trainings.Register(c.Request().Context(), c.Param("id"), req)
+	g, err := w.svc.Trainings.Register(service.WithLanguage(c.Request().Context(), scholarship.Lang(lang(c))), c.Param("id"), req)
 	if err != nil {
 		return w.fail(c, err)
 	}
