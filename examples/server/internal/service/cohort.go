@@ -330,35 +330,16 @@ func (pr *Program) Withdraw(ctx context.Context, id, regID string) (CohortWithdr
 		if err != nil {
 			return err
 		}
-		for i, after := range c.Roster().Registrations() {
-			if after.Status == before[i].Status {
-				continue
-			}
-			doc, err := encode("registration", after)
-			if err != nil {
-				return err
-			}
-			if err := tx.Update(ctx, store.Registrations, store.Record{ID: string(after.ID), Org: orgs[after.ID], Parent: id, Doc: doc}); err != nil {
-				return err
-			}
+		changed, shown, err := storeRosterChange(ctx, tx, p, before, c.Roster().Registrations(), notices, orgs)
+		if err != nil {
+			return err
+		}
+		for _, after := range changed {
 			if string(after.ID) == regID {
 				out.Registration = after
 			}
 		}
-		out.Notices = []bsk.WaitlistNotice{}
-		for _, n := range notices {
-			doc, err := encode("waitlist notice", n)
-			if err != nil {
-				return err
-			}
-			org := orgs[n.RegistrationID]
-			if err := tx.Insert(ctx, store.WaitlistNotices, store.Record{ID: store.NewID(), Org: org, Parent: id, Doc: doc}); err != nil {
-				return err
-			}
-			if p.IsStaff() || org == p.OrganizationID {
-				out.Notices = append(out.Notices, n)
-			}
-		}
+		out.Notices = shown
 		return tx.Audit(ctx, p.KeyID, "cancel", "registration", regID)
 	})
 	return out, err

@@ -90,8 +90,7 @@ func offeringChanged(ctx context.Context, tx *store.Tx, p Principal, old, v bsk.
 	return nil
 }
 
-// setCapacity changes r's capacity and stores what changed: promoted
-// registrations and their notices, each audited.
+// setCapacity changes r's capacity and stores what changed.
 func setCapacity(ctx context.Context, tx *store.Tx, p Principal, r *training.Roster, capacity int, orgs map[bsk.RegistrationID]string, at time.Time) error {
 	before := r.Registrations()
 	notices, err := r.SetCapacity(capacity, at)
@@ -102,31 +101,51 @@ func setCapacity(ctx context.Context, tx *store.Tx, p Principal, r *training.Ros
 		}
 		return err
 	}
-	for i, after := range r.Registrations() {
-		if after.Status == before[i].Status {
-			continue
-		}
-		doc, err := encode("registration", after)
-		if err != nil {
-			return err
-		}
-		if err := tx.Update(ctx, store.Registrations, store.Record{ID: string(after.ID), Org: orgs[after.ID], Parent: string(after.OfferingID), Doc: doc}); err != nil {
-			return err
-		}
-		if err := tx.Audit(ctx, p.KeyID, "update", "registration", string(after.ID)); err != nil {
-			return err
+	changed, _, err := storeRosterChange(ctx, tx, p, before, r.Registrations(), notices, orgs)
+	for _, g := range changed {
+		if err == nil {
+			err = tx.Audit(ctx, p.KeyID, "update", "registration", string(g.ID))
 		}
 	}
+	return err
+}
+
+// storeRosterChange stores what a roster operation changed: the
+// registrations whose status differs between before and after (the same
+// registrations in the same order) and the waitlist notices, each under
+// its registration's organization (orgs). It returns the changed
+// registrations and the notices p may see (staff all, an agency its own
+// staff's).
+func storeRosterChange(ctx context.Context, tx *store.Tx, p Principal, before, after []bsk.Registration, notices []bsk.WaitlistNotice, orgs map[bsk.RegistrationID]string) ([]bsk.Registration, []bsk.WaitlistNotice, error) {
+	var changed []bsk.Registration
+	for i, g := range after {
+		if g.Status == before[i].Status {
+			continue
+		}
+		doc, err := encode("registration", g)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := tx.Update(ctx, store.Registrations, store.Record{ID: string(g.ID), Org: orgs[g.ID], Parent: string(g.OfferingID), Doc: doc}); err != nil {
+			return nil, nil, err
+		}
+		changed = append(changed, g)
+	}
+	shown := []bsk.WaitlistNotice{}
 	for _, n := range notices {
 		doc, err := encode("waitlist notice", n)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		if err := tx.Insert(ctx, store.WaitlistNotices, store.Record{ID: store.NewID(), Org: orgs[n.RegistrationID], Parent: string(n.OfferingID), Doc: doc}); err != nil {
-			return err
+		org := orgs[n.RegistrationID]
+		if err := tx.Insert(ctx, store.WaitlistNotices, store.Record{ID: store.NewID(), Org: org, Parent: string(n.OfferingID), Doc: doc}); err != nil {
+			return nil, nil, err
+		}
+		if p.IsStaff() || org == p.OrganizationID {
+			shown = append(shown, n)
 		}
 	}
-	return nil
+	return changed, shown, nil
 }
 
 // offeringRefs lists an offering's sessions and the registrations that

@@ -312,35 +312,16 @@ func (t *Trainings) Cancel(ctx context.Context, offeringID, id string) (Registra
 		if err != nil {
 			return err
 		}
-		for i, after := range roster.Registrations() {
-			if after.Status == before[i].Status {
-				continue
-			}
-			doc, err := encode("registration", after)
-			if err != nil {
-				return err
-			}
-			if err := tx.Update(ctx, store.Registrations, store.Record{ID: string(after.ID), Org: orgs[after.ID], Parent: offeringID, Doc: doc}); err != nil {
-				return err
-			}
+		changed, shown, err := storeRosterChange(ctx, tx, p, before, roster.Registrations(), notices, orgs)
+		if err != nil {
+			return err
+		}
+		for _, after := range changed {
 			if after.ID == g.ID {
 				out.Registration = after
 			}
 		}
-		out.Notices = []bsk.WaitlistNotice{}
-		for _, n := range notices {
-			doc, err := encode("waitlist notice", n)
-			if err != nil {
-				return err
-			}
-			org := orgs[n.RegistrationID]
-			if err := tx.Insert(ctx, store.WaitlistNotices, store.Record{ID: store.NewID(), Org: org, Parent: offeringID, Doc: doc}); err != nil {
-				return err
-			}
-			if p.IsStaff() || org == p.OrganizationID {
-				out.Notices = append(out.Notices, n)
-			}
-		}
+		out.Notices = shown
 		return tx.Audit(ctx, p.KeyID, "cancel", "registration", id)
 	})
 	return out, err
