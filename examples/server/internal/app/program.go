@@ -82,7 +82,7 @@ func (a *App) startRC(c echo.Context) error {
 	if err := decodeStrict(c, &req); err != nil {
 		return err
 	}
-	out, err := a.svc.Program.StartRC(c.Request().Context(), req)
+	out, err := a.svc.Program.StartRC(service.WithLanguage(c.Request().Context(), lang(c)), req)
 	if err != nil {
 		return queueFull(err)
 	}

@@ -44,7 +44,8 @@ type IneligibleLeader struct {
 // StartRC starts a reflective consultation run; with
 // RequireLeaderTraining, only consultants who meet the leader
 // requirements lead (the run's leader_ids, or every consultant on file,
-// checked), and the others are listed with their reasons.
+// checked), and the others are listed with their reasons, in the
+// language ctx carries ([WithLanguage]).
 //
 // Errors: those of [Grouping.Start]; invalid (/run/preset not reflective
 // consultation); conflict (no consultant meets the requirements).
@@ -80,7 +81,7 @@ func (pr *Program) StartRC(ctx context.Context, req RCRunRequest) (RCRun, error)
 			}
 			il := IneligibleLeader{ID: candidates[i].ID, Name: candidates[i].Name}
 			for _, r := range v.Reasons {
-				il.Reasons = append(il.Reasons, ReasonText{Code: r.Code, Params: r.Params, Text: training.LeaderReasonText(r, "en")})
+				il.Reasons = append(il.Reasons, ReasonText{Code: r.Code, Params: r.Params, Text: training.Text(r, languageOf(ctx))})
 			}
 			out.NotEligible = append(out.NotEligible, il)
 		}
