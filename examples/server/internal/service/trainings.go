@@ -360,39 +360,7 @@ func (t *Trainings) Transcript(ctx context.Context, providerID string) (training
 	// leaders or owning organization, which it does not show).
 	prov.Demographics, prov.ReportsTo = bsk.Demographics{}, ""
 	w := bsk.Workforce{Organizations: []bsk.Organization{org}, Providers: []bsk.Provider{prov}}
-	var att []bsk.Attendance
-	seenOff := map[string]bool{}
-	err = scanAll(ctx, t.db, store.Attendance, store.Filter{Org: provRec.Org}, func(rec store.Record) error {
-		a, err := decode[bsk.Attendance]("attendance record", rec)
-		if err != nil || a.ProviderID != prov.ID {
-			return err
-		}
-		att = append(att, a)
-		sRec, err := t.db.Get(ctx, store.Sessions, string(a.SessionID))
-		if err != nil {
-			return err
-		}
-		s, err := decode[bsk.Session]("session", sRec)
-		if err != nil {
-			return err
-		}
-		w.Sessions = append(w.Sessions, s)
-		if seenOff[sRec.Parent] {
-			return nil
-		}
-		seenOff[sRec.Parent] = true
-		oRec, err := t.db.Get(ctx, store.Offerings, sRec.Parent)
-		if err != nil {
-			return err
-		}
-		o, err := decode[bsk.Offering]("offering", oRec)
-		if err != nil {
-			return err
-		}
-		o.Leaders, o.OrganizationID = nil, ""
-		w.Offerings = append(w.Offerings, o)
-		return nil
-	})
+	att, err := attendedCatalog(ctx, t.db, provRec.Org, func(id bsk.ProviderID) bool { return id == prov.ID }, &w)
 	if err != nil {
 		return training.Transcript{}, err
 	}

@@ -119,43 +119,7 @@ func (t *Trainings) progressOf(ctx context.Context, orgID string, provs []store.
 		w.Providers = append(w.Providers, v)
 		want[v.ID] = true
 	}
-	var att []bsk.Attendance
-	seenSession, seenOff := map[string]bool{}, map[string]bool{}
-	err = scanAll(ctx, t.db, store.Attendance, store.Filter{Org: orgID}, func(rec store.Record) error {
-		a, err := decode[bsk.Attendance]("attendance record", rec)
-		if err != nil || !want[a.ProviderID] {
-			return err
-		}
-		att = append(att, a)
-		if seenSession[string(a.SessionID)] {
-			return nil
-		}
-		seenSession[string(a.SessionID)] = true
-		sRec, err := t.db.Get(ctx, store.Sessions, string(a.SessionID))
-		if err != nil {
-			return err
-		}
-		s, err := decode[bsk.Session]("session", sRec)
-		if err != nil {
-			return err
-		}
-		w.Sessions = append(w.Sessions, s)
-		if seenOff[sRec.Parent] {
-			return nil
-		}
-		seenOff[sRec.Parent] = true
-		oRec, err := t.db.Get(ctx, store.Offerings, sRec.Parent)
-		if err != nil {
-			return err
-		}
-		o, err := decode[bsk.Offering]("offering", oRec)
-		if err != nil {
-			return err
-		}
-		o.Leaders, o.OrganizationID = nil, ""
-		w.Offerings = append(w.Offerings, o)
-		return nil
-	})
+	att, err := attendedCatalog(ctx, t.db, orgID, func(id bsk.ProviderID) bool { return want[id] }, &w)
 	if err != nil {
 		return nil, err
 	}
@@ -173,4 +137,49 @@ func (t *Trainings) progressOf(ctx context.Context, orgID string, provs []store.
 			Progress: scholarship.ProgressOf(scholarship.RecordOf(v, hours[v.ID], asOf), asOf, scholarship.ProgressOptions{})})
 	}
 	return out, nil
+}
+
+// attendedCatalog reads the attendance records of organization org whose
+// provider want accepts, and adds to w the sessions attended and their
+// offerings (without leaders or organization: a transcript or progress
+// reads only their times, minutes and kinds). It returns the records.
+func attendedCatalog(ctx context.Context, db *store.DB, org string, want func(bsk.ProviderID) bool, w *bsk.Workforce) ([]bsk.Attendance, error) {
+	var att []bsk.Attendance
+	seenSession, seenOff := map[string]bool{}, map[string]bool{}
+	err := scanAll(ctx, db, store.Attendance, store.Filter{Org: org}, func(rec store.Record) error {
+		a, err := decode[bsk.Attendance]("attendance record", rec)
+		if err != nil || !want(a.ProviderID) {
+			return err
+		}
+		att = append(att, a)
+		if seenSession[string(a.SessionID)] {
+			return nil
+		}
+		seenSession[string(a.SessionID)] = true
+		sRec, err := db.Get(ctx, store.Sessions, string(a.SessionID))
+		if err != nil {
+			return err
+		}
+		s, err := decode[bsk.Session]("session", sRec)
+		if err != nil {
+			return err
+		}
+		w.Sessions = append(w.Sessions, s)
+		if seenOff[sRec.Parent] {
+			return nil
+		}
+		seenOff[sRec.Parent] = true
+		oRec, err := db.Get(ctx, store.Offerings, sRec.Parent)
+		if err != nil {
+			return err
+		}
+		o, err := decode[bsk.Offering]("offering", oRec)
+		if err != nil {
+			return err
+		}
+		o.Leaders, o.OrganizationID = nil, ""
+		w.Offerings = append(w.Offerings, o)
+		return nil
+	})
+	return att, err
 }
