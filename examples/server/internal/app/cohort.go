@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/service"
 )
 
@@ -111,12 +110,12 @@ func (a *App) cohortCompletion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	t, err := asOfParam(c)
+	if err != nil {
+		return err
+	}
 	var asOf *time.Time
-	if s := c.QueryParam("as_of"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return bsk.Errors{bsk.Invalidf("as_of", "must be an RFC 3339 time, such as 2027-06-30T00:00:00Z")}
-		}
+	if !t.IsZero() {
 		asOf = &t
 	}
 	out, err := a.svc.Program.CohortCompletion(c.Request().Context(), id, asOf)

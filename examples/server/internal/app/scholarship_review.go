@@ -141,13 +141,12 @@ func (a *App) endStudies(c echo.Context) error {
 }
 
 func (a *App) completionStatus(c echo.Context) error {
-	asOf := time.Now().UTC()
-	if s := c.QueryParam("as_of"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return bsk.Errors{bsk.Invalidf("as_of", "must be an RFC 3339 time, such as 2027-06-30T00:00:00Z")}
-		}
-		asOf = t
+	asOf, err := asOfParam(c)
+	if err != nil {
+		return err
+	}
+	if asOf.IsZero() {
+		asOf = time.Now().UTC()
 	}
 	st, err := a.svc.Scholarships.CompletionStatus(c.Request().Context(), runRef(c), c.Param("app"), asOf)
 	if err != nil {

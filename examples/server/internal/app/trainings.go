@@ -169,15 +169,20 @@ type ProviderProgress = service.ProviderProgress
 // [service.ProgressList]).
 type ProgressList = service.ProgressList
 
-// asOfParam reads ?as_of= (a date, "2026-06-30"); absent means now.
+// asOfParam reads ?as_of=, a date ("2026-06-30") or an RFC 3339 time
+// ("2026-06-30T00:00:00Z"); the zero time when absent, which each caller
+// reads as now.
 func asOfParam(c echo.Context) (time.Time, error) {
 	v := c.QueryParam("as_of")
 	if v == "" {
 		return time.Time{}, nil
 	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return time.Time{}, bsk.Errors{bsk.Invalidf("as_of", "%q is not a date such as 2026-06-30", v)}
+		return time.Time{}, bsk.Errors{bsk.Invalidf("as_of", "%q is neither a date such as 2027-06-30 nor an RFC 3339 time such as 2027-06-30T00:00:00Z", v)}
 	}
 	return t, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +180,20 @@ func TestRefusalTexts(t *testing.T) {
 		if !strings.HasPrefix(msg, c.want) || !strings.Contains(msg, "("+training.CodeRoleNotOpen+"; role: direct_service") {
 			t.Errorf("%s: %q; want it to begin %q and end with the code and its parameters", c.accept, msg, c.want)
 		}
+	}
+}
+
+// TestAsOfParameter asks a route that takes ?as_of= (one parser serves
+// them all) with a date, an RFC 3339 time and a bad value: the first two
+// are accepted, the last is refused naming as_of.
+func TestAsOfParameter(t *testing.T) {
+	s := start(t, backends(t)[0], true)
+	coord := s.key("coordinator", "", "")
+	path := "/api/v1/organizations/org-001/progress"
+	for _, v := range []string{"2026-06-30", "2026-06-30T00:00:00Z"} {
+		s.expect(200, "GET", path+"?as_of="+v, coord, nil)
+	}
+	if got := s.expect(400, "GET", path+"?as_of=June", coord, nil).problems(t); !slices.Contains(got, "as_of") {
+		t.Errorf("problems %v; want as_of", got)
 	}
 }
