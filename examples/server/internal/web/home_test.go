@@ -68,11 +68,15 @@ func TestCoordinatorHome(t *testing.T) {
 	if strings.Contains(home.Body, "Long ago") {
 		t.Error("the coordinator's home lists a past session")
 	}
-	full := home.Body[strings.Index(home.Body, `id="full"`):strings.Index(home.Body, `id="import"`)]
+	iNext, iFull, iImport := strings.Index(home.Body, `id="next"`), strings.Index(home.Body, `id="full"`), strings.Index(home.Body, `id="import"`)
+	if iNext < 0 || iFull < iNext || iImport < iFull {
+		t.Fatalf("the coordinator's home lacks the next sessions, offerings near capacity and latest import, in that order\n%s", home.Body)
+	}
+	full := home.Body[iFull:iImport]
 	if strings.Contains(full, "tr-room") {
 		t.Errorf("an offering with 1 of 10 seats taken is listed as near capacity\n%s", full)
 	}
-	next := home.Body[strings.Index(home.Body, `id="next"`):strings.Index(home.Body, `id="full"`)]
+	next := home.Body[iNext:iFull]
 	if strings.Index(next, "tr-full") > strings.Index(next, "tr-room") {
 		t.Errorf("the next sessions are not soonest first\n%s", next)
 	}
