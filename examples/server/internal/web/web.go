@@ -122,6 +122,8 @@ func (w *Web) Mount(e *echo.Echo) {
 	in.GET("/scholarships", w.decisions)
 	in.GET("/scholarships.csv", w.decisionsDownload)
 	in.GET("/scholarships.xlsx", w.decisionsDownload)
+	in.GET("/scholarships/ledger", w.ledger)
+	in.POST("/scholarships/decline", w.decline)
 	in.GET("/equity", w.equity)
 	in.GET("/equity.csv", w.equityDownload)
 	in.GET("/equity.xlsx", w.equityDownload)
