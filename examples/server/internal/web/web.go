@@ -118,6 +118,7 @@ func (w *Web) Mount(e *echo.Echo) {
 	in.GET("/reports", w.report)
 	in.GET("/reports.csv", w.reportDownload)
 	in.GET("/reports.xlsx", w.reportDownload)
+	in.GET("/reports/rankings", w.rankings)
 	in.GET("/imports", w.imports)
 	in.GET("/scholarships", w.decisions)
 	in.GET("/scholarships.csv", w.decisionsDownload)
