@@ -26,7 +26,8 @@ func offeringWithSession(t *testing.T, s *server, id, title string, capacity int
 
 // TestCoordinatorHome: the coordinator's home shows the coming sessions
 // (not past ones), the offerings with 90% of their seats taken (not those
-// below), the open scholarship cycle and the latest survey import, each
+// below), the open scholarship cycle (linked to its decisions) and the
+// latest survey import, each
 // linked to its page, in English and Spanish; an agency's, a consultant's
 // and an evaluator's homes show none of it.
 func TestCoordinatorHome(t *testing.T) {
@@ -50,6 +51,7 @@ func TestCoordinatorHome(t *testing.T) {
 		}
 	}
 	importID := releasedSurvey(t, s, 40)
+	waitlistedRun(t, s) // program esit-l, its 2026 cycle open since September 2026
 
 	coordKey, _ := s.key("coordinator", "", "")
 	cb := s.browser()
@@ -60,6 +62,7 @@ func TestCoordinatorHome(t *testing.T) {
 		`id="next"`, `<a href="/web/trainings/tr-full">Full house</a>`, `<a href="/web/trainings/tr-room">Plenty of room</a>`,
 		`id="full"`, "1 of 1 seats taken, 1 on the waitlist.",
 		`id="import"`, `<a href="/web/reports?import=` + importID + `">` + importID + `</a>`, "instrument annual-web",
+		`<a href="/web/scholarships?program=esit-l&amp;cycle=2026">ESIT Career Pathways: cycle 2026`,
 	} {
 		if !strings.Contains(home.Body, html.EscapeString(want)) && !strings.Contains(home.Body, want) {
 			t.Errorf("the coordinator's home lacks %q", want)
