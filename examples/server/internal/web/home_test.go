@@ -27,9 +27,8 @@ func offeringWithSession(t *testing.T, s *server, id, title string, capacity int
 // TestCoordinatorHome: the coordinator's home shows the coming sessions
 // (not past ones), the offerings with 90% of their seats taken (not those
 // below), the open scholarship cycle (linked to its decisions) and the
-// latest survey import, each
-// linked to its page, in English and Spanish; an agency's, a consultant's
-// and an evaluator's homes show none of it.
+// latest survey import, each linked to its page, in English and Spanish;
+// an agency's, a consultant's and an evaluator's homes show none of it.
 func TestCoordinatorHome(t *testing.T) {
 	s := start(t, true)
 	soon := time.Now().UTC().Add(26 * time.Hour).Truncate(time.Hour)
