@@ -464,9 +464,9 @@ func (s *Scholarships) Verify(ctx context.Context, ref RunRef, appID string) (De
 // decisions and the applications are read in the write transaction, so
 // two declines at once cannot lose one another.
 //
-// Errors: invalid (no application, or one Decline refuses), not_found for
-// the program, the cycle or the run, unauthorized for a role other than
-// staff.
+// Errors: invalid (no application, or one Decline refuses), conflict (an
+// award with ledger entries), not_found for the program, the cycle or the
+// run, unauthorized for a role other than staff.
 func (s *Scholarships) Decline(ctx context.Context, ref RunRef, req DeclineRequest) (CycleRun, error) {
 	p, err := require(ctx, scholarshipStaff...)
 	if err != nil {
@@ -489,6 +489,17 @@ func (s *Scholarships) Decline(ctx context.Context, ref RunRef, req DeclineReque
 		rec, err := tx.Get(ctx, store.CycleRuns, ref.RunID)
 		if run, err = runOf(rec, err, ref); err != nil {
 			return err
+		}
+		// An award with ledger entries stays: the ledger is rebuilt from
+		// the allocation, and its entries would belong to no award.
+		entries, err := listAllTx[scholarship.Entry](ctx, tx, store.LedgerEntries, "ledger entry", store.Filter{Parent: run.ID})
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if slices.Contains(req.ApplicationIDs, e.ApplicationID) {
+				return bsk.Errorf(bsk.CodeConflict, "application_ids: application %q has ledger entries (%s): record that the recipient withdrew instead", e.ApplicationID, e.Kind)
+			}
 		}
 		var apps []scholarship.Application
 		err = scanAll(ctx, tx, store.Applications, store.Filter{Parent: ref.key()}, func(rec store.Record) error {

@@ -34,8 +34,12 @@
 //
 // # Pages
 //
-// A home page per role (the staff's program year at a glance, an agency's
-// staff, a consultant's groups in a run, an evaluator's instruments);
+// A home page per role (the staff's program year at a glance: the latest
+// run's groups without a consultant, the next sessions of this month and
+// next, the offerings with 90% of their seats taken, the open scholarship
+// cycles and the latest survey import, each linked to its page; an
+// agency's staff, a consultant's groups in a run, an evaluator's
+// instruments);
 // organizations and providers a page at a time, a provider, the provider
 // CSV import (all rows or none, every bad row shown); reflective
 // consultation runs with their progress, groups, reasons in words, rosters
@@ -60,7 +64,12 @@
 // (staff), and a provider's transcript (the service offers no
 // endorsement progress). Scholarship review: the reviewer assignment
 // (staff), a consultant's blind queue with the hidden fields listed and
-// a score form, and a run's pipeline equity.
+// a score form, and a run's pipeline equity. A scholarship run's ledger
+// (staff): its awards with what was disbursed, repaid and is owed against
+// the service commitment, the waitlist, every entry, and a form per award
+// to record that it was declined (an award already paid out is not). A
+// released survey's rankings: each ranking question's options in Borda
+// order, or why the ranking is hidden.
 //
 // # Charts and downloads
 //

@@ -35,10 +35,13 @@ type homePage struct {
 	// they lead in it (consultant).
 	RunID   string
 	Rosters []groupCard
+	// Year is the program year at a glance (staff).
+	Year *yearGlance
 }
 
 // openCycle is a program's cycle in effect: the latest that has begun.
 type openCycle struct {
+	ProgramID      string
 	Program, Cycle string
 	Since          time.Time
 	Budget         int64
@@ -77,6 +80,9 @@ func (w *Web) home(c echo.Context) error {
 				h.Unled = append(h.Unled, unledGroup{Number: u.Group + 1, Why: l.reasonOf(u.Reason)})
 			}
 		}
+		if h.Year, err = w.yearAtGlance(c); err != nil {
+			return w.fail(c, err)
+		}
 	case service.RoleConsultant:
 		// A consultant may read the rosters of a run they lead a group in,
 		// by its ID (the coordinator sends it); listing runs is for staff.
@@ -107,7 +113,7 @@ func (w *Web) home(c echo.Context) error {
 			var open *openCycle
 			for _, cy := range pc.Program.Cycles {
 				if !cy.Effective.After(now) && (open == nil || cy.Effective.After(open.Since)) {
-					open = &openCycle{Program: pc.Program.Name, Cycle: cy.ID, Since: cy.Effective, Budget: int64(cy.Budget)}
+					open = &openCycle{ProgramID: pc.Program.ID, Program: pc.Program.Name, Cycle: cy.ID, Since: cy.Effective, Budget: int64(cy.Budget)}
 				}
 			}
 			if open != nil {
