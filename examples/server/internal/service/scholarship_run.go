@@ -464,9 +464,11 @@ func (s *Scholarships) Verify(ctx context.Context, ref RunRef, appID string) (De
 // decisions and the applications are read in the write transaction, so
 // two declines at once cannot lose one another.
 //
-// Errors: invalid (no application, or one Decline refuses), conflict (an
-// award with ledger entries), not_found for the program, the cycle or the
-// run, unauthorized for a role other than staff.
+// Errors: invalid (no application named); not_found for the program,
+// the cycle, the run or an application not in it; conflict (an
+// application without an award, one declined already or named twice, or
+// an award with ledger entries: record a withdrawal instead); unauthorized
+// for a role other than staff (see [scholarship.Decline]).
 func (s *Scholarships) Decline(ctx context.Context, ref RunRef, req DeclineRequest) (CycleRun, error) {
 	p, err := require(ctx, scholarshipStaff...)
 	if err != nil {

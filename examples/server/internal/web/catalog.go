@@ -223,7 +223,6 @@ var catalog = map[Lang]map[string]string{
 		"home.cycles":                           "Open scholarship cycles",
 		"home.cycle_line":                       "%s: cycle %s, open since %s, budget %s.",
 		"home.no_cycles":                        "No scholarship cycle is open.",
-		"home.imports_note":                     "The latest survey imports are not listed here yet: open a release's tables by its import ID under Survey reports.",
 	},
 	Spanish: {
 		"app.name":                              "Fuerza laboral de Best Starts for Kids",
@@ -445,6 +444,5 @@ var catalog = map[Lang]map[string]string{
 		"home.cycles":                           "Ciclos de becas abiertos",
 		"home.cycle_line":                       "%s: ciclo %s, abierto desde el %s, presupuesto %s.",
 		"home.no_cycles":                        "No hay ningún ciclo de becas abierto.",
-		"home.imports_note":                     "Las últimas importaciones de encuestas aún no se listan aquí: abra las tablas de una publicación por su ID de importación en Informes de encuestas.",
 	},
 }
