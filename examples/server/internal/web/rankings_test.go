@@ -1,13 +1,9 @@
 package web_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/survey"
@@ -30,28 +26,7 @@ func rankingRelease(t *testing.T, s *server, id string, n int) string {
 	for i := range n {
 		fmt.Fprintf(&csv, "r%05d,rs;trauma;imh101;attachment\n", i)
 	}
-	req, _ := http.NewRequest("POST", s.URL+"/api/v1/instruments/"+id+"/imports", strings.NewReader(csv.String()))
-	req.Header.Set("Authorization", "Bearer "+s.Admin)
-	req.Header.Set("Content-Type", "text/csv")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	var imp service.SurveyImport
-	json.Unmarshal(body, &imp)
-	for range 200 {
-		_, b := s.api("GET", "/api/v1/imports/"+imp.ID, s.Admin, nil)
-		json.Unmarshal(b, &imp)
-		if imp.Status != service.RunRunning && imp.Status != service.RunQueued {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if imp.Status != service.RunDone {
-		t.Fatalf("survey import = %+v\n%s", imp, body)
-	}
+	imp := importSurvey(t, s, id, csv.String())
 	if st, b := s.api("POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, service.ReleaseRequest{Standard: "wa_doh"}); st != 201 {
 		t.Fatalf("release = %d %s", st, b)
 	}

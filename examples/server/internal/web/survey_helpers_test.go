@@ -37,7 +37,19 @@ func releasedSurvey(t testing.TB, s *server, n int) string {
 		fmt.Fprintf(&csv, "r%05d,%s,%s,%s,%s\n", i, races[r.IntN(len(races))], []string{"seattle", "kent"}[r.IntN(2)],
 			[]string{"4", "5", "5", "2"}[r.IntN(4)], []string{"yes", "no"}[r.IntN(2)])
 	}
-	req, _ := http.NewRequest("POST", s.URL+"/api/v1/instruments/annual-web/imports", strings.NewReader(csv.String()))
+	imp := importSurvey(t, s, "annual-web", csv.String())
+	rel := service.ReleaseRequest{Standard: "wa_doh", Breakdowns: [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}}}
+	if st, b := s.api("POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, rel); st != 201 {
+		t.Fatalf("release = %d %s", st, b)
+	}
+	return imp.ID
+}
+
+// importSurvey posts csv to the instrument's imports as the administrator
+// and waits (at most 10 s) for the import to finish, which it must.
+func importSurvey(t testing.TB, s *server, instrument, csv string) service.SurveyImport {
+	t.Helper()
+	req, _ := http.NewRequest("POST", s.URL+"/api/v1/instruments/"+instrument+"/imports", strings.NewReader(csv))
 	req.Header.Set("Authorization", "Bearer "+s.Admin)
 	req.Header.Set("Content-Type", "text/csv")
 	resp, err := http.DefaultClient.Do(req)
@@ -57,13 +69,9 @@ func releasedSurvey(t testing.TB, s *server, n int) string {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if imp.Status != service.RunDone {
-		t.Fatalf("survey import = %+v", imp)
+		t.Fatalf("survey import = %+v\n%s", imp, body)
 	}
-	rel := service.ReleaseRequest{Standard: "wa_doh", Breakdowns: [][]survey.Dimension{{survey.ByRace}, {survey.ByPlace}}}
-	if st, b := s.api("POST", "/api/v1/imports/"+imp.ID+"/release", s.Admin, rel); st != 201 {
-		t.Fatalf("release = %d %s", st, b)
-	}
-	return imp.ID
+	return imp
 }
 
 // scholarshipRun creates the ESIT program with a 2026 cycle, has org-001
