@@ -63,6 +63,13 @@ func startTB(t testing.TB, demo bool) *server {
 // WORKFORCE_TEST_POSTGRES holds a DSN; otherwise it skips.
 func startPostgres(t *testing.T) *server {
 	t.Helper()
+	return startCfg(t, app.Config{Data: t.TempDir(), NoDemo: true, Postgres: postgresDSN(t)})
+}
+
+// postgresDSN returns a DSN of WORKFORCE_TEST_POSTGRES's database set to a
+// new schema, dropped when the test ends; without the variable it skips.
+func postgresDSN(t *testing.T) string {
+	t.Helper()
 	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
 	if dsn == "" {
 		t.Skip("WORKFORCE_TEST_POSTGRES is not set: PostgreSQL variant skipped")
@@ -88,7 +95,7 @@ func startPostgres(t *testing.T) *server {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	return startCfg(t, app.Config{Data: t.TempDir(), NoDemo: true, Postgres: dsn + sep + "search_path=" + schema})
+	return dsn + sep + "search_path=" + schema
 }
 
 func startCfg(t testing.TB, cfg app.Config) *server {

@@ -862,31 +862,14 @@ func TestSSONotConfigured(t *testing.T) {
 // TestSSOPostgres: a single sign-on session is kept, read and ended in
 // PostgreSQL as in SQLite.
 func TestSSOPostgres(t *testing.T) {
-	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("WORKFORCE_TEST_POSTGRES is not set: PostgreSQL variant skipped")
-	}
-	db, err := sql.Open("pgx", dsn)
+	dsn := postgresDSN(t)
+	db, err := sql.Open("pgx", dsn) // its search_path is the test's schema
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	schema := "t_sso_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", dsn); err == nil {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
 	p := startProvider(t)
-	s := ssoServerCfg(t, p, app.Config{Data: t.TempDir(), NoDemo: true, Postgres: dsn + sep + "search_path=" + schema})
+	s := ssoServerCfg(t, p, app.Config{Data: t.TempDir(), NoDemo: true, Postgres: dsn})
 	p.mu.Lock()
 	p.claims["u-admin"] = map[string]any{"roles": []string{"Workforce.Admin"}, "name": "Ada Admin"}
 	p.mu.Unlock()
@@ -901,7 +884,7 @@ func TestSSOPostgres(t *testing.T) {
 		t.Fatalf("home = %d\n%s", home.Status, home.Body)
 	}
 	var subject, role string
-	if err := db.QueryRow("SELECT subject, role FROM "+schema+".web_sessions WHERE hash = $1", sha(c.Value)).Scan(&subject, &role); err != nil || subject != "u-admin" || role != "admin" {
+	if err := db.QueryRow("SELECT subject, role FROM web_sessions WHERE hash = $1", sha(c.Value)).Scan(&subject, &role); err != nil || subject != "u-admin" || role != "admin" {
 		t.Errorf("stored session = %q %q, %v; want u-admin as admin, under the secret's hash", subject, role, err)
 	}
 	out := b.post("/web/signout", url.Values{"csrf": {b.token("/web/")}})
@@ -909,7 +892,7 @@ func TestSSOPostgres(t *testing.T) {
 		t.Errorf("sign-out = %d %s; want the provider's end session", out.Status, out.Header.Get("Location"))
 	}
 	var n int
-	if err := db.QueryRow("SELECT count(*) FROM " + schema + ".web_sessions").Scan(&n); err != nil || n != 0 {
+	if err := db.QueryRow("SELECT count(*) FROM web_sessions").Scan(&n); err != nil || n != 0 {
 		t.Errorf("sessions left after sign-out: %d, %v", n, err)
 	}
 }
