@@ -113,11 +113,7 @@ func (s *Scholarships) AppendLedger(ctx context.Context, ref RunRef, e scholarsh
 		if e, err = l.Append(e); err != nil {
 			return err
 		}
-		doc, err := encode("ledger entry", e)
-		if err != nil {
-			return err
-		}
-		return tx.Insert(ctx, store.LedgerEntries, store.Record{ID: fmt.Sprintf("%s/%08d", run.ID, e.Seq), Parent: run.ID, Doc: doc})
+		return insertEntry(ctx, tx, run.ID, e)
 	})
 	if err != nil {
 		return LedgerEntry{}, err
@@ -228,4 +224,14 @@ func equityDisclosure(p Principal, cfg ProgramConfig, run CycleRun, q EquityQuer
 		return d, bsk.Errorf(bsk.CodeInternal, "run %q has disclosure standard %q", run.ID, name)
 	}
 	return d, nil
+}
+
+// insertEntry stores a ledger entry of run runID under its sequence
+// number, so that the entries list in the ledger's order.
+func insertEntry(ctx context.Context, tx *store.Tx, runID string, e scholarship.Entry) error {
+	doc, err := encode("ledger entry", e)
+	if err != nil {
+		return err
+	}
+	return tx.Insert(ctx, store.LedgerEntries, store.Record{ID: fmt.Sprintf("%s/%08d", runID, e.Seq), Parent: runID, Doc: doc})
 }

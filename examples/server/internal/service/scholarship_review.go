@@ -515,11 +515,7 @@ func (s *Scholarships) EndStudies(ctx context.Context, ref RunRef, appID string,
 		if err != nil {
 			return err
 		}
-		doc, err := encode("ledger entry", e)
-		if err != nil {
-			return err
-		}
-		return tx.Insert(ctx, store.LedgerEntries, store.Record{ID: fmt.Sprintf("%s/%08d", run.ID, e.Seq), Parent: run.ID, Doc: doc})
+		return insertEntry(ctx, tx, run.ID, e)
 	})
 	if err != nil {
 		return LedgerEntry{}, err
