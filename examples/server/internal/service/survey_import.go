@@ -179,17 +179,17 @@ func parseSurvey(si StoredInstrument, d surveyData, r io.Reader, progress func(i
 
 // runImport parses the file and, when it is good, stores it with the
 // import's report in one transaction; a bad file stores nothing but the
-// problems. The upload is removed either way.
+// problems. The upload is removed once read, before the outcome is
+// stored, so an import reported finished has no file left on disk (one
+// left by a crash is removed at the next start).
 func (s *Surveys) runImport(ctx context.Context, si StoredInstrument, imp SurveyImport, path string) {
 	outcome, finish := RunFailed, s.metrics.importBegan()
 	defer func() { finish(outcome) }()
 	defer s.rows.Delete(imp.ID)
-	defer func() {
-		if err := removeUpload(path); err != nil {
-			s.log.Error().Err(err).Str("import", imp.ID).Msg("removing a survey upload")
-		}
-	}()
 	raw, err := os.ReadFile(path)
+	if rerr := removeUpload(path); rerr != nil {
+		s.log.Error().Err(rerr).Str("import", imp.ID).Msg("removing a survey upload")
+	}
 	if err != nil {
 		err = bsk.Errorf(bsk.CodeInternal, "reading the upload: %w", err)
 	} else if !utf8.Valid(raw) {
