@@ -51,7 +51,8 @@ func nearCapacity(registered, capacity int) bool {
 
 // yearAtGlance reads the program year for the staff's home: the next
 // sessions from the calendar of this month and next, the offerings near
-// capacity from their rosters and the latest survey import.
+// capacity from the seat counts of every offering (one scan of the
+// registrations) and the latest survey import.
 func (w *Web) yearAtGlance(c echo.Context) (*yearGlance, error) {
 	ctx, l := c.Request().Context(), lang(c)
 	loc, _ := time.LoadLocation(service.DefaultTimeZone)
@@ -80,6 +81,12 @@ func (w *Web) yearAtGlance(c echo.Context) (*yearGlance, error) {
 		}
 	}
 
+	// The seats of every offering come from one scan of the registrations,
+	// not a roster read per offering.
+	seats, err := w.svc.Trainings.SeatCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	q := service.ListQuery{Limit: 1000}
 	for range 100 {
 		page, err := w.svc.Workforce.Offerings.List(ctx, q)
@@ -90,12 +97,9 @@ func (w *Web) yearAtGlance(c echo.Context) (*yearGlance, error) {
 			if o.Capacity <= 0 || o.Kind == bsk.OfferingReflectiveConsultation {
 				continue
 			}
-			r, err := w.svc.Trainings.Roster(ctx, string(o.ID), "")
-			if err != nil {
-				return nil, err
-			}
-			if nearCapacity(r.Registered, r.Capacity) {
-				y.Full = append(y.Full, fullOffering{ID: string(o.ID), Title: o.Title, Registered: r.Registered, Capacity: r.Capacity, Waitlisted: r.Waitlisted})
+			n := seats[o.ID]
+			if nearCapacity(n.Registered, o.Capacity) {
+				y.Full = append(y.Full, fullOffering{ID: string(o.ID), Title: o.Title, Registered: n.Registered, Capacity: o.Capacity, Waitlisted: n.Waitlisted})
 			}
 		}
 		if page.NextCursor == "" {
