@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -51,32 +50,6 @@ func (l Lang) T(key string, args ...any) string {
 		return m
 	}
 	return fmt.Sprintf(m, args...)
-}
-
-var months = map[Lang][]string{
-	English: {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-	Spanish: {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
-}
-
-// Date writes t as people read it: "2 March 2026" or "2 de marzo de 2026".
-func (l Lang) Date(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	t = t.UTC()
-	m := months[l][t.Month()-1]
-	if l == Spanish {
-		return fmt.Sprintf("%d de %s de %d", t.Day(), m, t.Year())
-	}
-	return fmt.Sprintf("%d %s %d", t.Day(), m, t.Year())
-}
-
-// DateTime writes t with its UTC time of day.
-func (l Lang) DateTime(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return l.Date(t) + ", " + t.UTC().Format("15:04") + " UTC"
 }
 
 // Dollars writes cents as dollars: "$1,234.50".

@@ -56,7 +56,7 @@ func (w *Web) calendar(c echo.Context) error {
 		return w.fail(c, err)
 	}
 	m, _ := time.Parse("2006-01", cal.Month)
-	out := calendarPage{Month: cal.Month, MonthName: months[l][m.Month()-1] + " " + strconv.Itoa(m.Year()),
+	out := calendarPage{Month: cal.Month, MonthName: l.Month(cal.Month),
 		Prev: m.AddDate(0, -1, 0).Format("2006-01"), Next: m.AddDate(0, 1, 0).Format("2006-01")}
 	titles := map[bsk.OfferingID]string{}
 	for _, s := range cal.Sessions {
@@ -66,7 +66,7 @@ func (w *Web) calendar(c echo.Context) error {
 		if len(out.Days) == 0 || out.Days[len(out.Days)-1].Date != day {
 			out.Days = append(out.Days, calendarDay{Date: day})
 		}
-		row := calendarRow{Time: start.Format("15:04") + "–" + start.Add(time.Duration(s.Minutes)*time.Minute).Format("15:04"),
+		row := calendarRow{Time: l.clock(start) + "–" + l.clock(start.Add(time.Duration(s.Minutes)*time.Minute)),
 			Title: s.Title, OfferingID: string(s.OfferingID), SessionID: string(s.SessionID), Language: l.Language(string(s.Language)),
 			Registrations: s.Registrations, Unled: s.Unled, Leaders: l.T("program.no_consultant"), Interpreters: l.Langs(s.Interpretation)}
 		if len(s.Leaders) > 0 {
@@ -159,7 +159,7 @@ func (w *Web) invoice(c echo.Context) error {
 	if err != nil {
 		return w.fail(c, err)
 	}
-	out := invoicePage{Invoice: &inv, Month: inv.Month, Total: l.Dollars(inv.TotalCents),
+	out := invoicePage{Invoice: &inv, Month: l.Month(inv.Month), Total: l.Dollars(inv.TotalCents),
 		CSV: Prefix + "/program/invoices/" + url.PathEscape(inv.ID) + "/csv", XLSX: Prefix + "/program/invoices/" + url.PathEscape(inv.ID) + "/xlsx"}
 	for _, ln := range inv.Lines {
 		name := string(ln.Consultant)
@@ -247,12 +247,11 @@ func (w *Web) myGroups(c echo.Context) error {
 	if err != nil {
 		return w.fail(c, err)
 	}
-	loc, _ := time.LoadLocation(service.DefaultTimeZone)
 	var out groupsPage
 	for _, g := range groups {
 		lg := ledGroup{OfferingID: string(g.Offering.ID), Title: g.Offering.Title}
 		for _, s := range g.Sessions {
-			lg.Sessions = append(lg.Sessions, groupSession{ID: string(s.ID), When: l.Date(s.Starts) + ", " + s.Starts.In(loc).Format("15:04")})
+			lg.Sessions = append(lg.Sessions, groupSession{ID: string(s.ID), When: l.DateTime(s.Starts)})
 		}
 		for _, m := range g.Members {
 			gm := groupMember{Name: m.Name, Since: l.Date(m.From)}
@@ -287,8 +286,7 @@ func (w *Web) attendanceForm(c echo.Context) error {
 	if err != nil {
 		return w.fail(c, err)
 	}
-	loc, _ := time.LoadLocation(service.DefaultTimeZone)
-	out := attendancePage{Sheet: sheet, When: l.Date(sheet.Session.Starts) + ", " + sheet.Session.Starts.In(loc).Format("15:04")}
+	out := attendancePage{Sheet: sheet, When: l.DateTime(sheet.Session.Starts)}
 	out.Recorded, _ = strconv.Atoi(c.QueryParam("recorded"))
 	for _, m := range sheet.Members {
 		out.Members = append(out.Members, attendee{ID: string(m.ID), Name: m.Name, Done: slices.Contains(sheet.Recorded, m.ID)})

@@ -99,7 +99,7 @@ func TestProgramYearPages(t *testing.T) {
 	if strings.Contains(cal.Body, `id="no-sessions"`) {
 		t.Error("January 2026 shows no sessions after publishing from January")
 	}
-	if es := coord.get("/web/program/calendar?month=2026-01&lang=es"); !strings.Contains(es.Body, "Calendario del programa: enero 2026") || !strings.Contains(es.Body, "de enero de 2026") {
+	if es := coord.get("/web/program/calendar?month=2026-01&lang=es"); !strings.Contains(es.Body, "Calendario del programa: enero de 2026") || !strings.Contains(es.Body, "de enero de 2026") {
 		t.Errorf("the calendar in Spanish\n%s", es.Body)
 	}
 	coord.get("/web/?lang=en")

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -111,10 +110,9 @@ func (w *Web) offering(c echo.Context) error {
 		return w.fail(c, err)
 	}
 	slices.SortStableFunc(sess.Items, func(a, b bsk.Session) int { return a.Starts.Compare(b.Starts) })
-	loc, _ := time.LoadLocation(service.DefaultTimeZone)
 	when := map[bsk.SessionID]string{}
 	for _, s := range sess.Items {
-		when[s.ID] = l.Date(s.Starts) + ", " + s.Starts.In(loc).Format("15:04")
+		when[s.ID] = l.DateTime(s.Starts)
 		out.Sessions = append(out.Sessions, groupSession{ID: string(s.ID), When: when[s.ID]})
 	}
 	names := map[bsk.ProviderID]string{}
@@ -317,14 +315,8 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// monthName writes "2026-03" as "March 2026".
-func monthName(l Lang, m string) string {
-	t, err := time.Parse("2006-01", m)
-	if err != nil {
-		return m
-	}
-	return months[l][t.Month()-1] + " " + strconv.Itoa(t.Year())
-}
+// monthName writes "2026-03" as "March 2026" or "marzo de 2026".
+func monthName(l Lang, m string) string { return l.Month(m) }
 
 // reachChart draws the attendees of each month as bars on the scale of
 // the largest month shown; a hidden count is written, never drawn.

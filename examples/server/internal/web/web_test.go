@@ -561,7 +561,7 @@ func TestScholarshipDecisions(t *testing.T) {
 	coord, _ := s.key("coordinator", "", "")
 	c := s.browser()
 	c.signIn(coord)
-	if p := c.get("/web/"); !strings.Contains(p.Body, "ESIT Career Pathways: cycle 2026, open since 1 September 2026, budget $19,000.00.") {
+	if p := c.get("/web/"); !strings.Contains(p.Body, "ESIT Career Pathways: cycle 2026, open since September 1, 2026, budget $19,000.00.") {
 		t.Errorf("the coordinator's home lacks the open cycle:\n%s", p.Body)
 	}
 }
