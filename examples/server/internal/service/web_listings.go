@@ -193,3 +193,24 @@ scan:
 	}
 	return out, nil
 }
+
+// The pages ask these before they show a form, so that a role sees a form
+// only where the service would take it; each answers from the same role
+// list as the methods it names.
+
+// MayInvoice reports whether p may create and read invoices
+// ([Program.CreateInvoice], [Program.GetInvoice]).
+func MayInvoice(p Principal) bool { return p.Is(ProgramRoles...) }
+
+// MayAssignReviewers reports whether p may make and read a cycle's
+// reviewer assignment ([Scholarships.AssignReviewers],
+// [Scholarships.Assignment]).
+func MayAssignReviewers(p Principal) bool { return p.Is(scholarshipStaff...) }
+
+// MayReview reports whether p has a review queue to read and score
+// ([Scholarships.ReviewQueue], [Scholarships.PostQueueReviews]).
+func MayReview(p Principal) bool { return p.Is(ReviewerRoles...) }
+
+// MayReadPipeline reports whether p may read a run's pipeline equity
+// ([Scholarships.Pipeline]).
+func MayReadPipeline(p Principal) bool { return p.Is(PipelineRoles...) }

@@ -129,6 +129,9 @@ type invoiceRow struct {
 // invoices shows the form that creates a month's invoice and opens one
 // by its ID.
 func (w *Web) invoices(c echo.Context) error {
+	if !service.MayInvoice(who(c)) {
+		return w.notYours(c, "program.invoices_title", "forms.not_yours.invoices")
+	}
 	if id := strings.TrimSpace(c.QueryParam("id")); id != "" {
 		return c.Redirect(http.StatusSeeOther, Prefix+"/program/invoices/"+url.PathEscape(id))
 	}

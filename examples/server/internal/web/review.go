@@ -48,6 +48,9 @@ type assignedLoad struct {
 // assignment shows a cycle's reviewer assignment, if one was made, and
 // the form that makes a new one.
 func (w *Web) assignment(c echo.Context) error {
+	if !service.MayAssignReviewers(who(c)) {
+		return w.notYours(c, "review.assignment_title", "forms.not_yours.assignment")
+	}
 	ref := cycleRef(c)
 	out := assignmentPage{Program: ref.ProgramID, Cycle: ref.CycleID}
 	if ref.ProgramID != "" && ref.CycleID != "" {
@@ -152,6 +155,9 @@ type queueItem struct {
 // application as the program's blind policy lets them read it, the
 // fields hidden from them listed as hidden, and a score form.
 func (w *Web) queue(c echo.Context) error {
+	if !service.MayReview(who(c)) {
+		return w.notYours(c, "review.queue_title", "forms.not_yours.queue")
+	}
 	ctx, l := c.Request().Context(), lang(c)
 	ref := cycleRef(c)
 	out := queuePage{Program: ref.ProgramID, Cycle: ref.CycleID}
@@ -253,6 +259,9 @@ type pipelineCell struct {
 // by step, with rates and the four-fifths check, after disclosure
 // control.
 func (w *Web) pipeline(c echo.Context) error {
+	if !service.MayReadPipeline(who(c)) {
+		return w.notYours(c, "review.pipeline_title", "forms.not_yours.pipeline")
+	}
 	l := lang(c)
 	ref := cycleRef(c)
 	out := pipelinePage{Program: ref.ProgramID, Cycle: ref.CycleID, Run: strings.TrimSpace(c.QueryParam("run")), Line: strings.TrimSpace(c.QueryParam("line"))}
