@@ -60,8 +60,9 @@ type offeringPage struct {
 	// Bookings are the interpreters to book (staff).
 	Bookings []bookingRow
 	Staff    bool
-	// Choices are the providers an agency may register (its staff).
-	Choices   []bsk.Provider
+	// Choices are the providers found by name to register (staff find
+	// anyone, an agency its own staff), a page at a time.
+	Choices   choices
 	Languages []langChoice
 	// Done says what the last form did.
 	Done string
@@ -159,12 +160,8 @@ func (w *Web) offering(c echo.Context) error {
 				Interpreters: b.Interpreters, Registrants: strings.Join(who, ", "), BookBy: l.Date(b.BookBy)})
 		}
 	}
-	if p.Role == service.RoleAgency {
-		staff, err := w.svc.Workforce.Providers.List(ctx, service.ListQuery{Limit: 1000})
-		if err != nil {
-			return w.fail(c, err)
-		}
-		out.Choices = staff.Items
+	if out.Choices, err = w.providerChoices(c, Prefix+"/trainings/"+url.PathEscape(string(off.ID)), "#register-h"); err != nil { // paging.go
+		return w.fail(c, err)
 	}
 	for code := range languageNames[l] {
 		out.Languages = append(out.Languages, langChoice{Code: code, Name: l.Language(code)})

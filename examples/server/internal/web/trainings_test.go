@@ -57,9 +57,9 @@ func TestTrainingPages(t *testing.T) {
 	if !strings.Contains(list.Body, `href="/web/trainings/tr-web"`) {
 		t.Fatalf("the agency's trainings do not link tr-web\n%s", list.Body)
 	}
-	off := ag.get("/web/trainings/tr-web")
+	off := ag.get("/web/trainings/tr-web?who=" + url.QueryEscape(a1.Name))
 	expectStatus(t, "the offering", off, 200)
-	if strings.Contains(off.Body, html.EscapeString(b1.Name)) || !strings.Contains(off.Body, `<option value="`+string(a1.ID)+`">`) {
+	if strings.Contains(off.Body, html.EscapeString(b1.Name)) || !strings.Contains(off.Body, `name="provider_id" value="`+string(a1.ID)+`" required>`) {
 		t.Fatalf("the register form does not offer the agency's own staff only\n%s", off.Body)
 	}
 	tok := tokenRE.FindStringSubmatch(off.Body)[1]
