@@ -19,7 +19,10 @@ func TestFormRules(t *testing.T) {
 		calls []func(context.Context) error
 	}{
 		{"MayInvoice", MayInvoice, []func(context.Context) error{
-			func(ctx context.Context) error { _, err := svc.Program.CreateInvoice(ctx, InvoiceRequest{Month: "bad"}); return err },
+			func(ctx context.Context) error {
+				_, err := svc.Program.CreateInvoice(ctx, InvoiceRequest{Month: "bad"})
+				return err
+			},
 			func(ctx context.Context) error { _, err := svc.Program.GetInvoice(ctx, "no-such"); return err },
 		}},
 		{"MayAssignReviewers", MayAssignReviewers, []func(context.Context) error{
@@ -31,7 +34,10 @@ func TestFormRules(t *testing.T) {
 		}},
 		{"MayReview", MayReview, []func(context.Context) error{
 			func(ctx context.Context) error { _, err := svc.Scholarships.ReviewQueue(ctx, ref); return err },
-			func(ctx context.Context) error { _, err := svc.Scholarships.PostQueueReviews(ctx, ref, nil); return err },
+			func(ctx context.Context) error {
+				_, err := svc.Scholarships.PostQueueReviews(ctx, ref, nil)
+				return err
+			},
 		}},
 		{"MayReadPipeline", MayReadPipeline, []func(context.Context) error{
 			func(ctx context.Context) error {
