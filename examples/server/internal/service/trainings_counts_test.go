@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -83,6 +84,23 @@ func TestSeatCounts(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("SeatCounts (-rosters +got):\n%s", d)
+	}
+	// Asked for some offerings, the counts are theirs alone, however many
+	// queries the list takes.
+	var some []bsk.OfferingID
+	for id := range want {
+		some = append(some, id)
+		break
+	}
+	for i := range 1200 {
+		some = append(some, bsk.OfferingID(fmt.Sprintf("no-such-%04d", i)))
+	}
+	part, err := svc.Trainings.SeatCounts(staff, some...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[bsk.OfferingID]SeatCount{some[0]: want[some[0]]}, part); d != "" {
+		t.Errorf("SeatCounts(%s and 1,200 unknown) (-want +got):\n%s", some[0], d)
 	}
 	if c := got[full.ID]; c.Waitlisted != 2 {
 		t.Errorf("the full training after a cancellation: %+v; want 2 waiting (one promoted)", c)
