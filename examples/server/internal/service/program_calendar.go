@@ -95,24 +95,27 @@ func (pr *Program) Calendar(ctx context.Context, month, zone string) (Calendar, 
 	if err != nil {
 		return Calendar{}, err
 	}
+	// The month's sessions of every offering, in one scan of the sessions
+	// rather than a read per offering.
+	inMonth := map[string][]bsk.Session{}
+	err = scanAll(ctx, pr.db, store.Sessions, store.Filter{}, func(rec store.Record) error {
+		s, err := decode[bsk.Session]("session", rec)
+		if err == nil && s.Starts.In(loc).Format("2006-01") == month {
+			inMonth[rec.Parent] = append(inMonth[rec.Parent], s)
+		}
+		return err
+	})
+	if err != nil {
+		return Calendar{}, err
+	}
 	for _, orec := range offs {
+		sessions := inMonth[orec.ID]
+		if len(sessions) == 0 {
+			continue
+		}
 		off, err := decode[bsk.Offering]("offering", orec)
 		if err != nil {
 			return Calendar{}, err
-		}
-		var sessions []bsk.Session
-		err = scanAll(ctx, pr.db, store.Sessions, store.Filter{Parent: orec.ID}, func(rec store.Record) error {
-			s, err := decode[bsk.Session]("session", rec)
-			if err == nil && s.Starts.In(loc).Format("2006-01") == month {
-				sessions = append(sessions, s)
-			}
-			return err
-		})
-		if err != nil || len(sessions) == 0 {
-			if err != nil {
-				return Calendar{}, err
-			}
-			continue
 		}
 		f := store.Filter{Parent: orec.ID}
 		if p.Role == RoleAgency {

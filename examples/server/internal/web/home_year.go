@@ -21,8 +21,8 @@ const nextSessionsShown = 10
 type yearGlance struct {
 	// Next are the coming sessions of this month and next, soonest first.
 	Next []nextSession
-	// Full are the offerings whose roster fills 90% of its capacity or
-	// more, fullest first.
+	// Full are the offerings not yet ended whose roster fills 90% of its
+	// capacity or more, fullest first.
 	Full []fullOffering
 	// Import is the latest survey import, or nil.
 	Import *latestImport
@@ -43,6 +43,16 @@ type latestImport struct {
 	Released                     bool
 }
 
+// ended reports whether the offering's last day (its first when it gives
+// no last) is before today; an offering without dates has not ended.
+func ended(o bsk.Offering, today time.Time) bool {
+	last := o.Ends
+	if last.IsZero() {
+		last = o.Starts
+	}
+	return !last.IsZero() && last.Before(today)
+}
+
 // nearCapacity reports whether registered seats fill at least 90% of a
 // limited capacity.
 func nearCapacity(registered, capacity int) bool {
@@ -50,9 +60,9 @@ func nearCapacity(registered, capacity int) bool {
 }
 
 // yearAtGlance reads the program year for the staff's home: the next
-// sessions from the calendar of this month and next, the offerings near
-// capacity from the seat counts of every offering (one scan of the
-// registrations) and the latest survey import.
+// sessions from the calendar of this month and next, the offerings not
+// yet ended near capacity (their seats counted in one query) and the
+// latest survey import.
 func (w *Web) yearAtGlance(c echo.Context) (*yearGlance, error) {
 	ctx, l := c.Request().Context(), lang(c)
 	loc, _ := time.LoadLocation(service.DefaultTimeZone)
@@ -81,12 +91,10 @@ func (w *Web) yearAtGlance(c echo.Context) (*yearGlance, error) {
 		}
 	}
 
-	// The seats of every offering come from one scan of the registrations,
-	// not a roster read per offering.
-	seats, err := w.svc.Trainings.SeatCounts(ctx)
-	if err != nil {
-		return nil, err
-	}
+	// The offerings that limit their seats and have not ended, then their
+	// seats from one count of the registrations, not a roster per offering.
+	today := time.Date(now.UTC().Year(), now.UTC().Month(), now.UTC().Day(), 0, 0, 0, 0, time.UTC)
+	var open []bsk.Offering
 	q := service.ListQuery{Limit: 1000}
 	for range 100 {
 		page, err := w.svc.Workforce.Offerings.List(ctx, q)
@@ -94,18 +102,29 @@ func (w *Web) yearAtGlance(c echo.Context) (*yearGlance, error) {
 			return nil, err
 		}
 		for _, o := range page.Items {
-			if o.Capacity <= 0 || o.Kind == bsk.OfferingReflectiveConsultation {
-				continue
-			}
-			n := seats[o.ID]
-			if nearCapacity(n.Registered, o.Capacity) {
-				y.Full = append(y.Full, fullOffering{ID: string(o.ID), Title: o.Title, Registered: n.Registered, Capacity: o.Capacity, Waitlisted: n.Waitlisted})
+			if o.Capacity > 0 && o.Kind != bsk.OfferingReflectiveConsultation && !ended(o, today) {
+				open = append(open, o)
 			}
 		}
 		if page.NextCursor == "" {
 			break
 		}
 		q.Cursor = page.NextCursor
+	}
+	ids := make([]bsk.OfferingID, len(open))
+	for i, o := range open {
+		ids[i] = o.ID
+	}
+	if len(ids) > 0 {
+		seats, err := w.svc.Trainings.SeatCounts(ctx, ids...)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range open {
+			if n := seats[o.ID]; nearCapacity(n.Registered, o.Capacity) {
+				y.Full = append(y.Full, fullOffering{ID: string(o.ID), Title: o.Title, Registered: n.Registered, Capacity: o.Capacity, Waitlisted: n.Waitlisted})
+			}
+		}
 	}
 	slices.SortStableFunc(y.Full, func(a, b fullOffering) int {
 		// Fullest first: a.R/a.C > b.R/b.C, compared without division.
