@@ -50,11 +50,12 @@ func (w *Web) providerChoices(c echo.Context, page, anchor string) (choices, err
 	return ch, nil
 }
 
-// offsetPage cuts the page of items that ?page= (from 1) asks for out of
-// all, pageSize at a time, and returns the links to the pages before and
-// after it ("" at either end), keeping the request's other parameters.
-func offsetPage[T any](c echo.Context, all []T) (items []T, prev, next string) {
-	n, err := strconv.Atoi(c.QueryParam("page"))
+// offsetPage cuts the page of items that the query parameter param (a
+// page number from 1) asks for out of all, pageSize at a time, and returns
+// the links to the pages before and after it ("" at either end), keeping
+// the request's other parameters. A page past the end is empty.
+func offsetPage[T any](c echo.Context, all []T, param string) (items []T, prev, next string) {
+	n, err := strconv.Atoi(c.QueryParam(param))
 	if err != nil || n < 1 {
 		n = 1
 	}
@@ -66,11 +67,11 @@ func offsetPage[T any](c echo.Context, all []T) (items []T, prev, next string) {
 	link := func(k int) string {
 		q := url.Values{}
 		for key, v := range c.QueryParams() {
-			if key != "page" && key != "lang" {
+			if key != param && key != "lang" {
 				q[key] = v
 			}
 		}
-		q.Set("page", strconv.Itoa(k))
+		q.Set(param, strconv.Itoa(k))
 		return c.Request().URL.Path + "?" + q.Encode()
 	}
 	if n > 1 && from > 0 {

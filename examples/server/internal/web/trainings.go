@@ -199,6 +199,8 @@ func (w *Web) cancelRegistration(c echo.Context) error {
 type staffRegsPage struct {
 	Registrations []staffReg
 	Notices       []staffNotice
+	// The pagers of each list (paging.go).
+	RegsPrev, RegsNext, NoticesPrev, NoticesNext string
 }
 
 type staffReg struct {
@@ -238,6 +240,9 @@ func (w *Web) staffRegistrations(c echo.Context) error {
 		return titles[id]
 	}
 	var out staffRegsPage
+	// A page of each list at a time; names are read for the rows shown.
+	regs.Registrations, out.RegsPrev, out.RegsNext = offsetPage(c, regs.Registrations, "page")
+	regs.Notices, out.NoticesPrev, out.NoticesNext = offsetPage(c, regs.Notices, "notices_page")
 	for _, g := range regs.Registrations {
 		out.Registrations = append(out.Registrations, staffReg{Name: name(g.ProviderID), OfferingID: string(g.OfferingID), Offering: title(g.OfferingID),
 			Status: l.T("registration." + string(g.Status)), At: l.DateTime(g.At)})
