@@ -59,8 +59,9 @@
 // calendar; a consultant lists the groups they lead and records a
 // session's attendance (another consultant's session reads "not
 // found"). Trainings: the offerings, an offering's roster with its
-// waitlist, register and cancel forms, the interpreters to book (staff),
-// an agency's registrations and waitlist notices, reach with a chart
+// waitlist, register and cancel forms (the provider found by name, 20
+// matches at a time), the interpreters to book (staff), an agency's
+// registrations and waitlist notices 50 to a page, reach with a chart
 // (staff), and a provider's transcript (the service offers no
 // endorsement progress). Scholarship review: the reviewer assignment
 // (staff), a consultant's blind queue with the hidden fields listed and
@@ -82,11 +83,23 @@
 //
 // Pages call the services with the session's principal in the context
 // ([service.WithPrincipal]); the services apply every access rule, and a
-// record the caller may not see reads "not found". Pages repeat no rule.
+// record the caller may not see reads "not found". Pages repeat no rule:
+// a page with a form asks the service's rule for it (service.MayInvoice,
+// MayAssignReviewers, MayReview, MayReadPipeline) and shows a role that
+// may not use it a sentence saying so, status 403, in place of the form.
+//
+// # Scale
+//
+// Every list comes a page at a time; the home counts the seats of the
+// offerings not yet ended in one query. BenchmarkPagesAt10k reads each
+// main page over a database file holding the program at 10,000 providers.
 //
 // # Languages
 //
 // Text comes from a small catalog in English and Spanish; the language is
 // the one chosen with the switch on every page (a cookie), or else the best
-// match of the browser's Accept-Language.
+// match of the browser's Accept-Language. Dates and times are written as
+// the reader's language writes them ("March 4, 2026, 9:30 AM PST", "4 de
+// marzo de 2026, 9:30 PST"), times on the program's wall clock, by
+// Lang.Date and Lang.DateTime alone; form values and downloads stay ISO.
 package web
