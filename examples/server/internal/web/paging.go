@@ -53,7 +53,8 @@ func (w *Web) providerChoices(c echo.Context, page, anchor string) (choices, err
 // offsetPage cuts the page of items that the query parameter param (a
 // page number from 1) asks for out of all, pageSize at a time, and returns
 // the links to the pages before and after it ("" at either end), keeping
-// the request's other parameters. A page past the end is empty.
+// the request's other parameters but the language and a form's outcome. A
+// page past the end is empty.
 func offsetPage[T any](c echo.Context, all []T, param string) (items []T, prev, next string) {
 	n, err := strconv.Atoi(c.QueryParam(param))
 	if err != nil || n < 1 {
@@ -67,7 +68,8 @@ func offsetPage[T any](c echo.Context, all []T, param string) (items []T, prev, 
 	link := func(k int) string {
 		q := url.Values{}
 		for key, v := range c.QueryParams() {
-			if key != param && key != "lang" {
+			// A form's outcome (done=, promoted=) is not carried along.
+			if key != param && key != "lang" && key != "done" && key != "promoted" {
 				q[key] = v
 			}
 		}

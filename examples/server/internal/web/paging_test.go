@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/service"
 )
@@ -99,5 +101,70 @@ func TestRegistrationsPaged(t *testing.T) {
 		if (q == "?page=9223372036854775807" || q == "?page=99999999999999999") && n != 0 {
 			t.Errorf("%s shows %d rows; want none", q, n)
 		}
+	}
+}
+
+// TestRosterPaged: an offering's seats come 50 to a page, the next page
+// holding the rest, each registration shown once.
+func TestRosterPaged(t *testing.T) {
+	s := start(t, true)
+	off := bsk.Offering{ID: "tr-big", Kind: bsk.OfferingTraining, Title: "No limit", Strategy: bsk.StrategyIECMH, Topic: "Attachment",
+		Language: bsk.English, Cadence: bsk.CadenceOnce, Modality: bsk.ModalityVirtual, SessionMinutes: 60}
+	if st, b := s.api("POST", "/api/v1/offerings", s.Admin, off); st != 201 {
+		t.Fatalf("offering = %d %s", st, b)
+	}
+	want, registered := map[string]int{}, 0
+	for _, p := range allProviders(t, s) {
+		if registered == 57 {
+			break
+		}
+		if p.Role.Leads() {
+			continue
+		}
+		if st, b := s.api("POST", "/api/v1/offerings/tr-big/registrations", s.Admin, service.RegistrationRequest{ProviderID: p.ID}); st != 201 {
+			t.Fatalf("registering %s = %d %s", p.ID, st, b)
+		}
+		want[html.EscapeString(p.Name)]++
+		registered++
+	}
+	coord, _ := s.key("coordinator", "", "")
+	br := s.browser()
+	br.signIn(coord)
+	row := regexp.MustCompile(`<tr><th scope="row">([^<]+)</th>`)
+	rows := func(body string) []string {
+		i := strings.Index(body, `<table id="registered">`)
+		if i < 0 {
+			return nil
+		}
+		j := strings.Index(body[i:], "</table>")
+		var out []string
+		for _, m := range row.FindAllStringSubmatch(body[i:i+j], -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	first := br.get("/web/trainings/tr-big?done=registered")
+	expectStatus(t, "the offering", first, 200)
+	got := rows(first.Body)
+	if len(got) != 50 {
+		t.Fatalf("the first page shows %d seats; want 50", len(got))
+	}
+	m := regexp.MustCompile(`<a href="([^"]+)" rel="next" id="seats-next">`).FindStringSubmatch(first.Body)
+	if m == nil {
+		t.Fatal("the first page of seats has no next link")
+	}
+	next := html.UnescapeString(m[1])
+	if strings.Contains(next, "done=") {
+		t.Errorf("the next link %q carries the form's outcome", next)
+	}
+	second := br.get(next)
+	expectStatus(t, "the second page", second, 200)
+	got = append(got, rows(second.Body)...)
+	seen := map[string]int{}
+	for _, n := range got {
+		seen[n]++
+	}
+	if d := cmp.Diff(want, seen); d != "" {
+		t.Errorf("the two pages' seats by name (-registered +shown):\n%s", d)
 	}
 }

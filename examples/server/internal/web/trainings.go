@@ -56,7 +56,9 @@ type offeringPage struct {
 	Registered []registrationRow
 	Waitlist   []registrationRow
 	Cancelled  []registrationRow
-	Counts     service.TrainingRoster
+	// The pagers of the three lists (paging.go).
+	RegisteredPrev, RegisteredNext, WaitlistPrev, WaitlistNext, CancelledPrev, CancelledNext string
+	Counts                                                                                   service.TrainingRoster
 	// Bookings are the interpreters to book (staff).
 	Bookings []bookingRow
 	Staff    bool
@@ -71,6 +73,7 @@ type offeringPage struct {
 type registrationRow struct {
 	ID, Name, Session, Interpretation, At string
 	Position                              int
+	provider                              bsk.ProviderID
 }
 
 type bookingRow struct {
@@ -129,7 +132,7 @@ func (w *Web) offering(c echo.Context) error {
 		return n
 	}
 	for _, g := range roster.Registrations {
-		row := registrationRow{ID: string(g.ID), Name: name(g.ProviderID), Session: l.T("trainings.every_session"), At: l.DateTime(g.At)}
+		row := registrationRow{ID: string(g.ID), provider: g.ProviderID, Session: l.T("trainings.every_session"), At: l.DateTime(g.At)}
 		if g.SessionID != "" {
 			row.Session = when[g.SessionID]
 		}
@@ -144,6 +147,16 @@ func (w *Web) offering(c echo.Context) error {
 			out.Waitlist = append(out.Waitlist, row)
 		default:
 			out.Cancelled = append(out.Cancelled, row)
+		}
+	}
+	// Each list a page at a time (paging.go); names are read for the rows
+	// shown.
+	out.Registered, out.RegisteredPrev, out.RegisteredNext = offsetPage(c, out.Registered, "seats_page")
+	out.Waitlist, out.WaitlistPrev, out.WaitlistNext = offsetPage(c, out.Waitlist, "waiting_page")
+	out.Cancelled, out.CancelledPrev, out.CancelledNext = offsetPage(c, out.Cancelled, "cancelled_page")
+	for _, rows := range [][]registrationRow{out.Registered, out.Waitlist, out.Cancelled} {
+		for i := range rows {
+			rows[i].Name = name(rows[i].provider)
 		}
 	}
 	if p.IsStaff() {
