@@ -24,6 +24,8 @@ type ledgerPage struct {
 	Waitlist []ledgerWaiting
 	Declined []string
 	Entries  []ledgerRow
+	// EntriesPrev and EntriesNext page the entries.
+	EntriesPrev, EntriesNext string
 	// Spent and Left are the allocation's sums in dollars.
 	Spent, Left string
 	// Done says what the last form did.
@@ -104,6 +106,8 @@ func (w *Web) ledger(c echo.Context) error {
 	for _, id := range run.Declined {
 		out.Declined = append(out.Declined, name(id))
 	}
+	// The entries a page at a time (paging.go).
+	entries.Items, out.EntriesPrev, out.EntriesNext = offsetPage(c, entries.Items, "entries_page")
 	for _, e := range entries.Items {
 		row := ledgerRow{Seq: e.Seq, Applicant: name(e.ApplicationID), Kind: l.T("ledger.kind." + string(e.Kind)), Term: e.Term,
 			Amount: "—", When: l.DateTime(e.At)}
