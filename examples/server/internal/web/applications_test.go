@@ -46,7 +46,9 @@ var anyTagRE = regexp.MustCompile(`<[^>]*>`)
 
 // visible is the text of an HTML fragment a reader sees, without its tags
 // (and so without the values of its form fields).
-func visible(fragment string) string { return html.UnescapeString(anyTagRE.ReplaceAllString(fragment, " ")) }
+func visible(fragment string) string {
+	return html.UnescapeString(anyTagRE.ReplaceAllString(fragment, " "))
+}
 
 // otherAgencyProvider returns a provider who is not org-001's.
 func otherAgencyProvider(t *testing.T, s *server, org string) bsk.Provider {
