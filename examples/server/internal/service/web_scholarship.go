@@ -186,8 +186,8 @@ scan:
 			if q.Status != "" && sum.Status != q.Status {
 				continue
 			}
-			if run != nil && st.Withdrawn == nil {
-				used[run.ID] = true
+			if sum.RunID != "" {
+				used[sum.RunID] = true
 			}
 			out.Items = append(out.Items, sum)
 			if len(out.Items) == q.Limit {
@@ -395,7 +395,9 @@ type ApplicationForm struct {
 // SubmitForm stores an application to the cycle ref made from a
 // provider's record on file and the form, as [Scholarships.Submit] does:
 // an agency applies for its own staff (another agency's provider reads as
-// unknown), staff for anyone.
+// unknown), staff for anyone. The record's demographics are copied into
+// the application (for the priority criteria and the equity summary), so
+// the record's read is audited for the roles whose provider reads are.
 //
 // Errors: those of [Scholarships.Submit]; not_found naming
 // /applicant/person_id for a provider the caller may not apply for.
@@ -421,6 +423,13 @@ func (s *Scholarships) SubmitForm(ctx context.Context, ref CycleRef, f Applicati
 	v, err := decode[bsk.Provider]("provider", rec)
 	if err != nil {
 		return scholarship.Application{}, err
+	}
+	// The record's demographics go into the application, which the
+	// caller is shown: a read of the record like any other.
+	if auditsReads(p, store.Providers) {
+		if err := s.audit.Reads(ctx, "provider", id); err != nil {
+			return scholarship.Application{}, err
+		}
 	}
 	now := time.Now().UTC()
 	ap := scholarship.Applicant{PersonID: id, ProviderID: v.ID, Name: v.Name, Languages: v.Languages, Education: v.Education,

@@ -50,6 +50,17 @@ func visible(fragment string) string {
 	return html.UnescapeString(anyTagRE.ReplaceAllString(fragment, " "))
 }
 
+// audited reports whether the audit log holds an entry of key's with the
+// action on the entity and ID.
+func audited(s *server, key, action, entity, id string) bool {
+	for _, e := range s.auditFor(key) {
+		if e["action"] == action && e["entity"] == entity && e["entity_id"] == id {
+			return true
+		}
+	}
+	return false
+}
+
 // otherAgencyProvider returns a provider who is not org-001's.
 func otherAgencyProvider(t *testing.T, s *server, org string) bsk.Provider {
 	t.Helper()
@@ -72,7 +83,7 @@ func otherAgencyProvider(t *testing.T, s *server, org string) bsk.Provider {
 func TestApplicationPages(t *testing.T) {
 	s := start(t, true)
 	appProgram(t, s)
-	keyA, _ := s.key("agency", "org-001", "")
+	keyA, keyAID := s.key("agency", "org-001", "")
 	keyB, _ := s.key("agency", "org-002", "")
 	a := s.browser()
 	a.signIn(keyA)
@@ -122,6 +133,12 @@ func TestApplicationPages(t *testing.T) {
 	secondID := strings.TrimPrefix(second.Header.Get("Location"), "/web/scholarships/applications/")
 	if p := submit(a, tok, string(staff[0].ID), "24"); p.Status != http.StatusConflict || !strings.Contains(p.Body, "already has an application") {
 		t.Errorf("a second application for one person = %d; want 409\n%s", p.Status, p.Body)
+	}
+
+	// The record's demographics went into the application the agency is
+	// shown: the record's read is audited.
+	if !audited(s, keyAID, "read", "provider", string(staff[0].ID)) {
+		t.Errorf("the agency's application for %s left no audited read of the record", staff[0].ID)
 	}
 
 	var stored service.Page[scholarship.Application]
@@ -199,6 +216,15 @@ func TestApplicationPages(t *testing.T) {
 	cb.lang = ""
 	if p := a.get("/web/scholarships/applications/" + firstID); !strings.Contains(p.Body, "$9,000.00") || !strings.Contains(p.Body, ">awarded<") {
 		t.Errorf("the agency's awarded application\n%s", p.Body)
+	}
+	if !audited(s, keyAID, "read", "decision", runID+"/"+firstID) {
+		t.Errorf("the agency's read of its decision on the application's page is not audited")
+	}
+	if ids := listed(a.get("/web/scholarships/applications?status=awarded").Body); !sameSet(ids, []string{firstID}) {
+		t.Errorf("the agency's awarded applications: %v", ids)
+	}
+	if !audited(s, keyAID, "read", "decisions", runID) {
+		t.Errorf("the statuses the agency listed, read from the run's decisions, are not audited")
 	}
 
 	all := cb.get("/web/scholarships/applications")
