@@ -84,6 +84,10 @@ type applicationPage struct {
 	Outcome, Award, RunAt, Decisions string
 	Texts                            []string
 	Staff                            bool
+	// Withdrawable is true before the cycle has judged the application.
+	Withdrawable bool
+	// Done says what the last form did.
+	Done string
 }
 
 type labelled struct {
@@ -108,6 +112,10 @@ func (w *Web) application(c echo.Context) error {
 	}
 	if v.Withdrawn != nil {
 		out.Withdrawn = l.Date(v.Withdrawn.At)
+	}
+	out.Withdrawable = v.Status == service.StatusSubmitted && v.RunID == ""
+	if c.QueryParam("done") == "withdrawn" {
+		out.Done = "withdrawn"
 	}
 	for _, cat := range categories {
 		if amt, ok := a.Requested[cat]; ok {
@@ -250,4 +258,19 @@ func (w *Web) submitApplication(c echo.Context) error {
 		return w.fail(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, Prefix+"/scholarships/applications/"+url.PathEscape(app.ID))
+}
+
+// withdrawApplication withdraws an application before its cycle runs
+// and shows it.
+func (w *Web) withdrawApplication(c echo.Context) error {
+	ctx, id := c.Request().Context(), c.Param("id")
+	v, err := w.svc.Scholarships.Application(ctx, id, textLang(lang(c)))
+	if err != nil {
+		return w.fail(c, err)
+	}
+	ref := service.CycleRef{ProgramID: v.Application.ProgramID, CycleID: v.Application.CycleID}
+	if _, err := w.svc.Scholarships.Withdraw(ctx, ref, id); err != nil {
+		return w.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, Prefix+"/scholarships/applications/"+url.PathEscape(id)+"?done=withdrawn")
 }

@@ -350,3 +350,68 @@ func BenchmarkScholarshipPages(b *testing.B) {
 		})
 	}
 }
+
+// TestWithdrawApplication: an agency withdraws its staff member's
+// application from its page before the cycle runs, and the person may
+// apply again; another agency's withdrawal reads "not found" and changes
+// nothing; the form needs its token; once the cycle has run there is no
+// form, and a withdrawal is refused.
+func TestWithdrawApplication(t *testing.T) {
+	s := start(t, true)
+	appProgram(t, s)
+	keyA, _ := s.key("agency", "org-001", "")
+	keyB, _ := s.key("agency", "org-002", "")
+	app := scholarship.Application{Applicant: scholarship.Applicant{PersonID: "prov-00001", Name: "Grace Tran", MonthsEmployed: 24, HoursPerWeek: 40},
+		Requested: map[scholarship.Category]scholarship.Cents{scholarship.Tuition: 9_000_00}, Answers: scholarship.Answers{EmployerConfirmed: true},
+		Submitted: time.Date(2026, 9, 2, 0, 0, 0, 0, time.UTC)}
+	submit := func() string {
+		st, body := s.api("POST", "/api/v1/programs/esit-a/cycles/2026/applications", keyA, app)
+		if st != 201 {
+			t.Fatalf("application = %d %s", st, body)
+		}
+		var got scholarship.Application
+		json.Unmarshal(body, &got)
+		return got.ID
+	}
+	id := submit()
+	path := "/web/scholarships/applications/" + id
+	a := s.browser()
+	a.signIn(keyA)
+	pg := a.get(path)
+	if !strings.Contains(pg.Body, `id="withdraw"`) {
+		t.Fatalf("the application's page has no withdraw form\n%s", pg.Body)
+	}
+	tok := tokenRE.FindStringSubmatch(pg.Body)[1]
+
+	bb := s.browser()
+	bb.signIn(keyB)
+	btok := tokenRE.FindStringSubmatch(bb.get("/web/").Body)[1]
+	expectStatus(t, "another agency's withdrawal", bb.post(path+"/withdraw", url.Values{"csrf": {btok}}), 404)
+	expectStatus(t, "withdrawing without the token", a.post(path+"/withdraw", url.Values{}), http.StatusForbidden)
+	if !strings.Contains(a.get(path).Body, "submitted, not yet decided") {
+		t.Fatal("a refused withdrawal changed the application")
+	}
+	done := a.post(path+"/withdraw", url.Values{"csrf": {tok}})
+	expectStatus(t, "withdrawing", done, http.StatusSeeOther)
+	after := a.get(done.Header.Get("Location"))
+	if !strings.Contains(after.Body, "The application is withdrawn.") || !strings.Contains(section(t, after.Body, `id="status"`, "</dd>"), "withdrawn") ||
+		strings.Contains(after.Body, `id="withdraw"`) {
+		t.Errorf("the page after withdrawing\n%s", after.Body)
+	}
+	if ids := listed(a.get("/web/scholarships/applications?status=withdrawn").Body); !sameSet(ids, []string{id}) {
+		t.Errorf("the withdrawn applications: %v", ids)
+	}
+	again := submit()
+	expectStatus(t, "withdrawing again", a.post(path+"/withdraw", url.Values{"csrf": {tok}}), http.StatusConflict)
+
+	if st, body := s.api("POST", "/api/v1/programs/esit-a/cycles/2026/runs", s.Admin, nil); st != 201 {
+		t.Fatalf("run = %d %s", st, body)
+	}
+	ran := a.get("/web/scholarships/applications/" + again)
+	if strings.Contains(ran.Body, `id="withdraw"`) {
+		t.Errorf("a judged application's page offers to withdraw it\n%s", ran.Body)
+	}
+	if p := a.post("/web/scholarships/applications/"+again+"/withdraw", url.Values{"csrf": {tok}}); p.Status != http.StatusConflict || !strings.Contains(p.Body, "declined, not withdrawn") {
+		t.Errorf("withdrawing after the run = %d; want 409\n%s", p.Status, p.Body)
+	}
+}

@@ -181,6 +181,10 @@ var scholarshipPages = map[Lang]map[string]string{
 		"applications.need_2":                                "Considerable",
 		"applications.need_3":                                "High",
 		"applications.submit":                                "Submit the application",
+		"applications.withdraw":                              "Withdraw the application",
+		"applications.withdraw_hint":                         "Before the cycle runs, an application may be withdrawn; the person may then apply again. After the run, an award is declined on the ledger instead.",
+		"applications.withdraw_submit":                       "Withdraw",
+		"applications.done_withdrawn":                        "The application is withdrawn.",
 	},
 	Spanish: {
 		"nav.programs":                                       "Programas de becas",
@@ -360,6 +364,10 @@ var scholarshipPages = map[Lang]map[string]string{
 		"applications.need_2":                                "Considerable",
 		"applications.need_3":                                "Alta",
 		"applications.submit":                                "Presentar la solicitud",
+		"applications.withdraw":                              "Retirar la solicitud",
+		"applications.withdraw_hint":                         "Antes de que se evalúe el ciclo, una solicitud se puede retirar; la persona puede volver a solicitar. Después de la evaluación, la beca se rechaza en el registro contable.",
+		"applications.withdraw_submit":                       "Retirar",
+		"applications.done_withdrawn":                        "La solicitud se retiró.",
 	},
 }
 

@@ -73,8 +73,9 @@
 // cycles' rules in plain language and budgets in dollars, a form that
 // creates or changes one (staff), and a cycle's runs with a form that runs
 // it (staff). Applications: a page at a time, filtered by program, cycle
-// and status, one with its decision and reasons, and a form that submits
-// one (an agency for its own staff).
+// and status, one with its decision and reasons (and a withdraw form
+// before its cycle runs), and a form that submits one (an agency for its
+// own staff).
 //
 // # Charts and downloads
 //

@@ -137,6 +137,7 @@ func (w *Web) Mount(e *echo.Echo) {
 	in.GET("/scholarships/applications/new", w.applicationFormPage)
 	in.POST("/scholarships/applications", w.submitApplication)
 	in.GET("/scholarships/applications/:id", w.application)
+	in.POST("/scholarships/applications/:id/withdraw", w.withdrawApplication)
 	in.GET("/equity", w.equity)
 	in.GET("/equity.csv", w.equityDownload)
 	in.GET("/equity.xlsx", w.equityDownload)
