@@ -63,8 +63,9 @@ type CycleRunSummary struct {
 	// Counts are the decisions by outcome.
 	Counts map[scholarship.Outcome]int `json:"counts"`
 	// Awards counts the awards; Spent and Left are the allocation's sums.
-	Awards      int               `json:"awards"`
-	Spent, Left scholarship.Cents `json:"-"`
+	Awards int               `json:"awards"`
+	Spent  scholarship.Cents `json:"spent"`
+	Left   scholarship.Cents `json:"left"`
 	// Waitlisted counts the eligible applications waiting for money.
 	Waitlisted int `json:"waitlisted"`
 }
@@ -108,13 +109,18 @@ type ApplicationQuery struct {
 
 // ApplicationSummary is an application as a listing shows it.
 type ApplicationSummary struct {
-	ID        string            `json:"id"`
-	ProgramID string            `json:"program_id"`
-	CycleID   string            `json:"cycle_id"`
-	Applicant string            `json:"applicant"`
-	Submitted time.Time         `json:"submitted"`
+	// ID, ProgramID and CycleID name the application and where it applies.
+	ID        string `json:"id"`
+	ProgramID string `json:"program_id"`
+	CycleID   string `json:"cycle_id"`
+	// Applicant is the applicant's name.
+	Applicant string `json:"applicant"`
+	// Submitted is when it was submitted.
+	Submitted time.Time `json:"submitted"`
+	// Requested is the total asked for.
 	Requested scholarship.Cents `json:"requested"`
-	Status    ApplicationStatus `json:"status"`
+	// Status is where it stands.
+	Status ApplicationStatus `json:"status"`
 	// Award is the amount awarded in the newest run, 0 without an award.
 	Award scholarship.Cents `json:"award,omitempty"`
 	// RunID is the newest run of the cycle, "" before any.
