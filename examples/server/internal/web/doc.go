@@ -70,7 +70,13 @@
 // the service commitment, the waitlist, every entry, and a form per award
 // to record that it was declined (an award already paid out is not). A
 // released survey's rankings: each ranking question's options in Borda
-// order, or why the ranking is hidden.
+// order, or why the ranking is hidden. Scholarship programs: each with its
+// cycles' rules in plain language and budgets in dollars, a form that
+// creates or changes one (staff), and a cycle's runs with a form that runs
+// it (staff). Applications: a page at a time, filtered by program, cycle
+// and status, one with its decision and reasons (and a withdraw form
+// before its cycle runs), and a form that submits one (an agency for its
+// own staff).
 //
 // # Charts and downloads
 //
