@@ -125,6 +125,8 @@ func (w *Web) Mount(e *echo.Echo) {
 	in.GET("/scholarships.xlsx", w.decisionsDownload)
 	in.GET("/scholarships/ledger", w.ledger)
 	in.POST("/scholarships/decline", w.decline)
+	in.GET("/scholarships/funds", w.funds)
+	in.POST("/scholarships/funds", w.saveFunds)
 	in.GET("/equity", w.equity)
 	in.GET("/equity.csv", w.equityDownload)
 	in.GET("/equity.xlsx", w.equityDownload)
