@@ -9,9 +9,9 @@ import (
 	"github.com/beststarts/workforce/scholarship"
 )
 
-// TestBrowserFunds drives Chromium through a cycle's funds page: the
-// form, then a run's balances and steps in English and Spanish, each
-// scanned with axe-core.
+// TestBrowserFunds drives Chromium through a cycle's funds page (the
+// form, then a run's balances and steps in English and Spanish) and the
+// staff preview of a reviewer's queue, each scanned with axe-core.
 func TestBrowserFunds(t *testing.T) {
 	chromium(t)
 	s := start(t, true)
@@ -44,4 +44,9 @@ func TestBrowserFunds(t *testing.T) {
 	b.expectText("#balances", "Presupuesto")
 	b.expectText("#steps", "del fondo general")
 	b.axe("funds-es")
+
+	revs := previewSetup(t, s)
+	b.open(previewPath(revs[0]) + "&lang=en")
+	b.expectText("#preview-banner", "Preview")
+	b.axe("review-preview")
 }

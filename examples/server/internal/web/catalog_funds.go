@@ -1,8 +1,9 @@
 package web
 
 // fundsPages are the texts of a cycle's funds page (balances, the steps
-// of a several-fund allocation and the form that defines the funds) and
-// of the ledger's link to it, added to [catalog].
+// of a several-fund allocation and the form that defines the funds), of
+// the ledger's link to it and of the staff preview of a reviewer's queue,
+// added to [catalog].
 var fundsPages = map[Lang]map[string]string{
 	English: {
 		"funds.title":                      "Scholarship funds",
@@ -40,6 +41,11 @@ var fundsPages = map[Lang]map[string]string{
 		"funds.criterion.first_generation": "are the first in their family to attend college",
 		"funds.criterion.bipoc":            "identify as Black, Indigenous or a person of color",
 		"ledger.funds_link":                "The funds of this run: balances and every promotion step",
+		"preview.title":                    "Preview of a reviewer's queue",
+		"preview.intro":                    "See what a reviewer reads in their blind queue: the same fields hidden, never demographics. Each preview is recorded in the audit log.",
+		"preview.reviewer":                 "Reviewer's provider ID",
+		"preview.show":                     "Preview the queue",
+		"preview.banner":                   "Preview: this is what reviewer %s sees. Scores are entered by the reviewer, not here.",
 	},
 	Spanish: {
 		"funds.title":                      "Fondos de becas",
@@ -77,6 +83,11 @@ var fundsPages = map[Lang]map[string]string{
 		"funds.criterion.first_generation": "son los primeros de su familia en ir a la universidad",
 		"funds.criterion.bipoc":            "se identifican como personas negras, indígenas o de color",
 		"ledger.funds_link":                "Los fondos de esta evaluación: saldos y cada paso de la lista de espera",
+		"preview.title":                    "Vista previa de la cola de un revisor",
+		"preview.intro":                    "Vea lo que un revisor lee en su cola anónima: los mismos campos ocultos, nunca datos demográficos. Cada vista previa queda en el registro de auditoría.",
+		"preview.reviewer":                 "ID de proveedor del revisor",
+		"preview.show":                     "Ver la cola",
+		"preview.banner":                   "Vista previa: esto es lo que ve el revisor %s. El revisor ingresa los puntajes, no aquí.",
 	},
 }
 

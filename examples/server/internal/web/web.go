@@ -150,6 +150,7 @@ func (w *Web) Mount(e *echo.Echo) {
 	in.GET("/review/assignment", w.assignment)
 	in.POST("/review/assignment", w.assign)
 	in.GET("/review/queue", w.queue)
+	in.GET("/review/preview", w.reviewPreview)
 	in.POST("/review/queue", w.score)
 	in.GET("/review/pipeline", w.pipeline)
 }
