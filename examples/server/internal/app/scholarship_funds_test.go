@@ -403,3 +403,82 @@ func fundsWalk(t *testing.T, s *server, send sender) {
 	send("POST", path+"/review-assignment", coord, app.ReviewSetup{Reviewers: []scholarship.Reviewer{{ID: reviewer, Capacity: 5}}}, 201)
 	send("GET", path+"/review-queue/preview?reviewer="+string(reviewer), coord, nil, 200)
 }
+
+// TestScholarshipFundsConcurrentDeclines: two awards of one funded run
+// declined at once are both applied, each promotion from the money one
+// freed: no decline is lost, no fund pays more than its budget, no money
+// is left in a fund while an applicant it admits waits, and every
+// decision record agrees with the run's allocation.
+func TestScholarshipFundsConcurrentDeclines(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := start(t, b, true)
+			path, _, spanish := fundCycle(t, s)
+			var run app.CycleRun
+			s.expect(201, "POST", path+"/runs", s.Admin, nil).json(t, &run)
+			rp := path + "/runs/" + run.ID
+			var decline []string
+			for _, pool := range []string{"language-access", "general"} {
+				i := slices.IndexFunc(run.Allocation.Awards, func(a scholarship.Award) bool { return a.Pool == pool })
+				if i < 0 {
+					t.Fatalf("no award from %s: %+v", pool, run.Allocation.Awards)
+				}
+				decline = append(decline, run.Allocation.Awards[i].ApplicationID)
+			}
+			statuses := make(chan int, len(decline))
+			for _, id := range decline {
+				go func() {
+					statuses <- s.do("POST", rp+"/declines", s.Admin, app.DeclineRequest{ApplicationIDs: []string{id}}).Status
+				}()
+			}
+			for range decline {
+				if st := <-statuses; st != 200 {
+					t.Errorf("a concurrent decline = %d", st)
+				}
+			}
+
+			s.expect(200, "GET", rp, s.Admin, nil).json(t, &run)
+			var rf app.RunFunds
+			s.expect(200, "GET", rp+"/funds", s.Admin, nil).json(t, &rf)
+			declined := 0
+			for _, st := range rf.Steps {
+				if st.Kind == scholarship.FundDeclined {
+					declined++
+				}
+			}
+			if declined != 2 {
+				t.Errorf("%d declined steps; want 2", declined)
+			}
+			spent := map[string]scholarship.Cents{}
+			for _, a := range run.Allocation.Awards {
+				spent[a.Pool] += a.Amount
+				if slices.Contains(decline, a.ApplicationID) {
+					t.Errorf("%s declined and still awarded", a.ApplicationID)
+				}
+			}
+			left := map[string]scholarship.Cents{}
+			for _, f := range testFunds() {
+				left[f.Name] = f.Budget - spent[f.Name]
+				if spent[f.Name] > f.Budget {
+					t.Errorf("fund %s pays %s, over its budget %s", f.Name, spent[f.Name], f.Budget)
+				}
+			}
+			for _, w := range run.Allocation.Waitlist {
+				if left["general"] >= grant || (spanish[w.ApplicationID] && left["language-access"] >= grant) {
+					t.Errorf("%s waits while a fund that admits it has %v left", w.ApplicationID, left)
+				}
+			}
+			recs := decisions(t, s, s.Admin, rp, "")
+			for _, a := range run.Allocation.Awards {
+				if d := recs[a.ApplicationID]; d.Step != "awarded" || d.Award == nil || d.Award.Pool != a.Pool {
+					t.Errorf("record of %s = step %q, award %+v; the run awards it from %s", a.ApplicationID, d.Step, d.Award, a.Pool)
+				}
+			}
+			for _, id := range decline {
+				if d := recs[id]; d.Step != scholarship.StepDeclined || d.Award != nil {
+					t.Errorf("record of the declined %s = step %q, award %+v", id, d.Step, d.Award)
+				}
+			}
+		})
+	}
+}
