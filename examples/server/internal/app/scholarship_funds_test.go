@@ -326,6 +326,32 @@ func testScholarshipFunds(t *testing.T, b backend) {
 		}
 	}
 	s.expect(403, "GET", rp+"/funds", evaluator, nil)
+	// Nor do its decision records name another agency's application.
+	for id, d := range decisions(t, s, agency, rp, "") {
+		if orgOf[id] != "org-001" {
+			t.Errorf("agency org-001 reads the decision of %s", id)
+		}
+		for _, r := range d.Reasons {
+			for _, v := range r.Params {
+				if orgOf[v] == "org-002" {
+					t.Errorf("the decision of %s names org-002's %s: %+v", id, v, r)
+				}
+			}
+		}
+	}
+	// A recipient paid nothing withdraws: refused, the award is declined
+	// instead, and nothing changes.
+	var unpaid string
+	for _, id := range run.Ranking {
+		if o.award[id] == "language-access" {
+			unpaid = id
+		}
+	}
+	s.expect(409, "POST", rp+"/completion/"+unpaid+"/outcome", coord, app.CompletionOutcome{Outcome: scholarship.Withdrew, At: cycleStart.AddDate(0, 2, 0)})
+	s.expect(409, "POST", rp+"/ledger", coord, scholarship.Entry{ApplicationID: unpaid, Kind: scholarship.Withdrew, At: cycleStart.AddDate(0, 2, 0)})
+	if after := readFunds(coord); !cmp.Equal(after, rf) {
+		t.Errorf("a refused withdrawal changed the funds:\n%s", cmp.Diff(rf, after))
+	}
 
 	// Runs keep their funds: changing the cycle's funds changes no run;
 	// without funds, the next run draws on the one budget.
