@@ -284,6 +284,8 @@ func (a *App) routes() error {
 	a.pluginRoutes(api)
 	a.scholarshipRoutes(api)
 	a.scholarshipReviewRoutes(api)
+	a.scholarshipFundRoutes(api)
+	a.scholarshipPreviewRoutes(api)
 	a.surveyRoutes(api)
 	a.programRoutes(api)
 	a.cohortRoutes(api)

@@ -481,6 +481,9 @@ func TestOpenAPIResponses(t *testing.T) {
 	cohortWalk(t, s, func(m, p, k string, b any, w int) []byte {
 		return check(call{method: m, path: p, key: k, body: b, want: w})
 	})
+	fundsWalk(t, s, func(m, p, k string, b any, w int) []byte {
+		return check(call{method: m, path: p, key: k, body: b, want: w})
+	})
 
 	// Error answers are the document's too.
 	check(call{method: "GET", path: v1 + "/keys", want: 401})

@@ -113,7 +113,10 @@ func (s *Scholarships) AppendLedger(ctx context.Context, ref RunRef, e scholarsh
 		if e, err = l.Append(e); err != nil {
 			return err
 		}
-		return insertEntry(ctx, tx, run.ID, e)
+		if err := insertEntry(ctx, tx, run.ID, e); err != nil || e.Kind != scholarship.Withdrew {
+			return err
+		}
+		return returnUnpaid(ctx, tx, ref, cy, e.ApplicationID)
 	})
 	if err != nil {
 		return LedgerEntry{}, err

@@ -515,7 +515,10 @@ func (s *Scholarships) EndStudies(ctx context.Context, ref RunRef, appID string,
 		if err != nil {
 			return err
 		}
-		return insertEntry(ctx, tx, run.ID, e)
+		if err := insertEntry(ctx, tx, run.ID, e); err != nil || e.Kind != scholarship.Withdrew {
+			return err
+		}
+		return returnUnpaid(ctx, tx, ref, cy, appID)
 	})
 	if err != nil {
 		return LedgerEntry{}, err

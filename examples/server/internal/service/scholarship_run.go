@@ -199,6 +199,10 @@ func (s *Scholarships) Run(ctx context.Context, ref CycleRef) (CycleRun, error) 
 	if err != nil {
 		return CycleRun{}, err
 	}
+	funds, err := s.allocateFunds(ctx, ref, cy, apps, &res)
+	if err != nil {
+		return CycleRun{}, err
+	}
 	run := CycleRun{ID: runID, ProgramID: cfg.Program.ID, CycleID: cy.ID, At: time.Now().UTC(), By: p.KeyID,
 		Counts: map[scholarship.Outcome]int{}, NeedsReview: []string{}, Ranking: res.Ranking, Allocation: res.Allocation,
 		Disclosure: cfg.standard(), Skipped: skipped, Failures: failures}
@@ -233,6 +237,9 @@ func (s *Scholarships) Run(ctx context.Context, ref CycleRef) (CycleRun, error) 
 			if err := tx.Insert(ctx, store.Decisions, store.Record{ID: run.ID + "/" + rec.ApplicationID, Org: orgOf[rec.ApplicationID], Parent: run.ID, Doc: b}); err != nil {
 				return err
 			}
+		}
+		if err := insertFundRun(ctx, tx, ref, run.ID, funds); err != nil {
+			return err
 		}
 		doc, err := encode("cycle run", run)
 		if err != nil {
@@ -477,6 +484,12 @@ func (s *Scholarships) Decline(ctx context.Context, ref RunRef, req DeclineReque
 	_, cy, _, err := s.run(ctx, ref)
 	if err != nil {
 		return CycleRun{}, err
+	}
+	if funded, err := s.funded(ctx, ref.RunID); err != nil || funded {
+		if err != nil {
+			return CycleRun{}, err
+		}
+		return s.declineFunds(ctx, ref, req)
 	}
 	if len(req.ApplicationIDs) == 0 {
 		return CycleRun{}, bsk.Errors{bsk.Invalidf("application_ids", "at least one application is required")}

@@ -53,12 +53,15 @@ const (
 	Cohorts Kind = "cohorts"
 	// Audiences are offerings' audience rules (0010_audiences.sql).
 	Audiences Kind = "offering_audiences"
+	// CycleFunds are the funds defined for a scholarship cycle, and
+	// FundRuns a funded run's allocation across them (0011_funds.sql).
+	CycleFunds, FundRuns Kind = "cycle_funds", "fund_runs"
 )
 
 var kinds = []Kind{Organizations, Providers, Offerings, Sessions, Attendance,
 	GroupingRuns, Programs, Applications, Reviews, CycleRuns, Decisions, LedgerEntries, Instruments, SurveyImports, SurveyData,
 	Registrations, WaitlistNotices, Publications, Enrolments, Invoices, InvoicedSessions,
-	ReviewAssignments, CourseProgress, Cohorts, Audiences}
+	ReviewAssignments, CourseProgress, Cohorts, Audiences, CycleFunds, FundRuns}
 
 func (k Kind) valid() bool {
 	for _, x := range kinds {

@@ -138,6 +138,8 @@ func (w *Web) Mount(e *echo.Echo) {
 	in.POST("/scholarships/applications", w.submitApplication)
 	in.GET("/scholarships/applications/:id", w.application)
 	in.POST("/scholarships/applications/:id/withdraw", w.withdrawApplication)
+	in.GET("/scholarships/funds", w.funds)
+	in.POST("/scholarships/funds", w.saveFunds)
 	in.GET("/equity", w.equity)
 	in.GET("/equity.csv", w.equityDownload)
 	in.GET("/equity.xlsx", w.equityDownload)
@@ -161,6 +163,7 @@ func (w *Web) Mount(e *echo.Echo) {
 	in.GET("/review/assignment", w.assignment)
 	in.POST("/review/assignment", w.assign)
 	in.GET("/review/queue", w.queue)
+	in.GET("/review/preview", w.reviewPreview)
 	in.POST("/review/queue", w.score)
 	in.GET("/review/pipeline", w.pipeline)
 }
