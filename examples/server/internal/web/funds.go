@@ -152,31 +152,6 @@ func dollarsPlain(c scholarship.Cents) string {
 	return strconv.FormatInt(int64(c)/100, 10) + "." + strconv.FormatInt(int64(c)%100/10, 10) + strconv.FormatInt(int64(c)%10, 10)
 }
 
-// parseDollars reads a dollar amount ("12,500", "$12,500.50") as cents.
-func parseDollars(s string) (scholarship.Cents, bool) {
-	s = strings.ReplaceAll(strings.TrimPrefix(strings.TrimSpace(s), "$"), ",", "")
-	whole, frac, dot := strings.Cut(s, ".")
-	if whole == "" || len(whole) > 12 || (dot && (len(frac) == 0 || len(frac) > 2)) {
-		return 0, false
-	}
-	d, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || d < 0 {
-		return 0, false
-	}
-	var cents int64
-	if dot {
-		f, err := strconv.ParseUint(frac, 10, 8)
-		if err != nil {
-			return 0, false
-		}
-		cents = int64(f)
-		if len(frac) == 1 {
-			cents *= 10
-		}
-	}
-	return scholarship.Cents(d*100 + cents), true
-}
-
 // saveFunds defines, changes or removes a cycle's funds from the form
 // (staff): rows without a name or a budget are left out; no row left
 // removes the funds.
@@ -204,7 +179,7 @@ func (w *Web) saveFunds(c echo.Context) error {
 			}
 		}
 		var ok bool
-		if f.Budget, ok = parseDollars(budget); !ok {
+		if f.Budget, ok = parseDollars(budget); !ok || budget == "" {
 			pr.Add(bsk.JoinField(fld, "budget"), "%q is not an amount in dollars", budget)
 		}
 		for _, lg := range strings.FieldsFunc(form.Get("languages_"+n), func(r rune) bool { return r == ',' || r == ' ' }) {

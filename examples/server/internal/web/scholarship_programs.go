@@ -266,7 +266,7 @@ func dollarsField(v scholarship.Cents) string {
 	if v == 0 {
 		return ""
 	}
-	return strconv.FormatInt(int64(v)/100, 10) + "." + strconv.FormatInt(100+int64(v)%100, 10)[1:]
+	return dollarsPlain(v)
 }
 
 // parseDollars reads an amount in dollars ("9,000", "$9000.50") as cents,

@@ -97,6 +97,7 @@ func TestParseDollars(t *testing.T) {
 	}{
 		{"", 0, true}, {"9000", 9_000_00, true}, {"9,000.5", 9_000_50, true}, {"$19,000.05", 19_000_05, true}, {" 0.07 ", 7, true},
 		{"12.", 0, false}, {"1.234", 0, false}, {"-5", 0, false}, {"1e3", 0, false}, {".5", 0, false}, {"lots", 0, false},
+		{"1.-5", 0, false}, {"1.+5", 0, false}, {"9,500", 9_500_00, true}, {"0", 0, true},
 		{"99999999999999", 0, false},
 	} {
 		got, ok := parseDollars(c.in)
@@ -122,6 +123,9 @@ func FuzzParseDollars(f *testing.F) {
 		}
 		if back, ok := parseDollars(dollarsField(v)); !ok || back != v {
 			t.Fatalf("parseDollars(dollarsField(%d)) = %d, %v", v, back, ok)
+		}
+		if back, ok := parseDollars(dollarsPlain(v)); !ok || back != v {
+			t.Fatalf("parseDollars(dollarsPlain(%d)) = %d, %v", v, back, ok)
 		}
 	})
 }
