@@ -78,7 +78,7 @@ func TestProgramPages(t *testing.T) {
 
 	page := cb.get("/web/scholarships/programs/esit-w?done=created")
 	expectStatus(t, "the program page", page, 200)
-	for _, want := range []string{"The program is created.", "ESIT Career Pathways scholarship", "In effect from 1 September 2026, with a budget of $19,000.00.",
+	for _, want := range []string{"The program is created.", "ESIT Career Pathways scholarship", "In effect from September 1, 2026, with a budget of $19,000.00.",
 		"a King County agency that serves children under five", "at least 3 months, at least 10 hours a week",
 		"these documents: transcript, employer letter", "Tuition up to $9,000.00; Books up to $500.00",
 		"works 12 months in King County after completing", "employment and release time"} {
