@@ -70,7 +70,7 @@ func newBrowser(t *testing.T, s *server) *tab {
 	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": "en"}}); err != nil {
 		t.Fatal(err)
 	}
-	tctx, cancel3 := context.WithTimeout(ctx, 50*time.Second)
+	tctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(cancel3)
 	return &tab{t: t, ctx: tctx, s: s}
 }
