@@ -73,6 +73,8 @@ type ZoomCandidate struct {
 	ProviderID     bsk.ProviderID     `json:"provider_id"`
 	Name           string             `json:"name"`
 	OrganizationID bsk.OrganizationID `json:"organization_id"`
+	// Organization is the organization's name.
+	Organization string `json:"organization"`
 }
 
 // ZoomConfirmed is what a confirmed review stored.
@@ -89,6 +91,7 @@ type zoomWorkforce struct {
 	catalog *training.Catalog
 	provs   map[bsk.ProviderID]bsk.Provider
 	all     []bsk.Provider
+	orgs    map[bsk.OrganizationID]string
 }
 
 // zoomSession loads the session, its offering and every provider (names
@@ -126,6 +129,10 @@ func (t *Trainings) zoomSession(ctx context.Context, sessionID string) (zoomWork
 		zw.provs[w.Providers[i].ID] = w.Providers[i]
 	}
 	zw.all = w.Providers
+	zw.orgs = make(map[bsk.OrganizationID]string, len(w.Organizations))
+	for _, o := range w.Organizations {
+		zw.orgs[o.ID] = o.Name
+	}
 	if zw.catalog, err = training.NewCatalog(w); err != nil {
 		return zoomWorkforce{}, bsk.Errorf(bsk.CodeInternal, "stored workforce: %w", err)
 	}
@@ -193,7 +200,7 @@ func (t *Trainings) PreviewZoom(ctx context.Context, sessionID string, report []
 		row := ZoomReviewRow{Unmatched: u, Candidates: []ZoomCandidate{}}
 		if u.Code != training.CodeNoTime {
 			for _, p := range candidates(zw.all, u.Name) {
-				row.Candidates = append(row.Candidates, ZoomCandidate{ProviderID: p.ID, Name: p.Name, OrganizationID: p.OrganizationID})
+				row.Candidates = append(row.Candidates, ZoomCandidate{ProviderID: p.ID, Name: p.Name, OrganizationID: p.OrganizationID, Organization: zw.orgs[p.OrganizationID]})
 			}
 		}
 		out.Review = append(out.Review, row)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -185,7 +186,7 @@ func (w *Web) renderReview(c echo.Context, status int, prev service.ZoomPreview,
 		}
 		r.SelectLabel, r.TypeLabel = l.T("zoom.pick_for", u.Row, who), l.T("zoom.type_for", u.Row, who)
 		for _, cand := range u.Candidates {
-			r.Candidates = append(r.Candidates, candidateChoice{ID: string(cand.ProviderID), Label: l.T("zoom.candidate", cand.Name, cand.OrganizationID, cand.ProviderID)})
+			r.Candidates = append(r.Candidates, candidateChoice{ID: string(cand.ProviderID), Label: l.T("zoom.candidate", cand.Name, cmp.Or(cand.Organization, string(cand.OrganizationID)), cand.ProviderID)})
 		}
 		if v, ok := picks[u.Row]; ok {
 			r.Picked = v

@@ -191,7 +191,7 @@ func TestAttendanceImportReview(t *testing.T) {
 			t.Errorf("the attendance lacks %s\n%s", p.Name, att)
 		}
 	}
-	if !strings.Contains(after.Body, "Recorded the attendance of 3 people.") {
+	if !strings.Contains(after.Body, "Attendance recorded: 3.") {
 		t.Errorf("the page does not say what was recorded\n%s", after.Body)
 	}
 

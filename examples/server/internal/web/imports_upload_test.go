@@ -144,7 +144,7 @@ func TestSurveyUploadPages(t *testing.T) {
 	// A good export: imported whole.
 	good, goodID := ev.finished(t, ev.uploadSurvey(tok, map[string]string{"instrument": "checkboxes", "format": "redcap"},
 		redcapFixture(t, "checkboxes-1", "data.csv")))
-	if !strings.Contains(good.Body, "Imported 4 responses from 4 rows.") {
+	if !strings.Contains(good.Body, "Responses imported: 4, of 4 rows read.") {
 		t.Errorf("the good import's page\n%s", good.Body)
 	}
 	st, body = s.api("GET", "/api/v1/imports/"+goodID, s.Admin, nil)
@@ -202,7 +202,7 @@ func TestSurveyUploadPages(t *testing.T) {
 		fmt.Fprintf(&csv, "%s%05d,4\n", pad, i)
 	}
 	big, _ := ev.finished(t, ev.uploadSurvey(tok, map[string]string{"instrument": "plain", "format": "csv"}, []byte(csv.String())))
-	if !strings.Contains(big.Body, "Imported 12000 responses from 12000 rows.") {
+	if !strings.Contains(big.Body, "Responses imported: 12000, of 12000 rows read.") {
 		t.Errorf("a %d-byte file's import\n%s", csv.Len(), big.Body)
 	}
 
