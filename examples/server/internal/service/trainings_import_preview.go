@@ -27,8 +27,11 @@ import (
 // keeps no report, and no email), so the second step checks everything
 // again. [Trainings.ImportZoom], the API's one-step import, is unchanged.
 
-// ZoomReportLimit is the largest participants report the review reads.
-const ZoomReportLimit = 1 << 20
+// ZoomReportLimit is the largest participants report the review reads:
+// far above a meeting's (a 125-person training's is some 15 KB), and low
+// enough that the review form, which carries the report base64-encoded,
+// stays under the server's 1 MB limit for ordinary requests.
+const ZoomReportLimit = 512 << 10
 
 // ZoomPreview is a participants report read for review: nothing stored.
 type ZoomPreview struct {

@@ -216,3 +216,37 @@ func TestAttendanceImportReview(t *testing.T) {
 		t.Errorf("the problems do not name line 8's leave_time\n%s", probs)
 	}
 }
+
+// TestAttendanceImportLargeReport: a report near the review's limit (a
+// person's thousands of joins) goes through the review and its
+// confirmation, whose form carries it, within the server's limit for
+// ordinary requests; a report over the limit is refused with the reason.
+func TestAttendanceImportLargeReport(t *testing.T) {
+	s := start(t, true)
+	sessionID, provs := zoomSession(t, s)
+	base := "/web/sessions/" + sessionID + "/zoom"
+	coord, _ := s.key("coordinator", "", "")
+	b := s.browser()
+	b.signIn(coord)
+	tok := b.token(base)
+	var csv strings.Builder
+	csv.WriteString("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n")
+	start := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	for i := 0; csv.Len() < 500<<10; i++ {
+		j := start.Add(time.Duration(i) * time.Second)
+		fmt.Fprintf(&csv, "Ximena Oyelaran,,%s,%s,1,No\n", j.Format("01/02/2006 03:04:05 PM"), j.Add(time.Minute).Format("01/02/2006 03:04:05 PM"))
+	}
+	review := b.upload(base, tok, "file", "participants.csv", []byte(csv.String()))
+	expectStatus(t, "reviewing a large report", review, 200)
+	report := html.UnescapeString(reportFieldRE.FindStringSubmatch(review.Body)[1])
+	ok := b.post(base+"/confirm", url.Values{"csrf": {tok}, "report": {report}, "time_zone": {"America/Los_Angeles"}})
+	expectStatus(t, "confirming a large report", ok, http.StatusSeeOther)
+	if got := sessionAttendance(t, s, sessionID); len(got) != 1 || got[provs[0].ID] <= 0 {
+		t.Errorf("recorded %v; want Ximena's attendance", got)
+	}
+	over := b.upload(base, tok, "file", "participants.csv", []byte(csv.String()+strings.Repeat("x", 20<<10)))
+	expectStatus(t, "a report over the limit", over, 400)
+	if !strings.Contains(over.Body, "The report is larger than 512 KiB.") {
+		t.Errorf("the refusal does not give the limit\n%s", over.Body)
+	}
+}
