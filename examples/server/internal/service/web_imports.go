@@ -80,3 +80,14 @@ func (t *Trainings) SessionAttendance(ctx context.Context, sessionID string) (Se
 	})
 	return out, nil
 }
+
+// UploadChoices lists the instruments the caller may import responses to:
+// every one, for the roles that import ([SurveyEditors]).
+//
+// Errors: unauthorized for the other roles.
+func (s *Surveys) UploadChoices(ctx context.Context) (Page[StoredInstrument], error) {
+	if _, err := require(ctx, SurveyEditors()...); err != nil {
+		return Page[StoredInstrument]{}, err
+	}
+	return s.Instruments(ctx)
+}

@@ -233,8 +233,11 @@ func (w *Web) confirmZoom(c echo.Context) error {
 	done, err := w.svc.Trainings.ConfirmZoom(ctx, c.Param("id"), report, picks, loc)
 	if code := bsk.ErrorCode(err); code == bsk.CodeInvalid || code == bsk.CodeNotFound && ofRows(err) {
 		prev, perr := w.svc.Trainings.PreviewZoom(ctx, c.Param("id"), report, loc)
-		if perr != nil {
+		if code := bsk.ErrorCode(perr); code == bsk.CodeInvalid || code == bsk.CodeConflict {
 			return w.renderZoomSession(c, http.StatusBadRequest, zoomSessionPage{TimeZone: tz, Problems: l.badRows(perr)})
+		}
+		if perr != nil {
+			return w.fail(c, perr)
 		}
 		kept := map[int]string{}
 		for r, id := range picks {

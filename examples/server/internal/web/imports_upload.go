@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -48,10 +47,7 @@ func (w *Web) surveyUploadForm(c echo.Context) error {
 
 // surveyUpload renders the upload form with the instruments on file.
 func (w *Web) surveyUpload(c echo.Context, status int, page surveyUploadPage) error {
-	if !slices.Contains(service.SurveyEditors(), who(c).Role) {
-		return w.fail(c, bsk.Errorf(bsk.CodeUnauthorized, "only an administrator or an evaluator imports survey responses"))
-	}
-	ins, err := w.svc.Surveys.Instruments(c.Request().Context())
+	ins, err := w.svc.Surveys.UploadChoices(c.Request().Context())
 	if err != nil {
 		return w.fail(c, err)
 	}
