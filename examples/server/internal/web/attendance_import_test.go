@@ -134,6 +134,14 @@ func TestAttendanceImportReview(t *testing.T) {
 		t.Errorf("Ximena's matched rows are listed for review\n%s", rows)
 	}
 	report := html.UnescapeString(reportFieldRE.FindStringSubmatch(body)[1])
+	// In Spanish, the reasons are words, never their codes.
+	b.lang = "es"
+	es := b.upload(base, tok, "file", "participants.csv", []byte(zoomCSV))
+	b.lang = ""
+	expectStatus(t, "the review in Spanish", es, 200)
+	if !strings.Contains(es.Body, "Varias personas registradas tienen este nombre.") || strings.Contains(es.Body, "ambiguous_name") || strings.Contains(es.Body, "no_match") {
+		t.Errorf("the Spanish review does not give its reasons in words\n%s", es.Body)
+	}
 	confirm := func(form url.Values) page {
 		form.Set("csrf", tok)
 		form.Set("report", report)
