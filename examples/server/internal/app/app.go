@@ -264,7 +264,7 @@ func (a *App) routes() error {
 		Limit: a.cfg.BodyLimit,
 		Skipper: func(c echo.Context) bool {
 			// Imports enforce their own, larger limit.
-			return c.Path() == "/api/v1/providers/import" || c.Path() == "/api/v1/instruments/:id/imports" || c.Path() == web.Prefix+"/providers/import"
+			return c.Path() == "/api/v1/providers/import" || c.Path() == "/api/v1/instruments/:id/imports" || c.Path() == web.Prefix+"/providers/import" || c.Path() == web.Prefix+"/imports/upload"
 		},
 	}))
 

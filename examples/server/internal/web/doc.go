@@ -78,6 +78,13 @@
 // before its cycle runs), and a form that submits one (an agency for its
 // own staff).
 //
+// Imports for review: evaluators upload a survey file (a REDCap export or
+// the project's CSV) and follow its import, a progress bar while it runs
+// and then every bad row with its line, column and reason, nothing stored
+// (all or nothing); staff read a session's attendance, upload its video
+// meeting participants report, review who it matched and pick the person
+// for each row the names did not settle, and only then record it.
+//
 // # Charts and downloads
 //
 // Survey tables and the equity tables have inline SVG charts beside them,
