@@ -202,7 +202,7 @@ func (t *Trainings) PreviewZoom(ctx context.Context, sessionID string, report []
 	for _, u := range res.Unmatched {
 		row := ZoomReviewRow{Unmatched: u, Candidates: []ZoomCandidate{}}
 		if u.Code != training.CodeNoTime {
-			for _, p := range candidates(zw.all, u.Name) {
+			for _, p := range zoomCandidates(zw.all, u.Name) {
 				row.Candidates = append(row.Candidates, ZoomCandidate{ProviderID: p.ID, Name: p.Name, OrganizationID: p.OrganizationID, Organization: zw.orgs[p.OrganizationID]})
 			}
 		}
@@ -324,11 +324,11 @@ func (t *Trainings) ConfirmZoom(ctx context.Context, sessionID string, report []
 	return out, nil
 }
 
-// candidates are the providers a report's name may stand for: those with
+// zoomCandidates are the providers a report's name may stand for: those with
 // the name (without case, runs of spaces read as one, a trailing
 // parenthesis dropped), or else up to five whose names share the most
 // words with it, in ID order among equals.
-func candidates(all []bsk.Provider, name string) []bsk.Provider {
+func zoomCandidates(all []bsk.Provider, name string) []bsk.Provider {
 	words := nameWords(name)
 	if len(words) == 0 {
 		return nil
