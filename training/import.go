@@ -301,8 +301,11 @@ func normName(s string) string {
 	return strings.Join(strings.FieldsFunc(strings.ToLower(s), unicode.IsSpace), " ")
 }
 
-// zoomColumns maps a participants report's header cells to their role.
-func zoomColumn(h string) string {
+// ZoomColumn names the role of a participants report's header cell as
+// [Catalog.ImportZoom] reads it: "name", "email", "join", "leave",
+// "duration", or "" for a column the importer ignores. A program that
+// shows a report for review before importing it finds the same columns.
+func ZoomColumn(h string) string {
 	h = strings.ToLower(strings.TrimSpace(h))
 	switch {
 	case strings.HasPrefix(h, "name"), h == "participant", h == "display name":
@@ -383,7 +386,7 @@ func (c *Catalog) ImportZoom(r io.Reader, session bsk.SessionID, dir *Directory,
 		line, _ = cr.FieldPos(0)
 		clear(col)
 		for i, h := range rec {
-			if k := zoomColumn(h); k != "" {
+			if k := ZoomColumn(h); k != "" {
 				if _, dup := col[k]; !dup {
 					col[k] = i
 				}

@@ -415,7 +415,7 @@ func readZoomReport(b []byte) (zoomReport, error) {
 		}
 		col := map[string]int{}
 		for i, h := range rec {
-			if k := zoomColumn(h); k != "" {
+			if k := training.ZoomColumn(h); k != "" {
 				if _, dup := col[k]; !dup {
 					col[k] = i
 				}
@@ -502,23 +502,4 @@ func (r zoomReport) withEmails(email func(line int) string) ([]byte, map[int]int
 		}
 	}
 	return buf.Bytes(), lines, nil
-}
-
-// zoomColumn names a participants report's header cell's role, as the
-// importer reads it (training's own mapping).
-func zoomColumn(h string) string {
-	h = strings.ToLower(strings.TrimSpace(h))
-	switch {
-	case strings.HasPrefix(h, "name"), h == "participant", h == "display name":
-		return "name"
-	case strings.Contains(h, "email"):
-		return "email"
-	case strings.HasPrefix(h, "join"):
-		return "join"
-	case strings.HasPrefix(h, "leave"):
-		return "leave"
-	case strings.HasPrefix(h, "duration"):
-		return "duration"
-	}
-	return ""
 }
