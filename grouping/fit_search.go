@@ -31,8 +31,8 @@ type fitIndex struct {
 // check and leader Share rule whose attribute has at most 64 values, nil
 // for the others; nil when none has masks.
 func newFitIndexes(m *model) []*fitIndex {
-	var out []*fitIndex
-	any := false
+	out := make([]*fitIndex, len(m.checks))
+	found := false
 	for i, c := range m.checks {
 		var f *fitIndex
 		switch c := c.(type) {
@@ -49,14 +49,11 @@ func newFitIndexes(m *model) []*fitIndex {
 				}
 			}
 		}
-		if f != nil && out == nil {
-			out = make([]*fitIndex, len(m.checks))
-		}
 		if f != nil {
-			out[i], any = f, true
+			out[i], found = f, true
 		}
 	}
-	if !any {
+	if !found {
 		return nil
 	}
 	return out
