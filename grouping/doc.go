@@ -30,11 +30,14 @@
 // start greedily, then alternates local search over moves and swaps with
 // perturbation (iterated local search); every move is scored from per-group
 // attribute counts in O(attribute values of the member), never from an
-// n x n matrix, so 10,000 members fit easily. On large problems the local
-// search samples swap partners, first in the groups of members alike on
-// the main similarity (one organization's staff) when a criterion or
-// constraint wants members alike, at random otherwise (breakout rooms that
-// mix organizations); the perturbations stay inside those groups, a failed
+// n x n matrix, so 10,000 members fit easily; whether a group keeps a
+// shared language and meeting time (its leader's too) is read from bit
+// masks of the values all its members, or all but one, hold. On large
+// problems the local search samples swap partners, first in the groups of
+// members alike on the main similarity (one organization's staff) with a
+// few random partners beside them when a criterion or constraint wants
+// members alike, at random otherwise (breakout rooms that mix
+// organizations); the perturbations stay inside those groups, a failed
 // round is undone from a journal of its moves, and members construction
 // could not place are tried again as the groups change. Where a criterion
 // or constraint wants members alike (one organization's staff), a third of

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,6 +36,9 @@ func (t *faultyTerm) add(u, g, sign int) {
 // and nothing escapes.
 func TestSearchThreadPanicIsAnError(t *testing.T) {
 	p := fastProblem(rand.New(rand.NewPCG(2, 2)), 24)
+	// Without one organization per group the search has moves to make,
+	// and so updates to count.
+	p.Constraints = slices.DeleteFunc(p.Constraints, func(c Constraint) bool { return c.Kind == Same })
 	for _, c := range []struct {
 		updates int
 		round   *regexp.Regexp

@@ -21,6 +21,11 @@ type state struct {
 	// capacity left, with leaders (see lead.go).
 	lead  []int
 	spare []int
+	// ver counts each group's changes of members, and fit holds, parallel
+	// to the model's checks, the masks of the Share checks that have them
+	// (see fit_search.go).
+	ver []uint64
+	fit []*fitIndex
 }
 
 // op is one logged change: unit u moved from group from, or, with v >= 0,
@@ -53,7 +58,8 @@ func (s *state) rewind(obj float64) {
 }
 
 func newState(m *model) *state {
-	s := &state{m: m, assign: make([]int, len(m.units)), sizes: make([]int, m.groups), members: make([][]int, m.groups), pos: make([]int, len(m.units))}
+	s := &state{m: m, assign: make([]int, len(m.units)), sizes: make([]int, m.groups), members: make([][]int, m.groups), pos: make([]int, len(m.units)),
+		ver: make([]uint64, m.groups), fit: newFitIndexes(m)}
 	for u := range s.assign {
 		s.assign[u] = -1
 	}
@@ -99,6 +105,7 @@ func (s *state) load(assign []int) {
 // (-1 for none) in the member lists.
 func (s *state) regroup(u, from, to int) {
 	if from >= 0 {
+		s.ver[from]++
 		l := s.members[from]
 		i := s.pos[u]
 		last := l[len(l)-1]
@@ -106,6 +113,7 @@ func (s *state) regroup(u, from, to int) {
 		s.members[from] = l[:len(l)-1]
 	}
 	if to >= 0 {
+		s.ver[to]++
 		s.pos[u] = len(s.members[to])
 		s.members[to] = append(s.members[to], u)
 	}
@@ -169,12 +177,19 @@ func (s *state) checksOK(g, h int) bool {
 
 // admits is a quick necessary condition of the hard constraints for unit
 // u joining group h while unit out (-1 for none) leaves it.
-func (s *state) admits(u, h, out int) bool {
+func (s *state) admits(u, h, out int) bool { return s.admitsOf(u, h, out, false) }
+
+// admitsOf is admits, which with masked leaves out the Share checks that
+// have masks (see fit_search.go), for callers that read those next.
+func (s *state) admitsOf(u, h, out int, masked bool) bool {
 	k := 0
 	if out >= 0 {
 		k = s.unitSize(out)
 	}
-	for _, c := range s.m.checks {
+	for i, c := range s.m.checks {
+		if masked && s.fit != nil && s.fit[i] != nil {
+			continue
+		}
 		if cc, ok := c.(*catCheck); ok && !cc.admits(u, h, out, k) {
 			return false
 		}
@@ -204,7 +219,7 @@ func (s *state) moveDelta(u, h int, enforceMin bool) (float64, bool) {
 	if s.sizes[h]+k > s.m.bounds[h].Max || (enforceMin && g >= 0 && s.sizes[g]-k < s.m.bounds[g].Min) {
 		return 0, false
 	}
-	if s.cannotIn(u, h, -1) || !s.admits(u, h, -1) {
+	if s.cannotIn(u, h, -1) || !s.admitsOf(u, h, -1, true) || !s.movePossible(u, g, h) {
 		return 0, false
 	}
 	before := 0.0
@@ -251,14 +266,21 @@ func (s *state) swapDelta(u, v int) (float64, bool) {
 			return 0, false
 		}
 	}
-	if s.cannotIn(u, h, v) || s.cannotIn(v, g, u) || !s.admits(u, h, v) || !s.admits(v, g, u) {
+	if s.cannotIn(u, h, v) || s.cannotIn(v, g, u) {
 		return 0, false
 	}
 	var d float64
 	var ok bool
 	if s.m.simple[u] && s.m.simple[v] {
+		// The fast path's checks are exact: no quick test first.
+		if s.fit == nil && (!s.admits(u, h, v) || !s.admits(v, g, u)) {
+			return 0, false
+		}
 		d, ok = s.swapFast(u, v, g, h)
 	} else {
+		if !s.admits(u, h, v) || !s.admits(v, g, u) {
+			return 0, false
+		}
 		d, ok = s.swapSlow(u, v, g, h)
 	}
 	if !ok {
@@ -273,7 +295,14 @@ func (s *state) swapDelta(u, v int) (float64, bool) {
 // swapFast evaluates the terms and checks for simple units u (in g) and v
 // (in h) trading groups from the counts alone.
 func (s *state) swapFast(u, v, g, h int) (float64, bool) {
-	for _, c := range s.m.checks {
+	for i, c := range s.m.checks {
+		if s.fit != nil && s.fit[i] != nil {
+			f := s.fit[i]
+			if !f.swapOK(s, g, v, u) || !f.swapOK(s, h, u, v) {
+				return 0, false
+			}
+			continue
+		}
 		if !c.swapOK(u, v, g, h) {
 			return 0, false
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -14,9 +15,60 @@ import (
 )
 
 var (
-	warmLimit = flag.Duration("warm.limit", 10*time.Second, "time limit of each solve in BenchmarkWarmStart")
-	warmSeeds = flag.Int("warm.seeds", 3, "BenchmarkWarmStart solves the problems of seeds 1 to this")
+	warmLimit  = flag.Duration("warm.limit", 10*time.Second, "time limit of each solve in BenchmarkWarmStart")
+	warmSeeds  = flag.Int("warm.seeds", 3, "BenchmarkWarmStart solves the problems of seeds 1 to this")
+	warmSample = flag.Int("warm.sample", 0, "Options.SwapSample of BenchmarkCountySearch")
+	warmCPU    = flag.Bool("warm.cpu", false, "BenchmarkWarmStart and BenchmarkCountyLimits count the limits in this process's CPU time, on one thread")
 )
+
+// solveFor solves p for limit: wall time by default; with -warm.cpu, CPU
+// time of this process, so that a machine loaded by other work measures
+// the same amount of search. The CPU clock is a context cancelled by a
+// goroutine that polls getrusage(RUSAGE_SELF) (user plus system time,
+// garbage collection included) every 5 ms, with the solver's own time
+// limit far beyond it; the search runs on one thread.
+func solveFor(tb testing.TB, p *grouping.Problem, opts grouping.Options, limit time.Duration) *grouping.Solution {
+	tb.Helper()
+	ctx := context.Background()
+	opts.TimeLimit = limit
+	if *warmCPU {
+		opts.TimeLimit, opts.Threads = 24*time.Hour, 1
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		begin := cpuTime(tb)
+		go func() {
+			tick := time.NewTicker(5 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+					if cpuTime(tb)-begin >= limit {
+						cancel()
+						return
+					}
+				}
+			}
+		}()
+	}
+	sol, err := grouping.Solve(ctx, p, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sol
+}
+
+// cpuTime is the CPU time this process has used so far.
+func cpuTime(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Error(err)
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // countyProblem is a reflective consultation problem of the county's
 // shape: about 700 providers in 90 agencies of very unequal size, 20
@@ -93,32 +145,41 @@ func singleOrganization(p *grouping.Problem, groups [][]grouping.MemberID) int {
 	return n
 }
 
+// led counts the groups a solution gives a leader.
+func led(sol *grouping.Solution) int {
+	n := 0
+	for _, id := range sol.Leaders {
+		if id != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // BenchmarkWarmStart compares, on county-shaped problems, the search
 // alone with the search started from a coordinator's per-agency greedy
 // grouping, each for -warm.limit (10 s by default). The metrics are the
 // objectives (higher is better): "alone", "warm", the greedy grouping's
 // own ("greedy"), and alone less warm ("gap"; at least 0 is the goal);
-// then the members each leaves unplaced and the groups each forms of one
-// organization's staff ("oneorg-"; the greedy draft's own groups are all
-// of one organization by construction, but many break a hard constraint,
-// so the draft after the search, "oneorg-warm", is the yardstick).
-// -warm.seeds=5 adds seeds 4 and 5.
+// then the members each leaves unplaced, the groups each has led by a
+// consultant ("led-"), and the groups each forms of one organization's
+// staff ("oneorg-"; the greedy draft's own groups are all of one
+// organization by construction, but many break a hard constraint, so the
+// draft after the search, "oneorg-warm", is the yardstick).
+// -warm.seeds=5 adds seeds 4 and 5. With -warm.cpu the limit is this
+// process's CPU time on one thread (see solveFor), the figure to compare
+// on a machine loaded by other work.
 //
 //	go test -run '^$' -bench WarmStart -benchtime 1x ./grouping/
+//	go test -run '^$' -bench WarmStart -benchtime 1x -warm.seeds 5 -warm.cpu ./grouping/
 func BenchmarkWarmStart(b *testing.B) {
 	for seed := int64(1); seed <= int64(*warmSeeds); seed++ {
 		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
 			p := countyProblem(b, seed)
 			start := greedyByAgency(p)
 			for range b.N {
-				alone, err := grouping.Solve(context.Background(), p, grouping.Options{TimeLimit: *warmLimit, Seed: uint64(seed)})
-				if err != nil {
-					b.Fatal(err)
-				}
-				warm, err := grouping.Solve(context.Background(), p, grouping.Options{TimeLimit: *warmLimit, Seed: uint64(seed), Start: start})
-				if err != nil {
-					b.Fatal(err)
-				}
+				alone := solveFor(b, p, grouping.Options{Seed: uint64(seed)}, *warmLimit)
+				warm := solveFor(b, p, grouping.Options{Seed: uint64(seed), Start: start}, *warmLimit)
 				b.ReportMetric(alone.Objective, "alone")
 				b.ReportMetric(warm.Objective, "warm")
 				b.ReportMetric(grouping.Evaluate(p, start), "greedy")
@@ -127,6 +188,8 @@ func BenchmarkWarmStart(b *testing.B) {
 				b.ReportMetric(float64(len(warm.Unplaced)), "unplaced-warm")
 				b.ReportMetric(float64(singleOrganization(p, alone.Groups)), "oneorg-alone")
 				b.ReportMetric(float64(singleOrganization(p, warm.Groups)), "oneorg-warm")
+				b.ReportMetric(float64(led(alone)), "led-alone")
+				b.ReportMetric(float64(led(warm)), "led-warm")
 			}
 		})
 	}
@@ -135,7 +198,8 @@ func BenchmarkWarmStart(b *testing.B) {
 // BenchmarkCountyLimits compares, on the county-shaped problems of
 // BenchmarkWarmStart (seeds 1 to -warm.seeds), the search alone at 2 s
 // and at 60 s: "obj-2s", "obj-60s", and how far the first falls short of
-// the second in percent ("gap-%"; at most 1 is the goal).
+// the second in percent ("gap-%"; at most 1 is the goal). With -warm.cpu
+// the limits are this process's CPU time on one thread (see solveFor).
 //
 //	go test -run '^$' -bench CountyLimits -benchtime 1x -timeout 30m ./grouping/
 func BenchmarkCountyLimits(b *testing.B) {
@@ -143,17 +207,35 @@ func BenchmarkCountyLimits(b *testing.B) {
 		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
 			p := countyProblem(b, seed)
 			for range b.N {
-				short, err := grouping.Solve(context.Background(), p, grouping.Options{TimeLimit: 2 * time.Second, Seed: uint64(seed)})
-				if err != nil {
-					b.Fatal(err)
-				}
-				long, err := grouping.Solve(context.Background(), p, grouping.Options{TimeLimit: time.Minute, Seed: uint64(seed)})
-				if err != nil {
-					b.Fatal(err)
-				}
+				short := solveFor(b, p, grouping.Options{Seed: uint64(seed)}, 2*time.Second)
+				long := solveFor(b, p, grouping.Options{Seed: uint64(seed)}, time.Minute)
 				b.ReportMetric(short.Objective, "obj-2s")
 				b.ReportMetric(long.Objective, "obj-60s")
 				b.ReportMetric(100*(long.Objective-short.Objective)/long.Objective, "gap-%")
+			}
+		})
+	}
+}
+
+// BenchmarkCountySearch solves the county-shaped problems of
+// BenchmarkWarmStart (seeds 1 to -warm.seeds) with the search alone for
+// -warm.limit: the objective ("obj"), the members left unplaced, the
+// groups led, the single-organization groups and the search rounds. With
+// -warm.cpu (CPU time, see solveFor) it is the quick comparison of two
+// versions of the search on a loaded machine.
+//
+//	go test -run '^$' -bench CountySearch -benchtime 1x -warm.cpu -warm.limit 2s ./grouping/
+func BenchmarkCountySearch(b *testing.B) {
+	for seed := int64(1); seed <= int64(*warmSeeds); seed++ {
+		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
+			p := countyProblem(b, seed)
+			for range b.N {
+				sol := solveFor(b, p, grouping.Options{Seed: uint64(seed), SwapSample: *warmSample}, *warmLimit)
+				b.ReportMetric(sol.Objective, "obj")
+				b.ReportMetric(float64(len(sol.Unplaced)), "unplaced")
+				b.ReportMetric(float64(singleOrganization(p, sol.Groups)), "oneorg")
+				b.ReportMetric(float64(led(sol)), "led")
+				b.ReportMetric(float64(sol.Iterations), "rounds")
 			}
 		})
 	}
