@@ -387,7 +387,7 @@ var errorStatusText = map[int]string{
 	404: "not found, or not visible to this key (the two read alike)",
 	409: "conflict with the stored state (the record exists, is referenced, or is not ready)",
 	413: "the body is larger than the server's limit",
-	429: "too many failed sign-ins from this address, or too many runs waiting: wait Retry-After seconds",
+	429: "rate_limited: too many failed sign-ins from this address, or too many runs waiting: wait Retry-After seconds",
 	500: "an internal error; the details are in the server's log under the request ID",
 	503: "the database does not answer",
 }
