@@ -165,6 +165,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.DurationVar(&o.cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one API request")
 	fs.DurationVar(&o.cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time to drain in-flight requests on shutdown")
 	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For names the client; empty trusts none")
+	fs.DurationVar(&o.cfg.ReadyCache, "ready-cache", time.Second, "how long /readyz answers its last result before it checks the database and pings the plug-ins again, so a storm of probes reaches them once; 0 checks on every call")
 	fs.StringVar(&o.metrics, "metrics-from", "", "comma-separated networks (CIDR) whose clients may read /metrics without a key (an administrator key reads it from anywhere); empty allows loopback only")
 	fs.BoolVar(&o.verify, "verify-audit", false, "verify the audit log's hash chain in the -data or -postgres database, print the result and exit: status 0 if it holds, 2 if it is broken")
 	fs.StringVar(&o.migrate, "migrate", "", "\"status\": list the migrations of the -data or -postgres database, each with whether and when it was applied, and exit; \"up\": apply the pending ones and exit; empty: apply them and serve")
@@ -234,6 +235,12 @@ func parseFlags(args []string) (*options, error) {
 		if d <= 0 {
 			return nil, bsk.Invalidf(name, "%s is not a positive duration", d)
 		}
+	}
+	switch {
+	case o.cfg.ReadyCache < 0:
+		return nil, bsk.Invalidf("-ready-cache", "%s is negative", o.cfg.ReadyCache)
+	case o.cfg.ReadyCache == 0:
+		o.cfg.ReadyCache = -1 // the configuration's zero is the default
 	}
 	if o.proxies != "" {
 		o.cfg.TrustedProxies = strings.Split(o.proxies, ",")

@@ -62,6 +62,9 @@ type PluginOptions struct {
 	CallTimeout time.Duration
 	// MinBackoff and MaxBackoff bound the wait before a relaunch.
 	MinBackoff, MaxBackoff time.Duration
+	// PingInterval is how often the host pings a running plug-in between
+	// calls to find one that hangs; 0 means every 10 s.
+	PingInterval time.Duration
 }
 
 // PluginHost is the server's plug-ins: the catalog and the host that runs
@@ -87,7 +90,7 @@ func StartPlugins(ctx context.Context, path string, opts PluginOptions, log zero
 	}
 	h := &PluginHost{catalog: cat}
 	h.host, err = plugins.NewHost(ctx, cat, plugins.Options{Logger: log, Restarted: m.PluginRestarted,
-		CallTimeout: opts.CallTimeout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff})
+		CallTimeout: opts.CallTimeout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff, PingInterval: opts.PingInterval})
 	var list bsk.Errors
 	if errors.As(err, &list) {
 		for _, e := range list {
