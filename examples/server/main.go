@@ -171,7 +171,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.StringVar(&o.migrate, "migrate", "", "\"status\": list the migrations of the -data or -postgres database, each with whether and when it was applied, and exit; \"up\": apply the pending ones and exit; empty: apply them and serve")
 	fs.StringVar(&o.backup, "backup", "", "write an online, consistent copy of the -data SQLite database (with its decision key) to this file, mode 0600, and exit; the server may keep running")
 	fs.StringVar(&o.restore, "restore", "", "restore this backup into the -data directory, verify its audit chain and exit; refuses a directory that holds a database unless -force")
-	fs.BoolVar(&o.force, "force", false, "with -backup, overwrite an existing file; with -restore, replace the database in -data (stop the server first)")
+	fs.BoolVar(&o.force, "force", false, "with -backup, overwrite an existing file; with -restore, replace the database in -data (refused while a server runs on it)")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate chain file: serve HTTPS (TLS 1.2 or later) instead of HTTP; needs -tls-key; SIGHUP reloads both files")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file of -tls-cert")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
@@ -350,6 +350,14 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	reloadOnHangup(ctx, cert, log)
+	if cfg.Postgres == "" {
+		// Held until the process ends: -restore refuses while it is.
+		lock, err := store.LockServing(cfg.Data)
+		if err != nil {
+			return err
+		}
+		defer lock.Unlock()
+	}
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err
