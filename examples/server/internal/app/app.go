@@ -283,6 +283,7 @@ func (a *App) routes() error {
 
 	api := e.Group("/api/v1", middleware.ContextTimeout(a.cfg.RequestTimeout), a.authenticate)
 	a.keyRoutes(api)
+	a.webSessionRoutes(api)
 	a.organizationRoutes(api)
 	a.providerRoutes(api)
 	a.offeringRoutes(api)
