@@ -139,7 +139,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, cfg.Plugins, log, a.metrics.service)
+	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, cfg.Plugins.WithStore(db), log, a.metrics.service)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("plug-in catalog: %w", err)

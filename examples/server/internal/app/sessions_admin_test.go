@@ -47,7 +47,7 @@ func (b *webBrowser) signIn(key string) string {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	body := readAll(b.t, resp)
+	body := drainBody(b.t, resp)
 	m := csrfRE.FindStringSubmatch(body)
 	if m == nil {
 		b.t.Fatalf("GET /web/signin = %d: no form token", resp.StatusCode)
@@ -56,7 +56,7 @@ func (b *webBrowser) signIn(key string) string {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	readAll(b.t, resp)
+	drainBody(b.t, resp)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/web/" {
 		b.t.Fatalf("POST /web/signin = %d to %q; want 303 to /web/", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -82,7 +82,7 @@ func (b *webBrowser) signedIn() bool {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	readAll(b.t, resp)
+	drainBody(b.t, resp)
 	switch {
 	case resp.StatusCode == http.StatusOK:
 		return true
@@ -93,7 +93,7 @@ func (b *webBrowser) signedIn() bool {
 	return false
 }
 
-func readAll(t *testing.T, resp *http.Response) string {
+func drainBody(t *testing.T, resp *http.Response) string {
 	t.Helper()
 	defer resp.Body.Close()
 	var sb strings.Builder
