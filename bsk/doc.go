@@ -44,7 +44,7 @@
 // # Errors
 //
 // The whole module shares one coded error type, [Error], with the codes
-// invalid, not_found, conflict, unauthorized and internal. Test for a code
+// invalid, not_found, conflict, unauthorized, internal and rate_limited. Test for a code
 // with [errors.Is] and a sentinel ([ErrInvalid], [ErrNotFound], ...) or read
 // it with [ErrorCode]. A Validate error is an [Errors] list whose elements
 // [errors.As] finds one by one. Build such lists with [Problems].

@@ -23,11 +23,14 @@ const (
 	CodeUnauthorized Code = "unauthorized"
 	// CodeInternal: a fault that is not the caller's (a bug, a crashed plug-in, an I/O failure).
 	CodeInternal Code = "internal"
+	// CodeRateLimited: the caller is over a limit (too many attempts, a full
+	// queue); the same request may succeed later.
+	CodeRateLimited Code = "rate_limited"
 )
 
 // Codes lists every error code in a stable order.
 func Codes() []Code {
-	return []Code{CodeInvalid, CodeNotFound, CodeConflict, CodeUnauthorized, CodeInternal}
+	return []Code{CodeInvalid, CodeNotFound, CodeConflict, CodeUnauthorized, CodeInternal, CodeRateLimited}
 }
 
 // Sentinel errors, one per code. They match any [*Error] of the same code
@@ -40,6 +43,7 @@ var (
 	ErrConflict     = &Error{Code: CodeConflict}
 	ErrUnauthorized = &Error{Code: CodeUnauthorized}
 	ErrInternal     = &Error{Code: CodeInternal}
+	ErrRateLimited  = &Error{Code: CodeRateLimited}
 )
 
 // Error is the library's one coded error. Field, when set, is the path of

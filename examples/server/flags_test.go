@@ -28,6 +28,7 @@ var samples = map[string]string{
 	"shutdown-timeout":        "45s",
 	"trusted-proxies":         "10.0.0.0/8,192.168.0.0/16",
 	"metrics-from":            "10.20.0.0/16",
+	"ready-cache":             "5s",
 	"verify-audit":            "true",
 	"migrate":                 "status",
 	"log-level":               "debug",

@@ -165,12 +165,13 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.DurationVar(&o.cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one API request")
 	fs.DurationVar(&o.cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time to drain in-flight requests on shutdown")
 	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For names the client; empty trusts none")
+	fs.DurationVar(&o.cfg.ReadyCache, "ready-cache", time.Second, "how long /readyz answers its last result before it checks the database and pings the plug-ins again, so a storm of probes reaches them once; 0 checks on every call")
 	fs.StringVar(&o.metrics, "metrics-from", "", "comma-separated networks (CIDR) whose clients may read /metrics without a key (an administrator key reads it from anywhere); empty allows loopback only")
 	fs.BoolVar(&o.verify, "verify-audit", false, "verify the audit log's hash chain in the -data or -postgres database, print the result and exit: status 0 if it holds, 2 if it is broken")
 	fs.StringVar(&o.migrate, "migrate", "", "\"status\": list the migrations of the -data or -postgres database, each with whether and when it was applied, and exit; \"up\": apply the pending ones and exit; empty: apply them and serve")
 	fs.StringVar(&o.backup, "backup", "", "write an online, consistent copy of the -data SQLite database (with its decision key) to this file, mode 0600, and exit; the server may keep running")
 	fs.StringVar(&o.restore, "restore", "", "restore this backup into the -data directory, verify its audit chain and exit; refuses a directory that holds a database unless -force")
-	fs.BoolVar(&o.force, "force", false, "with -backup, overwrite an existing file; with -restore, replace the database in -data (stop the server first)")
+	fs.BoolVar(&o.force, "force", false, "with -backup, overwrite an existing file; with -restore, replace the database in -data (refused while a server runs on it)")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate chain file: serve HTTPS (TLS 1.2 or later) instead of HTTP; needs -tls-key; SIGHUP reloads both files")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file of -tls-cert")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
@@ -234,6 +235,12 @@ func parseFlags(args []string) (*options, error) {
 		if d <= 0 {
 			return nil, bsk.Invalidf(name, "%s is not a positive duration", d)
 		}
+	}
+	switch {
+	case o.cfg.ReadyCache < 0:
+		return nil, bsk.Invalidf("-ready-cache", "%s is negative", o.cfg.ReadyCache)
+	case o.cfg.ReadyCache == 0:
+		o.cfg.ReadyCache = -1 // the configuration's zero is the default
 	}
 	if o.proxies != "" {
 		o.cfg.TrustedProxies = strings.Split(o.proxies, ",")
@@ -343,6 +350,14 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	reloadOnHangup(ctx, cert, log)
+	if cfg.Postgres == "" {
+		// Held until the process ends: -restore refuses while it is.
+		lock, err := store.LockServing(cfg.Data)
+		if err != nil {
+			return err
+		}
+		defer lock.Unlock()
+	}
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err

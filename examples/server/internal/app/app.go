@@ -64,6 +64,10 @@ type Config struct {
 	// SSO, when set, adds single sign-on with an OpenID Connect provider
 	// to the web app.
 	SSO *web.SSO
+	// ReadyCache is how long /readyz answers its last result before it
+	// checks the database and pings the plug-ins again; default 1s,
+	// negative checks on every call.
+	ReadyCache time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -87,6 +91,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 15 * time.Second
+	}
+	if c.ReadyCache == 0 {
+		c.ReadyCache = time.Second
 	}
 	return c
 }
@@ -132,7 +139,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, cfg.Plugins, log, a.metrics.service)
+	plugins, err := service.StartPlugins(ctx, cfg.PluginCatalog, cfg.Plugins.WithStore(db), log, a.metrics.service)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("plug-in catalog: %w", err)
@@ -269,13 +276,14 @@ func (a *App) routes() error {
 	}))
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	e.GET("/readyz", a.readyz)
+	e.GET("/readyz", a.readyz(a.cfg.ReadyCache))
 	e.GET("/metrics", a.serveMetrics)
 	e.GET("/api/v1/openapi.json", a.openAPI)
 	a.docsRoutes(e) // the docs page, with its own content-security policy
 
 	api := e.Group("/api/v1", middleware.ContextTimeout(a.cfg.RequestTimeout), a.authenticate)
 	a.keyRoutes(api)
+	a.webSessionRoutes(api)
 	a.organizationRoutes(api)
 	a.providerRoutes(api)
 	a.offeringRoutes(api)

@@ -19,7 +19,13 @@ var status = map[bsk.Code]int{
 	bsk.CodeConflict:     http.StatusConflict,
 	bsk.CodeUnauthorized: http.StatusForbidden,
 	bsk.CodeInternal:     http.StatusInternalServerError,
+	bsk.CodeRateLimited:  http.StatusTooManyRequests,
 }
+
+// defaultRetryAfter is the Retry-After, in seconds, of a 429 whose
+// handler named no wait of its own (a full run queue frees as runs end,
+// which no one can foretell).
+const defaultRetryAfter = "5"
 
 // errUnauthenticated is a missing or unknown API key: 401, not 403.
 var errUnauthenticated = service.ErrUnauthenticated
@@ -35,7 +41,8 @@ type Problem struct {
 // ErrorBody is the JSON body of every error response.
 type ErrorBody struct {
 	Error struct {
-		// Code is one of invalid, not_found, conflict, unauthorized, internal.
+		// Code is one of invalid, not_found, conflict, unauthorized,
+		// internal, rate_limited (with status 429 and Retry-After).
 		Code bsk.Code `json:"code"`
 		// Message summarizes the error.
 		Message string `json:"message"`
@@ -47,8 +54,9 @@ type ErrorBody struct {
 }
 
 // errorHandler renders every error as an [ErrorBody]. Library errors map by
-// code; Echo's own errors (unknown route, body too large) keep their status;
-// anything else is a 500 whose details go to the log, never to the client.
+// code; Echo's own errors (unknown route, body too large, a limit's 429)
+// keep their status; anything else is a 500 whose details go to the log,
+// never to the client. Every 429 carries Retry-After.
 func errorHandler(log zerolog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
@@ -93,6 +101,10 @@ func errorHandler(log zerolog.Logger) echo.HTTPErrorHandler {
 			body.Error.Message = "internal error"
 			body.Error.Problems = nil
 		}
+		if code == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "" {
+			// Every 429 says when to try again.
+			c.Response().Header().Set("Retry-After", defaultRetryAfter)
+		}
 		if c.Request().Method == http.MethodHead {
 			c.NoContent(code)
 			return
@@ -107,8 +119,10 @@ func codeForStatus(s int) bsk.Code {
 		return bsk.CodeNotFound
 	case s == http.StatusUnauthorized || s == http.StatusForbidden:
 		return bsk.CodeUnauthorized
-	case s == http.StatusConflict || s == http.StatusTooManyRequests:
+	case s == http.StatusConflict:
 		return bsk.CodeConflict
+	case s == http.StatusTooManyRequests:
+		return bsk.CodeRateLimited
 	case s < 500:
 		return bsk.CodeInvalid
 	}

@@ -80,6 +80,9 @@ func matrixCases() []mcase {
 		{"GET /api/v1/keys", "/api/v1/keys", nil, "", adminOnly},
 		{"DELETE /api/v1/keys/:id", "/api/v1/keys/{spare-key}", nil, "key", want{200, 403, 403, 403, 403, 403, 401}},
 		{"DELETE /api/v1/keys/:id", "/api/v1/keys/none", nil, "", want{404, 403, 403, 403, 403, 403, 401}},
+		{"GET /api/v1/web-sessions", "/api/v1/web-sessions", nil, "", adminOnly},
+		{"DELETE /api/v1/web-sessions", "/api/v1/web-sessions?key_id=none", nil, "", adminOnly},
+		{"DELETE /api/v1/web-sessions/:id", "/api/v1/web-sessions/none", nil, "", want{404, 403, 403, 403, 403, 403, 401}},
 
 		{"GET /api/v1/organizations", "/api/v1/organizations", nil, "", want{200, 200, 200, 200, 403, 403, 401}},
 		{"GET /api/v1/organizations/:id", "/api/v1/organizations/org-001", nil, "", want{200, 200, 200, 404, 404, 404, 401}},

@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -70,7 +73,15 @@ func TestReadyReportsPlugins(t *testing.T) {
 		if err := s.App.DB().Close(); err != nil {
 			t.Fatal(err)
 		}
-		r := s.expect(503, "GET", "/readyz", "", nil)
+		// The ready answer is kept for a second (-ready-cache).
+		r := s.do("GET", "/readyz", "", nil)
+		for deadline := time.Now().Add(10 * time.Second); r.Status == 200 && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Millisecond)
+			r = s.do("GET", "/readyz", "", nil)
+		}
+		if r.Status != 503 {
+			t.Fatalf("/readyz with the database closed = %d; want 503\n%s", r.Status, r.Body)
+		}
 		var body app.ErrorBody
 		r.json(t, &body)
 		if !strings.Contains(body.Error.Message, "database unavailable") {
@@ -146,4 +157,95 @@ func TestPluginMetrics(t *testing.T) {
 	if pluginProcess(t, faulty) == pid {
 		t.Error("the killed process is still the plug-in's")
 	}
+}
+
+var pingcountOnce struct {
+	sync.Once
+	path string
+	err  error
+}
+
+// pingcountPlugin builds the plug-in that counts the health checks it
+// answers (testdata/pingcount) and returns its path.
+func pingcountPlugin(t *testing.T) string {
+	t.Helper()
+	pingcountOnce.Do(func() {
+		pingcountOnce.path = filepath.Join(pluginDir, "pingcount")
+		out, err := exec.Command("go", "build", "-o", pingcountOnce.path, "./testdata/pingcount").CombinedOutput()
+		if err != nil {
+			pingcountOnce.err = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if pingcountOnce.err != nil {
+		t.Fatalf("building the pingcount plug-in: %v", pingcountOnce.err)
+	}
+	return pingcountOnce.path
+}
+
+// pings reads how many health checks the pingcount plug-in answered.
+func pings(t *testing.T, file string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(b), "\n")
+}
+
+// TestReadyCached: a storm of /readyz calls, at once and one after
+// another, pings a real plug-in once while the result is fresh, and the
+// next call after it ages pings again.
+func TestReadyCached(t *testing.T) {
+	bin := pingcountPlugin(t)
+	serve := func(t *testing.T, cache time.Duration) (*server, string) {
+		count := filepath.Join(t.TempDir(), "pings")
+		s := startWith(t, backend{name: "sqlite"}, app.Config{Data: t.TempDir(), NoDemo: true, ReadyCache: cache,
+			// The host's own pings between calls would blur the count.
+			Plugins:       service.PluginOptions{PingInterval: time.Hour},
+			PluginCatalog: catalogFile(t, plugins.Entry{Agency: "Test Agency", Name: "pingcount", Path: bin, Args: []string{"-count", count}, Enabled: true})})
+		return s, count
+	}
+
+	t.Run("fresh", func(t *testing.T) {
+		s, count := serve(t, time.Minute)
+		before := pings(t, count)
+		const n = 20
+		var wg sync.WaitGroup
+		statuses := make([]int, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i] = s.do("GET", "/readyz", "", nil).Status
+			}()
+		}
+		wg.Wait()
+		for range n {
+			statuses = append(statuses, s.do("GET", "/readyz", "", nil).Status)
+		}
+		for i, st := range statuses {
+			if st != 200 {
+				t.Fatalf("/readyz call %d = %d; want 200", i+1, st)
+			}
+		}
+		if got := pings(t, count) - before; got != 1 {
+			t.Errorf("%d /readyz calls pinged the plug-in %d times; want once", 2*n, got)
+		}
+	})
+
+	t.Run("aged", func(t *testing.T) {
+		s, count := serve(t, 50*time.Millisecond)
+		s.expect(200, "GET", "/readyz", "", nil)
+		first := pings(t, count)
+		for deadline := time.Now().Add(10 * time.Second); pings(t, count) == first; {
+			if time.Now().After(deadline) {
+				t.Fatal("/readyz never pinged the plug-in again after its result aged")
+			}
+			time.Sleep(100 * time.Millisecond)
+			s.expect(200, "GET", "/readyz", "", nil)
+		}
+	})
 }

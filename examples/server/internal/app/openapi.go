@@ -179,6 +179,9 @@ func operations() []operation {
 		{method: "POST", path: v1 + "/keys", summary: "create an API key; expires_at or ttl (\"720h\") sets an expiry, none means never", roles: adminRole, body: KeyRequest{}, ok: []answer{success(201, "the key, shown once", KeyResponse{})}},
 		{method: "GET", path: v1 + "/keys", summary: "list API keys with status, expiry and last use, never secrets", roles: adminRole, query: pageParams, ok: []answer{success(200, "a page of keys", Page[KeyInfo]{})}},
 		{method: "DELETE", path: v1 + "/keys/:id", summary: "revoke an API key at once", roles: adminRole, ok: []answer{success(200, "the revoked key", KeyInfo{})}, errors: []int{409}},
+		{method: "GET", path: v1 + "/web-sessions", summary: "list the web app's sessions that work now, oldest first: of one API key (key_id), of one single sign-on subject (subject), or of everyone; never a secret or a stored hash", roles: adminRole, query: webSessionParams, ok: []answer{success(200, "the sessions", WebSessionList{})}},
+		{method: "DELETE", path: v1 + "/web-sessions", summary: "end every web session of one API key (key_id) or single sign-on subject (subject) at once: their next request is sent to sign in; audited", roles: adminRole, query: webSessionParams, ok: []answer{success(200, "the sessions ended (none is not an error)", WebSessionList{})}},
+		{method: "DELETE", path: v1 + "/web-sessions/:id", summary: "end one web session at once: its next request is sent to sign in; audited", roles: adminRole, ok: []answer{success(200, "the session ended", WebSession{})}},
 		{method: "GET", path: v1 + "/audit", summary: "the hash-chained audit log with key names and roles", roles: adminRole, query: append(slices.Clip(pageParams), queryEnum("order", "oldest (asc, the default) or newest (desc) first", "asc", "desc")), ok: []answer{success(200, "a page of entries", Page[store.AuditEntry]{})}},
 		{method: "GET", path: v1 + "/audit/head", summary: "the audit chain's last seq and hash, to keep outside the database", roles: adminRole, ok: []answer{success(200, "the head", store.AuditHead{})}},
 	}
@@ -394,7 +397,7 @@ var errorStatusText = map[int]string{
 	404: "not found, or not visible to this key (the two read alike)",
 	409: "conflict with the stored state (the record exists, is referenced, or is not ready)",
 	413: "the body is larger than the server's limit",
-	429: "too many failed sign-ins from this address, or too many runs waiting: wait Retry-After seconds",
+	429: "rate_limited: too many failed sign-ins from this address, or too many runs waiting: wait Retry-After seconds",
 	500: "an internal error; the details are in the server's log under the request ID",
 	503: "the database does not answer",
 }
@@ -426,7 +429,7 @@ func operationTag(p string) string {
 	switch seg {
 	case "healthz", "readyz", "metrics", "openapi.json", "docs":
 		return "server"
-	case "audit":
+	case "audit", "web-sessions":
 		return "keys"
 	case "imports":
 		return "instruments"

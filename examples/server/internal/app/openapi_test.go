@@ -316,6 +316,11 @@ func TestOpenAPIResponses(t *testing.T) {
 	check(call{method: "DELETE", path: v1 + "/keys/" + spare.ID, key: admin, want: 200})
 	check(call{method: "GET", path: v1 + "/audit?order=desc&limit=5", key: admin, want: 200})
 	check(call{method: "GET", path: v1 + "/audit/head", key: admin, want: 200})
+	newWebBrowser(t, s).signIn(coord)
+	var signedIn app.WebSessionList
+	decode(check(call{method: "GET", path: v1 + "/web-sessions", key: admin, want: 200}), &signedIn)
+	check(call{method: "DELETE", path: v1 + "/web-sessions/" + signedIn.Sessions[0].ID, key: admin, want: 200})
+	check(call{method: "DELETE", path: v1 + "/web-sessions?subject=nobody", key: admin, want: 200})
 
 	// Records.
 	staff := staffOf(t, s, "org-001")

@@ -208,7 +208,13 @@ func TestPluginRecoversWithoutRestart(t *testing.T) {
 	if st.Reason != "" || st.Error != "" || st.Info == nil || st.Info.Version != "1.0.0" {
 		t.Errorf("/plugins once running = %+v", st)
 	}
-	s.expect(200, "GET", "/readyz", "", nil)
+	// /readyz keeps its last answer for a second (-ready-cache).
+	for ready := s.do("GET", "/readyz", "", nil); ready.Status != 200; ready = s.do("GET", "/readyz", "", nil) {
+		if time.Now().After(deadline.Add(5 * time.Second)) {
+			t.Fatalf("/readyz = %d once the plug-in runs; want 200\n%s", ready.Status, ready.Body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 
 	run = w.run(t)
 	if len(run.NeedsReview) != 0 || run.Counts[scholarship.Ineligible] != 1 {

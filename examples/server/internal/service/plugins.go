@@ -2,15 +2,19 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/plugins"
 	"github.com/beststarts/workforce/scholarship"
 )
@@ -62,14 +66,36 @@ type PluginOptions struct {
 	CallTimeout time.Duration
 	// MinBackoff and MaxBackoff bound the wait before a relaunch.
 	MinBackoff, MaxBackoff time.Duration
+	// db keeps the plug-ins' texts; nil keeps none.
+	db *store.DB
+	// PingInterval is how often the host pings a running plug-in between
+	// calls to find one that hangs; 0 means every 10 s.
+	PingInterval time.Duration
+}
+
+// WithStore returns the options with the store that keeps the reason
+// texts each plug-in declared when it last ran (see [PluginHost]).
+func (o PluginOptions) WithStore(db *store.DB) PluginOptions {
+	o.db = db
+	return o
 }
 
 // PluginHost is the server's plug-ins: the catalog and the host that runs
 // its enabled entries, restarting those that fail. The zero value (and
 // nil) runs no plug-ins.
+//
+// The reason texts each plug-in declares are stored (see [WithStore]) when
+// it is seen running, and a plug-in that does not run now (refused, not
+// started, or gone from the catalog) has its stored decisions rendered
+// with the texts it declared when it last ran.
 type PluginHost struct {
 	catalog plugins.Catalog
 	host    *plugins.Host
+	db      *store.DB
+	log     zerolog.Logger
+
+	mu    sync.Mutex
+	saved map[string]string // plug-in -> the JSON of the texts stored for it
 }
 
 // StartPlugins reads the catalog at path and launches its enabled
@@ -85,20 +111,22 @@ func StartPlugins(ctx context.Context, path string, opts PluginOptions, log zero
 	if err != nil {
 		return nil, err
 	}
-	h := &PluginHost{catalog: cat}
+	h := &PluginHost{catalog: cat, db: opts.db, log: log, saved: map[string]string{}}
 	h.host, err = plugins.NewHost(ctx, cat, plugins.Options{Logger: log, Restarted: m.PluginRestarted,
-		CallTimeout: opts.CallTimeout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff})
+		CallTimeout: opts.CallTimeout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff, PingInterval: opts.PingInterval})
 	var list bsk.Errors
 	if errors.As(err, &list) {
 		for _, e := range list {
 			log.Error().Str("plugin", e.Field).Str("error", e.Message).Msg("plug-in did not start; it is retried")
 		}
+		h.rememberTexts(ctx)
 		return h, nil
 	}
 	if err != nil {
 		h.Close()
 		return nil, err
 	}
+	h.rememberTexts(ctx)
 	return h, nil
 }
 
@@ -140,27 +168,102 @@ func (h *PluginHost) readiness(ctx context.Context) []ReadyCheck {
 		}
 		out = append(out, c)
 	}
+	// A plug-in that launched since the last probe has its texts stored.
+	h.rememberTexts(ctx)
 	return out
 }
 
-// texts returns the reason texts every plug-in of the catalog declared at
-// its latest launch, for rendering their reasons; a plug-in listed first
-// in the catalog wins a code two declare.
+// texts returns the reason texts of the catalog's plug-ins, for rendering
+// their reasons: each running plug-in's from its latest launch, each
+// other's as stored when it last ran, then those stored for plug-ins no
+// longer in the catalog. A plug-in listed first in the catalog wins a code
+// two declare.
 func (h *PluginHost) texts() scholarship.Texts {
 	out := scholarship.Texts{}
-	if h == nil || h.host == nil {
+	if h == nil {
 		return out
+	}
+	add := func(t scholarship.Texts) {
+		for code, byLang := range t {
+			if _, dup := out[code]; !dup {
+				out[code] = byLang
+			}
+		}
+	}
+	live := h.rememberTexts(context.Background())
+	stored := h.storedTexts()
+	for _, e := range h.catalog.Plugins {
+		if t, ok := live[e.Name]; ok {
+			add(t)
+		}
+		add(stored[e.Name])
+	}
+	for _, name := range slices.Sorted(maps.Keys(stored)) {
+		add(stored[name])
+	}
+	return out
+}
+
+// rememberTexts returns the texts of each plug-in that has launched, by
+// name, and stores those that differ from what is stored for it.
+func (h *PluginHost) rememberTexts(ctx context.Context) map[string]scholarship.Texts {
+	live := map[string]scholarship.Texts{}
+	if h == nil || h.host == nil {
+		return live
 	}
 	for _, e := range h.catalog.Plugins {
 		cl, err := h.client(e.Name)
 		if err != nil {
 			continue
 		}
-		for code, byLang := range cl.Info().Texts() {
-			if _, dup := out[code]; !dup {
-				out[code] = byLang
+		info := cl.Info()
+		if info.Name == "" {
+			continue
+		}
+		live[e.Name] = info.Texts()
+		if h.db == nil || len(live[e.Name]) == 0 {
+			continue
+		}
+		b, err := json.Marshal(live[e.Name])
+		if err != nil {
+			continue
+		}
+		h.mu.Lock()
+		if h.saved[e.Name] != string(b) {
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			err := h.db.SavePluginTexts(sctx, store.PluginTexts{Plugin: e.Name, Version: info.Version, Texts: b, SeenAt: time.Now().UTC()})
+			cancel()
+			if err != nil {
+				h.log.Error().Err(err).Str("plugin", e.Name).Msg("storing the plug-in's reason texts")
+			} else {
+				h.saved[e.Name] = string(b)
 			}
 		}
+		h.mu.Unlock()
+	}
+	return live
+}
+
+// storedTexts reads the texts stored for every plug-in, by name.
+func (h *PluginHost) storedTexts() map[string]scholarship.Texts {
+	out := map[string]scholarship.Texts{}
+	if h.db == nil {
+		return out
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	all, err := h.db.AllPluginTexts(ctx)
+	if err != nil {
+		h.log.Error().Err(err).Msg("reading the plug-ins' stored reason texts")
+		return out
+	}
+	for _, p := range all {
+		var t scholarship.Texts
+		if err := json.Unmarshal(p.Texts, &t); err != nil {
+			h.log.Error().Err(err).Str("plugin", p.Plugin).Msg("the plug-in's stored reason texts are malformed")
+			continue
+		}
+		out[p.Plugin] = t
 	}
 	return out
 }

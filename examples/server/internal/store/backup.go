@@ -155,7 +155,9 @@ type Restored struct {
 // A database (or a carried file, such as the decision key) already in dir
 // is a [bsk.CodeConflict] error unless overwrite is set; overwriting
 // removes the old database's WAL and shared-memory files, so no server may
-// be running on dir. A file that is not such a backup is a
+// be running on dir: while one holds [LockServing] on dir, Restore is a
+// [bsk.CodeConflict] error, with or without overwrite, and while Restore
+// runs no server can take that lock. A file that is not such a backup is a
 // [bsk.CodeInvalid] error; a broken audit chain is an [*AuditBreak]
 // error.
 func Restore(ctx context.Context, src, dir string, overwrite bool) (Restored, error) {
@@ -169,6 +171,11 @@ func Restore(ctx context.Context, src, dir string, overwrite bool) (Restored, er
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return r, bsk.Errorf(bsk.CodeInternal, "restore: data directory: %w", err)
 	}
+	lock, err := lockRestore(dir)
+	if err != nil {
+		return r, err
+	}
+	defer lock.Unlock()
 	r.Path = filepath.Join(dir, dbFile)
 	if !overwrite {
 		for _, name := range []string{dbFile, dbFile + "-wal"} {

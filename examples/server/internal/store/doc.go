@@ -9,8 +9,10 @@
 // [OpenSQLite] and [OpenPostgres] apply the pending ones; [ConnectSQLite]
 // and [ConnectPostgres] open a database without touching its schema, for
 // [DB.MigrationStatus] and [DB.Migrate]. On PostgreSQL the migrations run
-// under an advisory lock, so replicas starting together apply each one
-// once. Databases made before goose keep their history: the versions in
+// under an advisory lock, and on SQLite under a flock of migrate.lock in
+// the data directory, so replicas starting together apply each one once.
+// A server holds [LockServing] on its SQLite data directory, and
+// [Restore] refuses while any does. Databases made before goose keep their history: the versions in
 // their schema_migrations table move into goose's goose_db_version.
 //
 // SQLite runs in WAL mode with a busy timeout, one writer connection and a

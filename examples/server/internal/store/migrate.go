@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"maps"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -51,7 +52,10 @@ type Migration struct {
 // On PostgreSQL it holds a session-level advisory lock while it works,
 // keyed by the database and schema, so that replicas starting together
 // apply each migration once: the others wait for the lock (up to five
-// minutes), then find nothing left to apply. A database made before the
+// minutes), then find nothing left to apply. On SQLite it holds the same
+// kind of lock, an exclusive flock of the file migrate.lock beside the
+// database, so that servers (or a server and -migrate up) started together
+// on one data directory do the same. A database made before the
 // store used goose (its applied versions in schema_migrations) keeps its
 // history: the versions are moved into goose's table, in the transaction
 // that creates it, and only the later migrations run.
@@ -59,6 +63,13 @@ type Migration struct {
 // A failed migration is a [bsk.CodeInternal] error naming its file; the
 // migrations before it stay applied.
 func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
+	if db.dialect == SQLite {
+		l, err := lockMigrations(ctx, filepath.Dir(db.path))
+		if err != nil {
+			return nil, err
+		}
+		defer l.Unlock()
+	}
 	p, err := db.migrations(ctx)
 	if err != nil {
 		return nil, err
