@@ -118,9 +118,10 @@ func (r *search) stop() bool {
 	return r.ctx.Err() != nil || (r.maxIter <= 0 && timeNow().After(r.deadline))
 }
 
-// runPure is the search for pure pair problems: tabu search from the best
-// solution after a random perturbation, with the tabu phase's length and
-// the perturbation's strength fixed by the problem's size.
+// runPure is the search for pure pair problems: the population phase of
+// population.go, or, with a pool of fewer than two, tabu search from the
+// best solution after a random perturbation, with the tabu phase's length
+// and the perturbation's strength fixed by the problem's size.
 func (r *search) runPure(s *state) ([]int, float64, int) {
 	r.localSearch(s, nil)
 	if poolSize(len(r.m.units)) >= 2 {
