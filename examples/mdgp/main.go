@@ -18,7 +18,7 @@
 // (-seed, -seed+1, ...), and prints a Markdown table of the mean and best
 // objective against the best-known value and the published 20-run average,
 // with the gaps to both; -only keeps the instances whose file name
-// contains a string:
+// contains a string; -v reports each run as it ends:
 //
 //	go run ./examples/mdgp -table ../shared/benchdata/mdgp -scale 0.1 -seeds 2
 //	go run ./examples/mdgp -table ../shared/benchdata/mdgp -seeds 5 -clock cpu
@@ -45,7 +45,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
 	threads := flag.Int("threads", 1, "independent searches in parallel (and GOMAXPROCS)")
 	iters := flag.Int("iterations", 0, "stop after this many search rounds instead of the time limit")
-	verbose := flag.Bool("v", false, "report search rounds on standard error")
+	verbose := flag.Bool("v", false, "report search rounds (with -table, each run) on standard error")
 	table := flag.String("table", "", "run every instance in this directory's best-known.csv and print a gap table")
 	scale := flag.Float64("scale", 1, "with -table, multiply each instance's time limit by this")
 	runs := flag.Int("seeds", 1, "with -table, seeds per instance (seed, seed+1, ...)")
@@ -60,6 +60,9 @@ func main() {
 		fail(fmt.Errorf("-clock: want wall or cpu, got %q", *clock))
 	}
 	cfg := config{threads: max(1, *threads), iters: *iters, cpu: *clock == "cpu"}
+	if *verbose {
+		cfg.log = os.Stderr
+	}
 	if cfg.cpu {
 		cfg.threads = 1
 	}
@@ -111,7 +114,8 @@ func main() {
 type config struct {
 	threads int
 	iters   int
-	cpu     bool // the limit counts CPU time
+	cpu     bool      // the limit counts CPU time
+	log     io.Writer // with -table, each run's result, or nil
 }
 
 // solve solves p with the given limit and seed.

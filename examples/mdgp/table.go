@@ -76,6 +76,10 @@ func runTable(w io.Writer, dir, only string, scale float64, runs int, seed uint6
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
+			if cfg.log != nil {
+				fmt.Fprintf(cfg.log, "%s seed %d: objective %.3f, gap %.3f%%, %d rounds\n",
+					name, seed+uint64(k), sol.Objective, 100*(best-sol.Objective)/best, sol.Iterations)
+			}
 			mean += sol.Objective / float64(runs)
 			top = max(top, sol.Objective)
 			low = min(low, sol.Objective)
