@@ -52,8 +52,9 @@
 // draft: its members go to their groups first where the rules allow, and
 // the search improves on it. Problems that are pure pair
 // scores with size bounds (the Maximally Diverse Grouping Problem) use a
-// tabu search over the score table instead; BENCHMARKS.md compares it with
-// the published state of the art on MDGPLIB instances.
+// population of groupings improved by tabu search over the score table and
+// bred by a crossover that inherits whole groups; BENCHMARKS.md compares it
+// with the published state of the art on MDGPLIB instances.
 //
 // When the hard constraints cannot all hold for someone (a Dari speaker
 // with no other Dari speaker free at their time), that member is listed in

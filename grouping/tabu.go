@@ -31,10 +31,31 @@ func (r *search) tabu(s *state, steps int, best []int, bestObj *float64) {
 	w, d := m.mat.w, m.mat.d
 	until := make([]int, n)
 	lo, hi := tenureLo(n), tenureHi(n)
+	// A swap of u (in gu) and v (in h) gains wu[h]-wu[gu] + w[v][gu]-own[v]
+	// - 2d(u,v); with gain[h][g] the largest w[v][g]-own[v] over v in h and
+	// minD the smallest pair score, a group h whose bound cannot beat the
+	// best delta so far is skipped whole.
+	minD := math.Inf(1)
+	for _, x := range d {
+		minD = min(minD, x)
+	}
+	own := make([]float64, n)
+	gain := make([]float64, G*G)
 	// member index == unit index in a pure model
 	for step := 1; step <= steps; step++ {
 		if step&63 == 0 && r.stop() {
 			return
+		}
+		for i := range gain {
+			gain[i] = math.Inf(-1)
+		}
+		for v, h := range s.assign {
+			wv := w[v*G : v*G+G]
+			own[v] = wv[h]
+			gh := gain[h*G : h*G+G]
+			for g, x := range wv {
+				gh[g] = max(gh[g], x-own[v])
+			}
 		}
 		bestD := math.Inf(-1)
 		bu, bv, bh := -1, -1, -1
@@ -56,15 +77,22 @@ func (r *search) tabu(s *state, steps int, best []int, bestObj *float64) {
 			}
 			// swaps, each pair once
 			drow := d[u*n : u*n+n]
-			for v := u + 1; v < n; v++ {
-				gv := s.assign[v]
-				if gv == gu {
+			for h := range G {
+				if h == gu {
 					continue
 				}
-				wv := w[v*G : v*G+G]
-				dd := wu[gv] - wu[gu] + wv[gu] - wv[gv] - 2*drow[v]
-				if dd > bestD && ((!tu && until[v] <= step) || s.obj+dd > *bestObj+eps) {
-					bestD, bu, bv, bh = dd, u, v, -1
+				base := wu[h] - wu[gu]
+				if base+gain[h*G+gu]-2*minD <= bestD {
+					continue
+				}
+				for _, v := range s.members[h] {
+					if v <= u {
+						continue
+					}
+					dd := base + w[v*G+gu] - own[v] - 2*drow[v]
+					if dd > bestD && ((!tu && until[v] <= step) || s.obj+dd > *bestObj+eps) {
+						bestD, bu, bv, bh = dd, u, v, -1
+					}
 				}
 			}
 		}
@@ -90,11 +118,15 @@ func (r *search) stop() bool {
 	return r.ctx.Err() != nil || (r.maxIter <= 0 && timeNow().After(r.deadline))
 }
 
-// runPure is the search for pure pair problems: tabu search from the best
-// solution after a random perturbation, with the tabu phase's length and
-// the perturbation's strength fixed by the problem's size.
+// runPure is the search for pure pair problems: the population phase of
+// population.go, or, with a pool of fewer than two, tabu search from the
+// best solution after a random perturbation, with the tabu phase's length
+// and the perturbation's strength fixed by the problem's size.
 func (r *search) runPure(s *state) ([]int, float64, int) {
 	r.localSearch(s, nil)
+	if poolSize(len(r.m.units)) >= 2 {
+		return r.evolve(s)
+	}
 	best := slices.Clone(s.assign)
 	bestObj := s.obj
 	n := len(r.m.units)
