@@ -418,6 +418,20 @@ func (s *Scholarships) applications(ctx context.Context, ref CycleRef, org strin
 	return apps, orgs, err
 }
 
+// activeApplicationsTx returns a cycle's applications not withdrawn, read
+// in tx (for a write that depends on them).
+func activeApplicationsTx(ctx context.Context, tx *store.Tx, ref CycleRef) ([]scholarship.Application, error) {
+	var apps []scholarship.Application
+	err := scanAll(ctx, tx, store.Applications, store.Filter{Parent: ref.key()}, func(rec store.Record) error {
+		st, err := decode[storedApplication]("application", rec)
+		if err == nil && st.Withdrawn == nil {
+			apps = append(apps, st.Application)
+		}
+		return err
+	})
+	return apps, err
+}
+
 // Withdraw withdraws an application before its cycle runs: an agency its
 // own, staff any. Another agency's application reads as unknown. Once the
 // cycle has run, the award is declined instead: the check runs in the

@@ -537,14 +537,7 @@ func readFundEvent(ctx context.Context, tx *store.Tx, ref RunRef, cy scholarship
 		return ev, bsk.Errorf(bsk.CodeInternal, "run %q has no funds", ev.run.ID)
 	}
 	ev.fr = fr
-	var apps []scholarship.Application
-	err = scanAll(ctx, tx, store.Applications, store.Filter{Parent: ref.key()}, func(rec store.Record) error {
-		st, err := decode[storedApplication]("application", rec)
-		if err == nil && st.Withdrawn == nil {
-			apps = append(apps, st.Application)
-		}
-		return err
-	})
+	apps, err := activeApplicationsTx(ctx, tx, ref.CycleRef)
 	if err != nil {
 		return ev, err
 	}

@@ -62,26 +62,13 @@ func (s *Scholarships) PreviewQueue(ctx context.Context, ref CycleRef, reviewer 
 	// The reviewer as the queue sees them: a consultant with their
 	// provider record, who never sees demographics.
 	as := Principal{Role: ReviewerRoles[0], ProviderID: reviewer}
-	out := QueuePreview{ReviewQueue: ReviewQueue{Reviewer: reviewer, Items: []scholarship.ReviewView{}}, Preview: true, ReviewerRole: as.Role}
-	ids := a.assignedTo(reviewer)
-	apps, _, err := s.applications(ctx, ref, "")
-	if err != nil {
+	out := QueuePreview{ReviewQueue: ReviewQueue{Reviewer: reviewer}, Preview: true, ReviewerRole: as.Role}
+	if out.Items, err = s.queueViews(ctx, ref, a, as); err != nil {
 		return QueuePreview{}, err
 	}
-	byID := make(map[string]scholarship.Application, len(apps))
-	for _, app := range apps {
-		byID[app.ID] = app
-	}
-	policy := blindFor(as, a.Setup.Settings.Blind)
-	var audit []string
-	for _, id := range ids {
-		app, ok := byID[id]
-		if !ok {
-			continue // withdrawn since the assignment
-		}
-		v := policy.BlindView(app, bsk.ProviderID(reviewer), string(as.Role))
-		out.Items = append(out.Items, v)
-		audit = append(audit, reviewer+"/"+id+" hidden="+strings.Join(v.Hidden, ","))
+	audit := make([]string, 0, len(out.Items))
+	for _, v := range out.Items {
+		audit = append(audit, reviewer+"/"+v.Application.ID+" hidden="+strings.Join(v.Hidden, ","))
 	}
 	if len(audit) == 0 {
 		audit = []string{reviewer + " (no applications)"}

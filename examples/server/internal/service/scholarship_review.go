@@ -219,34 +219,43 @@ func (s *Scholarships) ReviewQueue(ctx context.Context, ref CycleRef) (ReviewQue
 	if err != nil {
 		return ReviewQueue{}, err
 	}
-	ids := a.assignedTo(p.ProviderID)
 	out := ReviewQueue{Reviewer: p.ProviderID, Items: []scholarship.ReviewView{}}
-	if len(ids) == 0 {
+	if len(a.assignedTo(p.ProviderID)) == 0 {
 		return out, nil
 	}
-	apps, _, err := s.applications(ctx, ref, "")
-	if err != nil {
+	if out.Items, err = s.queueViews(ctx, ref, a, p); err != nil {
 		return ReviewQueue{}, err
 	}
-	byID := make(map[string]scholarship.Application, len(apps))
-	for _, app := range apps {
-		byID[app.ID] = app
-	}
-	policy := blindFor(p, a.Setup.Settings.Blind)
-	var audit []string
-	for _, id := range ids {
-		app, ok := byID[id]
-		if !ok {
-			continue // withdrawn since the assignment
-		}
-		v := policy.BlindView(app, bsk.ProviderID(p.ProviderID), string(p.Role))
-		out.Items = append(out.Items, v)
-		audit = append(audit, id+" hidden="+strings.Join(v.Hidden, ","))
+	audit := make([]string, 0, len(out.Items))
+	for _, v := range out.Items {
+		audit = append(audit, v.Application.ID+" hidden="+strings.Join(v.Hidden, ","))
 	}
 	if err := s.audit.Reads(ctx, "blind review", audit...); err != nil {
 		return ReviewQueue{}, err
 	}
 	return out, nil
+}
+
+// queueViews are the applications of assignment a assigned to reviewer
+// as (a reviewer's principal), each as the program's blind policy lets
+// as read it; an application withdrawn since the assignment is left out.
+func (s *Scholarships) queueViews(ctx context.Context, ref CycleRef, a ReviewAssignment, as Principal) ([]scholarship.ReviewView, error) {
+	apps, _, err := s.applications(ctx, ref, "")
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]scholarship.Application, len(apps))
+	for _, app := range apps {
+		byID[app.ID] = app
+	}
+	policy := blindFor(as, a.Setup.Settings.Blind)
+	views := []scholarship.ReviewView{}
+	for _, id := range a.assignedTo(as.ProviderID) {
+		if app, ok := byID[id]; ok {
+			views = append(views, policy.BlindView(app, bsk.ProviderID(as.ProviderID), string(as.Role)))
+		}
+	}
+	return views, nil
 }
 
 // PostQueueReviews stores the calling reviewer's scores of applications

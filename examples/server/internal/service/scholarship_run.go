@@ -516,14 +516,7 @@ func (s *Scholarships) Decline(ctx context.Context, ref RunRef, req DeclineReque
 				return bsk.Errorf(bsk.CodeConflict, "application_ids: application %q has ledger entries (%s): record that the recipient withdrew instead", e.ApplicationID, e.Kind)
 			}
 		}
-		var apps []scholarship.Application
-		err = scanAll(ctx, tx, store.Applications, store.Filter{Parent: ref.key()}, func(rec store.Record) error {
-			st, err := decode[storedApplication]("application", rec)
-			if err == nil && st.Withdrawn == nil {
-				apps = append(apps, st.Application)
-			}
-			return err
-		})
+		apps, err := activeApplicationsTx(ctx, tx, ref.CycleRef)
 		if err != nil {
 			return err
 		}

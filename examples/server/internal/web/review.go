@@ -173,8 +173,16 @@ func (w *Web) queue(c echo.Context) error {
 	if out.Criteria, err = w.svc.Scholarships.ReviewCriteria(ctx, ref); err != nil {
 		return w.fail(c, err)
 	}
+	out.Items = queueItems(l, q.Items)
+	return w.render(c, http.StatusOK, "review_queue", "review.queue_title", out)
+}
+
+// queueItems are a queue's applications as the reviewer reads them, the
+// fields hidden from them written as hidden.
+func queueItems(l Lang, views []scholarship.ReviewView) []queueItem {
 	hidden := l.T("review.hidden")
-	for _, v := range q.Items {
+	items := make([]queueItem, 0, len(views))
+	for _, v := range views {
 		a := v.Application
 		it := queueItem{ID: a.ID, Name: a.Applicant.Name, Months: strconv.Itoa(a.Applicant.MonthsEmployed), Languages: l.Langs(a.Applicant.Languages), Hidden: v.Hidden}
 		if a.Applicant.Employer != nil {
@@ -195,9 +203,9 @@ func (w *Web) queue(c echo.Context) error {
 				it.Months = hidden
 			}
 		}
-		out.Items = append(out.Items, it)
+		items = append(items, it)
 	}
-	return w.render(c, http.StatusOK, "review_queue", "review.queue_title", out)
+	return items
 }
 
 // score stores the calling reviewer's scores of one application: a field

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -38,29 +37,6 @@ func (w *Web) reviewPreview(c echo.Context) error {
 		return w.fail(c, err)
 	}
 	out.Asked = true
-	hidden := l.T("review.hidden")
-	for _, v := range q.Items {
-		a := v.Application
-		it := queueItem{ID: a.ID, Name: a.Applicant.Name, Months: strconv.Itoa(a.Applicant.MonthsEmployed), Languages: l.Langs(a.Applicant.Languages), Hidden: v.Hidden}
-		if a.Applicant.Employer != nil {
-			it.Employer = a.Applicant.Employer.Name
-		}
-		var total int64
-		for _, cents := range a.Requested {
-			total += int64(cents)
-		}
-		it.Requested = l.Dollars(total)
-		for _, h := range v.Hidden {
-			switch h {
-			case "applicant.name":
-				it.Name = hidden
-			case "applicant.employer":
-				it.Employer = hidden
-			case "applicant.months_employed":
-				it.Months = hidden
-			}
-		}
-		out.Items = append(out.Items, it)
-	}
+	out.Items = queueItems(l, q.Items)
 	return w.render(c, http.StatusOK, "review_preview", "preview.title", out)
 }
