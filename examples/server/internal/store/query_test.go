@@ -1,0 +1,99 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/store"
+)
+
+// TestNewest: the records whose nested document field holds a value come
+// newest ID first, page by page before a cursor, exactly those a full
+// listing filtered by the decoded documents gives, alike on SQLite and
+// PostgreSQL; a path that is not plain JSON names is refused, never put
+// into the query.
+func TestNewest(t *testing.T) {
+	presets := []string{"reflective_consultation", "intergroup_dialogue", "mentorship"}
+	for _, pl := range places(t) {
+		t.Run(string(pl.dialect), func(t *testing.T) {
+			ctx := context.Background()
+			db := pl.open(t)
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				for i := range 40 {
+					// Inserted out of ID order: the order is the IDs'.
+					id := fmt.Sprintf("run-%03d", (i*17)%40)
+					doc := fmt.Sprintf(`{"id":%q,"request":{"preset":%q},"status":"done"}`, id, presets[(i*7)%len(presets)])
+					if i%9 == 0 {
+						doc = fmt.Sprintf(`{"id":%q,"status":"done"}`, id) // no request
+					}
+					if err := tx.Insert(ctx, store.GroupingRuns, store.Record{ID: id, Parent: "p", Doc: []byte(doc)}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := db.List(ctx, store.GroupingRuns, store.Filter{Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, preset := range append(presets, "none") {
+				var want []string
+				for _, r := range all {
+					var d struct {
+						Request struct {
+							Preset string `json:"preset"`
+						} `json:"request"`
+					}
+					if err := json.Unmarshal(r.Doc, &d); err != nil {
+						t.Fatal(err)
+					}
+					if d.Request.Preset == preset {
+						want = append(want, r.ID)
+					}
+				}
+				slices.Reverse(want)
+				var got []string
+				before := ""
+				for range 100 {
+					recs, err := db.Newest(ctx, store.GroupingRuns, store.Match{Path: "request.preset", Value: preset}, before, 3)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(recs) > 3 {
+						t.Fatalf("Newest(limit 3) = %d records", len(recs))
+					}
+					for _, r := range recs {
+						if r.Parent != "p" || len(r.Doc) == 0 {
+							t.Errorf("Newest record %s = parent %q, doc %q", r.ID, r.Parent, r.Doc)
+						}
+						got = append(got, r.ID)
+					}
+					if len(recs) < 3 {
+						break
+					}
+					before = recs[len(recs)-1].ID
+				}
+				if d := cmp.Diff(want, got); d != "" {
+					t.Errorf("Newest(%s) page by page (-want +got):\n%s", preset, d)
+				}
+			}
+			for _, path := range []string{"request.preset') OR 1=1 --", "Request", "request..preset", ".status", ""} {
+				if _, err := db.Newest(ctx, store.GroupingRuns, store.Match{Path: path, Value: "x"}, "", 1); bsk.ErrorCode(err) != bsk.CodeInternal {
+					t.Errorf("Newest(path %q) = %v; want an internal error", path, err)
+				}
+			}
+			if _, err := db.Newest(ctx, store.GroupingRuns, store.Match{Path: "status", Value: "done"}, "", 0); bsk.ErrorCode(err) != bsk.CodeInternal {
+				t.Errorf("Newest(limit 0) = %v; want an internal error", err)
+			}
+		})
+	}
+}
