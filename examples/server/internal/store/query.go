@@ -30,11 +30,7 @@ func (db *DB) Newest(ctx context.Context, k Kind, m Match, before string, limit 
 	if !k.valid() || !docPath.MatchString(m.Path) || limit <= 0 {
 		return nil, bsk.Errorf(bsk.CodeInternal, "newest: bad kind %q, path %q or limit %d", k, m.Path, limit)
 	}
-	value := "json_extract(doc, '$." + m.Path + "')"
-	if db.dialect == Postgres {
-		value = "(doc::jsonb #>> '{" + strings.ReplaceAll(m.Path, ".", ",") + "}')"
-	}
-	q := "SELECT id, org, parent, doc FROM " + string(k) + " WHERE " + value + " = ?"
+	q := "SELECT id, org, parent, doc FROM " + string(k) + " WHERE " + db.docValue(m.Path) + " = ?"
 	args := []any{m.Value}
 	if before != "" {
 		q += " AND id < ?"
@@ -42,18 +38,63 @@ func (db *DB) Newest(ctx context.Context, k Kind, m Match, before string, limit 
 	}
 	q += " ORDER BY id DESC LIMIT ?"
 	args = append(args, limit)
+	return db.records(ctx, "newest", q, args)
+}
+
+// Containing returns at most f.Limit records of kind k, in ID order after
+// f.After and of f.Org when it is not "", whose document's text at path
+// (a dotted path of the documents' own JSON names) holds text, ignoring
+// case: the database lowers the field (SQLite lowers ASCII letters alone,
+// PostgreSQL every letter) and looks for text, lowered, inside it. The
+// records read are the matches alone, so a search reads one page however
+// many records there are; callers that compare case beyond ASCII check
+// each match again.
+func (db *DB) Containing(ctx context.Context, k Kind, path, text string, f Filter) ([]Record, error) {
+	if !k.valid() || !docPath.MatchString(path) || f.Limit <= 0 {
+		return nil, bsk.Errorf(bsk.CodeInternal, "containing: bad kind %q, path %q or limit %d", k, path, f.Limit)
+	}
+	find := "instr(lower(" + db.docValue(path) + "), ?) > 0"
+	if db.dialect == Postgres {
+		find = "strpos(lower(" + db.docValue(path) + "), ?) > 0"
+	}
+	q := "SELECT id, org, parent, doc FROM " + string(k) + " WHERE id > ? AND " + find
+	args := []any{f.After, strings.ToLower(text)}
+	if f.Org != "" {
+		q += " AND org = ?"
+		args = append(args, f.Org)
+	}
+	if f.Parent != "" {
+		q += " AND parent = ?"
+		args = append(args, f.Parent)
+	}
+	q += " ORDER BY id LIMIT ?"
+	args = append(args, f.Limit)
+	return db.records(ctx, "containing", q, args)
+}
+
+// docValue is the SQL text of the document's value at a dotted path,
+// checked against docPath by the caller.
+func (db *DB) docValue(path string) string {
+	if db.dialect == Postgres {
+		return "(doc::jsonb #>> '{" + strings.ReplaceAll(path, ".", ",") + "}')"
+	}
+	return "json_extract(doc, '$." + path + "')"
+}
+
+// records runs a query of id, org, parent and doc.
+func (db *DB) records(ctx context.Context, op, q string, args []any) ([]Record, error) {
 	rows, err := db.read.QueryContext(ctx, db.bind(q), args...)
 	if err != nil {
-		return nil, storeErr("newest", err)
+		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
 	var out []Record
 	for rows.Next() {
 		var r Record
 		if err := rows.Scan(&r.ID, &r.Org, &r.Parent, &r.Doc); err != nil {
-			return nil, storeErr("newest", err)
+			return nil, storeErr(op, err)
 		}
 		out = append(out, r)
 	}
-	return out, storeErr("newest", rows.Err())
+	return out, storeErr(op, rows.Err())
 }

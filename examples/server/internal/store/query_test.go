@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -93,6 +94,73 @@ func TestNewest(t *testing.T) {
 			}
 			if _, err := db.Newest(ctx, store.GroupingRuns, store.Match{Path: "status", Value: "done"}, "", 0); bsk.ErrorCode(err) != bsk.CodeInternal {
 				t.Errorf("Newest(limit 0) = %v; want an internal error", err)
+			}
+		})
+	}
+}
+
+// TestContaining: the records whose document's text holds a text,
+// ignoring the case of ASCII letters, come in ID order after the cursor,
+// of one organization when asked, a page at a time, exactly those the
+// decoded documents give, alike on SQLite and PostgreSQL; a bad path is
+// refused.
+func TestContaining(t *testing.T) {
+	names := []string{"Ana Lopez", "ANNA Smith", "Bo Chan", "Hannah Lee", "Dana", "Lee Anand", "Zed"}
+	for _, pl := range places(t) {
+		t.Run(string(pl.dialect), func(t *testing.T) {
+			ctx := context.Background()
+			db := pl.open(t)
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				for i := range 60 {
+					doc, _ := json.Marshal(map[string]string{"name": names[i%len(names)]})
+					org := []string{"org-a", "org-b"}[i%2]
+					if err := tx.Insert(ctx, store.Providers, store.Record{ID: fmt.Sprintf("p-%03d", (i*13)%60), Org: org, Doc: doc}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := db.List(ctx, store.Providers, store.Filter{Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, text := range []string{"an", "AN", "lee", "zed", "none"} {
+				for _, org := range []string{"", "org-b"} {
+					var want []string
+					for _, r := range all {
+						var d struct{ Name string }
+						if err := json.Unmarshal(r.Doc, &d); err != nil {
+							t.Fatal(err)
+						}
+						if (org == "" || r.Org == org) && strings.Contains(strings.ToLower(d.Name), strings.ToLower(text)) {
+							want = append(want, r.ID)
+						}
+					}
+					var got []string
+					f := store.Filter{Org: org, Limit: 4}
+					for range 100 {
+						recs, err := db.Containing(ctx, store.Providers, "name", text, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, r := range recs {
+							got = append(got, r.ID)
+						}
+						if len(recs) < f.Limit {
+							break
+						}
+						f.After = recs[len(recs)-1].ID
+					}
+					if d := cmp.Diff(want, got); d != "" {
+						t.Errorf("Containing(%q, org %q) page by page (-want +got):\n%s", text, org, d)
+					}
+				}
+			}
+			if _, err := db.Containing(ctx, store.Providers, "name') --", "x", store.Filter{Limit: 1}); bsk.ErrorCode(err) != bsk.CodeInternal {
+				t.Errorf("Containing(bad path) = %v; want an internal error", err)
 			}
 		})
 	}
