@@ -98,3 +98,74 @@ func (db *DB) records(ctx context.Context, op, q string, args []any) ([]Record, 
 	}
 	return out, storeErr(op, rows.Err())
 }
+
+// Keyed is a record's ID with its document's text at a path ("" when
+// the document has none there).
+type Keyed struct {
+	ID, Value string
+}
+
+// Values returns, in ID order, the ID and the document's text at path of
+// every record of kind k of f.Org and f.Parent when they are not "" (by
+// their indexes), for a caller that orders or picks records by that value
+// before reading the few it shows with [DB.GetMany]. f.After and f.Limit
+// are not used.
+func (db *DB) Values(ctx context.Context, k Kind, path string, f Filter) ([]Keyed, error) {
+	if !k.valid() || !docPath.MatchString(path) {
+		return nil, bsk.Errorf(bsk.CodeInternal, "values: bad kind %q or path %q", k, path)
+	}
+	q := "SELECT id, COALESCE(" + db.docValue(path) + ", '') FROM " + string(k) + " WHERE 1 = 1"
+	var args []any
+	if f.Org != "" {
+		q += " AND org = ?"
+		args = append(args, f.Org)
+	}
+	if f.Parent != "" {
+		q += " AND parent = ?"
+		args = append(args, f.Parent)
+	}
+	rows, err := db.read.QueryContext(ctx, db.bind(q+" ORDER BY id"), args...)
+	if err != nil {
+		return nil, storeErr("values", err)
+	}
+	defer rows.Close()
+	var out []Keyed
+	for rows.Next() {
+		var v Keyed
+		if err := rows.Scan(&v.ID, &v.Value); err != nil {
+			return nil, storeErr("values", err)
+		}
+		out = append(out, v)
+	}
+	return out, storeErr("values", rows.Err())
+}
+
+// GetMany returns the records of kind k with these IDs, in the order of
+// ids, in one query; an ID with no record is left out.
+func (db *DB) GetMany(ctx context.Context, k Kind, ids []string) ([]Record, error) {
+	if !k.valid() {
+		return nil, bsk.Errorf(bsk.CodeInternal, "unknown kind %q", k)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	recs, err := db.records(ctx, "get many", "SELECT id, org, parent, doc FROM "+string(k)+" WHERE id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", args)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]Record, len(recs))
+	for _, r := range recs {
+		byID[r.ID] = r
+	}
+	out := make([]Record, 0, len(recs))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

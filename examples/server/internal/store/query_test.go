@@ -165,3 +165,61 @@ func TestContaining(t *testing.T) {
 		})
 	}
 }
+
+// TestValuesAndGetMany: the values at a path come with their IDs in ID
+// order, of one organization or parent when asked ("" where a document
+// has none), and GetMany reads records in the order asked, leaving out
+// IDs with no record, alike on SQLite and PostgreSQL.
+func TestValuesAndGetMany(t *testing.T) {
+	for _, pl := range places(t) {
+		t.Run(string(pl.dialect), func(t *testing.T) {
+			ctx := context.Background()
+			db := pl.open(t)
+			recs := []store.Record{
+				{ID: "r3", Org: "org-a", Parent: "o1", Doc: []byte(`{"at":"2026-01-02T03:04:05.123456789Z","id":"r3"}`)},
+				{ID: "r1", Org: "org-b", Parent: "o1", Doc: []byte(`{"at":"2026-01-01T00:00:00Z","id":"r1"}`)},
+				{ID: "r2", Org: "org-a", Parent: "o2", Doc: []byte(`{"id":"r2"}`)},
+			}
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				for _, r := range recs {
+					if err := tx.Insert(ctx, store.Registrations, r); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				f    store.Filter
+				want []store.Keyed
+			}{
+				{store.Filter{}, []store.Keyed{{"r1", "2026-01-01T00:00:00Z"}, {"r2", ""}, {"r3", "2026-01-02T03:04:05.123456789Z"}}},
+				{store.Filter{Org: "org-a"}, []store.Keyed{{"r2", ""}, {"r3", "2026-01-02T03:04:05.123456789Z"}}},
+				{store.Filter{Parent: "o1", Org: "org-b"}, []store.Keyed{{"r1", "2026-01-01T00:00:00Z"}}},
+			} {
+				got, err := db.Values(ctx, store.Registrations, "at", c.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := cmp.Diff(c.want, got); d != "" {
+					t.Errorf("Values(at, %+v) (-want +got):\n%s", c.f, d)
+				}
+			}
+			got, err := db.GetMany(ctx, store.Registrations, []string{"r3", "nosuch", "r1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range got {
+				got[i].Doc = []byte(strings.ReplaceAll(string(got[i].Doc), " ", ""))
+			}
+			if d := cmp.Diff([]store.Record{recs[0], recs[1]}, got); d != "" {
+				t.Errorf("GetMany (-want +got):\n%s", d)
+			}
+			if _, err := db.Values(ctx, store.Registrations, "at') --", store.Filter{}); bsk.ErrorCode(err) != bsk.CodeInternal {
+				t.Errorf("Values(bad path) = %v; want an internal error", err)
+			}
+		})
+	}
+}

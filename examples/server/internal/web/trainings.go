@@ -229,7 +229,9 @@ type staffNotice struct {
 // caller may see: an agency its own staff's.
 func (w *Web) staffRegistrations(c echo.Context) error {
 	ctx, l := c.Request().Context(), lang(c)
-	regs, err := w.svc.Trainings.StaffRegistrations(ctx)
+	// A page of each list at a time, read alone; names are read for the
+	// rows shown.
+	regs, err := w.svc.Trainings.StaffRegistrationsPage(ctx, pageFrom(c, "page"), pageFrom(c, "notices_page"), pageSize)
 	if err != nil {
 		return w.fail(c, err)
 	}
@@ -253,9 +255,8 @@ func (w *Web) staffRegistrations(c echo.Context) error {
 		return titles[id]
 	}
 	var out staffRegsPage
-	// A page of each list at a time; names are read for the rows shown.
-	regs.Registrations, out.RegsPrev, out.RegsNext = offsetPage(c, regs.Registrations, "page")
-	regs.Notices, out.NoticesPrev, out.NoticesNext = offsetPage(c, regs.Notices, "notices_page")
+	_, _, out.RegsPrev, out.RegsNext = pageOf(c, regs.RegistrationsTotal, "page")
+	_, _, out.NoticesPrev, out.NoticesNext = pageOf(c, regs.NoticesTotal, "notices_page")
 	for _, g := range regs.Registrations {
 		out.Registrations = append(out.Registrations, staffReg{Name: name(g.ProviderID), OfferingID: string(g.OfferingID), Offering: title(g.OfferingID),
 			Status: l.T("registration." + string(g.Status)), At: l.DateTime(g.At)})
