@@ -14,12 +14,14 @@ import (
 var docPath = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
 
 // Match keeps the records whose document holds Value at Path, a dotted
-// path of the documents' own JSON names ("request.preset").
+// path of the documents' own JSON names ("request.preset"); the zero
+// Match keeps every record.
 type Match struct {
 	Path, Value string
 }
 
-// Newest returns at most limit records of kind k whose documents match m,
+// Newest returns at most limit records of kind k whose documents match m
+// (every record for the zero Match),
 // newest first: in descending ID order (IDs from [NewID] begin with their
 // creation time), those whose ID sorts before before when it is not "".
 // The database walks the records from the newest by their primary key and
@@ -27,11 +29,15 @@ type Match struct {
 // not a dotted path of plain JSON names is refused, never put into the
 // query.
 func (db *DB) Newest(ctx context.Context, k Kind, m Match, before string, limit int) ([]Record, error) {
-	if !k.valid() || !docPath.MatchString(m.Path) || limit <= 0 {
+	if !k.valid() || (m != (Match{}) && !docPath.MatchString(m.Path)) || limit <= 0 {
 		return nil, bsk.Errorf(bsk.CodeInternal, "newest: bad kind %q, path %q or limit %d", k, m.Path, limit)
 	}
-	q := "SELECT id, org, parent, doc FROM " + string(k) + " WHERE " + db.docValue(m.Path) + " = ?"
-	args := []any{m.Value}
+	q := "SELECT id, org, parent, doc FROM " + string(k) + " WHERE 1 = 1"
+	var args []any
+	if m != (Match{}) {
+		q += " AND " + db.docValue(m.Path) + " = ?"
+		args = append(args, m.Value)
+	}
 	if before != "" {
 		q += " AND id < ?"
 		args = append(args, before)

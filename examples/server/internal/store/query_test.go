@@ -16,7 +16,8 @@ import (
 
 // TestNewest: the records whose nested document field holds a value come
 // newest ID first, page by page before a cursor, exactly those a full
-// listing filtered by the decoded documents gives, alike on SQLite and
+// listing filtered by the decoded documents gives (every record for the
+// zero Match), alike on SQLite and
 // PostgreSQL; a path that is not plain JSON names is refused, never put
 // into the query.
 func TestNewest(t *testing.T) {
@@ -86,6 +87,28 @@ func TestNewest(t *testing.T) {
 				if d := cmp.Diff(want, got); d != "" {
 					t.Errorf("Newest(%s) page by page (-want +got):\n%s", preset, d)
 				}
+			}
+			var every []string
+			for _, r := range all {
+				every = append(every, r.ID)
+			}
+			slices.Reverse(every)
+			var got []string
+			for before := ""; ; {
+				recs, err := db.Newest(ctx, store.GroupingRuns, store.Match{}, before, 7)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range recs {
+					got = append(got, r.ID)
+				}
+				if len(recs) < 7 {
+					break
+				}
+				before = recs[len(recs)-1].ID
+			}
+			if d := cmp.Diff(every, got); d != "" {
+				t.Errorf("Newest(every record) page by page (-want +got):\n%s", d)
 			}
 			for _, path := range []string{"request.preset') OR 1=1 --", "Request", "request..preset", ".status", ""} {
 				if _, err := db.Newest(ctx, store.GroupingRuns, store.Match{Path: path, Value: "x"}, "", 1); bsk.ErrorCode(err) != bsk.CodeInternal {
