@@ -140,3 +140,48 @@ func readPage[T any](ctx context.Context, db *store.DB, k store.Kind, what strin
 	}
 	return nil
 }
+
+// ProviderNames returns the names of the providers with these IDs that the
+// caller may read, by ID, in one read of the store: a page's names at
+// once rather than a [Records.Get] each. Reads are audited as Get audits
+// them, one entry per ID asked for, committed together. A provider the
+// caller may not read, or that does not exist, is left out.
+//
+// Errors: unauthenticated.
+func (w *Workforce) ProviderNames(ctx context.Context, ids []bsk.ProviderID) (map[bsk.ProviderID]string, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(ids))
+	seen := map[bsk.ProviderID]bool{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			keys = append(keys, string(id))
+		}
+	}
+	wait, err := w.Providers.startReads(ctx, p, keys...)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := w.db.GetMany(ctx, store.Providers, keys)
+	if werr := wait(); werr != nil {
+		return nil, werr
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[bsk.ProviderID]string, len(recs))
+	for _, rec := range recs {
+		if !CanRead(p, store.Providers, rec) {
+			continue
+		}
+		v, err := w.Providers.decode(rec)
+		if err != nil {
+			return nil, err
+		}
+		out[v.ID] = w.Providers.show(p, v).Name
+	}
+	return out, nil
+}

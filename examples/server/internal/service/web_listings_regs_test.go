@@ -104,3 +104,52 @@ func TestStaffRegistrationsPage(t *testing.T) {
 		})
 	}
 }
+
+// TestProviderNames: the names read at once are those Get reads one by
+// one, for staff and for an agency (its own staff alone; another's and
+// unknown IDs left out), on SQLite and PostgreSQL; nobody signed in is
+// refused.
+func TestProviderNames(t *testing.T) {
+	for dialect, svc := range homeServices(t) {
+		t.Run(string(dialect), func(t *testing.T) {
+			ctx := context.Background()
+			staff := WithPrincipal(ctx, Principal{KeyID: "k-coord", Role: RoleCoordinator})
+			page, err := svc.Workforce.Providers.List(staff, ListQuery{Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []bsk.ProviderID
+			for i, v := range page.Items {
+				if i%7 == 0 {
+					ids = append(ids, v.ID, v.ID) // asked for twice
+				}
+			}
+			ids = append(ids, "prov-nosuch")
+			for _, p := range []Principal{
+				{KeyID: "k-coord", Role: RoleCoordinator},
+				{KeyID: "k-agency", Role: RoleAgency, OrganizationID: "org-001"},
+			} {
+				as := WithPrincipal(ctx, p)
+				want := map[bsk.ProviderID]string{}
+				for _, id := range ids {
+					if v, err := svc.Workforce.Providers.Get(as, string(id)); err == nil {
+						want[id] = v.Name
+					}
+				}
+				if len(want) == 0 {
+					t.Fatalf("%s reads no provider: the names are not exercised", p.Role)
+				}
+				got, err := svc.Workforce.ProviderNames(as, ids)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := cmp.Diff(want, got); d != "" {
+					t.Errorf("ProviderNames as %s (-one Get each +got):\n%s", p.Role, d)
+				}
+			}
+			if _, err := svc.Workforce.ProviderNames(ctx, ids); err == nil {
+				t.Errorf("ProviderNames with nobody signed in: no error")
+			}
+		})
+	}
+}

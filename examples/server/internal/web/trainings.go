@@ -235,15 +235,23 @@ func (w *Web) staffRegistrations(c echo.Context) error {
 	if err != nil {
 		return w.fail(c, err)
 	}
-	names, titles := map[bsk.ProviderID]string{}, map[bsk.OfferingID]string{}
+	var shown []bsk.ProviderID
+	for _, g := range regs.Registrations {
+		shown = append(shown, g.ProviderID)
+	}
+	for _, n := range regs.Notices {
+		shown = append(shown, n.ProviderID)
+	}
+	names, err := w.svc.Workforce.ProviderNames(ctx, shown)
+	if err != nil {
+		return w.fail(c, err)
+	}
+	titles := map[bsk.OfferingID]string{}
 	name := func(id bsk.ProviderID) string {
-		if _, ok := names[id]; !ok {
-			names[id] = string(id)
-			if v, err := w.svc.Workforce.Providers.Get(ctx, string(id)); err == nil {
-				names[id] = v.Name
-			}
+		if n, ok := names[id]; ok {
+			return n
 		}
-		return names[id]
+		return string(id)
 	}
 	title := func(id bsk.OfferingID) string {
 		if _, ok := titles[id]; !ok {
