@@ -95,16 +95,7 @@ func (pr *Program) Calendar(ctx context.Context, month, zone string) (Calendar, 
 	if err != nil {
 		return Calendar{}, err
 	}
-	// The month's sessions of every offering, in one scan of the sessions
-	// rather than a read per offering.
-	inMonth := map[string][]bsk.Session{}
-	err = scanAll(ctx, pr.db, store.Sessions, store.Filter{}, func(rec store.Record) error {
-		s, err := decode[bsk.Session]("session", rec)
-		if err == nil && s.Starts.In(loc).Format("2006-01") == month {
-			inMonth[rec.Parent] = append(inMonth[rec.Parent], s)
-		}
-		return err
-	})
+	inMonth, err := sessionsInMonth(ctx, pr.db, month, loc)
 	if err != nil {
 		return Calendar{}, err
 	}

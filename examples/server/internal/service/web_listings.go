@@ -113,8 +113,11 @@ const searchScan = 5000
 
 // FindProviders finds the providers the caller may list whose name holds
 // s.Name, in ID order: staff search everyone, an agency its own staff.
-// A page holds at most s.Limit matches; it ends early, with a NextCursor
-// to continue, after reading 5,000 providers. Only the providers returned
+// A page holds at most s.Limit matches. A name of ASCII characters is
+// looked for by the database, which reads the matches alone; a name
+// with other letters, whose case the databases lower differently, is
+// looked for by reading providers in ID order, and its page ends early,
+// with a NextCursor to continue, after 5,000 of them. Only the providers returned
 // count as read (audited for the roles whose reads are audited).
 //
 // Errors: invalid (/name empty, /limit out of 1-1000), unauthorized (a
@@ -147,42 +150,13 @@ func (w *Workforce) FindProviders(ctx context.Context, s ProviderSearch) (Page[b
 		org = s.OrganizationID
 	}
 	var ids []string
-	cursor, read := s.Cursor, 0
-scan:
-	for read < searchScan {
-		const batch = 500
-		recs, err := w.db.List(ctx, store.Providers, store.Filter{Org: org, After: cursor, Limit: batch})
-		if err != nil {
-			return Page[bsk.Provider]{}, err
-		}
-		for i, rec := range recs {
-			if !CanRead(p, store.Providers, rec) {
-				continue
-			}
-			v, err := w.Providers.decode(rec)
-			if err != nil {
-				return Page[bsk.Provider]{}, err
-			}
-			if !strings.Contains(strings.ToLower(v.Name), name) {
-				continue
-			}
-			out.Items = append(out.Items, w.Providers.show(p, v))
-			ids = append(ids, rec.ID)
-			if len(out.Items) == s.Limit {
-				if i < len(recs)-1 || len(recs) == batch {
-					out.NextCursor = rec.ID
-				}
-				break scan
-			}
-		}
-		read += len(recs)
-		if len(recs) < batch {
-			break
-		}
-		cursor = recs[len(recs)-1].ID
-		if read >= searchScan {
-			out.NextCursor = cursor
-		}
+	if isASCII(name) {
+		out.Items, ids, out.NextCursor, err = w.findInStore(ctx, p, org, name, s)
+	} else {
+		out.Items, ids, out.NextCursor, err = w.findByScan(ctx, p, org, name, s)
+	}
+	if err != nil {
+		return Page[bsk.Provider]{}, err
 	}
 	wait, err := w.Providers.startReads(ctx, p, ids...)
 	if err == nil {
@@ -214,3 +188,91 @@ func MayReview(p Principal) bool { return p.Is(ReviewerRoles...) }
 // MayReadPipeline reports whether p may read a run's pipeline equity
 // ([Scholarships.Pipeline]).
 func MayReadPipeline(p Principal) bool { return p.Is(PipelineRoles...) }
+
+// findInStore is a page of [Workforce.FindProviders] for a name of ASCII
+// letters alone: the database finds the names that hold it (lowering
+// ASCII letters at least, see [store.DB.Containing]) and each match is
+// checked again as the scan checks it. It returns the providers shown,
+// their IDs and the next page's cursor.
+func (w *Workforce) findInStore(ctx context.Context, p Principal, org, name string, s ProviderSearch) (items []bsk.Provider, ids []string, next string, err error) {
+	recs, err := w.db.Containing(ctx, store.Providers, "name", name, store.Filter{Org: org, After: s.Cursor, Limit: s.Limit})
+	if err != nil {
+		return nil, nil, "", err
+	}
+	items = []bsk.Provider{}
+	for _, rec := range recs {
+		if !CanRead(p, store.Providers, rec) {
+			continue
+		}
+		v, err := w.Providers.decode(rec)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		if !strings.Contains(strings.ToLower(v.Name), name) {
+			continue
+		}
+		items = append(items, w.Providers.show(p, v))
+		ids = append(ids, rec.ID)
+	}
+	if len(recs) == s.Limit {
+		next = recs[len(recs)-1].ID
+	}
+	return items, ids, next, nil
+}
+
+// findByScan is a page of [Workforce.FindProviders] for a name with
+// letters beyond ASCII, whose case the databases lower differently: it
+// reads providers in ID order, at most searchScan of them, and keeps
+// those whose name holds name. It returns the providers shown, their IDs
+// and the next page's cursor.
+func (w *Workforce) findByScan(ctx context.Context, p Principal, org, name string, s ProviderSearch) (items []bsk.Provider, ids []string, next string, err error) {
+	items = []bsk.Provider{}
+	cursor, read := s.Cursor, 0
+scan:
+	for read < searchScan {
+		const batch = 500
+		recs, err := w.db.List(ctx, store.Providers, store.Filter{Org: org, After: cursor, Limit: batch})
+		if err != nil {
+			return nil, nil, "", err
+		}
+		for i, rec := range recs {
+			if !CanRead(p, store.Providers, rec) {
+				continue
+			}
+			v, err := w.Providers.decode(rec)
+			if err != nil {
+				return nil, nil, "", err
+			}
+			if !strings.Contains(strings.ToLower(v.Name), name) {
+				continue
+			}
+			items = append(items, w.Providers.show(p, v))
+			ids = append(ids, rec.ID)
+			if len(items) == s.Limit {
+				if i < len(recs)-1 || len(recs) == batch {
+					next = rec.ID
+				}
+				break scan
+			}
+		}
+		read += len(recs)
+		if len(recs) < batch {
+			break
+		}
+		cursor = recs[len(recs)-1].ID
+		if read >= searchScan {
+			next = cursor
+		}
+	}
+	return items, ids, next, nil
+}
+
+// isASCII reports whether s holds ASCII characters alone.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

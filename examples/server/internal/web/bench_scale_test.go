@@ -12,7 +12,9 @@ import (
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/bsk/bsktest"
 	"github.com/beststarts/workforce/examples/server/internal/app"
+	"github.com/beststarts/workforce/examples/server/internal/service"
 	"github.com/beststarts/workforce/examples/server/internal/store"
+	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/training"
 )
 
@@ -27,12 +29,17 @@ const (
 	scaleYears         = 5
 	scaleCopiesPerYear = 15
 	scaleWaiting       = 3
+	// scaleRuns grouping runs over the whole workforce, one a month for
+	// two years: reflective consultations, with an intergroup dialogue
+	// (which a coordinator may not see) the newest of all.
+	scaleRuns      = 24
+	scaleGroupSize = 8
 )
 
 // scaleData is what the benchmark's pages are read with.
 type scaleData struct {
-	// Offerings, Registrations count what was stored.
-	Offerings, Registrations int
+	// Offerings, Registrations and Runs count what was stored.
+	Offerings, Registrations, Runs int
 	// Training is a full training of the current year; Agency the agency
 	// with the most staff; Provider one of its staff.
 	Training string
@@ -91,6 +98,9 @@ func loadScale(tb testing.TB, dir string) scaleData {
 			if err := put(store.Providers, string(p.ID), string(p.OrganizationID), "", p); err != nil {
 				return err
 			}
+		}
+		if err := putRuns(put, wf.Providers, &out); err != nil {
+			return err
 		}
 		orgOf := map[bsk.ProviderID]string{}
 		for _, p := range wf.Providers {
@@ -161,6 +171,45 @@ func loadScale(tb testing.TB, dir string) scaleData {
 	return out
 }
 
+// putRuns stores scaleRuns finished grouping runs, each placing every
+// provider in groups of scaleGroupSize with a placement and its reasons,
+// as a run over the whole workforce is stored.
+func putRuns(put func(store.Kind, string, string, string, any) error, people []bsk.Provider, out *scaleData) error {
+	start := time.Now().UTC().AddDate(0, -scaleRuns, 0)
+	for i := range scaleRuns {
+		created := start.AddDate(0, i, 0)
+		preset := grouping.ReflectiveConsultationPreset
+		if i == scaleRuns-1 {
+			preset = grouping.IntergroupDialoguePreset
+		}
+		n := (len(people) + scaleGroupSize - 1) / scaleGroupSize
+		sol := &grouping.Solution{Groups: make([][]grouping.MemberID, n), Unplaced: []grouping.Unplaced{}, Seed: uint64(i), Iterations: 1000}
+		leaders := make([]string, n)
+		for j, p := range people {
+			g := j / scaleGroupSize
+			sol.Groups[g] = append(sol.Groups[g], grouping.MemberID(p.ID))
+			sol.Placements = append(sol.Placements, grouping.Placement{Member: grouping.MemberID(p.ID), Group: g, Why: []string{"shares:language=en", "same:region=" + string(p.OrganizationID)}})
+			if j%scaleGroupSize == 0 {
+				leaders[g] = string(p.ID)
+			}
+		}
+		byGroup := make([]float64, n)
+		for g := range byGroup {
+			byGroup[g] = 1
+		}
+		sol.Breakdown = []grouping.CriterionScore{{Criterion: "language", Weight: 1, Score: float64(n), Weighted: float64(n), ByGroup: byGroup}}
+		finished := created.Add(time.Minute)
+		run := service.GroupingRun{ID: "run-" + fmt.Sprintf("%013x%016x", created.UnixMicro(), i), Status: service.RunDone,
+			Request: service.GroupingRunRequest{Preset: preset}, Solution: sol, Leaders: leaders,
+			CreatedBy: "key-bench", CreatedAt: created, FinishedAt: &finished}
+		if err := put(store.GroupingRuns, run.ID, "", "", run); err != nil {
+			return err
+		}
+		out.Runs++
+	}
+	return nil
+}
+
 // shiftYears moves t by years, keeping the zero time zero.
 func shiftYears(t time.Time, years int) time.Time {
 	if t.IsZero() {
@@ -182,7 +231,7 @@ func BenchmarkPagesAt10k(b *testing.B) {
 	dir := b.TempDir()
 	t0 := time.Now()
 	d := loadScale(b, dir)
-	b.Logf("loaded %d offerings and %d registrations in %s", d.Offerings, d.Registrations, time.Since(t0).Round(time.Millisecond))
+	b.Logf("loaded %d offerings, %d registrations and %d grouping runs in %s", d.Offerings, d.Registrations, d.Runs, time.Since(t0).Round(time.Millisecond))
 	s := startCfg(b, app.Config{Data: dir, NoDemo: true})
 	coord, _ := s.key("coordinator", "", "")
 	agency, _ := s.key("agency", string(d.Agency), "")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/examples/server/internal/service"
+	"github.com/beststarts/workforce/grouping"
 )
 
 // pageSize is the rows a listing shows at a time.
@@ -59,16 +60,12 @@ func (w *Web) home(c echo.Context) error {
 	var h homePage
 	switch p.Role {
 	case service.RoleAdmin, service.RoleCoordinator:
-		run, err := w.latestRun(c)
+		full, err := w.svc.Grouping.Latest(ctx, grouping.ReflectiveConsultationPreset)
 		if err != nil {
 			return w.fail(c, err)
 		}
-		if run != nil {
-			full, err := w.svc.Grouping.Get(ctx, run.ID)
-			if err != nil {
-				return w.fail(c, err)
-			}
-			h.LatestRun = &full
+		if full != nil {
+			h.LatestRun = full
 			if full.Solution != nil {
 				for _, g := range full.Solution.Groups {
 					if len(g) > 0 {
@@ -129,29 +126,6 @@ func (w *Web) home(c echo.Context) error {
 		h.Instruments = ins.Items
 	}
 	return w.render(c, http.StatusOK, "home", "home.title."+string(p.Role), h)
-}
-
-// latestRun is the newest reflective consultation run the caller may see
-// (run IDs sort by creation), or nil.
-func (w *Web) latestRun(c echo.Context) (*service.GroupingRun, error) {
-	var latest *service.GroupingRun
-	q := service.ListQuery{Limit: 1000}
-	for range 100 {
-		page, err := w.svc.Grouping.List(c.Request().Context(), q)
-		if err != nil {
-			return nil, err
-		}
-		for i := range page.Items {
-			if page.Items[i].Request.Preset == "reflective_consultation" {
-				latest = &page.Items[i]
-			}
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		q.Cursor = page.NextCursor
-	}
-	return latest, nil
 }
 
 type listPage[T any] struct {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -56,15 +57,23 @@ func (w *Web) providerChoices(c echo.Context, page, anchor string) (choices, err
 // the request's other parameters but the language and a form's outcome. A
 // page past the end is empty.
 func offsetPage[T any](c echo.Context, all []T, param string) (items []T, prev, next string) {
+	from, to, prev, next := pageOf(c, len(all), param)
+	return all[from:to], prev, next
+}
+
+// pageOf is the page of a list of total items that the query parameter
+// param asks for, as [offsetPage] cuts it: the items from from to to, and
+// the links to the pages before and after it.
+func pageOf(c echo.Context, total int, param string) (from, to int, prev, next string) {
 	n, err := strconv.Atoi(c.QueryParam(param))
 	if err != nil || n < 1 {
 		n = 1
 	}
-	from := len(all)
-	if n-1 <= len(all)/pageSize { // a page number past the end, however large, is empty
-		from = min((n-1)*pageSize, len(all))
+	from = total
+	if n-1 <= total/pageSize { // a page number past the end, however large, is empty
+		from = min((n-1)*pageSize, total)
 	}
-	to := min(from+pageSize, len(all))
+	to = min(from+pageSize, total)
 	link := func(k int) string {
 		q := url.Values{}
 		for key, v := range c.QueryParams() {
@@ -79,8 +88,19 @@ func offsetPage[T any](c echo.Context, all []T, param string) (items []T, prev, 
 	if n > 1 && from > 0 {
 		prev = link(n - 1)
 	}
-	if to < len(all) {
+	if to < total {
 		next = link(n + 1)
 	}
-	return all[from:to], prev, next
+	return from, to, prev, next
+}
+
+// pageFrom is the index of the first item of the page that the query
+// parameter param (a page number from 1) asks for, pageSize at a time,
+// for a list read a page at a time; see [pageOf] for its links.
+func pageFrom(c echo.Context, param string) int {
+	n, err := strconv.Atoi(c.QueryParam(param))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	return (min(n, math.MaxInt32/pageSize) - 1) * pageSize
 }

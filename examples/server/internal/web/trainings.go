@@ -229,19 +229,29 @@ type staffNotice struct {
 // caller may see: an agency its own staff's.
 func (w *Web) staffRegistrations(c echo.Context) error {
 	ctx, l := c.Request().Context(), lang(c)
-	regs, err := w.svc.Trainings.StaffRegistrations(ctx)
+	// A page of each list at a time, read alone; names are read for the
+	// rows shown.
+	regs, err := w.svc.Trainings.StaffRegistrationsPage(ctx, pageFrom(c, "page"), pageFrom(c, "notices_page"), pageSize)
 	if err != nil {
 		return w.fail(c, err)
 	}
-	names, titles := map[bsk.ProviderID]string{}, map[bsk.OfferingID]string{}
+	var shown []bsk.ProviderID
+	for _, g := range regs.Registrations {
+		shown = append(shown, g.ProviderID)
+	}
+	for _, n := range regs.Notices {
+		shown = append(shown, n.ProviderID)
+	}
+	names, err := w.svc.Workforce.ProviderNames(ctx, shown)
+	if err != nil {
+		return w.fail(c, err)
+	}
+	titles := map[bsk.OfferingID]string{}
 	name := func(id bsk.ProviderID) string {
-		if _, ok := names[id]; !ok {
-			names[id] = string(id)
-			if v, err := w.svc.Workforce.Providers.Get(ctx, string(id)); err == nil {
-				names[id] = v.Name
-			}
+		if n, ok := names[id]; ok {
+			return n
 		}
-		return names[id]
+		return string(id)
 	}
 	title := func(id bsk.OfferingID) string {
 		if _, ok := titles[id]; !ok {
@@ -253,9 +263,8 @@ func (w *Web) staffRegistrations(c echo.Context) error {
 		return titles[id]
 	}
 	var out staffRegsPage
-	// A page of each list at a time; names are read for the rows shown.
-	regs.Registrations, out.RegsPrev, out.RegsNext = offsetPage(c, regs.Registrations, "page")
-	regs.Notices, out.NoticesPrev, out.NoticesNext = offsetPage(c, regs.Notices, "notices_page")
+	_, _, out.RegsPrev, out.RegsNext = pageOf(c, regs.RegistrationsTotal, "page")
+	_, _, out.NoticesPrev, out.NoticesNext = pageOf(c, regs.NoticesTotal, "notices_page")
 	for _, g := range regs.Registrations {
 		out.Registrations = append(out.Registrations, staffReg{Name: name(g.ProviderID), OfferingID: string(g.OfferingID), Offering: title(g.OfferingID),
 			Status: l.T("registration." + string(g.Status)), At: l.DateTime(g.At)})
