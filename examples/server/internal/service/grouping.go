@@ -391,6 +391,20 @@ func (g *Grouping) Get(ctx context.Context, id string) (GroupingRun, error) {
 	return g.shown(run), nil
 }
 
+// listedRun is a stored run as a listing reads it: everything but the
+// solution, which the decoder steps over without building it (a run at
+// the county's scale holds megabytes of solution).
+type listedRun struct {
+	GroupingRun
+	Solution skipJSON `json:"solution,omitempty"`
+}
+
+// skipJSON is a JSON value read and dropped.
+type skipJSON struct{}
+
+// UnmarshalJSON drops the value.
+func (*skipJSON) UnmarshalJSON([]byte) error { return nil }
+
 // List lists the runs the caller may see, in ID order, without their
 // solutions. Reads of runs formed from demographics are audited, one entry
 // per run.
@@ -407,14 +421,14 @@ func (g *Grouping) List(ctx context.Context, q ListQuery) (Page[GroupingRun], er
 	}
 	page := Page[GroupingRun]{Items: []GroupingRun{}}
 	for _, rec := range recs {
-		run, err := decode[GroupingRun]("grouping run", rec)
+		listed, err := decode[listedRun]("grouping run", rec)
 		if err != nil {
 			return Page[GroupingRun]{}, err
 		}
+		run := listed.GroupingRun
 		if !CanReadRun(p, run) {
 			continue
 		}
-		run.Solution = nil
 		page.Items = append(page.Items, g.shown(run))
 	}
 	if len(recs) == q.Limit && q.Limit > 0 {

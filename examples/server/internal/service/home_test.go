@@ -184,3 +184,55 @@ func TestGroupingLatest(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupingListWithoutSolutions: a listing steps over each run's
+// solution and gives every other field as reading the run in full does.
+func TestGroupingListWithoutSolutions(t *testing.T) {
+	for dialect, svc := range homeServices(t) {
+		t.Run(string(dialect), func(t *testing.T) {
+			ctx := context.Background()
+			admin := WithPrincipal(ctx, Principal{KeyID: "k-admin", Role: RoleAdmin})
+			coord := WithPrincipal(ctx, Principal{KeyID: "k-coord", Role: RoleCoordinator})
+			g := svc.Grouping
+			started, err := g.Start(admin, GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: 0.2, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			real := finished(t, g, admin, started.ID)
+			demographic := real
+			demographic.ID = "run-" + store.NewID()
+			demographic.Request.Criteria = []grouping.Criterion{{Kind: grouping.Diverse, Attr: grouping.AttrRace, Weight: 1}}
+			if err := g.save(ctx, demographic, true); err != nil {
+				t.Fatal(err)
+			}
+			for name, who := range map[string]context.Context{"admin": admin, "coordinator": coord} {
+				page, err := g.List(who, ListQuery{Limit: 100})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[string]int{"admin": 2, "coordinator": 1}[name]
+				if len(page.Items) != want {
+					t.Fatalf("%s lists %d runs; want %d", name, len(page.Items), want)
+				}
+				for _, listed := range page.Items {
+					if listed.Solution != nil {
+						t.Errorf("%s: run %s listed with its solution", name, listed.ID)
+					}
+					full, err := g.Get(who, listed.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if full.Solution == nil {
+						t.Fatalf("run %s read in full has no solution", listed.ID)
+					}
+					// The unplaced members with their reasons are read from
+					// the solution, so a listing has none.
+					full.Solution, full.Unplaced = nil, nil
+					if d := cmp.Diff(full, listed); d != "" {
+						t.Errorf("%s: run %s listed differs from the run read in full (-full +listed):\n%s", name, listed.ID, d)
+					}
+				}
+			}
+		})
+	}
+}
