@@ -334,20 +334,7 @@ func BenchmarkScholarshipPages(b *testing.B) {
 		{"program", "/web/scholarships/programs/esit-a"},
 		{"cycle", "/web/scholarships/programs/esit-a/cycles/2026"},
 	} {
-		b.Run(pg.name, func(b *testing.B) {
-			cb.t = b
-			var times []time.Duration
-			for b.Loop() {
-				t0 := time.Now()
-				p := cb.get(pg.path)
-				times = append(times, time.Since(t0))
-				if p.Status != 200 {
-					b.Fatalf("GET %s = %d\n%.500s", pg.path, p.Status, p.Body)
-				}
-			}
-			slices.Sort(times)
-			b.ReportMetric(float64(times[(len(times)*95+99)/100-1])/1e6, "p95-ms")
-		})
+		b.Run(pg.name, func(b *testing.B) { benchPage(b, cb, pg.path) })
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"slices"
 	"testing"
 	"time"
 
@@ -259,19 +258,6 @@ func BenchmarkPagesAt10k(b *testing.B) {
 		{"runs", cb, "/web/runs"},
 		{"imports", cb, "/web/imports"},
 	} {
-		b.Run(pg.name, func(b *testing.B) {
-			pg.br.t = b
-			var times []time.Duration
-			for b.Loop() {
-				t0 := time.Now()
-				p := pg.br.get(pg.path)
-				times = append(times, time.Since(t0))
-				if p.Status != 200 {
-					b.Fatalf("GET %s = %d\n%.500s", pg.path, p.Status, p.Body)
-				}
-			}
-			slices.Sort(times)
-			b.ReportMetric(float64(times[(len(times)*95+99)/100-1])/1e6, "p95-ms")
-		})
+		b.Run(pg.name, func(b *testing.B) { benchPage(b, pg.br, pg.path) })
 	}
 }
