@@ -1,9 +1,7 @@
 package main_test
 
 import (
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/pgtest"
 )
 
 // runServer runs the binary to completion with extra environment
@@ -243,29 +242,12 @@ func TestMigrateCommandFromEnvironment(t *testing.T) {
 // TestMigrateCommandPostgres runs `-migrate status` and `-migrate up` on a
 // fresh PostgreSQL schema.
 func TestMigrateCommandPostgres(t *testing.T) {
-	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
-	if dsn == "" {
+	target, ok := pgtest.Schema(t)
+	if !ok {
 		t.Skip("WORKFORCE_TEST_POSTGRES is not set: PostgreSQL variant skipped")
 	}
 	bin := buildServer(t)
 	names := migrationNames(t)
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Exec("DROP SCHEMA " + schema + " CASCADE")
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	target := dsn + sep + "search_path=" + schema
 
 	code, out, stderr := runServer(t, bin, nil, "-migrate", "status", "-postgres", target)
 	if code != 0 {

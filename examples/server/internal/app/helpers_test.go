@@ -3,9 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
@@ -20,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/beststarts/workforce/examples/server/internal/app"
+	"github.com/beststarts/workforce/examples/server/internal/pgtest"
 )
 
 // server is a running app on a loopback port.
@@ -61,34 +59,12 @@ type backend struct {
 func backends(t *testing.T) []backend {
 	t.Helper()
 	out := []backend{{name: "sqlite"}}
-	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
-	if dsn == "" {
+	dsn, ok := pgtest.Schema(t)
+	if !ok {
 		t.Log("WORKFORCE_TEST_POSTGRES is not set: PostgreSQL variant skipped")
 		return out
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	schemaName := "t_" + hex.EncodeToString(b[:])
-	if _, err := db.Exec("CREATE SCHEMA " + schemaName); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", dsn)
-		if err == nil {
-			db.Exec("DROP SCHEMA " + schemaName + " CASCADE")
-			db.Close()
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return append(out, backend{name: "postgres", postgres: dsn + sep + "search_path=" + schemaName})
+	return append(out, backend{name: "postgres", postgres: dsn})
 }
 
 // start runs the app on 127.0.0.1 with a fresh data directory; demo loads

@@ -2,18 +2,14 @@ package service
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/examples/server/internal/pgtest"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 	"github.com/beststarts/workforce/grouping"
 )
@@ -24,33 +20,12 @@ func homeServices(t *testing.T) map[store.Dialect]*Services {
 	t.Helper()
 	ctx := context.Background()
 	out := map[store.Dialect]*Services{store.SQLite: testServices(t, &lockedBuffer{})}
-	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
-	if dsn == "" {
+	dsn, ok := pgtest.Schema(t)
+	if !ok {
 		t.Log("WORKFORCE_TEST_POSTGRES is not set: PostgreSQL variant skipped")
 		return out
 	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", dsn); err == nil {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	db, err := store.OpenPostgres(ctx, dsn+sep+"search_path="+schema)
+	db, err := store.OpenPostgres(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,7 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/pressly/goose/v3"
 
+	"github.com/beststarts/workforce/examples/server/internal/pgtest"
 	"github.com/beststarts/workforce/examples/server/internal/store"
 )
 
@@ -44,33 +43,12 @@ func places(t *testing.T) []place {
 // times the database fills in are checked away from UTC.
 func postgresPlace(t *testing.T) (place, bool) {
 	t.Helper()
-	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
-	if dsn == "" {
+	dsn, ok := pgtest.Schema(t, "timezone=America/Los_Angeles")
+	if !ok {
 		t.Log("WORKFORCE_TEST_POSTGRES is not set: PostgreSQL variant skipped")
 		return place{}, false
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", dsn); err == nil {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return place{dialect: store.Postgres, dsn: dsn + sep + "search_path=" + schema + "&timezone=America/Los_Angeles"}, true
+	return place{dialect: store.Postgres, dsn: dsn}, true
 }
 
 // open opens the place with the store, applying the migrations.

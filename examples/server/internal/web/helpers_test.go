@@ -3,9 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -25,6 +23,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/beststarts/workforce/examples/server/internal/app"
+	"github.com/beststarts/workforce/examples/server/internal/pgtest"
 )
 
 // server is a running app on a loopback port.
@@ -70,32 +69,11 @@ func startPostgres(t *testing.T) *server {
 // new schema, dropped when the test ends; without the variable it skips.
 func postgresDSN(t *testing.T) string {
 	t.Helper()
-	dsn := os.Getenv("WORKFORCE_TEST_POSTGRES")
-	if dsn == "" {
+	dsn, ok := pgtest.Schema(t)
+	if !ok {
 		t.Skip("WORKFORCE_TEST_POSTGRES is not set: PostgreSQL variant skipped")
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", dsn); err == nil {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
+	return dsn
 }
 
 func startCfg(t testing.TB, cfg app.Config) *server {
