@@ -207,6 +207,64 @@ func TestSurveyImportAllOrNothing(t *testing.T) {
 	}
 }
 
+// TestSurveyImportReasonsByRole: a bad row's reason quotes the cell, one
+// respondent's answer. Editors read it; a coordinator, who sees survey
+// data only as suppressed aggregates, reads the row and column alone, in
+// a failed import and in a done import's skipped rows.
+func TestSurveyImportReasonsByRole(t *testing.T) {
+	s := start(t, backend{name: "sqlite"}, false)
+	s.expect(201, "POST", "/api/v1/instruments", s.Admin, annual)
+	bad := "respondent_id,race,place,respected,again,topics\nr1,white,kent,4,yes,rs\nr2,martian-race,kent,4,yes,rs\nr3,white,kent,4,maybe-secret,rs\n"
+	secrets := []string{"martian-race", "maybe-secret"}
+	eval := s.key("evaluator", "", "")
+	coord := s.key("coordinator", "", "")
+	for _, path := range []string{"/api/v1/instruments/annual-2026/imports", "/api/v1/instruments/annual-2026/imports?skip_bad_rows=true"} {
+		id := waitImport(t, s, s.Admin, upload(t, s, s.Admin, path, bad).ID).ID
+		read := func(key string) (fields, texts []string) {
+			var imp app.SurveyImport
+			s.expect(200, "GET", "/api/v1/imports/"+id, key, nil).json(t, &imp)
+			for _, p := range imp.Problems {
+				fields = append(fields, p.Field)
+				texts = append(texts, p.Message)
+			}
+			if imp.Report != nil {
+				for _, sk := range imp.Report.Skipped {
+					for _, p := range sk.Problems {
+						f, _, _ := strings.Cut(p, ": ")
+						fields = append(fields, f)
+						texts = append(texts, p)
+					}
+				}
+			}
+			return fields, texts
+		}
+		for _, key := range []string{s.Admin, eval} {
+			_, texts := read(key)
+			all := strings.Join(texts, "\n")
+			for _, secret := range secrets {
+				if !strings.Contains(all, secret) {
+					t.Errorf("%s: an editor's reasons do not name %q: %s", path, secret, all)
+				}
+			}
+		}
+		editorFields, _ := read(eval)
+		fields, texts := read(coord)
+		if !slices.Equal(fields, editorFields) || !slices.Contains(fields, "rows[3].race") || !slices.Contains(fields, "rows[4].again") {
+			t.Errorf("%s: coordinator's fields %v, editor's %v", path, fields, editorFields)
+		}
+		for _, text := range texts {
+			for _, secret := range secrets {
+				if strings.Contains(text, secret) {
+					t.Errorf("%s: a coordinator reads %q", path, text)
+				}
+			}
+			if !strings.Contains(text, "only evaluators and administrators") {
+				t.Errorf("%s: coordinator's reason %q", path, text)
+			}
+		}
+	}
+}
+
 func TestSurveyREDCap(t *testing.T) {
 	s := start(t, backend{name: "sqlite"}, false)
 	dict, err := os.ReadFile("../../../../survey/testdata/redcap/checkboxes-1/dictionary.csv")

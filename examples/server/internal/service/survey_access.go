@@ -2,6 +2,8 @@ package service
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/beststarts/workforce/bsk"
 	"github.com/beststarts/workforce/survey"
@@ -17,6 +19,8 @@ import (
 //	frequencies, trends, paired comparisons)
 //	release unsuppressed figures, and read      admin
 //	an unsuppressed release
+//	the reasons of an import's bad rows         admin, evaluator
+//	(a coordinator reads the row and column)
 //
 // Agencies and consultants see no survey data at all. Every read of a
 // release's tables is recorded in the audit log before the tables leave
@@ -142,4 +146,63 @@ func dimsText(b []survey.Dimension) string {
 		s += string(d)
 	}
 	return s
+}
+
+// cellHidden replaces the reason of a bad row for readers who see survey
+// data only as suppressed aggregates.
+const cellHidden = "this row's value here is not valid; the reason quotes the respondent's answer, so only evaluators and administrators read it"
+
+// forReader returns imp as p may read it. A bad row's reason can quote the
+// cell (a respondent's race, income or answer to an item: "unknown race
+// code \"...\""), which is one respondent's data; a coordinator sees
+// survey data only as suppressed aggregates, so for a coordinator each
+// problem of a data row keeps its row and column and loses its reason.
+// Problems of the file as a whole (the header, the limits) stay. The
+// editors (who uploaded the file and can open it) read every reason.
+func forReader(p Principal, imp SurveyImport) SurveyImport {
+	if p.Is(SurveyEditors()...) {
+		return imp
+	}
+	if len(imp.Problems) > 0 {
+		out := make([]ImportProblem, len(imp.Problems))
+		for i, pr := range imp.Problems {
+			if dataRow(pr.Field) {
+				pr.Message = cellHidden
+			}
+			out[i] = pr
+		}
+		imp.Problems = out
+	}
+	if imp.Report != nil && len(imp.Report.Skipped) > 0 {
+		rep := *imp.Report
+		rep.Skipped = make([]survey.Skipped, len(imp.Report.Skipped))
+		for i, sk := range imp.Report.Skipped {
+			hidden := make([]string, len(sk.Problems))
+			for j, msg := range sk.Problems {
+				field, _, ok := strings.Cut(msg, ": ")
+				if !ok || !dataRow(field) {
+					field = bsk.Index("rows", sk.Row)
+				}
+				hidden[j] = field + ": " + cellHidden
+			}
+			rep.Skipped[i] = survey.Skipped{Row: sk.Row, Problems: hidden}
+		}
+		imp.Report = &rep
+	}
+	return imp
+}
+
+// dataRow reports whether a problem's field names a data row of the file
+// ("rows[12]", "rows[12].race"): line 2 or later, the header being line 1.
+func dataRow(field string) bool {
+	rest, ok := strings.CutPrefix(field, "rows[")
+	if !ok {
+		return false
+	}
+	num, _, ok := strings.Cut(rest, "]")
+	if !ok {
+		return false
+	}
+	line, err := strconv.Atoi(num)
+	return err == nil && line >= 2
 }

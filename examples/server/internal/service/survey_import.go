@@ -285,14 +285,21 @@ func (s *Surveys) importPanicked(id string, v any, stack []byte) {
 	}
 }
 
-// Import returns an import, with the rows read so far while it runs.
+// Import returns an import, with the rows read so far while it runs. A
+// coordinator reads each bad row's row and column but not its reason,
+// which can quote the respondent's answer (see forReader).
 //
 // Errors: not_found, unauthorized.
 func (s *Surveys) Import(ctx context.Context, id string) (SurveyImport, error) {
-	if _, err := require(ctx, SurveyReaders()...); err != nil {
+	p, err := require(ctx, SurveyReaders()...)
+	if err != nil {
 		return SurveyImport{}, err
 	}
-	return s.storedImport(ctx, id)
+	imp, err := s.storedImport(ctx, id)
+	if err != nil {
+		return SurveyImport{}, err
+	}
+	return forReader(p, imp), nil
 }
 
 func (s *Surveys) storedImport(ctx context.Context, id string) (SurveyImport, error) {

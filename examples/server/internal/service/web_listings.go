@@ -62,12 +62,13 @@ func (g *Grouping) Led(ctx context.Context, q ListQuery) (Page[LedRun], error) {
 
 // Imports lists the survey imports, in ID order, a page at a time, with
 // their status, report and release (the rows read so far of a running
-// one).
+// one), bad rows' reasons as Import gives them.
 //
 // Errors: unauthorized (a role that may not read survey data: agencies
 // and consultants).
 func (s *Surveys) Imports(ctx context.Context, q ListQuery) (Page[SurveyImport], error) {
-	if _, err := require(ctx, SurveyReaders()...); err != nil {
+	p, err := require(ctx, SurveyReaders()...)
+	if err != nil {
 		return Page[SurveyImport]{}, err
 	}
 	recs, err := s.db.List(ctx, store.SurveyImports, store.Filter{After: q.Cursor, Limit: q.Limit})
@@ -85,7 +86,7 @@ func (s *Surveys) Imports(ctx context.Context, q ListQuery) (Page[SurveyImport],
 				imp.Rows = rows.(int)
 			}
 		}
-		page.Items = append(page.Items, imp)
+		page.Items = append(page.Items, forReader(p, imp))
 	}
 	if len(recs) == q.Limit && q.Limit > 0 {
 		page.NextCursor = recs[len(recs)-1].ID
