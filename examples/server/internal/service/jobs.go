@@ -79,6 +79,9 @@ type QueueFullError struct {
 // Error returns the refusal's message.
 func (e *QueueFullError) Error() string { return e.Message }
 
+// Unwrap gives the refusal its code, rate_limited, for [bsk.ErrorCode].
+func (e *QueueFullError) Unwrap() error { return bsk.ErrRateLimited }
+
 // Jobs runs the services' background work (grouping runs, survey imports)
 // and can cancel it. Close cancels every job and waits for them, so
 // nothing is left running after the server stops; a job that was running

@@ -254,7 +254,8 @@ func (w *Web) render(c echo.Context, status int, name, titleKey string, data any
 }
 
 // fail renders an error page for a service error: not found, refused,
-// invalid (every problem listed) or internal, in the reader's language.
+// invalid (every problem listed), over a limit (429, with Retry-After) or
+// internal, in the reader's language.
 func (w *Web) fail(c echo.Context, err error) error {
 	status, key := http.StatusInternalServerError, "error.internal"
 	switch bsk.ErrorCode(err) {
@@ -266,6 +267,9 @@ func (w *Web) fail(c echo.Context, err error) error {
 		status, key = http.StatusBadRequest, "error.invalid"
 	case bsk.CodeConflict:
 		status, key = http.StatusConflict, "error.conflict"
+	case bsk.CodeRateLimited:
+		status, key = http.StatusTooManyRequests, "error.busy"
+		c.Response().Header().Set("Retry-After", retryAfter)
 	}
 	if errors.Is(err, service.ErrUnauthenticated) {
 		return c.Redirect(http.StatusSeeOther, Prefix+"/signin")
@@ -281,10 +285,14 @@ type errorPage struct {
 	Detail  string
 }
 
+// retryAfter is the Retry-After, in seconds, of a page refused because a
+// limit is reached (a full run queue): the API's default.
+const retryAfter = "5"
+
 // detail is the error's own message for problems the reader can act on
-// (an invalid value, a conflict); never for internal errors.
+// (an invalid value, a conflict, a full queue); never for internal errors.
 func detail(err error, status int) string {
-	if status == http.StatusBadRequest || status == http.StatusConflict {
+	if status == http.StatusBadRequest || status == http.StatusConflict || status == http.StatusTooManyRequests {
 		return err.Error()
 	}
 	return ""
