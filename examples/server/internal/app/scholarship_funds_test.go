@@ -217,6 +217,15 @@ func testScholarshipFunds(t *testing.T, b backend) {
 			if reason.Params["tier"] != wantTier || reason.Params["languages"] != wantRule {
 				t.Errorf("reason of %s = %v; want tier %s, languages %q", id, reason.Params, wantTier, wantRule)
 			}
+			// The award is said once; the fund's line names the fund.
+			said, named := 0, false
+			for _, text := range d.Texts {
+				said += strings.Count(text, "You are awarded")
+				named = named || strings.Contains(text, "The "+f+" fund pays")
+			}
+			if said != 1 || !named {
+				t.Errorf("texts of %s say the award %d times, name the fund %v: %q", id, said, named, d.Texts)
+			}
 		} else if d.Step != "waitlisted" || d.Award != nil || fundReasonOf(d.Reasons, "fund_waitlisted") == nil {
 			t.Errorf("decision of %s = step %q, award %+v, reasons %+v; want waitlisted by the funds", id, d.Step, d.Award, d.Reasons)
 		}

@@ -38,11 +38,11 @@ func TestBrowserFunds(t *testing.T) {
 	b.axe("funds-form")
 	b.open(fundsPath(run.ID))
 	b.expectText("#balances", "language-access")
-	b.expectText("#steps", "from the general fund")
+	b.expectText("#steps", "The general fund pays")
 	b.axe("funds")
 	b.open(fundsPath(run.ID) + "&lang=es")
 	b.expectText("#balances", "Presupuesto")
-	b.expectText("#steps", "del fondo general")
+	b.expectText("#steps", "El fondo general paga")
 	b.axe("funds-es")
 
 	revs := previewSetup(t, s)

@@ -142,11 +142,11 @@ func TestFundsPage(t *testing.T) {
 		}
 	}
 	steps := section(t, page.Body, `id="steps"`, "</main>")
-	if !strings.Contains(steps, html.EscapeString("Grace Tran")) || !strings.Contains(steps, "from the language-access fund") || !strings.Contains(steps, "on the waitlist") {
+	if !strings.Contains(steps, html.EscapeString("Grace Tran")) || !strings.Contains(steps, "The language-access fund pays") || !strings.Contains(steps, "on the waitlist") {
 		t.Errorf("the steps\n%s", steps)
 	}
 	cb.lang = "es"
-	if es := cb.get(fundsPath(run.ID)); !strings.Contains(es.Body, "del fondo language-access") || !strings.Contains(es.Body, "Saldos") {
+	if es := cb.get(fundsPath(run.ID)); !strings.Contains(es.Body, "El fondo language-access paga") || !strings.Contains(es.Body, "Saldos") {
 		t.Errorf("the Spanish funds page\n%s", es.Body)
 	}
 	cb.lang = ""
