@@ -52,7 +52,7 @@ func New(db *store.DB, log zerolog.Logger, cfg Config) *Services {
 		Keys:         &Keys{db: db, audit: audit},
 		Audit:        audit,
 		Grouping:     newGrouping(db, audit, jobs, log),
-		Surveys:      newSurveys(db, audit, log, cfg.Data),
+		Surveys:      newSurveys(db, audit, jobs, log, cfg.Data),
 		Scholarships: newScholarships(db, log, audit, plugins, cfg.Data),
 		Plugins:      plugins,
 		Trainings:    newTrainings(db, audit),
@@ -72,7 +72,6 @@ func (s *Services) Ready(ctx context.Context) error { return s.Workforce.db.Ping
 // queued.
 func (s *Services) Close() {
 	s.Jobs.close()
-	s.Surveys.close()
 	s.Plugins.host.Close()
 	s.Audit.close()
 }

@@ -29,19 +29,16 @@ type Surveys struct {
 	uploads string
 	cache   *surveyCache
 	// rows holds the rows read so far by each running import.
-	rows    sync.Map
-	jobs    *surveyJobs
+	rows sync.Map
+	// jobs runs the imports, beside the grouping runs.
+	jobs    *Jobs
 	metrics *Metrics
 }
 
-func newSurveys(db *store.DB, audit *Audit, log zerolog.Logger, data string) *Surveys {
+func newSurveys(db *store.DB, audit *Audit, jobs *Jobs, log zerolog.Logger, data string) *Surveys {
 	return &Surveys{db: db, audit: audit, log: log, uploads: filepath.Join(data, "uploads"),
-		cache: &surveyCache{sets: map[string]*survey.Set{}, pubs: map[string]*survey.Publication{}}, jobs: newSurveyJobs()}
+		cache: &surveyCache{sets: map[string]*survey.Set{}, pubs: map[string]*survey.Publication{}}, jobs: jobs}
 }
-
-// close stops the running imports (they are marked failed) and waits for
-// them.
-func (s *Surveys) close() { s.jobs.close() }
 
 // StoredInstrument is a survey instrument as the server keeps it, with the
 // REDCap project's record ID field when it came from a data dictionary.

@@ -3,13 +3,10 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -74,9 +71,6 @@ type surveyData struct {
 	File   string `json:"file"`
 }
 
-// errSurveyShutdown ends the imports running when the server stops.
-var errSurveyShutdown = errors.New("the server is shutting down")
-
 // StartImport saves the file read from r and imports it in the
 // background; the import's status and progress are read with [Import].
 // An error reading r (over HTTP, a body beyond the import limit) is
@@ -112,7 +106,7 @@ func (s *Surveys) StartImport(ctx context.Context, req ImportRequest, r io.Reade
 	if err := s.putImport(ctx, imp, true); err != nil {
 		return SurveyImport{}, errors.Join(err, removeUpload(path))
 	}
-	started := s.jobs.start(imp.ID, func(jctx context.Context) { s.runImport(jctx, si, imp, path) }, s.importPanicked)
+	started := s.jobs.Start(imp.ID, func(jctx context.Context) { s.runImport(jctx, si, imp, path) }, func(e *bsk.Error) { s.importFailed(imp.ID, e) })
 	if !started {
 		return SurveyImport{}, errors.Join(bsk.Errorf(bsk.CodeConflict, "the server is shutting down"), removeUpload(path))
 	}
@@ -265,23 +259,22 @@ func importProblems(err error, n int) []ImportProblem {
 	return out
 }
 
-// importPanicked logs an import job's panic with its stack and marks the
-// import failed, with a problem that names no internal detail: the job's
-// ID, to find the details in the server's log.
-func (s *Surveys) importPanicked(id string, v any, stack []byte) {
-	s.log.Error().Str("job", id).Str("panic", fmt.Sprint(v)).Bytes("stack", stack).Msg("background job panicked")
+// importFailed marks import id failed with err, the internal error a
+// panic in its job became (the jobs log the panic with its stack under the
+// job's ID): a problem that names the job and no internal detail.
+func (s *Surveys) importFailed(id string, err *bsk.Error) {
 	s.rows.Delete(id)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	imp, err := s.storedImport(ctx, id)
-	if err == nil {
+	imp, gerr := s.storedImport(ctx, id)
+	if gerr == nil {
 		now := time.Now().UTC()
 		imp.Status, imp.FinishedAt, imp.Report = RunFailed, &now, nil
-		imp.Problems = []ImportProblem{{Message: fmt.Sprintf("an internal error stopped job %s; the server's log has the details", id)}}
-		err = s.putImport(ctx, imp, false)
+		imp.Problems = []ImportProblem{{Message: err.Message}}
+		gerr = s.putImport(ctx, imp, false)
 	}
-	if err != nil {
-		s.log.Error().Err(err).Str("job", id).Msg("marking a panicked survey import failed")
+	if gerr != nil {
+		s.log.Error().Err(gerr).Str("job", id).Msg("marking a panicked survey import failed")
 	}
 }
 
@@ -363,60 +356,4 @@ func (s *Surveys) RecoverImports(ctx context.Context) error {
 		s.log.Warn().Str("import", imp.ID).Msg("marked an interrupted survey import failed")
 	}
 	return nil
-}
-
-// surveyJobs runs imports in the background. Close cancels every import
-// (with errSurveyShutdown as the cause) and waits for them, so nothing is
-// left running after the server stops. An import that panics does not
-// take the server down: the panic is recovered and reported.
-type surveyJobs struct {
-	mu      sync.Mutex
-	cancels map[string]context.CancelCauseFunc
-	wg      sync.WaitGroup
-	closed  bool
-}
-
-func newSurveyJobs() *surveyJobs {
-	return &surveyJobs{cancels: map[string]context.CancelCauseFunc{}}
-}
-
-// start runs fn in the background under a context that close ends; a
-// panic in fn is recovered and handed to panicked with the stack. It
-// reports false when the server is closing.
-func (j *surveyJobs) start(id string, fn func(ctx context.Context), panicked func(id string, v any, stack []byte)) bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return false
-	}
-	ctx, cancel := context.WithCancelCause(context.Background())
-	j.cancels[id] = cancel
-	j.wg.Add(1)
-	go func() {
-		defer j.wg.Done()
-		defer func() {
-			j.mu.Lock()
-			delete(j.cancels, id)
-			j.mu.Unlock()
-			cancel(nil)
-		}()
-		defer func() {
-			if v := recover(); v != nil {
-				panicked(id, v, debug.Stack())
-			}
-		}()
-		fn(ctx)
-	}()
-	return true
-}
-
-// close cancels every job and waits for them to finish.
-func (j *surveyJobs) close() {
-	j.mu.Lock()
-	j.closed = true
-	for _, c := range j.cancels {
-		c(errSurveyShutdown)
-	}
-	j.mu.Unlock()
-	j.wg.Wait()
 }

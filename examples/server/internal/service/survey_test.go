@@ -94,10 +94,10 @@ func TestSurveyImportPanicIsMarkedFailed(t *testing.T) {
 	if err := s.putImport(ctx, imp, true); err != nil {
 		t.Fatal(err)
 	}
-	if !s.jobs.start(imp.ID, func(context.Context) {
+	if !s.jobs.Start(imp.ID, func(context.Context) {
 		var m map[string]int
 		m["secret internal detail"]++ // a nil map write: a real runtime panic
-	}, s.importPanicked) {
+	}, func(e *bsk.Error) { s.importFailed(imp.ID, e) }) {
 		t.Fatal("the job was refused")
 	}
 	got := waitImported(t, s, imp.ID)
