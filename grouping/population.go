@@ -43,7 +43,7 @@ func (r *search) evolve(s *state) ([]int, float64, int) {
 	bestObj := s.obj
 	iter := 0
 	r.progress.report(r.m, best, bestObj, 0)
-	steps := phaseLen(n)
+	steps := phaseLen(n, r.m.sized())
 	// improve runs up to rounds of tabu search from s, each from the best
 	// grouping of this improvement after a perturbation, and returns that
 	// best.

@@ -191,7 +191,7 @@ func TestCrossover(t *testing.T) {
 				s.load(r.randomGrouping())
 				best := slices.Clone(s.assign)
 				obj := s.obj
-				r.tabu(s, phaseLen(n), best, &obj)
+				r.tabu(s, phaseLen(n, r.m.sized()), best, &obj)
 				parents[k] = best
 			}
 			r.crossover(parents[0], parents[1], child)
