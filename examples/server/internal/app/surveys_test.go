@@ -226,6 +226,9 @@ func TestSurveyImportReasonsByRole(t *testing.T) {
 			for _, p := range imp.Problems {
 				fields = append(fields, p.Field)
 				texts = append(texts, p.Message)
+				if p.Hidden != (key == coord) {
+					t.Errorf("%s: problem %s hidden %v for the %s key", path, p.Field, p.Hidden, map[bool]string{true: "coordinator's", false: "editor's"}[key == coord])
+				}
 			}
 			if imp.Report != nil {
 				for _, sk := range imp.Report.Skipped {

@@ -167,7 +167,7 @@ func forReader(p Principal, imp SurveyImport) SurveyImport {
 		out := make([]ImportProblem, len(imp.Problems))
 		for i, pr := range imp.Problems {
 			if dataRow(pr.Field) {
-				pr.Message = cellHidden
+				pr.Message, pr.Hidden = cellHidden, true
 			}
 			out[i] = pr
 		}

@@ -46,6 +46,10 @@ type ImportProblem struct {
 	Field string `json:"field"`
 	// Message says what is wrong.
 	Message string `json:"message"`
+	// Hidden says the reason is withheld from this reader because it can
+	// quote a respondent's answer; Message then says so, and Field still
+	// names the row and column.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // ImportRequest asks for an import of responses to an instrument.

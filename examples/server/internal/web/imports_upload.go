@@ -200,7 +200,11 @@ func (w *Web) surveyImport(c echo.Context) error {
 	from, to := (pg-1)*problemsPerPage, min(pg*problemsPerPage, out.Total)
 	for _, p := range imp.Problems[from:to] {
 		row, col := l.rowAndColumn(p.Field)
-		out.Problems = append(out.Problems, badRow{Row: row, Column: col, What: p.Message})
+		what := p.Message
+		if p.Hidden {
+			what = l.T("upload.reason_hidden")
+		}
+		out.Problems = append(out.Problems, badRow{Row: row, Column: col, What: what})
 	}
 	out.From, out.To = from+1, to
 	link := func(n int) string {

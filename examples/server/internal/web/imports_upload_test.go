@@ -179,7 +179,7 @@ func TestSurveyUploadPages(t *testing.T) {
 	for i := range 30 {
 		fmt.Fprintf(&csv, "r%02d,9\n", i)
 	}
-	many, _ := ev.finished(t, ev.uploadSurvey(tok, map[string]string{"instrument": "plain", "format": "csv"}, []byte(csv.String())))
+	many, manyID := ev.finished(t, ev.uploadSurvey(tok, map[string]string{"instrument": "plain", "format": "csv"}, []byte(csv.String())))
 	first := section(t, many.Body, `id="bad-rows"`, "</table>")
 	if n := strings.Count(first, "<tr><td>"); n != 25 || !strings.Contains(first, "<td>2</td><td>respected</td>") || !strings.Contains(first, "Problems 1 to 25 of 30") {
 		t.Errorf("the first page lists %d rows; want lines 2 to 26 of 30\n%s", n, first)
@@ -235,6 +235,18 @@ func TestSurveyUploadPages(t *testing.T) {
 	expectStatus(t, "the coordinator's upload", cb.uploadSurvey(ctok, map[string]string{"instrument": "checkboxes", "format": "redcap"},
 		redcapFixture(t, "checkboxes-1", "data.csv")), 403)
 	expectStatus(t, "the coordinator reading an import", cb.get("/web/imports/"+badID), 200)
+	// The evaluator reads why each row is bad, a reason that quotes the
+	// respondent's answer ("9"); the coordinator reads the row, the column
+	// and that the reason is withheld, in the reader's language.
+	if rows := section(t, ev.get("/web/imports/"+manyID).Body, `id="bad-rows"`, "</table>"); !strings.Contains(rows, `&#34;9&#34;`) {
+		t.Errorf("the evaluator's bad rows do not quote the value\n%s", rows)
+	}
+	for lang, want := range map[string]string{"en": "only evaluators and administrators can read it", "es": "solo lo pueden leer"} {
+		rows := section(t, cb.get("/web/imports/"+manyID+"?lang="+lang).Body, `id="bad-rows"`, "</table>")
+		if strings.Contains(rows, `&#34;9&#34;`) || strings.Count(rows, want) != 25 || !strings.Contains(rows, "<td>2</td><td>respected</td>") {
+			t.Errorf("the coordinator's bad rows in %s\n%s", lang, rows)
+		}
+	}
 	agency, _ := s.key("agency", "org-001", "")
 	consultant, _ := s.key("consultant", "", "consultant-01")
 	for role, key := range map[string]string{"agency": agency, "consultant": consultant} {
