@@ -202,18 +202,14 @@ func (w *Workforce) findInStore(ctx context.Context, p Principal, org, name stri
 	}
 	items = []bsk.Provider{}
 	for _, rec := range recs {
-		if !CanRead(p, store.Providers, rec) {
-			continue
-		}
-		v, err := w.Providers.decode(rec)
+		v, ok, err := w.nameMatch(p, rec, name)
 		if err != nil {
 			return nil, nil, "", err
 		}
-		if !strings.Contains(strings.ToLower(v.Name), name) {
-			continue
+		if ok {
+			items = append(items, v)
+			ids = append(ids, rec.ID)
 		}
-		items = append(items, w.Providers.show(p, v))
-		ids = append(ids, rec.ID)
 	}
 	if len(recs) == s.Limit {
 		next = recs[len(recs)-1].ID
@@ -237,17 +233,14 @@ scan:
 			return nil, nil, "", err
 		}
 		for i, rec := range recs {
-			if !CanRead(p, store.Providers, rec) {
-				continue
-			}
-			v, err := w.Providers.decode(rec)
+			v, ok, err := w.nameMatch(p, rec, name)
 			if err != nil {
 				return nil, nil, "", err
 			}
-			if !strings.Contains(strings.ToLower(v.Name), name) {
+			if !ok {
 				continue
 			}
-			items = append(items, w.Providers.show(p, v))
+			items = append(items, v)
 			ids = append(ids, rec.ID)
 			if len(items) == s.Limit {
 				if i < len(recs)-1 || len(recs) == batch {
@@ -266,6 +259,20 @@ scan:
 		}
 	}
 	return items, ids, next, nil
+}
+
+// nameMatch reports whether p may read provider record rec and its name
+// holds name (lowered), and returns the provider as p sees it. Both
+// search paths check every record with it.
+func (w *Workforce) nameMatch(p Principal, rec store.Record, name string) (bsk.Provider, bool, error) {
+	if !CanRead(p, store.Providers, rec) {
+		return bsk.Provider{}, false, nil
+	}
+	v, err := w.Providers.decode(rec)
+	if err != nil || !strings.Contains(strings.ToLower(v.Name), name) {
+		return bsk.Provider{}, false, err
+	}
+	return w.Providers.show(p, v), true, nil
 }
 
 // isASCII reports whether s holds ASCII characters alone.
