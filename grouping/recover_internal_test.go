@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -44,16 +45,41 @@ func TestSearchThreadPanicIsAnError(t *testing.T) {
 		round   *regexp.Regexp
 	}{
 		{0, regexp.MustCompile(`while building the first grouping`)},
-		{5000, regexp.MustCompile(`in search round [1-9][0-9]*`)},
+		{-1, regexp.MustCompile(`in search round [1-9][0-9]*`)},
 	} {
-		t.Run(fmt.Sprint(c.updates, " updates"), func(t *testing.T) {
+		name := fmt.Sprint(c.updates, " updates")
+		if c.updates < 0 {
+			name = "past the first round"
+		}
+		t.Run(name, func(t *testing.T) {
+			updates := c.updates
 			build := func() (*model, error) {
 				m, err := compile(p)
 				if err != nil {
 					return nil, err
 				}
-				m.terms[0] = &faultyTerm{term: m.terms[0], left: c.updates}
+				m.terms[0] = &faultyTerm{term: m.terms[0], left: updates}
 				return m, nil
+			}
+			if updates < 0 {
+				// As many updates as a search of one round makes, first
+				// grouping and ending included, and one more: the panic
+				// comes after the first round of a longer search.
+				var counted *faultyTerm
+				count := func() (*model, error) {
+					m, err := compile(p)
+					if err != nil {
+						return nil, err
+					}
+					counted = &faultyTerm{term: m.terms[0], left: math.MaxInt}
+					m.terms[0] = counted
+					return m, nil
+				}
+				stop := func() {}
+				if res := runThread(context.Background(), stop, count, p, Options{Seed: 13, Iterations: 1}, 0, 1, time.Now().Add(time.Minute), &progress{}); res.err != nil {
+					t.Fatal(res.err)
+				}
+				updates = math.MaxInt - counted.left + 1
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()

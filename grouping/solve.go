@@ -209,7 +209,7 @@ func runThread(ctx context.Context, cancel context.CancelFunc, build func() (*mo
 		return threadResult{err: err}
 	}
 	r = &search{m: m, rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)), deadline: deadline, ctx: ctx,
-		maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog, start: startUnits(m, opts.Start)}
+		maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog, start: startUnits(m, opts.Start), begin: timeNow()}
 	assign, obj, iters := r.run()
 	return threadResult{assign, obj, iters, nil, m, r.unplaced}
 }
@@ -228,6 +228,7 @@ type search struct {
 	stranded []int   // units construction left out that a later state may admit
 	start    [][]int // the warm start's units by group, nil without one
 	round    int     // the search round under way, from 1; 0 while constructing
+	begin    time.Time
 }
 
 const eps = 1e-9
@@ -253,6 +254,7 @@ func (r *search) run() ([]int, float64, int) {
 		return r.runPure(s)
 	}
 	r.localSearch(s, nil)
+	s = r.moreStarts(s)
 	best := slices.Clone(s.assign)
 	bestObj := s.obj
 	r.progress.report(r.m, best, bestObj, 0)
@@ -316,6 +318,70 @@ func (r *search) run() ([]int, float64, int) {
 		r.unplaced[u] = r.whyUnplaceable(s, u)
 	}
 	return best, bestObj, iter
+}
+
+// starts bounds the constructions moreStarts tries, and startShare the
+// part of the time limit they may take.
+const (
+	starts     = 8
+	startShare = 10
+)
+
+// moreStarts builds further first groupings after s, each improved by
+// local search, and returns the state of the best: the one that places
+// the most members, and of those the highest objective. Construction is
+// random, and on a county's workforce two constructions place up to ten
+// members apart, a difference the search rarely closes (it places a
+// member left out only where a move makes room). It tries starts in all
+// with Iterations, so that the result stays the same on every machine,
+// and otherwise as many as fit in a tenth of the time limit, at least
+// one.
+func (r *search) moreStarts(s *state) *state {
+	type start struct {
+		assign, lead []int
+		obj          float64
+		placed       int
+		unplaced     map[int]Reason
+		stranded     []int
+	}
+	snap := func(s *state) start {
+		return start{assign: slices.Clone(s.assign), lead: slices.Clone(s.lead), obj: s.obj, placed: placed(s),
+			unplaced: r.unplaced, stranded: slices.Clone(r.stranded)}
+	}
+	best := snap(s)
+	last := true // s holds best
+	until := r.begin.Add(r.deadline.Sub(r.begin) / startShare)
+	for range starts - 1 {
+		if r.stop() || (r.maxIter <= 0 && timeNow().After(until)) {
+			break
+		}
+		s = newState(r.m)
+		r.construct(s)
+		s.obj = s.objective()
+		r.localSearch(s, nil)
+		if c := snap(s); c.placed > best.placed || (c.placed == best.placed && c.obj > best.obj+eps) {
+			best, last = c, true
+		} else {
+			last = false
+		}
+	}
+	r.unplaced, r.stranded = best.unplaced, best.stranded
+	if !last {
+		s.loadLed(best.assign, best.lead)
+	}
+	return s
+}
+
+// placed counts the members in a group that will stand: one at or above
+// its minimum, or any group when the problem allows groups below it.
+func placed(s *state) int {
+	n := 0
+	for g, k := range s.sizes {
+		if k >= s.m.bounds[g].Min || s.m.p.AllowUnderfilled {
+			n += k
+		}
+	}
+	return n
 }
 
 // dissolveUnderfilled keeps sizes hard unless the problem allows groups

@@ -101,6 +101,21 @@ func (s *state) load(assign []int) {
 	s.obj = s.objective()
 }
 
+// loadLed sets the state to an assignment and its groups' leaders (lead
+// as state.lead holds them).
+func (s *state) loadLed(assign, lead []int) {
+	*s = *newState(s.m)
+	for g, l := range lead {
+		s.setLead(g, l)
+	}
+	for u, g := range assign {
+		if g >= 0 {
+			s.place(u, g)
+		}
+	}
+	s.obj = s.objective()
+}
+
 // regroup records unit u leaving group from (-1 for none) for group to
 // (-1 for none) in the member lists.
 func (s *state) regroup(u, from, to int) {
