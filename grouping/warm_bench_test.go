@@ -18,6 +18,7 @@ var (
 	warmLimit  = flag.Duration("warm.limit", 10*time.Second, "time limit of each solve in BenchmarkWarmStart")
 	warmSeeds  = flag.Int("warm.seeds", 3, "BenchmarkWarmStart solves the problems of seeds 1 to this")
 	warmSample = flag.Int("warm.sample", 0, "Options.SwapSample of BenchmarkCountySearch")
+	warmOffset = flag.Uint64("warm.offset", 0, "BenchmarkWarmStart and BenchmarkCountySearch add this to each solver seed, to sample more runs of one problem")
 	warmCPU    = flag.Bool("warm.cpu", false, "BenchmarkWarmStart and BenchmarkCountyLimits count the limits in this process's CPU time, on one thread")
 )
 
@@ -178,8 +179,8 @@ func BenchmarkWarmStart(b *testing.B) {
 			p := countyProblem(b, seed)
 			start := greedyByAgency(p)
 			for range b.N {
-				alone := solveFor(b, p, grouping.Options{Seed: uint64(seed)}, *warmLimit)
-				warm := solveFor(b, p, grouping.Options{Seed: uint64(seed), Start: start}, *warmLimit)
+				alone := solveFor(b, p, grouping.Options{Seed: uint64(seed) + *warmOffset}, *warmLimit)
+				warm := solveFor(b, p, grouping.Options{Seed: uint64(seed) + *warmOffset, Start: start}, *warmLimit)
 				b.ReportMetric(alone.Objective, "alone")
 				b.ReportMetric(warm.Objective, "warm")
 				b.ReportMetric(grouping.Evaluate(p, start), "greedy")
@@ -230,7 +231,7 @@ func BenchmarkCountySearch(b *testing.B) {
 		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
 			p := countyProblem(b, seed)
 			for range b.N {
-				sol := solveFor(b, p, grouping.Options{Seed: uint64(seed), SwapSample: *warmSample}, *warmLimit)
+				sol := solveFor(b, p, grouping.Options{Seed: uint64(seed) + *warmOffset, SwapSample: *warmSample}, *warmLimit)
 				b.ReportMetric(sol.Objective, "obj")
 				b.ReportMetric(float64(len(sol.Unplaced)), "unplaced")
 				b.ReportMetric(float64(singleOrganization(p, sol.Groups)), "oneorg")
