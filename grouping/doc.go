@@ -27,13 +27,13 @@
 // [Solve] is anytime: it stops at the time limit or the context's deadline
 // and returns the best grouping found. The same seed and a fixed number of
 // iterations give the same grouping on every machine. It builds feasible
-// starts greedily in random orders (eight, or as many as fit in a tenth of
-// the time limit), improves each by local search and keeps the one that
-// places the most members, then the highest objective; from there it
-// alternates local search over moves and swaps with perturbation
-// (iterated local search); every move is scored from per-group
-// attribute counts in O(attribute values of the member), never from an
-// n x n matrix, so 10,000 members fit easily; whether a group keeps a
+// starts greedily in random orders ([Options.Starts], eight by default, or
+// as many as fit in a tenth of the time limit), improves each by local
+// search and keeps the one that places the most members, then the highest
+// objective; from there it alternates local search over moves and swaps
+// with perturbation (iterated local search); every move is scored from
+// per-group attribute counts in O(attribute values of the member), never
+// from an n x n matrix, so 10,000 members fit easily; whether a group keeps a
 // shared language and meeting time (its leader's too) is read from bit
 // masks of the values all its members, or all but one, hold. On large
 // problems the local search samples swap partners, first in the groups of

@@ -37,6 +37,18 @@ type Options struct {
 	// one: quicker to a good grouping, where 48 reaches further in a
 	// search of a minute or more.
 	SwapSample int `json:"swap_sample,omitempty"`
+	// Starts bounds the first groupings the search builds, each improved
+	// by local search, before it searches on from the one that places the
+	// most members, then the highest objective; 0 means 8, and more than
+	// 256 count as 256. Without Iterations they share a tenth of the time
+	// limit: as many are built as fit in it, at least one. More starts
+	// place more members where languages and meeting times make placing
+	// hard, at some cost to the objective, since the starts that place the
+	// most are seldom those that score best (BENCHMARKS.md: on county-sized
+	// problems at 10 s, over 15 runs, 32 starts left out 742 people where 8
+	// left out 763, and scored 0.5% lower). Pure pair problems (the MDGP)
+	// breed a population of their own and ignore it.
+	Starts int `json:"starts,omitempty"`
 	// Start, when set, is a grouping to start from (a warm start): a
 	// coordinator's draft, last year's groups. Its members go to their
 	// groups first, in order, where the hard constraints allow; the search
@@ -209,7 +221,7 @@ func runThread(ctx context.Context, cancel context.CancelFunc, build func() (*mo
 		return threadResult{err: err}
 	}
 	r = &search{m: m, rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)), deadline: deadline, ctx: ctx,
-		maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog, start: startUnits(m, opts.Start), begin: timeNow()}
+		maxIter: opts.Iterations, sample: opts.SwapSample, progress: prog, start: startUnits(m, opts.Start), begin: timeNow(), starts: startsOf(opts)}
 	assign, obj, iters := r.run()
 	return threadResult{assign, obj, iters, nil, m, r.unplaced}
 }
@@ -229,6 +241,7 @@ type search struct {
 	start    [][]int // the warm start's units by group, nil without one
 	round    int     // the search round under way, from 1; 0 while constructing
 	begin    time.Time
+	starts   int // first groupings to build (see moreStarts)
 }
 
 const eps = 1e-9
@@ -320,22 +333,32 @@ func (r *search) run() ([]int, float64, int) {
 	return best, bestObj, iter
 }
 
-// starts bounds the constructions moreStarts tries, and startShare the
+// defaultStarts is the first groupings moreStarts builds when
+// Options.Starts is 0, maxStarts the most it builds, and startShare the
 // part of the time limit they may take.
 const (
-	starts     = 8
-	startShare = 10
+	defaultStarts = 8
+	maxStarts     = 256
+	startShare    = 10
 )
+
+// startsOf is the number of first groupings opts asks for.
+func startsOf(opts Options) int {
+	if opts.Starts <= 0 {
+		return defaultStarts
+	}
+	return min(opts.Starts, maxStarts)
+}
 
 // moreStarts builds further first groupings after s, each improved by
 // local search, and returns the state of the best: the one that places
 // the most members, and of those the highest objective. Construction is
 // random, and on a county's workforce two constructions place up to ten
 // members apart, a difference the search rarely closes (it places a
-// member left out only where a move makes room). It tries starts in all
-// with Iterations, so that the result stays the same on every machine,
-// and otherwise as many as fit in a tenth of the time limit, at least
-// one.
+// member left out only where a move makes room). It builds r.starts in
+// all with Iterations, so that the result stays the same on every
+// machine, and otherwise as many as fit in a tenth of the time limit, at
+// least one.
 func (r *search) moreStarts(s *state) *state {
 	type start struct {
 		assign, lead []int
@@ -351,7 +374,7 @@ func (r *search) moreStarts(s *state) *state {
 	best := snap(s)
 	last := true // s holds best
 	until := r.begin.Add(r.deadline.Sub(r.begin) / startShare)
-	for range starts - 1 {
+	for range r.starts - 1 {
 		if r.stop() || (r.maxIter <= 0 && timeNow().After(until)) {
 			break
 		}

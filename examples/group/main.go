@@ -78,6 +78,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "random seed")
 	threads := fs.Int("threads", 1, "independent searches in parallel")
 	iters := fs.Int("iterations", 0, "stop after this many search rounds instead of the time limit (reproducible everywhere)")
+	starts := fs.Int("starts", 0, "first groupings to build and pick from (0: 8); more place more people, at some cost to the objective")
 	preset := fs.String("preset", "", "build the problem from a workforce file with this preset: "+fmt.Sprint(grouping.Preset("").Enum()))
 	optsFile := fs.String("options", "", "with -preset, a JSON file of preset options")
 	printProblem := fs.Bool("print-problem", false, "with -preset, print the problem instead of solving it")
@@ -145,7 +146,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), *threads))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	opts := grouping.Options{TimeLimit: *limit, Seed: *seed, Threads: *threads, Iterations: *iters}
+	opts := grouping.Options{TimeLimit: *limit, Seed: *seed, Threads: *threads, Iterations: *iters, Starts: *starts}
 	var sol *grouping.Solution
 	if *previousFile != "" {
 		sol, err = again(ctx, p, *previousFile, opts)

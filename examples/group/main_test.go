@@ -75,6 +75,27 @@ func TestSolvesProblemFile(t *testing.T) {
 	assert.Equal(t, sol.Groups, sol2.Groups)
 }
 
+// -starts reaches the search: one first grouping and the default of eight
+// search from different places, and a count gives the same solution
+// twice.
+func TestStartsFlag(t *testing.T) {
+	w := bsktest.Workforce(5, bsktest.Options{Organizations: 8, Providers: 120, Consultants: 2, NoOfferings: true})
+	data, err := json.Marshal(w)
+	require.NoError(t, err)
+	solve := func(args ...string) grouping.Solution {
+		t.Helper()
+		out, stderr, code := runBin(t, data, append(args, "-preset", "reflective_consultation", "-iterations", "3")...)
+		require.Equal(t, 0, code, string(stderr))
+		var sol grouping.Solution
+		require.NoError(t, json.Unmarshal(out, &sol))
+		return sol
+	}
+	one, def := solve("-starts", "1"), solve()
+	assert.NotEqual(t, one.Groups, def.Groups, "-starts 1 gives the default's groups: the flag is not passed on")
+	assert.Equal(t, def.Groups, solve("-starts", "8").Groups, "the default is 8")
+	assert.Equal(t, one.Groups, solve("-starts", "1").Groups)
+}
+
 func TestPresetFromWorkforce(t *testing.T) {
 	w := bsktest.Workforce(5, bsktest.Options{Organizations: 8, Providers: 120, Consultants: 2, NoOfferings: true})
 	data, err := json.Marshal(w)
