@@ -230,6 +230,7 @@ func TestGroupingRunBadRequests(t *testing.T) {
 		{"unknown preset", map[string]any{"preset": "potluck"}, "/preset"},
 		{"unknown weight", map[string]any{"preset": "reflective_consultation", "weights": map[string]float64{"charisma": 2}}, "/weights/charisma"},
 		{"time limit", map[string]any{"preset": "reflective_consultation", "time_limit_seconds": 9999}, "/time_limit_seconds"},
+		{"starts", map[string]any{"preset": "reflective_consultation", "starts": 300}, "/starts"},
 		{"unknown provider", map[string]any{"preset": "training_breakouts", "provider_ids": []string{"prov-nobody"}}, "/provider_ids/0"},
 		{"unknown field", map[string]any{"preset": "reflective_consultation", "colour": "blue"}, ""},
 	}

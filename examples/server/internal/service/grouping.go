@@ -47,6 +47,11 @@ type GroupingRunRequest struct {
 	TimeLimitSeconds float64 `json:"time_limit_seconds,omitempty"`
 	// Seed seeds the search.
 	Seed uint64 `json:"seed,omitempty"`
+	// Starts is how many first groupings the search builds and picks from
+	// ([grouping.Options.Starts]): 0 means 8, at most 256. More place more
+	// people where languages and meeting times make it hard, at some cost
+	// to the objective.
+	Starts int `json:"starts,omitempty"`
 	// NoLeaders skips assigning consultants (reflective consultation) after
 	// the grouping.
 	NoLeaders bool `json:"no_leaders,omitempty"`
@@ -331,7 +336,7 @@ func (b *progressBoard) drop(id string) {
 // run limits are reached.
 //
 // Errors: invalid (naming the field: /preset, /time_limit_seconds,
-// /leader_capacity, /provider_ids/<i>, ...), not_found (/weights/<name>,
+// /starts, /leader_capacity, /provider_ids/<i>, ...), not_found (/weights/<name>,
 // /provider_ids/<i>), unauthorized (a role that may not run groupings, or
 // a run formed from demographics the caller may not see), conflict (the
 // server is shutting down), and a [QueueFullError] when the queue is full.
@@ -343,6 +348,9 @@ func (g *Grouping) Start(ctx context.Context, req GroupingRunRequest) (GroupingR
 	limit, err := runLimit(req.TimeLimitSeconds)
 	if err != nil {
 		return GroupingRun{}, err
+	}
+	if req.Starts < 0 || req.Starts > maxRunStarts {
+		return GroupingRun{}, bsk.Errors{bsk.Invalidf("/starts", "must be from 0 to %d (0 means 8)", maxRunStarts)}
 	}
 	return g.launch(ctx, p, req, limit, nil, nil)
 }
@@ -638,6 +646,10 @@ func (g *Grouping) Recover(ctx context.Context) error {
 	return nil
 }
 
+// maxRunStarts bounds GroupingRunRequest.Starts: the library's own
+// bound, so that no request is quietly capped.
+const maxRunStarts = 256
+
 func runLimit(seconds float64) (time.Duration, error) {
 	if math.IsNaN(seconds) || seconds < 0 || seconds > 300 {
 		return 0, bsk.Errors{bsk.Invalidf("/time_limit_seconds", "must be from 0 to 300")}
@@ -782,7 +794,7 @@ func (g *Grouping) execute(ctx context.Context, run GroupingRun, prob *grouping.
 			g.log.Error().Err(err).Str("run", run.ID).Msg("starting a queued grouping run")
 		}
 	}
-	opts := grouping.Options{TimeLimit: limit, Seed: run.Request.Seed, Progress: func(pr grouping.Progress) { g.progress.set(run.ID, pr) }}
+	opts := grouping.Options{TimeLimit: limit, Seed: run.Request.Seed, Starts: run.Request.Starts, Progress: func(pr grouping.Progress) { g.progress.set(run.ID, pr) }}
 	var sol *grouping.Solution
 	var err error
 	if previous != nil {

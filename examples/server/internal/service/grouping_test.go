@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -213,5 +214,49 @@ func TestGroupingRunPanicMarksRunFailed(t *testing.T) {
 	}
 	if got := finished(t, g, admin, next.ID); got.Status != RunDone || got.Solution == nil {
 		t.Errorf("the run after the panic ended %s: %+v", got.Status, got.Error)
+	}
+}
+
+// TestGroupingRunStarts: a run's starts reach the search, are kept with
+// the run's request (so a re-grouping uses them too), and a count outside
+// 0 to 256 is refused at /starts before anything runs.
+func TestGroupingRunStarts(t *testing.T) {
+	svc := testServices(t, &lockedBuffer{})
+	g := svc.Grouping
+	var mu sync.Mutex
+	var seen []int
+	g.solve = func(ctx context.Context, p *grouping.Problem, o grouping.Options) (*grouping.Solution, error) {
+		mu.Lock()
+		seen = append(seen, o.Starts)
+		mu.Unlock()
+		return grouping.Solve(ctx, p, o)
+	}
+	admin := WithPrincipal(context.Background(), Principal{KeyID: "k-admin", Role: RoleAdmin})
+	for _, bad := range []int{-1, 257} {
+		_, err := g.Start(admin, GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, Starts: bad})
+		var errs bsk.Errors
+		if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Field != "/starts" {
+			t.Errorf("starts %d: %v; want invalid at /starts", bad, err)
+		}
+	}
+	run, err := g.Start(admin, GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: 0.2, NoLeaders: true, Starts: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := finished(t, g, admin, run.ID)
+	if got.Status != RunDone || got.Request.Starts != 3 {
+		t.Fatalf("run %s with request starts %d; want done with 3", got.Status, got.Request.Starts)
+	}
+	again, err := g.Regroup(admin, run.ID, RegroupRequest{TimeLimitSeconds: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if re := finished(t, g, admin, again.ID); re.Status != RunDone || re.Request.Starts != 3 {
+		t.Errorf("re-grouping %s with request starts %d; want done with the run's 3", re.Status, re.Request.Starts)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(seen, []int{3}) {
+		t.Errorf("the search was asked for starts %v; want [3] (a re-grouping calls grouping.Regroup, not this)", seen)
 	}
 }
