@@ -39,8 +39,8 @@ type Options struct {
 	SwapSample int `json:"swap_sample,omitempty"`
 	// Starts bounds the first groupings the search builds, each improved
 	// by local search, before it searches on from the one that places the
-	// most members, then the highest objective; 0 means 8, and more than
-	// 256 count as 256. Without Iterations they share a tenth of the time
+	// most members, then the highest objective; 0 means [DefaultStarts],
+	// and more than [MaxStarts] count as MaxStarts. Without Iterations they share a tenth of the time
 	// limit: as many are built as fit in it, at least one. More starts
 	// place more members where languages and meeting times make placing
 	// hard, at some cost to the objective, since the starts that place the
@@ -237,11 +237,11 @@ type search struct {
 	progress *progress
 	mark     []int // per group: gen when last visited in a neighborhood
 	gen      int
-	stranded []int   // units construction left out that a later state may admit
-	start    [][]int // the warm start's units by group, nil without one
-	round    int     // the search round under way, from 1; 0 while constructing
-	begin    time.Time
-	starts   int // first groupings to build (see moreStarts)
+	stranded []int     // units construction left out that a later state may admit
+	start    [][]int   // the warm start's units by group, nil without one
+	round    int       // the search round under way, from 1; 0 while constructing
+	begin    time.Time // when the search began, for moreStarts' share of the time
+	starts   int       // first groupings to build (see moreStarts)
 }
 
 const eps = 1e-9
@@ -333,21 +333,22 @@ func (r *search) run() ([]int, float64, int) {
 	return best, bestObj, iter
 }
 
-// defaultStarts is the first groupings moreStarts builds when
-// Options.Starts is 0, maxStarts the most it builds, and startShare the
-// part of the time limit they may take.
+// DefaultStarts is the first groupings the search builds when
+// Options.Starts is 0, and MaxStarts the most it builds.
 const (
-	defaultStarts = 8
-	maxStarts     = 256
-	startShare    = 10
+	DefaultStarts = 8
+	MaxStarts     = 256
 )
+
+// startShare is the part of the time limit the first groupings may take.
+const startShare = 10
 
 // startsOf is the number of first groupings opts asks for.
 func startsOf(opts Options) int {
 	if opts.Starts <= 0 {
-		return defaultStarts
+		return DefaultStarts
 	}
-	return min(opts.Starts, maxStarts)
+	return min(opts.Starts, MaxStarts)
 }
 
 // moreStarts builds further first groupings after s, each improved by
@@ -367,11 +368,11 @@ func (r *search) moreStarts(s *state) *state {
 		unplaced     map[int]Reason
 		stranded     []int
 	}
-	snap := func(s *state) start {
-		return start{assign: slices.Clone(s.assign), lead: slices.Clone(s.lead), obj: s.obj, placed: placed(s),
+	snap := func(s *state, n int) start {
+		return start{assign: slices.Clone(s.assign), lead: slices.Clone(s.lead), obj: s.obj, placed: n,
 			unplaced: r.unplaced, stranded: slices.Clone(r.stranded)}
 	}
-	best := snap(s)
+	best := snap(s, placed(s))
 	last := true // s holds best
 	until := r.begin.Add(r.deadline.Sub(r.begin) / startShare)
 	for range r.starts - 1 {
@@ -382,10 +383,10 @@ func (r *search) moreStarts(s *state) *state {
 		r.construct(s)
 		s.obj = s.objective()
 		r.localSearch(s, nil)
-		if c := snap(s); c.placed > best.placed || (c.placed == best.placed && c.obj > best.obj+eps) {
-			best, last = c, true
-		} else {
-			last = false
+		n := placed(s)
+		last = n > best.placed || (n == best.placed && s.obj > best.obj+eps)
+		if last {
+			best = snap(s, n)
 		}
 	}
 	r.unplaced, r.stranded = best.unplaced, best.stranded

@@ -30,7 +30,7 @@ func TestMoreStartsKeepsTheBest(t *testing.T) {
 					t.Fatal(err)
 				}
 				return &search{m: m, rng: rand.New(rand.NewPCG(uint64(seed), 5)), deadline: time.Now().Add(time.Hour),
-					ctx: context.Background(), maxIter: 1, begin: time.Now(), starts: defaultStarts}
+					ctx: context.Background(), maxIter: 1, begin: time.Now(), starts: DefaultStarts}
 			}
 			first := func(r *search) *state {
 				s := newState(r.m)
@@ -48,7 +48,7 @@ func TestMoreStartsKeepsTheBest(t *testing.T) {
 			}
 			var all []result
 			best := 0
-			for i := range defaultStarts {
+			for i := range DefaultStarts {
 				s := first(replay)
 				all = append(all, result{placed(s), s.obj, len(replay.unplaced)})
 				if b := all[best]; all[i].placed > b.placed || (all[i].placed == b.placed && all[i].obj > b.obj+eps) {

@@ -90,19 +90,11 @@ func newState(m *model) *state {
 	return s
 }
 
-// load sets the state to an assignment.
-func (s *state) load(assign []int) {
-	*s = *newState(s.m)
-	for u, g := range assign {
-		if g >= 0 {
-			s.place(u, g)
-		}
-	}
-	s.obj = s.objective()
-}
+// load sets the state to an assignment, with the initial leaders.
+func (s *state) load(assign []int) { s.loadLed(assign, nil) }
 
 // loadLed sets the state to an assignment and its groups' leaders (lead
-// as state.lead holds them).
+// as state.lead holds them; nil keeps the initial leaders).
 func (s *state) loadLed(assign, lead []int) {
 	*s = *newState(s.m)
 	for g, l := range lead {

@@ -349,8 +349,8 @@ func (g *Grouping) Start(ctx context.Context, req GroupingRunRequest) (GroupingR
 	if err != nil {
 		return GroupingRun{}, err
 	}
-	if req.Starts < 0 || req.Starts > maxRunStarts {
-		return GroupingRun{}, bsk.Errors{bsk.Invalidf("/starts", "must be from 0 to %d (0 means 8)", maxRunStarts)}
+	if req.Starts < 0 || req.Starts > grouping.MaxStarts {
+		return GroupingRun{}, bsk.Errors{bsk.Invalidf("/starts", "must be from 0 to %d (0 means %d)", grouping.MaxStarts, grouping.DefaultStarts)}
 	}
 	return g.launch(ctx, p, req, limit, nil, nil)
 }
@@ -645,10 +645,6 @@ func (g *Grouping) Recover(ctx context.Context) error {
 	}
 	return nil
 }
-
-// maxRunStarts bounds GroupingRunRequest.Starts: the library's own
-// bound, so that no request is quietly capped.
-const maxRunStarts = 256
 
 func runLimit(seconds float64) (time.Duration, error) {
 	if math.IsNaN(seconds) || seconds < 0 || seconds > 300 {
