@@ -49,7 +49,10 @@
 // block of its staff moves to, or trades places with members of, another
 // of its groups; two of its groups are split again with each
 // organization's staff together; two pairs trade groups. Each is applied
-// whole and kept only if both groups keep every hard constraint.
+// whole and kept only if both groups keep every hard constraint. With
+// [Problem.AllowFewerGroups], one round in 128 closes a group instead: its
+// members move to formed groups with room, nobody left out, so that fewer,
+// fuller groups form where they score higher.
 // Construction takes one organization's staff after another, sorted by the
 // values the hard constraints read (role, first language, first meeting
 // time). [Options.Start] gives a warm start, such as a coordinator's

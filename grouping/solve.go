@@ -280,10 +280,13 @@ func (r *search) run() ([]int, float64, int) {
 	// that returning there costs what the round changed.
 	s.record()
 	retryAt := 256
+	closable := r.m.p.AllowFewerGroups && roomToClose(r.m)
 	for ; !r.done(iter); iter++ {
 		r.round = iter + 1
 		clear(touched)
-		if r.m.blocks != nil && r.rng.IntN(3) == 0 {
+		if closable && r.rng.IntN(closeEvery) == 0 {
+			r.closeGroup(s, touched)
+		} else if r.m.blocks != nil && r.rng.IntN(3) == 0 {
 			r.consolidate(s, touched)
 		} else {
 			r.perturb(s, k, touched)

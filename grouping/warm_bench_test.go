@@ -19,6 +19,7 @@ var (
 	warmSeeds  = flag.Int("warm.seeds", 3, "BenchmarkWarmStart solves the problems of seeds 1 to this")
 	warmSample = flag.Int("warm.sample", 0, "Options.SwapSample of BenchmarkCountySearch")
 	warmOffset = flag.Uint64("warm.offset", 0, "BenchmarkWarmStart and BenchmarkCountySearch add this to each solver seed, to sample more runs of one problem")
+	warmFewer  = flag.Bool("warm.fewer", false, "the county-shaped problems set Problem.AllowFewerGroups")
 	warmCPU    = flag.Bool("warm.cpu", false, "BenchmarkWarmStart and BenchmarkCountyLimits count the limits in this process's CPU time, on one thread")
 )
 
@@ -73,7 +74,8 @@ func cpuTime(tb testing.TB) time.Duration {
 
 // countyProblem is a reflective consultation problem of the county's
 // shape: about 700 providers in 90 agencies of very unequal size, 20
-// consultants who lead at most 5 groups each.
+// consultants who lead at most 5 groups each; with -warm.fewer the search
+// may close groups (Problem.AllowFewerGroups).
 func countyProblem(tb testing.TB, seed int64) *grouping.Problem {
 	tb.Helper()
 	w := bsktest.Workforce(seed, bsktest.Options{Providers: 700, Organizations: 90, NoOfferings: true})
@@ -81,6 +83,7 @@ func countyProblem(tb testing.TB, seed int64) *grouping.Problem {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	p.AllowFewerGroups = *warmFewer
 	return p
 }
 
@@ -236,6 +239,7 @@ func BenchmarkCountySearch(b *testing.B) {
 				b.ReportMetric(float64(len(sol.Unplaced)), "unplaced")
 				b.ReportMetric(float64(singleOrganization(p, sol.Groups)), "oneorg")
 				b.ReportMetric(float64(led(sol)), "led")
+				b.ReportMetric(float64(len(sol.Unled)), "unled")
 				b.ReportMetric(float64(sol.Iterations), "rounds")
 			}
 		})
