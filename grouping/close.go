@@ -26,10 +26,10 @@ func roomToClose(m *model) bool {
 // another empty group), so that a group formed there again is led: a
 // group without one would take members no leader could lead. It marks the groups it changes in touched and reports
 // whether it closed one; a group whose members cannot all move stays as
-// it was. Nobody is left out by it. Single moves cannot do this: the
-// local search keeps every group at its minimum, so a group, once formed,
-// never empties, and fewer, fuller groups score more pairs (BENCHMARKS.md,
-// "Closing groups").
+// it was. Nobody is left out by it. Single moves cannot do this (the
+// local search keeps every group at its minimum), the moves that gather
+// an organization seldom do, and fewer, fuller groups score more pairs
+// (BENCHMARKS.md, "Closing groups").
 func (r *search) closeGroup(s *state, touched []bool) bool {
 	for range 4 {
 		g := r.rng.IntN(r.m.groups)

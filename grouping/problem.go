@@ -218,8 +218,8 @@ type Problem struct {
 	// problems (about 700 providers in groups of 6-8) about 85 groups form
 	// where 96 form without it, the objective is about 3% higher and about
 	// 2 more people in 700 are left out (BENCHMARKS.md, "Closing groups").
-	// Without it the search keeps every group it forms, and forms fewer
-	// than Groups only where the members cannot fill them.
+	// Without it a group the search has formed empties only when a move
+	// that gathers an organization's staff takes its last members.
 	AllowFewerGroups bool `json:"allow_fewer_groups,omitempty"`
 }
 
