@@ -1,12 +1,9 @@
 package grouping
 
 import (
-	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/beststarts/workforce/bsk/bsktest"
 )
@@ -15,30 +12,18 @@ import (
 // consultation states (consultants as leaders) and checks each time that
 // exactly one group emptied, every group kept its leader (an empty group
 // keeps its own, so that a group formed there again is led), nobody was
-// left out,
-// every hard constraint holds and the objective is the one recomputed;
+// left out, every hard constraint holds and the objective is the one
+// recomputed;
 // that a refused close leaves the state and journal as they were; and
 // that rewinding the journal restores members and leaders.
 func TestCloseGroupBookkeeping(t *testing.T) {
 	for _, seed := range []int64{1, 2} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			w := bsktest.Workforce(seed, bsktest.Options{Organizations: 30, Providers: 500, Consultants: 12, NoOfferings: true})
-			p, err := ReflectiveConsultation(w.Providers, PresetOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := compile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p, r, s := searchedState(t, seed, bsktest.Options{Organizations: 30, Providers: 500, Consultants: 12, NoOfferings: true}, 7)
+			m := r.m
 			if !roomToClose(m) {
 				t.Fatal("groups of 6-8 leave no room to close a group")
 			}
-			r := &search{m: m, rng: rand.New(rand.NewPCG(uint64(seed), 7)), deadline: time.Now().Add(time.Hour), ctx: context.Background(), maxIter: 1}
-			s := newState(m)
-			r.construct(s)
-			s.obj = s.objective()
-			r.localSearch(s, nil)
 			closed, rewound := 0, 0
 			for i := range 300 {
 				s.record()

@@ -1,11 +1,8 @@
 package grouping
 
 import (
-	"context"
 	"fmt"
-	"math/rand/v2"
 	"testing"
-	"time"
 
 	"github.com/beststarts/workforce/bsk/bsktest"
 )
@@ -18,23 +15,11 @@ import (
 func TestConsolidateBookkeeping(t *testing.T) {
 	for _, seed := range []int64{1, 2} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			w := bsktest.Workforce(seed, bsktest.Options{Organizations: 12, Providers: 200, Consultants: 6, NoOfferings: true})
-			p, err := ReflectiveConsultation(w.Providers, PresetOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := compile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p, r, s := searchedState(t, seed, bsktest.Options{Organizations: 12, Providers: 200, Consultants: 6, NoOfferings: true}, 3)
+			m := r.m
 			if m.blocks == nil {
 				t.Fatal("no blocks: the preset's organization criterion is missing")
 			}
-			r := &search{m: m, rng: rand.New(rand.NewPCG(uint64(seed), 3)), deadline: time.Now().Add(time.Hour), ctx: context.Background(), maxIter: 1}
-			s := newState(m)
-			r.construct(s)
-			s.obj = s.objective()
-			r.localSearch(s, nil)
 			checkState(t, p, s, "after local search")
 			applied := 0
 			for i := range 400 {

@@ -1,12 +1,9 @@
 package grouping
 
 import (
-	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/beststarts/workforce/bsk/bsktest"
 )
@@ -20,23 +17,11 @@ import (
 func TestNeighbourhoodWidens(t *testing.T) {
 	for _, seed := range []int64{1, 2} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			w := bsktest.Workforce(seed, bsktest.Options{Providers: 700, Organizations: 90, NoOfferings: true})
-			p, err := ReflectiveConsultation(w.Providers, PresetOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := compile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, r, s := searchedState(t, seed, bsktest.Options{Providers: 700, Organizations: 90, NoOfferings: true}, 1)
+			m := r.m
 			if m.related == nil {
 				t.Fatal("a county-sized problem's model relates no units")
 			}
-			r := &search{m: m, rng: rand.New(rand.NewPCG(uint64(seed), 1)), deadline: time.Now().Add(time.Hour),
-				ctx: context.Background(), maxIter: 1, begin: time.Now(), starts: 1}
-			s := newState(m)
-			r.construct(s)
-			s.obj = s.objective()
 			groupsOf := func(units []int) []int {
 				var gs []int
 				for _, v := range units {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/beststarts/workforce/bsk/bsktest"
 )
 
 // checkState asserts that s's bookkeeping agrees with its assignment: each
@@ -137,4 +139,28 @@ func TestSearchBookkeeping(t *testing.T) {
 	if undone == 0 || improved == 0 {
 		t.Errorf("%d changes undone, %d improving rounds; the test exercised neither the journal nor the search", undone, improved)
 	}
+}
+
+// searchedState builds the reflective consultation problem of workforce
+// seed with o, and a search (its random stream from seed and stream) with
+// a state constructed and improved by local search, for the tests that
+// drive the search's moves by hand.
+func searchedState(t *testing.T, seed int64, o bsktest.Options, stream uint64) (*Problem, *search, *state) {
+	t.Helper()
+	w := bsktest.Workforce(seed, o)
+	p, err := ReflectiveConsultation(w.Providers, PresetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &search{m: m, rng: rand.New(rand.NewPCG(uint64(seed), stream)), deadline: time.Now().Add(time.Hour),
+		ctx: context.Background(), maxIter: 1, begin: time.Now(), starts: 1}
+	s := newState(m)
+	r.construct(s)
+	s.obj = s.objective()
+	r.localSearch(s, nil)
+	return p, r, s
 }
