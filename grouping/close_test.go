@@ -12,7 +12,7 @@ import (
 	"github.com/beststarts/workforce/grouping"
 )
 
-// Problem.AllowFewerGroups, on county-shaped reflective consultation
+// Problem.AllowFewerGroups (set through PresetOptions), on county-shaped reflective consultation
 // problems (about 700 providers in 90 agencies, 20 consultants): the
 // search closes groups, so fewer form than without it, every hard rule
 // holds, every group formed is led, and the objective is Evaluate's.
@@ -20,10 +20,10 @@ func TestSolveAllowFewerGroups(t *testing.T) {
 	for seed := range int64(3) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			w := bsktest.Workforce(seed+1, bsktest.Options{Providers: 700, Organizations: 90, NoOfferings: true})
-			p, err := grouping.ReflectiveConsultation(w.Providers, grouping.PresetOptions{})
-			require.NoError(t, err)
 			formed := func(fewer bool) int {
-				p.AllowFewerGroups = fewer
+				p, err := grouping.ReflectiveConsultation(w.Providers, grouping.PresetOptions{AllowFewerGroups: fewer})
+				require.NoError(t, err)
+				require.Equal(t, fewer, p.AllowFewerGroups, "PresetOptions.AllowFewerGroups sets the problem's")
 				sol, err := grouping.Solve(context.Background(), p, grouping.Options{Seed: uint64(seed), Iterations: 1500})
 				require.NoError(t, err)
 				checkLed(t, p, sol)

@@ -75,7 +75,8 @@ func FuzzSolve(f *testing.F) {
 // FuzzPreset drives every preset over generated workforces: the fuzz
 // input picks the workforce (seed, providers, organizations, consultants),
 // the preset and its options, and the solver's seed, swap sample, threads
-// and a few iterations or a short time limit. The preset and the solver either refuse with a
+// and a few iterations or a short time limit, and whether groups may stay
+// below their minimum or close. The preset and the solver either refuse with a
 // coded error that is the caller's (never an internal one) or return a
 // solution that holds every property checkSolution checks; never a panic.
 // testdata/fuzz/FuzzPreset holds the training breakouts request over the
@@ -91,6 +92,9 @@ func FuzzPreset(f *testing.F) {
 	// Small-group mentorship at the seeds' scale: 82 participants, 3
 	// mentors leading 4 groups each.
 	f.Add(int64(4), uint16(82), uint8(12), uint8(3), uint8(3), uint8(0), uint8(0), uint8(0), uint8(144), uint8(0), uint8(1), uint8(2))
+	// Reflective consultation with groups allowed below their minimum and
+	// fewer groups than planned: 30 providers in 6 groups of 6-8.
+	f.Add(int64(5), uint16(30), uint8(4), uint8(2), uint8(0), uint8(6), uint8(6), uint8(8), uint8(0), uint8(0), uint8(9), uint8(0))
 	f.Fuzz(func(t *testing.T, seed int64, providers uint16, orgs, consultants, preset, groups, lo, hi, policies, sample, threads, iterations uint8) {
 		n := int(providers) % 2101 // 0: the default 2,000
 		o := bsktest.Options{Providers: n, Organizations: int(orgs), Consultants: int(consultants) % 21, NoOfferings: true}
@@ -118,6 +122,9 @@ func FuzzPreset(f *testing.F) {
 			// 0 keeps one mentorship group per mentor; more forms small
 			// groups led by the mentors.
 			LeaderCapacity: int(policies/36) % 7,
+			// The threads byte's higher bits set the two allowances.
+			AllowUnderfilled: threads/3%2 == 1,
+			AllowFewerGroups: threads/6%2 == 1,
 		}
 		refused := func(step string, err error) {
 			var e *bsk.Error
@@ -131,12 +138,15 @@ func FuzzPreset(f *testing.F) {
 			return
 		}
 		// A few iterations (the same run every time), or with none a
-		// 100 ms limit; one thread for the largest workforces, to keep
-		// each run within the fuzzer's patience.
+		// 100 ms limit.
 		opts := grouping.Options{Seed: uint64(seed), SwapSample: int(sample) % 64, Threads: 1 + int(threads)%3,
 			Iterations: int(iterations) % 4, TimeLimit: 100 * time.Millisecond}
 		if len(w.Providers) > 1000 {
-			opts.Threads = 1
+			// One thread and one first grouping: with iterations every
+			// first grouping is built, and eight at 2,000 providers
+			// outlast the fuzzer's ten seconds per input once coverage is
+			// counted.
+			opts.Threads, opts.Starts = 1, 1
 		}
 		sol, err := grouping.Solve(context.Background(), p, opts)
 		if err != nil {

@@ -206,7 +206,8 @@ type Problem struct {
 	// AllowUnderfilled keeps groups below their minimum size when the
 	// hard constraints let no one else in. Without it, sizes are hard: such
 	// a group's members go to other groups where they fit, or are unplaced
-	// with the reason [ReasonBelowMinimum].
+	// with the reason [ReasonBelowMinimum]. With it, [Problem.Validate]
+	// accepts fewer members to place than the groups' minimums add up to.
 	AllowUnderfilled bool `json:"allow_underfilled,omitempty"`
 	// AllowFewerGroups lets the search close groups it has formed: a
 	// closed group's members move to other groups with room where every
@@ -289,8 +290,11 @@ func (p *Problem) Validate() (err error) {
 			hi += b.Max
 		}
 		placed := n - len(p.Exclude)
-		if placed < lo || placed > hi {
+		switch {
+		case placed > hi:
 			pr.Add("size", "%d members to place is outside [%d, %d], the sum of the groups' minimum and maximum sizes", placed, lo, hi)
+		case placed < lo && !p.AllowUnderfilled:
+			pr.Add("size", "%d members to place is outside [%d, %d], the sum of the groups' minimum and maximum sizes (allow_underfilled keeps groups below their minimum)", placed, lo, hi)
 		}
 	}
 	for i, c := range p.Constraints {

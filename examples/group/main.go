@@ -27,6 +27,14 @@
 // group's consultant in "leaders" ("" for none) and the groups left without
 // one, with the reason, in "unled".
 //
+// Sizes are hard unless the options say otherwise: "allow_underfilled"
+// keeps groups below their minimum (listed in "underfilled"), and
+// "allow_fewer_groups" lets the search close groups so that fewer, fuller
+// ones form:
+//
+//	echo '{"allow_fewer_groups": true}' > fewer.json
+//	go run ./examples/group -preset reflective_consultation -options fewer.json workforce.json
+//
 // With -previous, a solution from an earlier run, the groups are re-formed
 // from it on the members now in the problem (those who left are dropped,
 // those who joined are placed), moving as few as the criteria allow, and

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -316,4 +317,54 @@ func TestPreviousKeepsConsultants(t *testing.T) {
 		assert.Equal(t, leaders, sol.Leaders)
 		assert.Empty(t, sol.Unled)
 	}
+}
+
+// The size options of -options reach the problem: seven attendees cannot
+// fill two breakout rooms of at least four, which is refused with the
+// setting that would allow it, unless "allow_underfilled" keeps a room
+// below its minimum; "allow_fewer_groups" is carried into the problem the
+// solver gets.
+func TestPresetOptionsAllow(t *testing.T) {
+	w := bsktest.Workforce(5, bsktest.Options{Organizations: 8, Providers: 120, Consultants: 2, NoOfferings: true})
+	var ids []string
+	for _, pv := range w.Providers {
+		if !pv.Role.Leads() && slices.Equal(pv.Languages, []bsk.Language{bsk.English}) && len(ids) < 7 {
+			ids = append(ids, string(pv.ID))
+		}
+	}
+	require.Len(t, ids, 7)
+	data, err := json.Marshal(w)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	run := func(opts string, args ...string) ([]byte, string, int) {
+		f := filepath.Join(dir, "opts.json")
+		require.NoError(t, os.WriteFile(f, []byte(opts), 0o600))
+		out, stderr, code := runBin(t, data, append([]string{"-options", f}, args...)...)
+		return out, string(stderr), code
+	}
+	breakouts := []string{"-preset", "training_breakouts", "-providers", strings.Join(ids, ","), "-iterations", "200"}
+
+	_, stderr, code := run(`{"groups": 2, "size": {"min": 4, "max": 6}}`, breakouts...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "7 members cannot form 2 groups of 4 to 6")
+	assert.Contains(t, stderr, "allow_underfilled")
+
+	out, stderr, code := run(`{"groups": 2, "size": {"min": 4, "max": 6}, "allow_underfilled": true}`, breakouts...)
+	require.Equal(t, 0, code, stderr)
+	var sol grouping.Solution
+	require.NoError(t, json.Unmarshal(out, &sol), string(out))
+	placed := 0
+	for _, g := range sol.Groups {
+		placed += len(g)
+	}
+	assert.Equal(t, 7, placed, "everyone placed when a room may stay below four")
+	require.Len(t, sol.Underfilled, 1)
+	assert.Less(t, len(sol.Groups[sol.Underfilled[0]]), 4)
+
+	out, stderr, code = run(`{"allow_fewer_groups": true}`, "-preset", "reflective_consultation", "-print-problem")
+	require.Equal(t, 0, code, stderr)
+	var p grouping.Problem
+	require.NoError(t, json.Unmarshal(out, &p))
+	assert.True(t, p.AllowFewerGroups)
+	assert.False(t, p.AllowUnderfilled)
 }
