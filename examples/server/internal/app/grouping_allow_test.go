@@ -12,7 +12,8 @@ import (
 
 // A run's options may allow groups below their minimum: seven attendees
 // cannot fill two breakout rooms of at least four, which is refused and
-// names the option that allows it, and with "allow_underfilled" everyone
+// names the option that allows it at the field's place in the request
+// (/options/size), and with "allow_underfilled" everyone
 // is placed and the small room is listed.
 func TestGroupingRunAllowUnderfilled(t *testing.T) {
 	s := start(t, backend{name: "sqlite"}, true)
@@ -33,9 +34,16 @@ func TestGroupingRunAllowUnderfilled(t *testing.T) {
 	r := s.expect(400, "POST", "/api/v1/grouping-runs", coord, req)
 	var refusal app.ErrorBody
 	r.json(t, &refusal)
-	if refusal.Error.Code != bsk.CodeInvalid || !strings.HasPrefix(refusal.Error.Message, "size: ") ||
-		!strings.Contains(refusal.Error.Message, "allow_underfilled") {
-		t.Errorf("refusal %s; want an invalid size naming allow_underfilled", r.Body)
+	if p := refusal.Error.Problems; refusal.Error.Code != bsk.CodeInvalid || len(p) != 1 || p[0].Field != "/options/size" ||
+		!strings.Contains(p[0].Message, "allow_underfilled") {
+		t.Errorf("refusal %s; want an invalid /options/size naming allow_underfilled", r.Body)
+	}
+	// A slot the options give is named by its place in the request.
+	bad := req
+	bad.Options.Slots = []bsk.Slot{{Day: bsk.Tuesday, Start: 600, End: 540}}
+	r = s.expect(400, "POST", "/api/v1/grouping-runs", coord, bad)
+	if f := r.problems(t); len(f) != 1 || !strings.HasPrefix(f[0], "/options/slots/0") {
+		t.Errorf("bad slot: problems %v; want /options/slots/0...\n%s", f, r.Body)
 	}
 
 	req.Options.AllowUnderfilled = true

@@ -459,11 +459,10 @@ func pointers(err error) error {
 		}
 	}
 	out := make(bsk.Errors, len(list))
-	r := strings.NewReplacer("[", "/", "]", "", ".", "/")
 	for i, e := range list {
 		c := *e
 		if c.Field != "" && !strings.HasPrefix(c.Field, "/") {
-			c.Field = "/" + r.Replace(c.Field)
+			c.Field = "/" + pointerPath.Replace(c.Field)
 		}
 		out[i] = &c
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -710,7 +711,7 @@ func (g *Grouping) problemFor(ctx context.Context, p Principal, req GroupingRunR
 	// withCapacity) is the one its groups are formed for.
 	prob, err := grouping.NewProblem(req.Preset, cohort.Participants, leaders, req.Options)
 	if err != nil {
-		return req, nil, nil, err
+		return req, nil, nil, optionPointers(err)
 	}
 	var pr bsk.Problems
 	for name, w := range req.Weights {
@@ -978,3 +979,36 @@ func (g *Grouping) providers(ctx context.Context) ([]bsk.Provider, error) {
 		after = recs[len(recs)-1].ID
 	}
 }
+
+// presetOptionFields are the fields of [grouping.PresetOptions] a preset
+// names in its errors.
+var presetOptionFields = []string{"groups", "size", "slots", "roles", "organization", "language", "leader_capacity"}
+
+// optionPointers names the preset options' fields in a preset's error as
+// the request's JSON pointers (size is /options/size, slots[2].end is
+// /options/slots/2/end), so that a client finds the field it sent; other
+// fields are left as the library names them.
+func optionPointers(err error) error {
+	var list bsk.Errors
+	if !errors.As(err, &list) {
+		var one *bsk.Error
+		if !errors.As(err, &one) {
+			return err
+		}
+		list = bsk.Errors{one}
+	}
+	out := make(bsk.Errors, len(list))
+	for i, e := range list {
+		c := *e
+		head, _, _ := strings.Cut(c.Field, ".")
+		head, _, _ = strings.Cut(head, "[")
+		if slices.Contains(presetOptionFields, head) {
+			c.Field = "/options/" + pointerPath.Replace(c.Field)
+		}
+		out[i] = &c
+	}
+	return out
+}
+
+// pointerPath turns a library field path into a JSON pointer's tail.
+var pointerPath = strings.NewReplacer("[", "/", "]", "", ".", "/")
