@@ -54,13 +54,15 @@ func (w *Web) runs(c echo.Context) error {
 }
 
 // startRun starts a reflective consultation run over the providers on
-// file and shows its progress page.
+// file and shows its progress page; the form's "fewer_groups" box lets
+// the search close groups (grouping.PresetOptions.AllowFewerGroups).
 func (w *Web) startRun(c echo.Context) error {
 	secs, err := strconv.ParseFloat(c.FormValue("time_limit_seconds"), 64)
 	if err != nil {
 		secs = 2
 	}
-	run, err := w.svc.Grouping.Start(c.Request().Context(), service.GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: secs})
+	run, err := w.svc.Grouping.Start(c.Request().Context(), service.GroupingRunRequest{Preset: grouping.ReflectiveConsultationPreset, TimeLimitSeconds: secs,
+		Options: grouping.PresetOptions{AllowFewerGroups: c.FormValue("fewer_groups") == "on"}})
 	if err != nil {
 		return w.fail(c, err)
 	}
