@@ -51,6 +51,14 @@
 //
 //	go run ./examples/group -preset training_breakouts -providers ... -history rooms.json workforce.json
 //
+// -demo N uses the synthetic workforce of seed N (bsktest.Workforce, the
+// server's demo data with seed 1: about 680 providers in 90 agencies and 20
+// consultants) in place of a file; without -preset it writes that workforce,
+// a file to start from:
+//
+//	go run ./examples/group -demo 1 > workforce.json
+//	go run ./examples/group -preset reflective_consultation workforce.json
+//
 // With no file argument it reads standard input. Bad input is reported on
 // standard error with the file and the field at fault (a fault in the
 // preset options names the -options file), and the exit status is 1.
@@ -71,6 +79,7 @@ import (
 	"time"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/bsk/bsktest"
 	"github.com/beststarts/workforce/grouping"
 	"github.com/beststarts/workforce/schema"
 )
@@ -96,6 +105,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	leaders := fs.String("leaders", "", "with -preset, the leaders' provider IDs, comma-separated, instead of the preset's leading role")
 	historyFile := fs.String("history", "", "a JSON file of earlier sessions' groups ([{\"session\": ..., \"members\": [...]}]) whose pairs the groups keep apart")
 	historyWeight := fs.Float64("history-weight", grouping.RepeatWeight, "with -history, the cost of each earlier meeting of a pair")
+	demo := fs.Int64("demo", 0, "use the synthetic workforce of this seed (bsktest.Workforce; the server's demo data is seed 1) instead of a file; without -preset, write it as a workforce file to start from")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: group [flags] [problem.json | workforce.json]")
 		fs.PrintDefaults()
@@ -103,13 +113,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() > 1 || (*preset == "" && (*providers != "" || *orgs != "" || *leaders != "")) {
+	if fs.NArg() > 1 || (*preset == "" && (*providers != "" || *orgs != "" || *leaders != "")) || (*demo != 0 && fs.NArg() > 0) {
 		fs.Usage()
 		return 2
 	}
+	if *demo != 0 && *preset == "" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(bsktest.Workforce(*demo, bsktest.Options{})); err != nil {
+			fmt.Fprintln(stderr, "group:", err)
+			return 1
+		}
+		return 0
+	}
 	in := stdin
 	name := "standard input"
-	if fs.NArg() == 1 {
+	if *demo != 0 {
+		data, err := json.Marshal(bsktest.Workforce(*demo, bsktest.Options{}))
+		if err != nil {
+			fmt.Fprintln(stderr, "group:", err)
+			return 1
+		}
+		in, name = bytes.NewReader(data), fmt.Sprintf("the synthetic workforce of seed %d", *demo)
+	} else if fs.NArg() == 1 {
 		f, err := os.Open(fs.Arg(0))
 		if err != nil {
 			fmt.Fprintln(stderr, "group:", err)

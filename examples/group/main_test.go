@@ -368,3 +368,37 @@ func TestPresetOptionsAllow(t *testing.T) {
 	assert.True(t, p.AllowFewerGroups)
 	assert.False(t, p.AllowUnderfilled)
 }
+
+// -demo gives the synthetic workforce in place of a file: written as a
+// workforce document without -preset, grouped with one; a file beside it
+// is a usage error.
+func TestDemoWorkforce(t *testing.T) {
+	out, stderr, code := runBin(t, nil, "-demo", "1")
+	require.Equal(t, 0, code, string(stderr))
+	require.NoError(t, schema.Validate("workforce", out))
+	var w bsk.Workforce
+	require.NoError(t, json.Unmarshal(out, &w))
+	require.NoError(t, w.Validate())
+	assert.Equal(t, bsktest.Workforce(1, bsktest.Options{}).Providers, w.Providers, "the server's demo providers")
+
+	f := filepath.Join(t.TempDir(), "workforce.json")
+	require.NoError(t, os.WriteFile(f, out, 0o600))
+	fromFile, stderr, code := runBin(t, nil, "-preset", "reflective_consultation", "-iterations", "30", f)
+	require.Equal(t, 0, code, string(stderr))
+	demo, stderr, code := runBin(t, nil, "-preset", "reflective_consultation", "-iterations", "30", "-demo", "1")
+	require.Equal(t, 0, code, string(stderr))
+	var a, b grouping.Solution
+	require.NoError(t, json.Unmarshal(fromFile, &a))
+	require.NoError(t, json.Unmarshal(demo, &b))
+	assert.Equal(t, a.Groups, b.Groups, "the written file and -demo group alike")
+	led := 0
+	for g, ms := range b.Groups {
+		if len(ms) > 0 && b.Leaders[g] != "" {
+			led++
+		}
+	}
+	assert.Greater(t, led, 80, "groups with a consultant")
+
+	_, _, code = runBin(t, nil, "-demo", "1", f)
+	assert.Equal(t, 2, code, "-demo with a file")
+}
