@@ -518,6 +518,9 @@ func reportingPairs(providers []bsk.Provider) []Pair {
 // hold, or fewer than their minimums need unless groups may stay below
 // them.
 func sizeGroups(p *Problem, o PresetOptions) error {
+	if b := p.Size; b != (Bounds{}) && (b.Min < 0 || b.Max < 1 || b.Max < b.Min) {
+		return bsk.Invalidf("size", "bounds [%d, %d] are not 0 <= min <= max, max >= 1", b.Min, b.Max)
+	}
 	n := len(p.Members) - len(p.Exclude)
 	if n <= 0 {
 		return bsk.Invalidf("providers", "no provider can be grouped: all %d are excluded", len(p.Members))

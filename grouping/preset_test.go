@@ -216,6 +216,12 @@ func TestPresetBadInput(t *testing.T) {
 		{"too few for the groups", func() (*grouping.Problem, error) {
 			return grouping.ReflectiveConsultation(w.Providers[:9], grouping.PresetOptions{Groups: 3})
 		}, "size"},
+		{"size minimum above maximum", func() (*grouping.Problem, error) {
+			return grouping.ReflectiveConsultation(w.Providers, grouping.PresetOptions{Size: grouping.Bounds{Min: 9, Max: 3}})
+		}, "size: bounds [9, 3] are not 0 <= min <= max"},
+		{"negative size minimum", func() (*grouping.Problem, error) {
+			return grouping.TrainingBreakouts(w.Providers, grouping.PresetOptions{Size: grouping.Bounds{Min: -1, Max: 4}})
+		}, "size: bounds [-1, 4]"},
 		{"bad slot", func() (*grouping.Problem, error) {
 			return grouping.ReflectiveConsultation(w.Providers, grouping.PresetOptions{Slots: []bsk.Slot{{Day: "sun", Start: 600, End: 500}}})
 		}, "slots[0]"},

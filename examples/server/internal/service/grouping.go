@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -717,17 +718,18 @@ func (g *Grouping) problemFor(ctx context.Context, p Principal, req GroupingRunR
 	for name, w := range req.Weights {
 		i := slices.IndexFunc(prob.Criteria, func(c grouping.Criterion) bool { return c.Name == name })
 		if i < 0 {
-			pr.AddCode(bsk.CodeNotFound, "/weights/"+name, "the preset has no criterion %q", name)
+			pr.AddCode(bsk.CodeNotFound, "/weights/"+pointerToken.Replace(name), "the preset has no criterion %q", name)
 			continue
 		}
 		prob.Criteria[i].Weight = w
 	}
+	own := len(prob.Criteria)
 	prob.Criteria = append(prob.Criteria, req.Criteria...)
 	if err := pr.Err(); err != nil {
 		return req, nil, nil, err
 	}
 	if err := prob.Validate(); err != nil {
-		return req, nil, nil, err
+		return req, nil, nil, criteriaPointers(err, prob.Criteria, own)
 	}
 	// Groups get leaders when the problem has them: reflective
 	// consultation, and small-group mentorship (a leader capacity).
@@ -1012,3 +1014,36 @@ func optionPointers(err error) error {
 
 // pointerPath turns a library field path into a JSON pointer's tail.
 var pointerPath = strings.NewReplacer("[", "/", "]", "", ".", "/")
+
+// pointerToken escapes a name (a map key) as one JSON pointer token
+// (RFC 6901): ~ is ~0 and / is ~1.
+var pointerToken = strings.NewReplacer("~", "~0", "/", "~1")
+
+// criteriaPointers names the request's parts in a problem's validation
+// error: the problem's criteria are the preset's own (own of them), whose
+// weights the request's weights set, then the request's criteria, so
+// criteria[own+1].attr is /criteria/1/attr and a preset criterion's weight
+// is /weights/<name>. Other fields are left as the library names them.
+func criteriaPointers(err error, criteria []grouping.Criterion, own int) error {
+	var list bsk.Errors
+	if !errors.As(err, &list) {
+		return err
+	}
+	out := make(bsk.Errors, len(list))
+	for i, e := range list {
+		c := *e
+		if rest, ok := strings.CutPrefix(c.Field, "criteria["); ok {
+			num, tail, _ := strings.Cut(rest, "]")
+			if k, err := strconv.Atoi(num); err == nil && k >= 0 && k < len(criteria) {
+				switch {
+				case k >= own:
+					c.Field = "/criteria/" + strconv.Itoa(k-own) + pointerPath.Replace(tail)
+				case tail == ".weight":
+					c.Field = "/weights/" + pointerToken.Replace(criteria[k].Name)
+				}
+			}
+		}
+		out[i] = &c
+	}
+	return out
+}
