@@ -23,6 +23,9 @@ func FuzzSolve(f *testing.F) {
 	}
 	f.Add([]byte(`{"groups":2,"size":{"min":1,"max":3},"members":[{"id":"a","pin":1},{"id":"b","sets":{"l":["x"]}},{"id":"c","attrs":{"l":"y"}}],"constraints":[{"kind":"share","attr":"l"}]}`))
 	f.Add([]byte(`{"groups":1,"size":{"min":0,"max":2},"members":[{"id":"a"},{"id":"b"}],"matrix":[[0,1],[1,0]],"prefer":[{"member":"a","group":0,"score":2}]}`))
+	// Fewer members than the minimums add up to, allowed below them, and
+	// groups the search may close.
+	f.Add([]byte(`{"groups":3,"size":{"min":3,"max":4},"allow_underfilled":true,"allow_fewer_groups":true,"members":[{"id":"a","attrs":{"o":"1"}},{"id":"b","attrs":{"o":"1"}},{"id":"c","attrs":{"o":"2"}},{"id":"d","sets":{"l":["x"]}},{"id":"e","sets":{"l":["x","y"]}}],"constraints":[{"kind":"share","attr":"l"}],"criteria":[{"kind":"similar","attr":"o","weight":1}]}`))
 	f.Add([]byte(`{"groups":3,"bounds":[{"min":1,"max":1},{"min":0,"max":2},{"min":1,"max":3}],"members":[{"id":"a","nums":{"y":1}},{"id":"b","nums":{"y":2}},{"id":"c"}],"criteria":[{"kind":"isolation","attr":"y","weight":1}],"exclude":[{"member":"c","reason":{"code":"x"}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var p grouping.Problem
