@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -449,22 +448,10 @@ func (pr *Program) CohortCompletion(ctx context.Context, id string, asOf *time.T
 // pointers renames the fields of a library error as JSON pointers:
 // modules[3].mentor is /modules/3/mentor.
 func pointers(err error) error {
-	var list bsk.Errors
-	if !errors.As(err, &list) {
-		var one *bsk.Error
-		if errors.As(err, &one) {
-			list = bsk.Errors{one}
-		} else {
-			return err
+	return renameFields(listOf(err), func(field string) string {
+		if field != "" && !strings.HasPrefix(field, "/") {
+			return "/" + pointerPath.Replace(field)
 		}
-	}
-	out := make(bsk.Errors, len(list))
-	for i, e := range list {
-		c := *e
-		if c.Field != "" && !strings.HasPrefix(c.Field, "/") {
-			c.Field = "/" + pointerPath.Replace(c.Field)
-		}
-		out[i] = &c
-	}
-	return out
+		return field
+	})
 }

@@ -991,33 +991,15 @@ var presetOptionFields = []string{"groups", "size", "slots", "roles", "organizat
 // /options/slots/2/end), so that a client finds the field it sent; other
 // fields are left as the library names them.
 func optionPointers(err error) error {
-	var list bsk.Errors
-	if !errors.As(err, &list) {
-		var one *bsk.Error
-		if !errors.As(err, &one) {
-			return err
-		}
-		list = bsk.Errors{one}
-	}
-	out := make(bsk.Errors, len(list))
-	for i, e := range list {
-		c := *e
-		head, _, _ := strings.Cut(c.Field, ".")
+	return renameFields(listOf(err), func(field string) string {
+		head, _, _ := strings.Cut(field, ".")
 		head, _, _ = strings.Cut(head, "[")
 		if slices.Contains(presetOptionFields, head) {
-			c.Field = "/options/" + pointerPath.Replace(c.Field)
+			return "/options/" + pointerPath.Replace(field)
 		}
-		out[i] = &c
-	}
-	return out
+		return field
+	})
 }
-
-// pointerPath turns a library field path into a JSON pointer's tail.
-var pointerPath = strings.NewReplacer("[", "/", "]", "", ".", "/")
-
-// pointerToken escapes a name (a map key) as one JSON pointer token
-// (RFC 6901): ~ is ~0 and / is ~1.
-var pointerToken = strings.NewReplacer("~", "~0", "/", "~1")
 
 // criteriaPointers names the request's parts in a problem's validation
 // error: the problem's criteria are the preset's own (own of them), whose
@@ -1025,25 +1007,21 @@ var pointerToken = strings.NewReplacer("~", "~0", "/", "~1")
 // criteria[own+1].attr is /criteria/1/attr and a preset criterion's weight
 // is /weights/<name>. Other fields are left as the library names them.
 func criteriaPointers(err error, criteria []grouping.Criterion, own int) error {
-	var list bsk.Errors
-	if !errors.As(err, &list) {
-		return err
-	}
-	out := make(bsk.Errors, len(list))
-	for i, e := range list {
-		c := *e
-		if rest, ok := strings.CutPrefix(c.Field, "criteria["); ok {
-			num, tail, _ := strings.Cut(rest, "]")
-			if k, err := strconv.Atoi(num); err == nil && k >= 0 && k < len(criteria) {
-				switch {
-				case k >= own:
-					c.Field = "/criteria/" + strconv.Itoa(k-own) + pointerPath.Replace(tail)
-				case tail == ".weight":
-					c.Field = "/weights/" + pointerToken.Replace(criteria[k].Name)
-				}
-			}
+	return renameFields(err, func(field string) string {
+		rest, ok := strings.CutPrefix(field, "criteria[")
+		if !ok {
+			return field
 		}
-		out[i] = &c
-	}
-	return out
+		num, tail, _ := strings.Cut(rest, "]")
+		k, err := strconv.Atoi(num)
+		switch {
+		case err != nil || k < 0 || k >= len(criteria):
+			return field
+		case k >= own:
+			return "/criteria/" + strconv.Itoa(k-own) + pointerPath.Replace(tail)
+		case tail == ".weight":
+			return "/weights/" + pointerToken.Replace(criteria[k].Name)
+		}
+		return field
+	})
 }

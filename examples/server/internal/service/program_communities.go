@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -133,16 +132,8 @@ func (pr *Program) PlaceCommunities(ctx context.Context, req CommunityRequest, l
 // choices[i].capacity is /communities/i/capacity, choosers[i].ranked[k]
 // is /rankings/i/ranked/k.
 func choicePointers(err error) error {
-	var list bsk.Errors
-	if !errors.As(err, &list) {
-		return err
-	}
-	out := make(bsk.Errors, len(list))
-	for i, e := range list {
-		c := *e
-		f := strings.NewReplacer("choices[", "/communities/", "choosers[", "/rankings/", "].", "/", "[", "/", "]", "", ".", "/").Replace(e.Field)
-		c.Field = f
-		out[i] = &c
-	}
-	return out
+	return renameFields(err, choiceFields.Replace)
 }
+
+// choiceFields renames a choice problem's field paths as the request's.
+var choiceFields = strings.NewReplacer("choices[", "/communities/", "choosers[", "/rankings/", "].", "/", "[", "/", "]", "", ".", "/")

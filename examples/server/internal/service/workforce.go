@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -395,17 +394,9 @@ func (w *Workforce) ImportProviders(ctx context.Context, provs []bsk.Provider, l
 // pointerFields rewrites JSON-pointer fields ("/organization_id") as field
 // paths ("organization_id"), for problems reported per row.
 func pointerFields(err error) error {
-	var list bsk.Errors
-	if !errors.As(err, &list) {
-		return err
-	}
-	out := make(bsk.Errors, len(list))
-	for i, e := range list {
-		c := *e
-		c.Field = strings.ReplaceAll(strings.TrimPrefix(c.Field, "/"), "/", ".")
-		out[i] = &c
-	}
-	return out
+	return renameFields(err, func(field string) string {
+		return strings.ReplaceAll(strings.TrimPrefix(field, "/"), "/", ".")
+	})
 }
 
 // LoadDemo stores the synthetic workforce of seed (bsktest.Workforce): its
