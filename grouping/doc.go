@@ -41,7 +41,8 @@
 // few random partners beside them when a criterion or constraint wants
 // members alike, at random otherwise (breakout rooms that mix
 // organizations); the perturbations stay inside those groups and the
-// groups of up to two other organizations met there, a failed
+// groups of up to two other organizations met there, each at least 30
+// random swaps strong, a failed
 // round is undone from a journal of its moves, and members construction
 // could not place are tried again as the groups change. Where a criterion
 // or constraint wants members alike (one organization's staff), a third of
