@@ -24,9 +24,10 @@ func roomToClose(m *model) bool {
 // every hard constraint allows, each where it gains most. The empty group
 // keeps its leader, as every empty group does (fitEmpty may hand it to
 // another empty group), so that a group formed there again is led: a
-// group without one would take members no leader could lead. It marks the groups it changes in touched and reports
-// whether it closed one; a group whose members cannot all move stays as
-// it was. Nobody is left out by it. Single moves cannot do this (the
+// group without one would take members no leader could lead. It marks
+// the groups it changes in touched and reports whether it closed one; a
+// group whose members cannot all move stays as it was. Nobody is left
+// out by it. Single moves cannot do this (the
 // local search keeps every group at its minimum), the moves that gather
 // an organization seldom do, and fewer, fuller groups score more pairs
 // (BENCHMARKS.md, "Closing groups").

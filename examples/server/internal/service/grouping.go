@@ -1013,9 +1013,9 @@ func criteriaPointers(err error, criteria []grouping.Criterion, own int) error {
 			return field
 		}
 		num, tail, _ := strings.Cut(rest, "]")
-		k, err := strconv.Atoi(num)
+		k, bad := strconv.Atoi(num)
 		switch {
-		case err != nil || k < 0 || k >= len(criteria):
+		case bad != nil || k < 0 || k >= len(criteria):
 			return field
 		case k >= own:
 			return "/criteria/" + strconv.Itoa(k-own) + pointerPath.Replace(tail)
