@@ -3,8 +3,10 @@ package grouping
 import (
 	"context"
 	"math"
+	"slices"
 
 	"github.com/beststarts/workforce/bsk"
+	"github.com/beststarts/workforce/internal/flow"
 )
 
 // Leading gives a problem its leaders (reflective consultants, mentors)
@@ -315,6 +317,118 @@ func (s *state) fitEmptyAll(units []int, h int) bool {
 		s.swapLeads(h, e)
 	}
 	return false
+}
+
+// leadStart gives the empty groups a warm start fills leaders who can
+// lead all of the units listed for them, by a maximum matching, when one
+// covers every such group (a start the leaders could lead, such as last
+// year's groups); otherwise it changes nothing, and warm chooses leaders
+// group by group (fitEmptyAll). Choosing group by group can give a group
+// the one leader a later group needed, and the later group's members
+// would then be lost. With the matching, the other empty groups get
+// leaders in turn from the capacity left, as initialLeaders gives them.
+func (s *state) leadStart(groups [][]int) {
+	L := len(s.spare)
+	if len(s.m.leads) == 0 || L == 0 {
+		return
+	}
+	var gs, empty []int // empty groups the start fills; all empty groups
+	for g := range s.m.groups {
+		if s.sizes[g] == 0 {
+			empty = append(empty, g)
+			if g < len(groups) && len(groups[g]) > 0 {
+				gs = append(gs, g)
+			}
+		}
+	}
+	if len(gs) == 0 {
+		return
+	}
+	// Each leader's capacity counting the empty groups it leads now; the
+	// last entry counts the empty groups beyond the leaders' capacity,
+	// which have none and need none.
+	capacity := append(slices.Clone(s.spare), 0)
+	for _, g := range empty {
+		if l := s.lead[g]; l >= 0 {
+			capacity[l]++
+		} else {
+			capacity[L]++
+		}
+	}
+	// Nodes: source, the start's groups, leaders, sink. A maximum
+	// matching leads as many of the groups as can be led; the rest need
+	// to be among the groups with no leader.
+	src, sink := 0, 1+len(gs)+L
+	net := flow.New(len(gs) + L + 2)
+	arcs := map[int][2]int{}
+	for i, g := range gs {
+		net.AddArc(src, 1+i, 1, 0)
+		for _, u := range groups[g] {
+			s.raw(u, g, +1)
+		}
+		old := s.lead[g]
+		for l, c := range capacity[:L] {
+			if c == 0 {
+				continue
+			}
+			s.setLead(g, l)
+			if s.leadOK(g) {
+				arcs[net.AddArc(1+i, 1+len(gs)+l, 1, 0)] = [2]int{g, l}
+			}
+		}
+		s.setLead(g, old)
+		for _, u := range groups[g] {
+			s.raw(u, g, -1)
+		}
+	}
+	for l, c := range capacity[:L] {
+		if c > 0 {
+			net.AddArc(1+len(gs)+l, sink, c, 0)
+		}
+	}
+	// Without costs the flow is a plain maximum matching, one path per
+	// leader's group; it cannot fail without a context.
+	led, _, err := net.Solve(context.Background(), src, sink, -1)
+	if err != nil {
+		panic(err)
+	}
+	if len(gs)-led > capacity[L] {
+		return
+	}
+	for _, g := range empty {
+		s.setLead(g, -1)
+	}
+	done := make([]bool, s.m.groups)
+	for a, gl := range arcs {
+		if net.FlowOn(a) > 0 {
+			s.setLead(gl[0], gl[1])
+			done[gl[0]] = true
+		}
+	}
+	// The start's groups left unmatched stay without a leader: there are
+	// that many groups beyond the leaders' capacity.
+	for _, g := range gs {
+		done[g] = true
+	}
+	// The other empty groups, in turn.
+	for {
+		gave := false
+		for l := range s.spare {
+			for len(empty) > 0 && (s.lead[empty[0]] >= 0 || done[empty[0]]) {
+				empty = empty[1:]
+			}
+			if len(empty) == 0 {
+				return
+			}
+			if s.spare[l] > 0 {
+				s.setLead(empty[0], l)
+				gave = true
+			}
+		}
+		if !gave {
+			return
+		}
+	}
 }
 
 // swapLeads trades groups g's and h's leaders.

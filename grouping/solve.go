@@ -625,17 +625,24 @@ func (r *search) construct(s *state) {
 }
 
 // warm places each group's listed units in it, in order, where the hard
-// constraints allow. An empty group first takes a leader who can lead all
-// its units, when one is free, so that a start the leaders could lead
-// stays whole.
+// constraints allow. When the leaders can lead every group of the start
+// whole, a matching gives them (leadStart), so that such a start stays
+// whole; otherwise an empty group first takes a leader who can lead all
+// its units, when one is free.
 func (r *search) warm(s *state, groups [][]int) {
+	if len(groups) == 0 {
+		return
+	}
+	todos := make([][]int, len(groups))
 	for g, us := range groups {
-		var todo []int
 		for _, u := range us {
 			if _, out := r.unplaced[u]; !out && s.assign[u] < 0 && r.m.pin[u] < 0 {
-				todo = append(todo, u)
+				todos[g] = append(todos[g], u)
 			}
 		}
+	}
+	s.leadStart(todos)
+	for g, todo := range todos {
 		if len(todo) == 0 {
 			continue
 		}

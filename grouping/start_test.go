@@ -48,6 +48,27 @@ func TestSolveWarmStartKept(t *testing.T) {
 	assert.Equal(t, start, sol.Groups)
 }
 
+// A start its leaders can lead stays whole even when the leader the
+// first group would keep is the only one the second can have: the
+// bilingual consultant goes to the Spanish-speaking group, the other to
+// the English-speaking one.
+func TestSolveWarmStartLeadersMatched(t *testing.T) {
+	p := &grouping.Problem{Groups: 2, Size: grouping.Bounds{Min: 3, Max: 3},
+		Leading: &grouping.Leading{Share: []string{"languages"}, Leaders: []grouping.Leader{
+			{ID: "bilingual", Capacity: 1, Sets: map[string][]string{"languages": {"en", "es"}}},
+			{ID: "english", Capacity: 1, Sets: map[string][]string{"languages": {"en"}}},
+		}}}
+	for i, lang := range []string{"en", "en", "en", "es", "es", "es"} {
+		p.Members = append(p.Members, grouping.Member{ID: grouping.MemberID(fmt.Sprint("m", i)), Sets: map[string][]string{"languages": {lang}}})
+	}
+	start := [][]grouping.MemberID{{"m0", "m1", "m2"}, {"m3", "m4", "m5"}}
+	sol, err := grouping.Solve(context.Background(), p, grouping.Options{Iterations: 1, Start: start})
+	require.NoError(t, err)
+	assert.Equal(t, start, sol.Groups)
+	assert.Empty(t, sol.Unplaced)
+	assert.Equal(t, []string{"english", "bilingual"}, sol.Leaders)
+}
+
 func TestSolveWarmStartRefused(t *testing.T) {
 	p := &grouping.Problem{Groups: 2, Size: grouping.Bounds{Min: 1, Max: 2},
 		Members: []grouping.Member{{ID: "a"}, {ID: "b"}, {ID: "c"}}}
