@@ -31,7 +31,11 @@
 // as many as fit in a tenth of the time limit), improves each by local
 // search and keeps the one that places the most members, then the highest
 // objective; from there it alternates local search over moves and swaps
-// with perturbation (iterated local search); every move is scored from
+// with perturbation (iterated local search), keeping a round's result when
+// it scores at least as well as the current grouping did some rounds
+// before (late acceptance: 50 rounds on a county's 700 providers, fewer on
+// larger problems), so that the search crosses plateaus and shallow dips
+// while the best grouping found is kept apart; every move is scored from
 // per-group attribute counts in O(attribute values of the member), never
 // from an n x n matrix, so 10,000 members fit easily; whether a group keeps a
 // shared language and meeting time (its leader's too) is read from bit

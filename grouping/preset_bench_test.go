@@ -2,6 +2,7 @@ package grouping_test
 
 import (
 	"context"
+	"flag"
 	"testing"
 	"time"
 
@@ -9,12 +10,14 @@ import (
 	"github.com/beststarts/workforce/grouping"
 )
 
+var rcSeed = flag.Int64("rc.seed", 1, "the synthetic workforce's seed in the BenchmarkReflectiveConsultation benchmarks")
+
 // benchRC solves the reflective consultation preset on a synthetic
-// workforce of about n providers within limit, reporting the objective
-// and members left unplaced.
+// workforce of about n providers (seed -rc.seed, 1 by default) within
+// limit, reporting the objective and members left unplaced.
 func benchRC(b *testing.B, providers int, limit time.Duration) {
 	orgs := providers * 120 / 2000
-	w := bsktest.Workforce(1, bsktest.Options{Organizations: orgs, Providers: providers, NoOfferings: true})
+	w := bsktest.Workforce(*rcSeed, bsktest.Options{Organizations: orgs, Providers: providers, NoOfferings: true})
 	p, err := grouping.ReflectiveConsultation(w.Providers, grouping.PresetOptions{})
 	if err != nil {
 		b.Fatal(err)

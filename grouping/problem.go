@@ -217,8 +217,9 @@ type Problem struct {
 	// add up pair scores within groups rise with group size, so the groups
 	// tend to their maximum: on county-shaped reflective consultation
 	// problems (about 700 providers in groups of 6-8) about 85 groups form
-	// where 96 form without it, the objective is about 3% higher and about
-	// 2 more people in 700 are left out (BENCHMARKS.md, "Closing groups").
+	// where about 95 form without it, the objective is about 3.4% higher
+	// and about 3 more people in 700 are left out (BENCHMARKS.md, "Closing
+	// groups" and "Late acceptance").
 	// Without it a group the search has formed empties only when a move
 	// that gathers an organization's staff takes its last members.
 	AllowFewerGroups bool `json:"allow_fewer_groups,omitempty"`
