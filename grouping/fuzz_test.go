@@ -45,6 +45,25 @@ func FuzzSolve(f *testing.F) {
 		if err != nil {
 			return
 		}
+		checkFuzzSolution(t, &p, sol)
+		// Started again from its own groups (a warm start: leaders by a
+		// matching where they can lead every group), the search refuses
+		// nothing and keeps every property.
+		opts.Start = sol.Groups
+		again, err := grouping.Solve(context.Background(), &p, opts)
+		if err != nil {
+			t.Fatalf("Solve from its own solution's groups = %v", err)
+		}
+		checkFuzzSolution(t, &p, again)
+	})
+}
+
+// checkFuzzSolution checks that sol accounts for every member of p once,
+// each left out with a reason, and that its breakdown adds up to the
+// objective Evaluate recomputes.
+func checkFuzzSolution(t *testing.T, p *grouping.Problem, sol *grouping.Solution) {
+	t.Helper()
+	{
 		seen := map[grouping.MemberID]bool{}
 		for _, g := range sol.Groups {
 			for _, id := range g {
@@ -69,10 +88,10 @@ func FuzzSolve(f *testing.F) {
 		for _, b := range sol.Breakdown {
 			sum += b.Weighted
 		}
-		if got := grouping.Evaluate(&p, sol.Groups); got-sum > 1e-6*(1+abs(got)) || sum-got > 1e-6*(1+abs(got)) {
+		if got := grouping.Evaluate(p, sol.Groups); got-sum > 1e-6*(1+abs(got)) || sum-got > 1e-6*(1+abs(got)) {
 			t.Fatalf("breakdown sums to %v; recomputed %v", sum, got)
 		}
-	})
+	}
 }
 
 // FuzzPreset drives every preset over generated workforces: the fuzz
