@@ -22,11 +22,11 @@ import (
 // members left out get another chance, so the rounds stay below that.)
 func TestSolveReturnsTheBestGroupingFound(t *testing.T) {
 	for seed := range int64(2) {
-		w := bsktest.Workforce(seed+1, bsktest.Options{Providers: 150, Organizations: 20, NoOfferings: true})
+		w := bsktest.Workforce(seed+1, bsktest.Options{Providers: 100, Organizations: 12, NoOfferings: true})
 		p, err := grouping.ReflectiveConsultation(w.Providers, grouping.PresetOptions{AllowUnderfilled: true})
 		require.NoError(t, err)
 		lastObj, lastOut := 0.0, len(p.Members)
-		for rounds := 15; rounds < 256; rounds += 20 {
+		for rounds := 15; rounds < 256; rounds += 30 {
 			sol, err := grouping.Solve(context.Background(), p, grouping.Options{Seed: uint64(seed), Iterations: rounds, Starts: 1})
 			require.NoError(t, err)
 			assert.InDelta(t, grouping.Evaluate(p, sol.Groups), sol.Objective, 1e-6, "seed %d, %d rounds", seed, rounds)
