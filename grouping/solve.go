@@ -319,8 +319,9 @@ func (r *search) run() ([]int, float64, int) {
 		} else {
 			s.rewind(cur)
 		}
-		// Now and then, with the state at the best (nothing journaled),
-		// members left out get another chance.
+		// Now and then, with the state at the current grouping (nothing
+		// journaled), members left out get another chance; a placement
+		// makes it the best, since placing comes before the objective.
 		if len(r.stranded) > 0 && iter >= retryAt && len(s.journal) == 0 {
 			retryAt = iter + 256
 			s.logging = false
