@@ -44,10 +44,11 @@ type Options struct {
 	// limit: as many are built as fit in it, at least one. More starts
 	// place more members where languages and meeting times make placing
 	// hard, at some cost to the objective, since the starts that place the
-	// most are seldom those that score best (BENCHMARKS.md: on county-sized
-	// problems at 10 s, over 15 runs, 32 starts left out 742 people where 8
-	// left out 763, and scored 0.5% lower). Pure pair problems (the MDGP)
-	// breed a population of their own and ignore it.
+	// most are seldom those that score best (BENCHMARKS.md, "Late
+	// acceptance": on county-sized problems at 10 s, over 15 runs, 32
+	// starts left out 743 people where 8 left out 760, and scored 0.4%
+	// lower). Pure pair problems (the MDGP) breed a population of their
+	// own and ignore it.
 	Starts int `json:"starts,omitempty"`
 	// Start, when set, is a grouping to start from (a warm start): a
 	// coordinator's draft, last year's groups. Its members go to their

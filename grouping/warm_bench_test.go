@@ -18,6 +18,7 @@ var (
 	warmLimit  = flag.Duration("warm.limit", 10*time.Second, "time limit of each solve in BenchmarkWarmStart")
 	warmSeeds  = flag.Int("warm.seeds", 3, "BenchmarkWarmStart solves the problems of seeds 1 to this")
 	warmSample = flag.Int("warm.sample", 0, "Options.SwapSample of BenchmarkCountySearch")
+	warmStarts = flag.Int("warm.starts", 0, "Options.Starts of BenchmarkCountySearch")
 	warmOffset = flag.Uint64("warm.offset", 0, "BenchmarkWarmStart and BenchmarkCountySearch add this to each solver seed, to sample more runs of one problem")
 	warmFewer  = flag.Bool("warm.fewer", false, "the county-shaped problems set Problem.AllowFewerGroups")
 	warmCPU    = flag.Bool("warm.cpu", false, "BenchmarkWarmStart and BenchmarkCountyLimits count the limits in this process's CPU time, on one thread")
@@ -234,7 +235,7 @@ func BenchmarkCountySearch(b *testing.B) {
 		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
 			p := countyProblem(b, seed)
 			for range b.N {
-				sol := solveFor(b, p, grouping.Options{Seed: uint64(seed) + *warmOffset, SwapSample: *warmSample}, *warmLimit)
+				sol := solveFor(b, p, grouping.Options{Seed: uint64(seed) + *warmOffset, SwapSample: *warmSample, Starts: *warmStarts}, *warmLimit)
 				b.ReportMetric(sol.Objective, "obj")
 				b.ReportMetric(float64(len(sol.Unplaced)), "unplaced")
 				b.ReportMetric(float64(singleOrganization(p, sol.Groups)), "oneorg")
