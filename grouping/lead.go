@@ -189,22 +189,32 @@ func initialLeaders(m *model) (lead, spare []int) {
 	for i, l := range ls {
 		spare[i] = l.Capacity
 	}
-	g := 0
-	for g < m.groups {
+	groups := make([]int, m.groups)
+	for g := range groups {
+		groups[g] = g
+	}
+	leadInTurn(groups, spare, func(g, l int) { lead[g] = l; spare[l]-- })
+	return lead, spare
+}
+
+// leadInTurn gives groups leaders in turn, one group per leader per
+// round, in order, while the capacity left in spare lasts; groups beyond
+// it get none. give(g, l) makes l group g's leader and takes one from
+// spare[l].
+func leadInTurn(groups, spare []int, give func(g, l int)) {
+	for len(groups) > 0 {
 		gave := false
-		for i := range ls {
-			if g < m.groups && spare[i] > 0 {
-				lead[g] = i
-				spare[i]--
-				g++
+		for l := range spare {
+			if len(groups) > 0 && spare[l] > 0 {
+				give(groups[0], l)
+				groups = groups[1:]
 				gave = true
 			}
 		}
 		if !gave {
-			break
+			return
 		}
 	}
-	return lead, spare
 }
 
 // setLead makes l (-1 for none) group g's leader, keeping capacities.
@@ -398,37 +408,19 @@ func (s *state) leadStart(groups [][]int) {
 	for _, g := range empty {
 		s.setLead(g, -1)
 	}
-	done := make([]bool, s.m.groups)
 	for a, gl := range arcs {
 		if net.FlowOn(a) > 0 {
 			s.setLead(gl[0], gl[1])
-			done[gl[0]] = true
 		}
 	}
-	// The start's groups left unmatched stay without a leader: there are
-	// that many groups beyond the leaders' capacity.
+	// The start's groups left unmatched stay without a leader (there are
+	// that many groups beyond the leaders' capacity); the other empty
+	// groups get leaders in turn.
+	inStart := make([]bool, s.m.groups)
 	for _, g := range gs {
-		done[g] = true
+		inStart[g] = true
 	}
-	// The other empty groups, in turn.
-	for {
-		gave := false
-		for l := range s.spare {
-			for len(empty) > 0 && (s.lead[empty[0]] >= 0 || done[empty[0]]) {
-				empty = empty[1:]
-			}
-			if len(empty) == 0 {
-				return
-			}
-			if s.spare[l] > 0 {
-				s.setLead(empty[0], l)
-				gave = true
-			}
-		}
-		if !gave {
-			return
-		}
-	}
+	leadInTurn(slices.DeleteFunc(empty, func(g int) bool { return inStart[g] }), s.spare, s.setLead)
 }
 
 // swapLeads trades groups g's and h's leaders.
