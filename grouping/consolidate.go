@@ -10,32 +10,42 @@ import "slices"
 // attribute that most wants members alike (model.blocks): a block of one
 // agency's staff moves to (or trades places with members of) another
 // group of that agency; two groups holding one agency are split again with
-// the agency's staff together; two pairs of members trade groups. Each is
-// sequence of moves and swaps between two groups, applied whole and then
-// checked against every hard constraint in both groups (one member at a
+// the agency's staff together; two pairs of members trade groups; a member
+// joins its agency's staff in a full group whose odd member out moves on
+// to a third group (a chain, or a cycle of three). Each is a sequence of
+// moves and swaps among two or three groups, applied whole and then
+// checked against every hard constraint in those groups (one member at a
 // time would rarely pass: each must share a language and a meeting time
 // with the group as it stands half-moved); a move that breaks one is
-// undone. The search
-// uses them as perturbations, so local search repairs what they disturb
-// and the round is kept only when the result is better.
+// undone. The search uses them as perturbations, so local search repairs
+// what they disturb and late acceptance decides whether the round stands.
 
 // step is one applied move (v < 0) or swap of a compound move, so that it
 // can be undone.
 type step struct{ u, v, from int }
 
-// compound applies a sequence of moves and swaps between two groups,
+// compound applies a sequence of moves and swaps among a few groups,
 // recording each so that undo can take them back. Steps change the
 // aggregates but not the objective; finish checks the result and sets
 // the objective.
 type compound struct {
 	s      *state
-	g, h   int
-	before float64 // the two groups' term score before the first step
+	gs     []int   // the groups the steps may change
+	before float64 // their term score before the first step
 	steps  []step
 }
 
 func newCompound(s *state, g, h int) *compound {
-	return &compound{s: s, g: g, h: h, before: s.termScore(g, h)}
+	return &compound{s: s, gs: []int{g, h}, before: s.termScore(g, h)}
+}
+
+// add lets the steps change group i too; it must come before any step
+// that does.
+func (c *compound) add(i int) {
+	if !slices.Contains(c.gs, i) {
+		c.gs = append(c.gs, i)
+		c.before += c.s.termScore(i, -1)
+	}
 }
 
 // move moves u to h.
@@ -65,12 +75,15 @@ func (c *compound) undo() {
 	c.steps = c.steps[:0]
 }
 
-// finish keeps the steps if both groups keep every hard constraint
-// (sizes, checks, cannot-links) and adds the change to the objective;
-// otherwise it undoes them. It reports whether it kept them.
+// finish keeps the steps if every group they change keeps every hard
+// constraint (sizes, checks, cannot-links) and adds the change to the
+// objective; otherwise it undoes them. It reports whether it kept them.
 func (c *compound) finish() bool {
 	s := c.s
-	ok := len(c.steps) > 0 && c.sizesOK(c.g, c.h) && s.checksOK(c.g, c.h)
+	ok := len(c.steps) > 0 && c.sizesOK(c.gs...)
+	for _, g := range c.gs {
+		ok = ok && s.checksOK(g, -1)
+	}
 	for _, st := range c.steps {
 		for _, u := range []int{st.u, st.v} {
 			if ok && u >= 0 && s.cannotIn(u, s.assign[u], -1) {
@@ -85,7 +98,11 @@ func (c *compound) finish() bool {
 	if s.m.mat != nil {
 		s.obj = s.objective()
 	} else {
-		s.obj += s.termScore(c.g, c.h) - c.before
+		after := 0.0
+		for _, g := range c.gs {
+			after += s.termScore(g, -1)
+		}
+		s.obj += after - c.before
 	}
 	return true
 }
@@ -115,7 +132,7 @@ func (r *search) consolidate(s *state, touched []bool) bool {
 		if g < 0 || r.m.pin[u] >= 0 || len(r.m.blocks[u]) < 2 {
 			continue
 		}
-		// Those groups, a few at random, each with the three moves in
+		// Those groups, a few at random, each with the four moves in
 		// random order: most compound moves break a hard constraint (the
 		// groups meet at different times), so several are tried.
 		var hs []int
@@ -126,7 +143,7 @@ func (r *search) consolidate(s *state, touched []bool) bool {
 		}
 		r.rng.Shuffle(len(hs), func(i, j int) { hs[i], hs[j] = hs[j], hs[i] })
 		for _, h := range hs[:min(len(hs), 4)] {
-			for _, kind := range r.rng.Perm(3) {
+			for _, kind := range r.rng.Perm(4) {
 				c := newCompound(s, g, h)
 				var ok bool
 				switch kind {
@@ -134,6 +151,8 @@ func (r *search) consolidate(s *state, touched []bool) bool {
 					ok = r.moveBlock(c, u, g, h)
 				case 1:
 					ok = r.resplit(c, u, g, h)
+				case 2:
+					ok = r.chain(c, u, g, h)
 				default:
 					ok = r.swapPairs(c, u, g, h)
 				}
@@ -143,7 +162,9 @@ func (r *search) consolidate(s *state, touched []bool) bool {
 				}
 				if c.finish() {
 					if touched != nil {
-						touched[g], touched[h] = true, true
+						for _, k := range c.gs {
+							touched[k] = true
+						}
 					}
 					return true
 				}
@@ -313,4 +334,79 @@ func (r *search) swapPairs(c *compound, u, g, h int) bool {
 		}
 	}
 	return c.swap(u, v) && c.swap(u2, v2)
+}
+
+// chain moves u from g into h, where its organization's staff sit, and
+// makes room there: a member w of h with the fewest alike in h moves on
+// to a third group i (one holding w's own organization's staff, or one
+// at random) that admits it; when i has no room or g would fall below
+// its minimum, a member x of i moves into g, closing a cycle of three
+// groups whose sizes stay as they were. No single move or swap makes
+// such a change, nor do the moves between two groups above.
+func (r *search) chain(c *compound, u, g, h int) bool {
+	s := c.s
+	var ws []int
+	for _, w := range s.members[h] {
+		if r.m.pin[w] < 0 && !r.alike(u, w) && s.admits(u, h, w) {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return false
+	}
+	mates := func(w, k int) int {
+		n := 0
+		for _, x := range s.members[k] {
+			if x != w && r.alike(w, x) {
+				n++
+			}
+		}
+		return n
+	}
+	w := ws[r.rng.IntN(len(ws))]
+	for _, x := range ws {
+		if mates(x, h) < mates(w, h) {
+			w = x
+		}
+	}
+	// Where w goes: among its organization's groups, then at random.
+	var is []int
+	for _, x := range r.m.blocks[w] {
+		if k := s.assign[x]; k >= 0 && k != g && k != h && !slices.Contains(is, k) {
+			is = append(is, k)
+		}
+	}
+	r.rng.Shuffle(len(is), func(a, b int) { is[a], is[b] = is[b], is[a] })
+	is = is[:min(len(is), 3)]
+	for range 2 {
+		if k := r.rng.IntN(r.m.groups); k != g && k != h && s.sizes[k] > 0 && !slices.Contains(is, k) {
+			is = append(is, k)
+		}
+	}
+	for _, i := range is {
+		if !s.admits(w, i, -1) {
+			continue
+		}
+		room := s.sizes[i]+s.unitSize(w) <= r.m.bounds[i].Max && s.sizes[g]-s.unitSize(u) >= r.m.bounds[g].Min
+		x := -1
+		if !room || s.unitSize(u) != s.unitSize(w) {
+			// A member of i into g, the fewest alike in i first.
+			for _, y := range s.members[i] {
+				if r.m.pin[y] < 0 && s.unitSize(y) == s.unitSize(w) && s.admits(y, g, u) && (x < 0 || mates(y, i) < mates(x, i)) {
+					x = y
+				}
+			}
+			if x < 0 {
+				continue
+			}
+		}
+		c.add(i)
+		c.move(w, i)
+		c.move(u, h)
+		if x >= 0 {
+			c.move(x, g)
+		}
+		return true
+	}
+	return false
 }
