@@ -53,8 +53,11 @@
 // the perturbations are compound moves that gather an organization: a
 // block of its staff moves to, or trades places with members of, another
 // of its groups; two of its groups are split again with each
-// organization's staff together; two pairs trade groups. Each is applied
-// whole and kept only if both groups keep every hard constraint. With
+// organization's staff together; two pairs trade groups; a member joins
+// its organization's staff in a full group, whose odd member out moves on
+// to a third group (and, where sizes require, one of that group's members
+// into the first). Each is applied whole and kept only if every group it
+// changes keeps every hard constraint. With
 // [Problem.AllowFewerGroups], one round in 128 closes a group instead: its
 // members move to formed groups with room, nobody left out, so that fewer,
 // fuller groups form where they score higher.

@@ -941,7 +941,8 @@ func (r *search) unitAttr(u int, attr string) string {
 // random partners without listing the placed units, so that its cost
 // follows the focus rather than the problem's size: at 10,000 providers
 // the search makes about 40% more rounds in 10 s than when every pass
-// walked all units (BENCHMARKS.md, "Passes that cost what they look at").
+// walked all units (BENCHMARKS.md, "Passes that cost what they look at,
+// and a chain move").
 func (r *search) localSearch(s *state, focus []bool) {
 	movable := 0
 	for u, g := range s.assign {
