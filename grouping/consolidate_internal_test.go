@@ -62,6 +62,7 @@ func TestConsolidateChain(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			p, r, s := searchedState(t, seed, bsktest.Options{Organizations: 12, Providers: 200, Consultants: 6, NoOfferings: true}, 5)
 			m := r.m
+			require.True(t, s.fastMove, "reflective consultation moves are scored from the counts")
 			applied, cycles := 0, 0
 			for u := range m.units {
 				g := s.assign[u]

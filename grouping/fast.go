@@ -1,6 +1,6 @@
 package grouping
 
-// Swap deltas from the counts alone.
+// Swap and move deltas from the counts alone.
 //
 // Evaluating a swap by applying it to every aggregate and undoing it costs
 // eight updates of every term and check; most swaps the search weighs are
@@ -10,6 +10,12 @@ package grouping
 // when it is one member holding no value twice in any counted attribute;
 // the fast path applies only when both units of a swap are simple, and a
 // test compares it with applying and undoing on random states.
+//
+// Moves have a fast path too (moveFast): a simple unit's move is scored
+// from the counts when the quick tests moveDelta makes first decide every
+// check exactly (fastMoves): the presets' problems but intergroup
+// dialogue's, whose Isolation criterion depends on group sizes. A second
+// test compares it with applying and undoing.
 
 // simpleUnits marks the units the fast path may use.
 func simpleUnits(m *model) []bool {
@@ -225,4 +231,95 @@ func (c *catCheck) okAfter(x, in, out int) bool {
 		return present <= 1
 	}
 	return true
+}
+
+// fastMoves reports whether moves of simple units may be judged by the
+// quick tests alone and scored from the counts: every check is a
+// categorical Share, Same, AtMost or Separate constraint or a leader's
+// Conflict rule, whose verdicts on a simple unit's move movePossible and
+// admitsOf give exactly, or a leader's Share rule with masks (fitsMove);
+// and every term is one moveFast scores (all but Isolation).
+func fastMoves(m *model, fit []*fitIndex) bool {
+	for i, c := range m.checks {
+		switch c := c.(type) {
+		case *catCheck:
+			switch c.con.Kind {
+			case Share, Same, AtMost, Separate:
+			default:
+				return false
+			}
+		case *leaderCheck:
+			if c.kind == leaderShare && (fit == nil || fit[i] == nil) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	for _, t := range m.terms {
+		switch t := t.(type) {
+		case *catTerm:
+			if t.crit.Kind == Isolation {
+				return false
+			}
+		case *numTerm, *preferTerm:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// moveFast is the change in the objective's terms when simple unit u
+// leaves group g for group h, from the counts alone (see fastMoves).
+func (s *state) moveFast(u, g, h int) float64 {
+	d := 0.0
+	for _, t := range s.m.terms {
+		var x float64
+		switch t := t.(type) {
+		case *catTerm:
+			x = t.moveDelta(u, g, h)
+		case *numTerm:
+			x = t.moveDelta(u, g, h)
+		case *preferTerm:
+			x = t.pref(u, h) - t.pref(u, g)
+		}
+		d += t.weight() * x
+	}
+	return d
+}
+
+// moveDelta is the change in the term's unweighted score when simple unit
+// u leaves g for h; not for Isolation.
+func (t *catTerm) moveDelta(u, g, h int) float64 {
+	switch t.crit.Kind {
+	case Similar, Diverse:
+		// Pairs u makes in h, and pairs it leaves in g.
+		join, leave := 0, 0
+		rg, rh := t.c[g], t.c[h]
+		for _, x := range t.vals[u] {
+			join += rh[x]
+			leave += rg[x] - 1
+		}
+		if t.crit.Kind == Similar {
+			return float64(join - leave)
+		}
+		// Diverse scores the pairs of members not alike: n*(n-1)/2 - pairs.
+		return float64(t.sizes[h]-join) - float64(t.sizes[g]-1-leave)
+	case Balance:
+		if t.val < 0 {
+			return 0
+		}
+		bh, ah := float64(t.c[h][t.val])-t.target, float64(t.after(h, t.val, u, -1))-t.target
+		bg, ag := float64(t.c[g][t.val])-t.target, float64(t.after(g, t.val, -1, u))-t.target
+		return bh*bh - ah*ah + bg*bg - ag*ag
+	}
+	return 0
+}
+
+// moveDelta is the change in the term's unweighted score when unit u
+// leaves g for h.
+func (t *numTerm) moveDelta(u, g, h int) float64 {
+	return t.scoreOf(t.gs[h]+t.sum[u], t.gsq[h]+t.sumsq[u], t.gn[h]+t.cnt[u]) - t.score(h) +
+		t.scoreOf(t.gs[g]-t.sum[u], t.gsq[g]-t.sumsq[u], t.gn[g]-t.cnt[u]) - t.score(g)
 }

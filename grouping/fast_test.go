@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -178,4 +179,110 @@ func TestRewindRestoresState(t *testing.T) {
 			t.Fatalf("seed %d: journal not restarted after rewind", seed)
 		}
 	}
+}
+
+// TestMoveFastMatchesSlow compares moveDelta's fast path (moveFast, for
+// problems whose checks the quick tests decide exactly) with applying and
+// undoing the move, on random feasible states of problems with every kind
+// of check and every term but Isolation, leaders included: the same
+// verdict and the same change in the objective.
+func TestMoveFastMatchesSlow(t *testing.T) {
+	compared, accepted, refused := 0, 0, 0
+	for seed := range uint64(200) {
+		r := rand.New(rand.NewPCG(seed, 11))
+		p := fastProblem(r, 6+r.IntN(30))
+		p.Criteria = slices.DeleteFunc(p.Criteria, func(c Criterion) bool { return c.Kind == Isolation })
+		m, err := compile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newState(m)
+		if !s.fastMove {
+			t.Fatalf("seed %d: no fast moves on a problem without Isolation", seed)
+		}
+		// A feasible state: each unit into a random group that admits it.
+		for u := range m.units {
+			for _, h := range r.Perm(m.groups) {
+				if _, ok := s.moveDelta(u, h, false); ok {
+					s.place(u, h)
+					break
+				}
+			}
+		}
+		s.obj = s.objective()
+		for range 1000 {
+			u, h := r.IntN(len(m.units)), r.IntN(m.groups)
+			if g := s.assign[u]; g < 0 || g == h || !m.simple[u] {
+				continue
+			}
+			enforceMin := r.IntN(2) == 0
+			fd, fok := s.moveDelta(u, h, enforceMin)
+			s.fastMove = false
+			sd, sok := s.moveDelta(u, h, enforceMin)
+			s.fastMove = true
+			if fok != sok || (sok && math.Abs(fd-sd) > 1e-9*max(1, math.Abs(sd))) {
+				t.Fatalf("seed %d: move %d from %d to %d: fast (%v, %v), slow (%v, %v)", seed, u, s.assign[u], h, fd, fok, sd, sok)
+			}
+			compared++
+			if !sok {
+				refused++
+				continue
+			}
+			accepted++
+			s.move(u, h, fd)
+			if got := s.objective(); math.Abs(got-s.obj) > 1e-6*max(1, math.Abs(got)) {
+				t.Fatalf("seed %d: after the move the objective is %v; recomputed %v", seed, s.obj, got)
+			}
+		}
+	}
+	if compared < 20000 || accepted < 2000 || refused < 2000 {
+		t.Fatalf("only %d moves compared (%d accepted, %d refused)", compared, accepted, refused)
+	}
+	t.Logf("%d moves compared, %d accepted, %d refused", compared, accepted, refused)
+}
+
+// TestSwapInPossibleIsNecessary checks the search's test before it weighs
+// swaps into a group: wherever swapInPossible says no member of h can
+// make room for u, no swap of u with a member of h keeps every hard
+// constraint; and it does say so, often enough to matter.
+func TestSwapInPossibleIsNecessary(t *testing.T) {
+	skipped, possible := 0, 0
+	for seed := range uint64(200) {
+		r := rand.New(rand.NewPCG(seed, 13))
+		m, err := compile(fastProblem(r, 6+r.IntN(30)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newState(m)
+		for u := range m.units {
+			for _, h := range r.Perm(m.groups) {
+				if _, ok := s.moveDelta(u, h, false); ok {
+					s.place(u, h)
+					break
+				}
+			}
+		}
+		for u := range m.units {
+			g := s.assign[u]
+			for h := range m.groups {
+				if g < 0 || h == g || !m.simple[u] {
+					continue
+				}
+				if s.swapInPossible(u, h) {
+					possible++
+					continue
+				}
+				skipped++
+				for _, w := range s.members[h] {
+					if _, ok := s.swapDelta(u, w); ok {
+						t.Fatalf("seed %d: swapInPossible(%d, %d) is false, but %d and %d can swap", seed, u, h, u, w)
+					}
+				}
+			}
+		}
+	}
+	if skipped < 1000 || possible < 1000 {
+		t.Fatalf("only %d groups ruled out and %d not", skipped, possible)
+	}
+	t.Logf("%d groups ruled out, %d not", skipped, possible)
 }

@@ -207,3 +207,29 @@ func (s *state) movePossible(u, g, h int) bool {
 	}
 	return true
 }
+
+// swapInPossible is a necessary condition for simple unit u to take the
+// place of any member of group h (not u's): for every Share check and
+// leader Share rule with masks, u holds a value that all of h's members
+// but at most one hold (one h's leader holds, for a leader's rule). When
+// it fails, no swap of u into h keeps h's shared value, and the search
+// skips h's members one by one.
+func (s *state) swapInPossible(u, h int) bool {
+	if s.fit == nil || !s.m.simple[u] || s.sizes[h] == 0 {
+		return true
+	}
+	for _, f := range s.fit {
+		if f == nil {
+			continue
+		}
+		allow, ok := f.allow(s, h)
+		if !ok {
+			continue
+		}
+		full, near := f.masks(s, h)
+		if (full|near)&f.unit[u]&allow == 0 {
+			return false
+		}
+	}
+	return true
+}

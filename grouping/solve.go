@@ -1052,12 +1052,16 @@ func (r *search) localSearch(s *state, focus []bool) {
 						if d, ok := s.moveDelta(u, h, true); ok && d > bestD {
 							bestD, bestH, bestV = d, h, -1
 						}
-						for _, w := range s.members[h] {
-							if r.m.pin[w] >= 0 {
-								continue
-							}
-							if d, ok := s.swapDelta(u, w); ok && d > bestD {
-								bestD, bestH, bestV = d, -1, w
+						// Swaps into h only where a value that h's members
+						// but one share is u's (swapInPossible).
+						if s.swapInPossible(u, h) {
+							for _, w := range s.members[h] {
+								if r.m.pin[w] >= 0 {
+									continue
+								}
+								if d, ok := s.swapDelta(u, w); ok && d > bestD {
+									bestD, bestH, bestV = d, -1, w
+								}
 							}
 						}
 						if tried++; tried >= 6 {

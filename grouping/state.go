@@ -26,6 +26,10 @@ type state struct {
 	// (see fit_search.go).
 	ver []uint64
 	fit []*fitIndex
+	// fastMove is set when every check's verdict on a simple unit's move
+	// follows from the quick tests moveDelta makes first, and every term
+	// has a move delta from the counts (see moveFast).
+	fastMove bool
 }
 
 // op is one logged change: unit u moved from group from, or, with v >= 0,
@@ -60,6 +64,7 @@ func (s *state) rewind(obj float64) {
 func newState(m *model) *state {
 	s := &state{m: m, assign: make([]int, len(m.units)), sizes: make([]int, m.groups), members: make([][]int, m.groups), pos: make([]int, len(m.units)),
 		ver: make([]uint64, m.groups), fit: newFitIndexes(m)}
+	s.fastMove = fastMoves(m, s.fit)
 	for u := range s.assign {
 		s.assign[u] = -1
 	}
@@ -217,6 +222,9 @@ func (s *state) cannotIn(u, h, except int) bool {
 
 // moveDelta evaluates moving unit u to group h; ok is false when the move
 // breaks a hard constraint. enforceMin keeps the source group at its minimum.
+// A simple unit's move, where the quick tests decide every check
+// (state.fastMove), is scored from the counts (moveFast); any other is
+// applied to the aggregates and undone.
 func (s *state) moveDelta(u, h int, enforceMin bool) (float64, bool) {
 	g := s.assign[u]
 	if g == h || s.m.pin[u] >= 0 {
@@ -228,6 +236,13 @@ func (s *state) moveDelta(u, h int, enforceMin bool) (float64, bool) {
 	}
 	if s.cannotIn(u, h, -1) || !s.admitsOf(u, h, -1, true) || !s.movePossible(u, g, h) {
 		return 0, false
+	}
+	if s.fastMove && g >= 0 && s.m.simple[u] {
+		d := s.moveFast(u, g, h)
+		if s.m.mat != nil {
+			d += s.m.mat.moveDelta(u, g, h)
+		}
+		return d, true
 	}
 	before := 0.0
 	if len(s.m.terms) > 0 {
