@@ -364,9 +364,10 @@ func (r *search) chain(c *compound, u, g, h int) bool {
 		return n
 	}
 	w := ws[r.rng.IntN(len(ws))]
+	fewest := mates(w, h)
 	for _, x := range ws {
-		if mates(x, h) < mates(w, h) {
-			w = x
+		if n := mates(x, h); n < fewest {
+			w, fewest = x, n
 		}
 	}
 	// Where w goes: among its organization's groups, then at random.

@@ -196,18 +196,9 @@ func TestMoveFastMatchesSlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := newState(m)
+		s := feasibleState(r, m)
 		if !s.fastMove {
 			t.Fatalf("seed %d: no fast moves on a problem without Isolation", seed)
-		}
-		// A feasible state: each unit into a random group that admits it.
-		for u := range m.units {
-			for _, h := range r.Perm(m.groups) {
-				if _, ok := s.moveDelta(u, h, false); ok {
-					s.place(u, h)
-					break
-				}
-			}
 		}
 		s.obj = s.objective()
 		for range 1000 {
@@ -253,15 +244,7 @@ func TestSwapInPossibleIsNecessary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := newState(m)
-		for u := range m.units {
-			for _, h := range r.Perm(m.groups) {
-				if _, ok := s.moveDelta(u, h, false); ok {
-					s.place(u, h)
-					break
-				}
-			}
-		}
+		s := feasibleState(r, m)
 		for u := range m.units {
 			g := s.assign[u]
 			for h := range m.groups {
@@ -285,4 +268,19 @@ func TestSwapInPossibleIsNecessary(t *testing.T) {
 		t.Fatalf("only %d groups ruled out and %d not", skipped, possible)
 	}
 	t.Logf("%d groups ruled out, %d not", skipped, possible)
+}
+
+// feasibleState places each unit of m in a random group that admits it,
+// where one does, so that every group keeps every hard constraint.
+func feasibleState(r *rand.Rand, m *model) *state {
+	s := newState(m)
+	for u := range m.units {
+		for _, h := range r.Perm(m.groups) {
+			if _, ok := s.moveDelta(u, h, false); ok {
+				s.place(u, h)
+				break
+			}
+		}
+	}
+	return s
 }
