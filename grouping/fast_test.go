@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/beststarts/workforce/bsk/bsktest"
 )
 
 // fastProblem has every kind of term and check over small value sets, so
@@ -106,6 +108,10 @@ func TestSwapFastMatchesSlow(t *testing.T) {
 			for k, c := range m.checks {
 				if got := c.swapOK(u, v, g, h); got != verdicts[k] {
 					t.Fatalf("seed %d: swap %d(%d) %d(%d): %+v: fast says %v, applying says %v", seed, u, g, v, h, c.constraint(), got, verdicts[k])
+				}
+				// The masks (Share and Separate) agree too.
+				if got := s.swapCheckFast(k, u, v, g, h); got != verdicts[k] {
+					t.Fatalf("seed %d: swap %d(%d) %d(%d): %+v: masks say %v, applying says %v", seed, u, g, v, h, c.constraint(), got, verdicts[k])
 				}
 				if verdicts[k] {
 					held++
@@ -283,4 +289,87 @@ func feasibleState(r *rand.Rand, m *model) *state {
 		}
 	}
 	return s
+}
+
+// TestSwapChecksInLearnedOrder checks that once the search has ordered
+// the checks (orderChecks), swapChecksFast still says what asking every
+// check in the model's order says, on county-shaped problems whose Share
+// and Separate checks have masks.
+func TestSwapChecksInLearnedOrder(t *testing.T) {
+	for seed := int64(1); seed <= 3; seed++ {
+		_, _, s := searchedState(t, seed, bsktest.Options{Organizations: 30, Providers: 300, Consultants: 8, NoOfferings: true}, 7)
+		m := s.m
+		if s.checkOrder == nil {
+			t.Fatalf("seed %d: the search asked about %d swaps, and the checks were not ordered", seed, s.checkCalls)
+		}
+		if got := slices.Sorted(slices.Values(s.checkOrder)); !slices.Equal(got, slices.Collect(func(yield func(int) bool) {
+			for i := range m.checks {
+				if !yield(i) {
+					return
+				}
+			}
+		})) {
+			t.Fatalf("seed %d: order %v is not a permutation of %d checks", seed, s.checkOrder, len(m.checks))
+		}
+		if s.sep == nil {
+			t.Fatalf("seed %d: the roles' Separate check has no masks", seed)
+		}
+		r := rand.New(rand.NewPCG(uint64(seed), 11))
+		held, broken := 0, 0
+		for range 20000 {
+			u, v := r.IntN(len(m.units)), r.IntN(len(m.units))
+			g, h := s.assign[u], s.assign[v]
+			if g < 0 || h < 0 || g == h || !m.simple[u] || !m.simple[v] {
+				continue
+			}
+			want := true
+			for _, c := range m.checks {
+				want = want && c.swapOK(u, v, g, h)
+			}
+			if got := s.swapChecksFast(u, v, g, h); got != want {
+				t.Fatalf("seed %d: swap %d(%d) %d(%d): in order %v the checks say %v, in the model's order %v", seed, u, g, v, h, s.checkOrder, got, want)
+			}
+			if _, ok := s.swapSlow(u, v, g, h); ok != want {
+				t.Fatalf("seed %d: swap %d(%d) %d(%d): the checks say %v, applying the swap says %v", seed, u, g, v, h, want, ok)
+			}
+			if want {
+				held++
+			} else {
+				broken++
+			}
+		}
+		if held < 100 || broken < 1000 {
+			t.Fatalf("seed %d: only %d swaps kept the checks and %d broke them", seed, held, broken)
+		}
+	}
+}
+
+// TestOrderChecks checks the greedy order: the check that turns down most
+// calls first, then the one that turns down most of what is left (not a
+// second check that fails on the same calls), a check without masks
+// counted at half.
+func TestOrderChecks(t *testing.T) {
+	var fails []uint64
+	add := func(n int, f uint64) {
+		for range n {
+			fails = append(fails, f)
+		}
+	}
+	add(60, 0b0011) // checks 0 and 1 fail together
+	add(30, 0b0100)
+	add(10, 0)
+	all := func(int) bool { return true }
+	if got, want := orderChecks(4, fails, all), []int{0, 2, 1, 3}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+	fails = fails[:0]
+	add(40, 0b0001)
+	add(30, 0b0010)
+	notFirst := func(i int) bool { return i != 0 }
+	if got, want := orderChecks(4, fails, notFirst), []int{1, 0, 2, 3}; !slices.Equal(got, want) {
+		t.Errorf("order with check 0 unmasked %v, want %v", got, want)
+	}
+	if got, want := orderChecks(66, nil, all), 66; len(got) != want || got[63] != 63 || got[65] != 65 {
+		t.Errorf("order of 66 checks %v", got)
+	}
 }

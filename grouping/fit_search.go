@@ -1,5 +1,7 @@
 package grouping
 
+import "math/bits"
+
 // Shared values from bit masks.
 //
 // Most of the search's time goes to asking whether a swap or a move keeps
@@ -22,9 +24,15 @@ type fitIndex struct {
 	counts *counts
 	unit   []uint64 // per unit: its values
 	lead   []uint64 // per leader: its values; nil for a Share constraint
-	full   []uint64 // per group: values every member holds
-	near   []uint64 // per group: values all members but one hold
-	at     []uint64 // per group: the state's ver when full and near were computed, plus 1
+	groups []fitGroup
+}
+
+// fitGroup is one group's masks, kept side by side so that asking for
+// them reads one cache line.
+type fitGroup struct {
+	full uint64 // values every member holds
+	near uint64 // values all members but one hold
+	at   uint64 // the state's ver when full and near were computed, plus 1
 }
 
 // newFitIndexes returns, parallel to m.checks, the masks of each Share
@@ -61,7 +69,7 @@ func newFitIndexes(m *model) []*fitIndex {
 
 func newFitIndex(m *model, c *counts) *fitIndex {
 	f := &fitIndex{counts: c, unit: make([]uint64, len(m.units)),
-		full: make([]uint64, m.groups), near: make([]uint64, m.groups), at: make([]uint64, m.groups)}
+		groups: make([]fitGroup, m.groups)}
 	for u, vals := range c.vals {
 		f.unit[u] = maskOf(vals)
 	}
@@ -79,8 +87,9 @@ func maskOf(vals []int) uint64 {
 // masks returns group g's full and near masks, computing them if g
 // changed since they were.
 func (f *fitIndex) masks(s *state, g int) (full, near uint64) {
-	if f.at[g] == s.ver[g]+1 {
-		return f.full[g], f.near[g]
+	fg := &f.groups[g]
+	if fg.at == s.ver[g]+1 {
+		return fg.full, fg.near
 	}
 	n := s.sizes[g]
 	for y, k := range f.counts.c[g] {
@@ -91,7 +100,7 @@ func (f *fitIndex) masks(s *state, g int) (full, near uint64) {
 			near |= 1 << uint(y)
 		}
 	}
-	f.full[g], f.near[g], f.at[g] = full, near, s.ver[g]+1
+	fg.full, fg.near, fg.at = full, near, s.ver[g]+1
 	return full, near
 }
 
@@ -172,7 +181,8 @@ func (s *state) fitsMove(u, g, h int) bool {
 // leaving its group g (-1 for none) for h, read from the masks and the
 // counts without changing them: the Share checks and leader Share rules
 // from the masks; for a simple unit, the categorical checks and the
-// leaders' Conflict rules from the counts too.
+// leaders' Conflict rules from the counts too (Separate checks from their
+// masks where they have them).
 func (s *state) movePossible(u, g, h int) bool {
 	if s.fit != nil && !s.fitsMove(u, g, h) {
 		return false
@@ -188,6 +198,12 @@ func (s *state) movePossible(u, g, h int) bool {
 		case *catCheck:
 			if c.con.Kind == Share {
 				continue // admits tests it
+			}
+			if s.sep != nil && s.sep[i] != nil {
+				if x := s.sep[i]; !x.joinOK(s, u, h) || (g >= 0 && !x.leaveOK(s, u, g)) {
+					return false
+				}
+				continue
 			}
 			if !c.okAfter(h, u, -1) || (g >= 0 && !c.okAfter(g, -1, u)) {
 				return false
@@ -232,4 +248,89 @@ func (s *state) swapInPossible(u, h int) bool {
 		}
 	}
 	return true
+}
+
+// sepIndex is the masks of one Separate check whose attribute has at most
+// 64 values: per unit the listed values it holds, per group those some
+// member holds (present) and those exactly one holds (single). A swap
+// keeps the check where at most one listed value is present after it.
+type sepIndex struct {
+	counts *counts
+	values []int    // the check's listed values
+	unit   []uint64 // per unit: its listed values
+	groups []sepGroup
+}
+
+// sepGroup is one group's Separate masks.
+type sepGroup struct {
+	present uint64 // listed values some member holds
+	single  uint64 // listed values exactly one member holds
+	at      uint64 // the state's ver when computed, plus 1
+}
+
+// newSepIndexes returns, parallel to m.checks, the masks of each Separate
+// check whose attribute has at most 64 values, nil for the others; nil
+// when none has them.
+func newSepIndexes(m *model) []*sepIndex {
+	var out []*sepIndex
+	for i, c := range m.checks {
+		cc, ok := c.(*catCheck)
+		if !ok || cc.con.Kind != Separate || cc.nv > 64 {
+			continue
+		}
+		if out == nil {
+			out = make([]*sepIndex, len(m.checks))
+		}
+		x := &sepIndex{counts: cc.counts, values: cc.values, unit: make([]uint64, len(m.units)), groups: make([]sepGroup, m.groups)}
+		listed := maskOf(cc.values)
+		for u, vals := range cc.vals {
+			x.unit[u] = maskOf(vals) & listed
+		}
+		out[i] = x
+	}
+	return out
+}
+
+// masks returns group g's present and single masks, computing them if g
+// changed since they were.
+func (x *sepIndex) masks(s *state, g int) (present, single uint64) {
+	sg := &x.groups[g]
+	if sg.at == s.ver[g]+1 {
+		return sg.present, sg.single
+	}
+	row := x.counts.c[g]
+	for _, y := range x.values {
+		switch k := row[y]; {
+		case k == 1:
+			single |= 1 << uint(y)
+			present |= 1 << uint(y)
+		case k > 1:
+			present |= 1 << uint(y)
+		}
+	}
+	sg.present, sg.single, sg.at = present, single, s.ver[g]+1
+	return present, single
+}
+
+// swapOK reports whether group g, where simple unit in takes the place of
+// simple unit out, holds at most one listed value: those present stay
+// but a value only out held, unless in holds it too, and in's join them.
+func (x *sepIndex) swapOK(s *state, g, in, out int) bool {
+	present, single := x.masks(s, g)
+	after := present&^(single&x.unit[out]&^x.unit[in]) | x.unit[in]
+	return bits.OnesCount64(after) <= 1
+}
+
+// joinOK reports whether group h, which simple unit u joins, holds at most
+// one listed value after.
+func (x *sepIndex) joinOK(s *state, u, h int) bool {
+	present, _ := x.masks(s, h)
+	return bits.OnesCount64(present|x.unit[u]) <= 1
+}
+
+// leaveOK reports whether group g, which simple unit u leaves, holds at
+// most one listed value after: a value only u held goes with it.
+func (x *sepIndex) leaveOK(s *state, u, g int) bool {
+	present, single := x.masks(s, g)
+	return bits.OnesCount64(present&^(single&x.unit[u])) <= 1
 }

@@ -1044,7 +1044,12 @@ func (r *search) localSearch(s *state, focus []bool) {
 					tried := 0
 					start := r.rng.IntN(len(rel))
 					for k := range len(rel) {
-						h := s.assign[rel[(start+k)%len(rel)]]
+						// rel from start on, then from its beginning.
+						i := start + k
+						if i >= len(rel) {
+							i -= len(rel)
+						}
+						h := s.assign[rel[i]]
 						if h < 0 || h == g || r.mark[h] == r.gen {
 							continue
 						}

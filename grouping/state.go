@@ -26,11 +26,27 @@ type state struct {
 	// (see fit_search.go).
 	ver []uint64
 	fit []*fitIndex
+	// sep holds, parallel to the model's checks, the masks of the
+	// Separate checks that have them, for swaps and simple units' moves
+	// (see sepIndex).
+	sep []*sepIndex
 	// fastMove is set when every check's verdict on a simple unit's move
 	// follows from the quick tests moveDelta makes first, and every term
 	// has a move delta from the counts (see moveFast).
 	fastMove bool
+	// checkOrder is the order swapChecksFast asks the checks in, once
+	// checkCalls reaches orderCalls: the checks that turn most swaps down
+	// first (orderChecks), counted from the checks that failed on each of
+	// the first calls (checkFails), which ask every check. The checks'
+	// verdicts are joined by "and", so the order changes the cost only.
+	checkOrder []int
+	checkFails []uint64
+	checkCalls int
 }
+
+// orderCalls is how many swaps swapChecksFast asks every check about
+// before it orders them.
+const orderCalls = 4096
 
 // op is one logged change: unit u moved from group from, or, with v >= 0,
 // units u and v swapped, or, with u = -1, group v's leader changed from
@@ -63,7 +79,7 @@ func (s *state) rewind(obj float64) {
 
 func newState(m *model) *state {
 	s := &state{m: m, assign: make([]int, len(m.units)), sizes: make([]int, m.groups), members: make([][]int, m.groups), pos: make([]int, len(m.units)),
-		ver: make([]uint64, m.groups), fit: newFitIndexes(m)}
+		ver: make([]uint64, m.groups), fit: newFitIndexes(m), sep: newSepIndexes(m)}
 	s.fastMove = fastMoves(m, s.fit)
 	for u := range s.assign {
 		s.assign[u] = -1
@@ -234,7 +250,7 @@ func (s *state) moveDelta(u, h int, enforceMin bool) (float64, bool) {
 	if s.sizes[h]+k > s.m.bounds[h].Max || (enforceMin && g >= 0 && s.sizes[g]-k < s.m.bounds[g].Min) {
 		return 0, false
 	}
-	if s.cannotIn(u, h, -1) || !s.admitsOf(u, h, -1, true) || !s.movePossible(u, g, h) {
+	if !s.admitsOf(u, h, -1, true) || !s.movePossible(u, g, h) || s.cannotIn(u, h, -1) {
 		return 0, false
 	}
 	if s.fastMove && g >= 0 && s.m.simple[u] {
@@ -288,25 +304,25 @@ func (s *state) swapDelta(u, v int) (float64, bool) {
 			return 0, false
 		}
 	}
-	if s.cannotIn(u, h, v) || s.cannotIn(v, g, u) {
-		return 0, false
-	}
 	var d float64
-	var ok bool
 	if s.m.simple[u] && s.m.simple[v] {
-		// The fast path's checks are exact: no quick test first.
+		// The fast path's checks are exact: no quick test first. They
+		// turn most swaps down, so the cannot-link lists come after them.
 		if s.fit == nil && (!s.admits(u, h, v) || !s.admits(v, g, u)) {
 			return 0, false
 		}
-		d, ok = s.swapFast(u, v, g, h)
-	} else {
-		if !s.admits(u, h, v) || !s.admits(v, g, u) {
+		if !s.swapChecksFast(u, v, g, h) || s.cannotIn(u, h, v) || s.cannotIn(v, g, u) {
 			return 0, false
 		}
-		d, ok = s.swapSlow(u, v, g, h)
-	}
-	if !ok {
-		return 0, false
+		d = s.swapTermsFast(u, v, g, h)
+	} else {
+		if s.cannotIn(u, h, v) || s.cannotIn(v, g, u) || !s.admits(u, h, v) || !s.admits(v, g, u) {
+			return 0, false
+		}
+		var ok bool
+		if d, ok = s.swapSlow(u, v, g, h); !ok {
+			return 0, false
+		}
 	}
 	if s.m.mat != nil {
 		d += s.m.mat.swapDelta(u, v, g, h)
@@ -317,23 +333,124 @@ func (s *state) swapDelta(u, v int) (float64, bool) {
 // swapFast evaluates the terms and checks for simple units u (in g) and v
 // (in h) trading groups from the counts alone.
 func (s *state) swapFast(u, v, g, h int) (float64, bool) {
-	for i, c := range s.m.checks {
-		if s.fit != nil && s.fit[i] != nil {
-			f := s.fit[i]
-			if !f.swapOK(s, g, v, u) || !f.swapOK(s, h, u, v) {
-				return 0, false
-			}
-			continue
-		}
-		if !c.swapOK(u, v, g, h) {
-			return 0, false
+	if !s.swapChecksFast(u, v, g, h) {
+		return 0, false
+	}
+	return s.swapTermsFast(u, v, g, h), true
+}
+
+// swapChecksFast reports from the counts alone whether simple units u (in
+// g) and v (in h) trading groups keeps every check.
+//
+// Most swaps a search weighs break some check, and which check breaks most
+// depends on the problem (on county-shaped problems, the shared meeting
+// time far more often than the shared language), so the checks are asked
+// in the order of checkOrder, which the first orderCalls calls count for.
+func (s *state) swapChecksFast(u, v, g, h int) bool {
+	if s.checkCalls < orderCalls {
+		return s.swapChecksCounted(u, v, g, h)
+	}
+	for _, i := range s.checkOrder {
+		if !s.swapCheckFast(i, u, v, g, h) {
+			return false
 		}
 	}
+	return true
+}
+
+// swapCheckFast reports from the counts alone whether check i holds when
+// simple units u (in g) and v (in h) trade groups.
+func (s *state) swapCheckFast(i, u, v, g, h int) bool {
+	if s.fit != nil && s.fit[i] != nil {
+		f := s.fit[i]
+		return f.swapOK(s, g, v, u) && f.swapOK(s, h, u, v)
+	}
+	if s.sep != nil && s.sep[i] != nil {
+		x := s.sep[i]
+		return x.swapOK(s, g, v, u) && x.swapOK(s, h, u, v)
+	}
+	return s.m.checks[i].swapOK(u, v, g, h)
+}
+
+// masked reports whether check i has masks for swaps.
+func (s *state) masked(i int) bool {
+	return (s.fit != nil && s.fit[i] != nil) || (s.sep != nil && s.sep[i] != nil)
+}
+
+// swapChecksCounted is swapChecksFast while the checks are counted: it asks
+// every check, notes which fail, and after orderCalls calls sets
+// checkOrder (orderChecks).
+func (s *state) swapChecksCounted(u, v, g, h int) bool {
+	var failed uint64
+	for i := range s.m.checks {
+		if !s.swapCheckFast(i, u, v, g, h) {
+			failed |= 1 << uint(min(i, 63))
+		}
+	}
+	s.checkFails = append(s.checkFails, failed)
+	if s.checkCalls++; s.checkCalls == orderCalls {
+		s.checkOrder = orderChecks(len(s.m.checks), s.checkFails, s.masked)
+		s.checkFails = nil
+	}
+	return failed == 0
+}
+
+// orderChecks orders n checks from the sets of checks that failed on a
+// sample of calls (bit i for check i; checks from 63 on share bit 63 and
+// keep their order, last): greedily, next the check that turns down the
+// most of the calls every check before it passed, per its cost, where a
+// check with masks costs 1 and any other 2 (it walks the units' values).
+// On county-shaped problems that is the shared meeting time, then the
+// roles kept apart, then the rest; a fixed order that asks the roles
+// first is slower than the order of the model.
+func orderChecks(n int, fails []uint64, masked func(int) bool) []int {
+	order := make([]int, 0, n)
+	used := make([]bool, min(n, 63))
+	left := fails
+	for range used {
+		best, bestScore := -1, -1.0
+		for i := range used {
+			if used[i] {
+				continue
+			}
+			k := 0
+			for _, f := range left {
+				if f&(1<<uint(i)) != 0 {
+					k++
+				}
+			}
+			score := float64(k)
+			if !masked(i) {
+				score /= 2
+			}
+			if score > bestScore {
+				best, bestScore = i, score
+			}
+		}
+		used[best] = true
+		order = append(order, best)
+		kept := left[:0:0]
+		for _, f := range left {
+			if f&(1<<uint(best)) == 0 {
+				kept = append(kept, f)
+			}
+		}
+		left = kept
+	}
+	for i := 63; i < n; i++ {
+		order = append(order, i)
+	}
+	return order
+}
+
+// swapTermsFast is the change in the terms when simple units u (in g) and
+// v (in h) trade groups, from the counts alone.
+func (s *state) swapTermsFast(u, v, g, h int) float64 {
 	d := 0.0
 	for _, t := range s.m.terms {
 		d += t.weight() * t.swapDelta(u, v, g, h)
 	}
-	return d, true
+	return d
 }
 
 // swapSlow evaluates the terms and checks for units u (in g) and v (in h)

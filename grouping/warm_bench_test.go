@@ -23,6 +23,7 @@ var (
 	warmFewer  = flag.Bool("warm.fewer", false, "the county-shaped problems set Problem.AllowFewerGroups")
 	warmCPU    = flag.Bool("warm.cpu", false, "BenchmarkWarmStart and BenchmarkCountyLimits count the limits in this process's CPU time, on one thread")
 	warmRuns   = flag.Int("warm.runs", 1, "BenchmarkCountyLimits solves each problem with this many solver seeds at each limit and compares the means")
+	warmIter   = flag.Int("warm.iter", 0, "BenchmarkCountySearch stops each search after this many rounds (Options.Iterations) instead of -warm.limit, so that ns/op compares the speed of two versions making the same decisions")
 )
 
 // solveFor solves p for limit: wall time by default; with -warm.cpu, CPU
@@ -252,15 +253,28 @@ func BenchmarkCountyLimits(b *testing.B) {
 // -warm.limit: the objective ("obj"), the members left unplaced, the
 // groups led, the single-organization groups and the search rounds. With
 // -warm.cpu (CPU time, see solveFor) it is the quick comparison of two
-// versions of the search on a loaded machine.
+// versions of the search on a loaded machine. With -warm.iter N each
+// search makes N rounds whatever the time, and ns/op is its speed: two
+// versions that make the same decisions report the same objective.
 //
 //	go test -run '^$' -bench CountySearch -benchtime 1x -warm.cpu -warm.limit 2s ./grouping/
+//	go test -run '^$' -bench CountySearch -benchtime 3x -warm.iter 4000 ./grouping/
 func BenchmarkCountySearch(b *testing.B) {
 	for seed := int64(1); seed <= int64(*warmSeeds); seed++ {
 		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
 			p := countyProblem(b, seed)
 			for range b.N {
-				sol := solveFor(b, p, grouping.Options{Seed: uint64(seed) + *warmOffset, SwapSample: *warmSample, Starts: *warmStarts}, *warmLimit)
+				opts := grouping.Options{Seed: uint64(seed) + *warmOffset, SwapSample: *warmSample, Starts: *warmStarts}
+				var sol *grouping.Solution
+				if *warmIter > 0 {
+					opts.Iterations, opts.Threads = *warmIter, 1
+					var err error
+					if sol, err = grouping.Solve(context.Background(), p, opts); err != nil {
+						b.Fatal(err)
+					}
+				} else {
+					sol = solveFor(b, p, opts, *warmLimit)
+				}
 				b.ReportMetric(sol.Objective, "obj")
 				b.ReportMetric(float64(len(sol.Unplaced)), "unplaced")
 				b.ReportMetric(float64(singleOrganization(p, sol.Groups)), "oneorg")
