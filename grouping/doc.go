@@ -39,7 +39,8 @@
 // per-group attribute counts in O(attribute values of the member), never
 // from an n x n matrix, so 10,000 members fit easily; whether a group keeps a
 // shared language and meeting time (its leader's too) is read from bit
-// masks of the values all its members, or all but one, hold. On large
+// masks of the values all its members, or all but one, hold, and a swap's
+// checks are asked in the order that turns most swaps down. On large
 // problems the local search samples swap partners, first in the groups of
 // members alike on the main similarity (one organization's staff) with a
 // few random partners beside them when a criterion or constraint wants
