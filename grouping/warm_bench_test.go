@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,41 +29,52 @@ var (
 
 // solveFor solves p for limit: wall time by default; with -warm.cpu, CPU
 // time of this process, so that a machine loaded by other work measures
-// the same amount of search. The CPU clock is a context cancelled by a
-// goroutine that polls getrusage(RUSAGE_SELF) (user plus system time,
-// garbage collection included) every 5 ms, with the solver's own time
-// limit far beyond it; the search runs on one thread.
+// the same amount of search. The CPU clock (cpuClock) is the solver's
+// clock for the solve, so that its deadline, and the time it keeps for its
+// last phase, are counted in CPU time (user plus system time, garbage
+// collection included); the search runs on one thread.
 func solveFor(tb testing.TB, p *grouping.Problem, opts grouping.Options, limit time.Duration) *grouping.Solution {
 	tb.Helper()
-	ctx := context.Background()
 	opts.TimeLimit = limit
 	if *warmCPU {
-		opts.TimeLimit, opts.Threads = 24*time.Hour, 1
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		defer cancel()
-		begin := cpuTime(tb)
-		go func() {
-			tick := time.NewTicker(5 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-tick.C:
-					if cpuTime(tb)-begin >= limit {
-						cancel()
-						return
-					}
-				}
-			}
-		}()
+		opts.Threads = 1
+		defer grouping.SetClock(newCPUClock(tb).now)()
 	}
-	sol, err := grouping.Solve(ctx, p, opts)
+	sol, err := grouping.Solve(context.Background(), p, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return sol
+}
+
+// cpuClock is a clock that runs with this process's CPU time from the
+// moment it was made: the wall time then, plus the CPU time used since.
+// Reading the CPU time is a system call, so within a millisecond of wall
+// time of the last reading it counts on by the wall clock.
+type cpuClock struct {
+	tb       testing.TB
+	mu       sync.Mutex
+	wall0    time.Time
+	cpu0     time.Duration
+	lastWall time.Time
+	last     time.Time
+}
+
+func newCPUClock(tb testing.TB) *cpuClock {
+	now := time.Now()
+	return &cpuClock{tb: tb, wall0: now, cpu0: cpuTime(tb), lastWall: now, last: now}
+}
+
+func (c *cpuClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w := time.Now()
+	if d := w.Sub(c.lastWall); d < time.Millisecond {
+		return c.last.Add(d)
+	}
+	c.lastWall = w
+	c.last = c.wall0.Add(cpuTime(c.tb) - c.cpu0)
+	return c.last
 }
 
 // cpuTime is the CPU time this process has used so far.
