@@ -61,7 +61,10 @@
 // changes keeps every hard constraint. With
 // [Problem.AllowFewerGroups], one round in 128 closes a group instead: its
 // members move to formed groups with room, nobody left out, so that fewer,
-// fuller groups form where they score higher.
+// fuller groups form where they score higher. Where the local search
+// samples its partners, the last fiftieth of the time limit (with
+// [Options.Iterations], the end of the search) goes to a polish: a local
+// search from the best grouping over every move and every swap.
 // Construction takes one organization's staff after another, sorted by the
 // values the hard constraints read (role, first language, first meeting
 // time). [Options.Start] gives a warm start, such as a coordinator's
