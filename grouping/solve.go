@@ -298,8 +298,8 @@ func (r *search) run() ([]int, float64, int) {
 	// last part of its time for a polish of the best grouping (with
 	// Iterations, it polishes after the last round), and goes on from the
 	// result while time is left.
-	sampled := r.sampleSize(movableUnits(r.m, s)) < movableUnits(r.m, s)
-	polishAt, polished := time.Time{}, !sampled
+	movable := movableUnits(r.m, s)
+	polishAt, polished := time.Time{}, r.sampleSize(movable) >= movable
 	if r.maxIter <= 0 {
 		polishAt = r.deadline.Add(-r.deadline.Sub(r.begin) / polishShare)
 	}
