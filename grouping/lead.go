@@ -31,8 +31,12 @@ type Leading struct {
 // Reason codes of members and groups the leaders leave out.
 const (
 	// ReasonNoLeaderFits: no leader with capacity left can lead any group
-	// the member could join. Params: "constraint" ("leader_share" or
-	// "leader_conflict"), "attr", and "values", the member's values.
+	// the member could join; or, when every group has a leader, no leader
+	// at all passes one leader check with the member (none shares a
+	// language or a meeting time with them), whatever the groups. Params:
+	// "constraint" ("leader_share" or "leader_conflict"), "attr",
+	// "values", the member's values, and "full_groups" when some groups
+	// are full.
 	ReasonNoLeaderFits = "no_leader_fits"
 	// ReasonBelowMinimum: the member's group could not reach its minimum
 	// size and no other group could take them. Params: "group", "size",
@@ -493,12 +497,57 @@ func assignLeaders(ctx context.Context, p *Problem, sol *Solution) error {
 	return nil
 }
 
-// leaderReason is why no leader admits unit u anywhere: the first leader
-// check that rejects it in the most groups.
-func leaderReason(c *leaderCheck, vals string) Reason {
-	params := map[string]string{"constraint": string(c.kind), "attr": c.attr}
-	if vals != "" {
-		params["values"] = vals
+// noLeaderFor reports why no leader could lead unit u in any group, when
+// one leader check alone turns every leader away (none speaks any of u's
+// languages, say) and every group has a leader (a group without one
+// admits anyone the members' own constraints admit). Capacity is not
+// asked: no grouping of the members would place u, and the reason names
+// what would, a leader who passes that check. When only a combination of
+// checks turns every leader away, ok is false and the groups' own reason
+// stands.
+func (r *search) noLeaderFor(s *state, u int) (why Reason, ok bool) {
+	if len(r.m.leads) == 0 || slices.Contains(s.lead, -1) {
+		return Reason{}, false
 	}
-	return Reason{Code: ReasonNoLeaderFits, Params: params}
+	n := len(r.m.units[u])
+	for _, c := range r.m.leads {
+		fits := false
+		for l := range c.lvals {
+			if c.unitFits(u, n, l) {
+				fits = true
+				break
+			}
+		}
+		if fits {
+			continue
+		}
+		params := map[string]string{"constraint": string(c.kind), "attr": c.attr}
+		if vals := r.unitAttr(u, c.attr); vals != "" {
+			params["values"] = vals
+		}
+		return Reason{Code: ReasonNoLeaderFits, Params: params}, true
+	}
+	return Reason{}, false
+}
+
+// unitFits reports whether leader l could lead a group of unit u's n
+// members alone: for a Share attribute, some value of the leader's is
+// held by every member; for a Conflict attribute, no member holds the
+// leader's value.
+func (c *leaderCheck) unitFits(u, n, l int) bool {
+	for _, v := range c.lvals[l] {
+		k := 0
+		for _, x := range c.vals[u] {
+			if x == v {
+				k++
+			}
+		}
+		if c.kind == leaderConflict && k > 0 {
+			return false
+		}
+		if c.kind == leaderShare && k >= n {
+			return true
+		}
+	}
+	return c.kind == leaderConflict
 }

@@ -220,6 +220,66 @@ func TestSolveLeadersNoLeaderFits(t *testing.T) {
 	assert.Empty(t, sol.Unled)
 }
 
+// A member whose language no leader speaks is unplaced for want of a
+// leader, even where the groups with room would also turn them away for
+// their language: no grouping of the members would place them, and the
+// reason names what would. Where a leader speaks their language but
+// meets at none of their times, and the others meet then but speak only
+// English, no one check turns every leader away, and the groups' own
+// reason stands: no group with room shares their language.
+func TestSolveLeadersReasonNamesTheMissingLeader(t *testing.T) {
+	build := func(zhLeader bool) *grouping.Problem {
+		p := &grouping.Problem{Groups: 3, Size: grouping.Bounds{Min: 3, Max: 8},
+			Constraints: []grouping.Constraint{{Kind: grouping.Share, Attr: "languages"}, {Kind: grouping.Share, Attr: "slots"}}}
+		for i := range 22 {
+			lang := "en"
+			if i >= 18 {
+				lang = "zh"
+			}
+			p.Members = append(p.Members, grouping.Member{ID: grouping.MemberID(fmt.Sprintf("m%02d", i)),
+				Sets: map[string][]string{"languages": {lang}, "slots": {"mon"}}})
+		}
+		ls := []grouping.Leader{
+			{ID: "c1", Capacity: 2, Sets: map[string][]string{"languages": {"en"}, "slots": {"mon"}}},
+			{ID: "c2", Capacity: 1, Sets: map[string][]string{"languages": {"en"}, "slots": {"mon"}}},
+		}
+		if zhLeader {
+			p.Groups = 4
+			ls = append(ls, grouping.Leader{ID: "c3", Capacity: 1, Sets: map[string][]string{"languages": {"en", "zh"}, "slots": {"tue"}}})
+		}
+		p.Leading = &grouping.Leading{Share: []string{"languages", "slots"}, Leaders: ls}
+		return p
+	}
+	for _, seed := range []uint64{1, 2, 3} {
+		p := build(false)
+		sol, err := grouping.Solve(context.Background(), p, grouping.Options{Seed: seed, Iterations: 50})
+		require.NoError(t, err)
+		checkLed(t, p, sol)
+		var got []grouping.Unplaced
+		for _, u := range sol.Unplaced {
+			got = append(got, u)
+		}
+		var want []grouping.Unplaced
+		for _, id := range []grouping.MemberID{"m18", "m19", "m20", "m21"} {
+			want = append(want, grouping.Unplaced{Member: id, Reason: grouping.Reason{Code: grouping.ReasonNoLeaderFits,
+				Params: map[string]string{"constraint": "leader_share", "attr": "languages", "values": "zh"}}})
+		}
+		assert.Equal(t, want, got, "seed %d", seed)
+		assert.Equal(t, "No leader with room for another group shares a language with this member (Chinese).", got[0].Reason.Text("en"))
+
+		p = build(true)
+		sol, err = grouping.Solve(context.Background(), p, grouping.Options{Seed: seed, Iterations: 50})
+		require.NoError(t, err)
+		checkLed(t, p, sol)
+		require.Len(t, sol.Unplaced, 4, "seed %d", seed)
+		for i, u := range sol.Unplaced {
+			assert.Equal(t, want[i].Member, u.Member)
+			assert.Equal(t, "no_group_shares_languages", u.Reason.Code, "seed %d: %s", seed, u.Member)
+			assert.Equal(t, "zh", u.Reason.Params["values"], "seed %d: %s", seed, u.Member)
+		}
+	}
+}
+
 // Sizes are hard unless the problem allows underfilled groups: two
 // members of a small organization cannot form a group of three under a
 // one-organization rule, so they are unplaced with a reason that names

@@ -891,13 +891,26 @@ func (r *search) repairMinimum(s *state) {
 }
 
 // whyUnplaceable names the hard constraint that keeps u out of every group
-// with room, and says how many groups are full.
+// with room, and says how many groups are full. When every group has a
+// leader and no leader could lead u whatever the group (none shares a
+// language with them, say), that is the reason, since no grouping of the
+// members would place u: it names what would, a leader who can.
 func (r *search) whyUnplaceable(s *state, u int) Reason {
 	full := 0
-	blocked := map[string]int{}
 	for h := range r.m.groups {
 		if s.sizes[h]+s.unitSize(u) > r.m.bounds[h].Max {
 			full++
+		}
+	}
+	if why, ok := r.noLeaderFor(s, u); ok {
+		if full > 0 {
+			why.Params["full_groups"] = itoa(full)
+		}
+		return why
+	}
+	blocked := map[string]int{}
+	for h := range r.m.groups {
+		if s.sizes[h]+s.unitSize(u) > r.m.bounds[h].Max {
 			continue
 		}
 		if s.cannotIn(u, h, -1) {

@@ -243,6 +243,8 @@ func TestBrowser(t *testing.T) {
 	b.expectText(".cards", "Group 1")
 	b.expectText(".cards", "Consultant")
 	b.expectText("#unplaced", "No group with room shares")
+	// The demo's Arabic speakers: no consultant speaks Arabic.
+	b.expectText("#unplaced", "No leader with room for another group shares a language with this member (Arabic)")
 	b.axe("run")
 	runPath := b.eval("run path", "location.pathname")
 	b.open(runPath + "/rosters")
