@@ -32,11 +32,12 @@ type Leading struct {
 const (
 	// ReasonNoLeaderFits: no leader with capacity left can lead any group
 	// the member could join; or, when every group has a leader, no leader
-	// at all passes one leader check with the member (none shares a
-	// language or a meeting time with them), whatever the groups. Params:
-	// "constraint" ("leader_share" or "leader_conflict"), "attr",
-	// "values", the member's values, and "full_groups" when some groups
-	// are full.
+	// at all could lead the member, whatever the groups (none shares a
+	// language with them; or none of those who do shares a meeting time).
+	// Params: "constraint" ("leader_share" or "leader_conflict"), "attr",
+	// "values", the member's values, "full_groups" when some groups are
+	// full, and "given" with "given_values" naming the attribute the
+	// leaders who share one with the member were narrowed by first.
 	ReasonNoLeaderFits = "no_leader_fits"
 	// ReasonBelowMinimum: the member's group could not reach its minimum
 	// size and no other group could take them. Params: "group", "size",
@@ -498,32 +499,48 @@ func assignLeaders(ctx context.Context, p *Problem, sol *Solution) error {
 }
 
 // noLeaderFor reports why no leader could lead unit u in any group, when
-// one leader check alone turns every leader away (none speaks any of u's
-// languages, say) and every group has a leader (a group without one
-// admits anyone the members' own constraints admit). Capacity is not
-// asked: no grouping of the members would place u, and the reason names
-// what would, a leader who passes that check. When only a combination of
-// checks turns every leader away, ok is false and the groups' own reason
-// stands.
+// every group has a leader (a group without one admits anyone the
+// members' own constraints admit) and the leader checks turn every leader
+// away from u alone. Capacity is not asked: no grouping of the members
+// would place u, and the reason names what would. The checks are asked in
+// turn of the leaders the earlier ones let through: the reason names the
+// check that turns the last of them away ("no leader shares a language
+// with them"), and, when one earlier check had narrowed them, that check
+// too, as "given" with u's values as "given_values" ("no leader who shares
+// a language with them shares a meeting time"). Where two earlier checks
+// had narrowed them, or the last is a Conflict check after a narrowing,
+// ok is false and the groups' own reason stands.
 func (r *search) noLeaderFor(s *state, u int) (why Reason, ok bool) {
 	if len(r.m.leads) == 0 || slices.Contains(s.lead, -1) {
 		return Reason{}, false
 	}
 	n := len(r.m.units[u])
+	pass := make([]int, len(r.m.p.Leading.Leaders))
+	for l := range pass {
+		pass[l] = l
+	}
+	var given []*leaderCheck
 	for _, c := range r.m.leads {
-		fits := false
-		for l := range c.lvals {
-			if c.unitFits(u, n, l) {
-				fits = true
-				break
+		next := slices.DeleteFunc(slices.Clone(pass), func(l int) bool { return !c.unitFits(u, n, l) })
+		if len(next) > 0 {
+			if len(next) < len(pass) {
+				given = append(given, c)
 			}
-		}
-		if fits {
+			pass = next
 			continue
+		}
+		if len(given) > 1 || len(given) == 1 && c.kind != leaderShare {
+			return Reason{}, false
 		}
 		params := map[string]string{"constraint": string(c.kind), "attr": c.attr}
 		if vals := r.unitAttr(u, c.attr); vals != "" {
 			params["values"] = vals
+		}
+		if len(given) == 1 {
+			params["given"] = given[0].attr
+			if vals := r.unitAttr(u, given[0].attr); vals != "" {
+				params["given_values"] = vals
+			}
 		}
 		return Reason{Code: ReasonNoLeaderFits, Params: params}, true
 	}

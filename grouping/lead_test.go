@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -223,59 +225,79 @@ func TestSolveLeadersNoLeaderFits(t *testing.T) {
 // A member whose language no leader speaks is unplaced for want of a
 // leader, even where the groups with room would also turn them away for
 // their language: no grouping of the members would place them, and the
-// reason names what would. Where a leader speaks their language but
-// meets at none of their times, and the others meet then but speak only
-// English, no one check turns every leader away, and the groups' own
+// reason names what would. Where the one leader who speaks their language
+// meets at none of their times, the reason says so. Where that leader
+// meets then but works for their organization, which a leader may not,
+// the checks turn the leaders away only together, and the groups' own
 // reason stands: no group with room shares their language.
 func TestSolveLeadersReasonNamesTheMissingLeader(t *testing.T) {
-	build := func(zhLeader bool) *grouping.Problem {
+	build := func(zhLeader string) *grouping.Problem {
 		p := &grouping.Problem{Groups: 3, Size: grouping.Bounds{Min: 3, Max: 8},
 			Constraints: []grouping.Constraint{{Kind: grouping.Share, Attr: "languages"}, {Kind: grouping.Share, Attr: "slots"}}}
 		for i := range 22 {
-			lang := "en"
+			lang, org := "en", "a"
 			if i >= 18 {
-				lang = "zh"
+				lang, org = "zh", "z"
 			}
-			p.Members = append(p.Members, grouping.Member{ID: grouping.MemberID(fmt.Sprintf("m%02d", i)),
-				Sets: map[string][]string{"languages": {lang}, "slots": {"mon"}}})
+			p.Members = append(p.Members, grouping.Member{ID: grouping.MemberID(fmt.Sprintf("m%02d", i)), Attrs: map[string]string{"organization": org},
+				Sets: map[string][]string{"languages": {lang}, "slots": {"mon-0900"}}})
 		}
 		ls := []grouping.Leader{
-			{ID: "c1", Capacity: 2, Sets: map[string][]string{"languages": {"en"}, "slots": {"mon"}}},
-			{ID: "c2", Capacity: 1, Sets: map[string][]string{"languages": {"en"}, "slots": {"mon"}}},
+			{ID: "c1", Capacity: 2, Sets: map[string][]string{"languages": {"en"}, "slots": {"mon-0900"}}},
+			{ID: "c2", Capacity: 1, Sets: map[string][]string{"languages": {"en"}, "slots": {"mon-0900"}}},
 		}
-		if zhLeader {
+		switch zhLeader {
+		case "another time":
 			p.Groups = 4
-			ls = append(ls, grouping.Leader{ID: "c3", Capacity: 1, Sets: map[string][]string{"languages": {"en", "zh"}, "slots": {"tue"}}})
+			ls = append(ls, grouping.Leader{ID: "c3", Capacity: 1, Sets: map[string][]string{"languages": {"en", "zh"}, "slots": {"tue-0900"}}})
+		case "their organization":
+			p.Groups = 4
+			ls = append(ls, grouping.Leader{ID: "c3", Capacity: 1, Attrs: map[string]string{"organization": "z"},
+				Sets: map[string][]string{"languages": {"en", "zh"}, "slots": {"mon-0900"}}})
 		}
-		p.Leading = &grouping.Leading{Share: []string{"languages", "slots"}, Leaders: ls}
+		p.Leading = &grouping.Leading{Share: []string{"languages", "slots"}, Conflict: []string{"organization"}, Leaders: ls}
 		return p
 	}
-	for _, seed := range []uint64{1, 2, 3} {
-		p := build(false)
-		sol, err := grouping.Solve(context.Background(), p, grouping.Options{Seed: seed, Iterations: 50})
-		require.NoError(t, err)
-		checkLed(t, p, sol)
-		var got []grouping.Unplaced
-		for _, u := range sol.Unplaced {
-			got = append(got, u)
-		}
-		var want []grouping.Unplaced
-		for _, id := range []grouping.MemberID{"m18", "m19", "m20", "m21"} {
-			want = append(want, grouping.Unplaced{Member: id, Reason: grouping.Reason{Code: grouping.ReasonNoLeaderFits,
-				Params: map[string]string{"constraint": "leader_share", "attr": "languages", "values": "zh"}}})
-		}
-		assert.Equal(t, want, got, "seed %d", seed)
-		assert.Equal(t, "No leader with room for another group shares a language with this member (Chinese).", got[0].Reason.Text("en"))
-
-		p = build(true)
-		sol, err = grouping.Solve(context.Background(), p, grouping.Options{Seed: seed, Iterations: 50})
-		require.NoError(t, err)
-		checkLed(t, p, sol)
-		require.Len(t, sol.Unplaced, 4, "seed %d", seed)
-		for i, u := range sol.Unplaced {
-			assert.Equal(t, want[i].Member, u.Member)
-			assert.Equal(t, "no_group_shares_languages", u.Reason.Code, "seed %d: %s", seed, u.Member)
-			assert.Equal(t, "zh", u.Reason.Params["values"], "seed %d: %s", seed, u.Member)
+	zh := []grouping.MemberID{"m18", "m19", "m20", "m21"}
+	for _, c := range []struct {
+		zhLeader string
+		params   map[string]string
+		text     string
+	}{
+		{"", map[string]string{"constraint": "leader_share", "attr": "languages", "values": "zh"},
+			"No leader with room for another group shares a language with this member (Chinese)."},
+		{"another time", map[string]string{"constraint": "leader_share", "attr": "slots", "values": "mon-0900", "given": "languages", "given_values": "zh"},
+			"No leader who shares a language with this member (Chinese) also shares a meeting time with them (Monday 09:00)."},
+		{"their organization", map[string]string{"constraint": "share", "attr": "languages", "values": "zh"},
+			"No group with room shares a language with this member (Chinese)."},
+	} {
+		for _, seed := range []uint64{1, 2, 3} {
+			p := build(c.zhLeader)
+			sol, err := grouping.Solve(context.Background(), p, grouping.Options{Seed: seed, Iterations: 50})
+			require.NoError(t, err)
+			checkLed(t, p, sol)
+			require.Len(t, sol.Unplaced, len(zh), "%s, seed %d", c.zhLeader, seed)
+			full := 0
+			for _, g := range sol.Groups {
+				if len(g) == p.Size.Max {
+					full++
+				}
+			}
+			for i, u := range sol.Unplaced {
+				// The full groups are the run's; the reason counts them.
+				if full > 0 {
+					assert.Equal(t, strconv.Itoa(full), u.Reason.Params["full_groups"])
+				}
+				u.Reason.Params = maps.Clone(u.Reason.Params)
+				delete(u.Reason.Params, "full_groups")
+				assert.Equal(t, zh[i], u.Member)
+				code := grouping.ReasonNoLeaderFits
+				if c.params["constraint"] == "share" {
+					code = "no_group_shares_languages"
+				}
+				assert.Equal(t, grouping.Reason{Code: code, Params: c.params}, u.Reason, "%s, seed %d", c.zhLeader, seed)
+				assert.Equal(t, c.text, grouping.Reason{Code: u.Reason.Code, Params: u.Reason.Params}.Text("en"), "%s, seed %d", c.zhLeader, seed)
+			}
 		}
 	}
 }

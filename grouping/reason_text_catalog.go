@@ -158,8 +158,10 @@ func (a *textArgs) noun() string { return a.nounForm(0) }
 // with a definite one in Spanish ("el idioma").
 func (a *textArgs) bare() string { return a.nounForm(1) }
 
-func (a *textArgs) nounForm(form int) string {
-	attr := a.attribute()
+func (a *textArgs) nounForm(form int) string { return a.nounOf(a.attribute(), form) }
+
+// nounOf names attribute attr in the given form (0: noun, 1: bare).
+func (a *textArgs) nounOf(attr string, form int) string {
 	if n, ok := a.cat.Attributes[attr]; ok && n[form] != "" {
 		return n[form]
 	}
@@ -389,10 +391,18 @@ var reasonTexts = map[string]*reasonText{
 	"pin_breaks_constraint": {keys: []string{"pin_breaks_constraint"}, render: func(a *textArgs) string {
 		return a.msg("pin_breaks_constraint", map[string]string{"group": a.group("group")})
 	}},
-	ReasonNoLeaderFits: {keys: []string{"no_leader_fits", "no_leader_fits.share", "no_leader_fits.conflict"},
+	ReasonNoLeaderFits: {keys: []string{"no_leader_fits", "no_leader_fits.share", "no_leader_fits.share_given", "no_leader_fits.conflict"},
 		render: func(a *textArgs) string {
 			switch ConstraintKind(a.p["constraint"]) {
 			case leaderShare:
+				if g := a.p["given"]; g != "" {
+					given := ""
+					if v := a.values("given_values", g); v != "" {
+						given = a.msg("theirs", map[string]string{"values": v})
+					}
+					return a.msg("no_leader_fits.share_given", map[string]string{"given": a.nounOf(g, 0), "given_theirs": given,
+						"noun": a.noun(), "theirs": a.theirs()})
+				}
 				return a.msg("no_leader_fits.share", map[string]string{"noun": a.noun(), "theirs": a.theirs()})
 			case leaderConflict:
 				return a.msg("no_leader_fits.conflict", map[string]string{"bare": a.bare(), "theirs": a.theirs()})

@@ -141,6 +141,7 @@ func TestEveryCodeEveryLanguage(t *testing.T) {
 		{"with": "2", "needed": "5", "values": "tue-0900,thu-1000", "attr": "slots", "constraint": "at_most", "allow": "x"},
 		{"with": "0", "needed": "1", "constraint": "leader_share", "full_groups": "1", "members": "1"},
 		{"constraint": "leader_conflict", "values": "mon-0800"},
+		{"constraint": "leader_share", "attr": "slots", "values": "tue-0900", "given": "languages", "given_values": "am,so"},
 		{"constraint": "separate"},
 	}
 	for _, code := range all {
