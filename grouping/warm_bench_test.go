@@ -164,6 +164,18 @@ func singleOrganization(p *grouping.Problem, groups [][]grouping.MemberID) int {
 	return n
 }
 
+// noLeader counts the members a solution leaves out because no leader
+// could lead them in any group ([grouping.ReasonNoLeaderFits]).
+func noLeader(sol *grouping.Solution) int {
+	n := 0
+	for _, u := range sol.Unplaced {
+		if u.Reason.Code == grouping.ReasonNoLeaderFits {
+			n++
+		}
+	}
+	return n
+}
+
 // led counts the groups a solution gives a leader.
 func led(sol *grouping.Solution) int {
 	n := 0
@@ -262,8 +274,8 @@ func BenchmarkCountyLimits(b *testing.B) {
 
 // BenchmarkCountySearch solves the county-shaped problems of
 // BenchmarkWarmStart (seeds 1 to -warm.seeds) with the search alone for
-// -warm.limit: the objective ("obj"), the members left unplaced, the
-// groups led, the single-organization groups and the search rounds. With
+// -warm.limit: the objective ("obj"), the members left unplaced and of
+// them those no leader could lead in any group ("noleader"), the groups led, the single-organization groups and the search rounds. With
 // -warm.cpu (CPU time, see solveFor) it is the quick comparison of two
 // versions of the search on a loaded machine. With -warm.iter N each
 // search makes N rounds whatever the time, and ns/op is its speed: two
@@ -289,6 +301,7 @@ func BenchmarkCountySearch(b *testing.B) {
 				}
 				b.ReportMetric(sol.Objective, "obj")
 				b.ReportMetric(float64(len(sol.Unplaced)), "unplaced")
+				b.ReportMetric(float64(noLeader(sol)), "noleader")
 				b.ReportMetric(float64(singleOrganization(p, sol.Groups)), "oneorg")
 				b.ReportMetric(float64(led(sol)), "led")
 				b.ReportMetric(float64(len(sol.Unled)), "unled")
