@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -74,6 +75,8 @@ type runPage struct {
 	Groups   []groupCard
 	Unled    []unledGroup
 	Unplaced []unplacedMember
+	// Needs sums up the unplaced no consultant could lead (leaderNeeds).
+	Needs []string
 	// Percent is the search's progress while it runs.
 	Percent int
 	// Score is the finished run's objective as the library scores it.
@@ -101,6 +104,54 @@ type unplacedMember struct {
 	Name string
 	ID   string
 	Why  string
+}
+
+// leaderNeeds sums up the members left out because no consultant could
+// lead them in any group, by what the consultants lack: a language (one
+// line per language, the most members first), a meeting time, or both at
+// once. The rows of the unplaced table give each member's own reason;
+// this is the count a coordinator weighs when staffing the consultants.
+func leaderNeeds(l Lang, unplaced []grouping.Unplaced) []string {
+	type need struct {
+		line string
+		n    int
+	}
+	var byLang []need
+	at := map[string]int{}
+	times, both := 0, 0
+	for _, u := range unplaced {
+		p := u.Reason.Params
+		if u.Reason.Code != grouping.ReasonNoLeaderFits || p["constraint"] != "leader_share" {
+			continue
+		}
+		switch {
+		case p["given"] == grouping.AttrLanguages && p["attr"] == grouping.AttrSlots:
+			both++
+		case p["given"] != "":
+		case p["attr"] == grouping.AttrLanguages && p["values"] != "":
+			i, ok := at[p["values"]]
+			if !ok {
+				i = len(byLang)
+				at[p["values"]] = i
+				byLang = append(byLang, need{line: l.Languages(strings.Split(p["values"], ","))})
+			}
+			byLang[i].n++
+		case p["attr"] == grouping.AttrSlots:
+			times++
+		}
+	}
+	slices.SortStableFunc(byLang, func(a, b need) int { return cmp.Or(b.n-a.n, strings.Compare(a.line, b.line)) })
+	var out []string
+	for _, n := range byLang {
+		out = append(out, l.T("run.need_language", n.line, n.n))
+	}
+	if times > 0 {
+		out = append(out, l.T("run.need_times", times))
+	}
+	if both > 0 {
+		out = append(out, l.T("run.need_both", both))
+	}
+	return out
 }
 
 // run shows a run: its progress while it runs (the page polls), then its
@@ -160,6 +211,7 @@ func (w *Web) run(c echo.Context) error {
 				}
 				out.Unplaced = append(out.Unplaced, unplacedMember{Name: name, ID: string(u.Member), Why: l.reason(u.Reason)})
 			}
+			out.Needs = leaderNeeds(l, run.Solution.Unplaced)
 		}
 	}
 	return w.render(c, http.StatusOK, "run", "run.title", out, run.ID)
