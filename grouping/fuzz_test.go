@@ -27,6 +27,10 @@ func FuzzSolve(f *testing.F) {
 	// groups the search may close.
 	f.Add([]byte(`{"groups":3,"size":{"min":3,"max":4},"allow_underfilled":true,"allow_fewer_groups":true,"members":[{"id":"a","attrs":{"o":"1"}},{"id":"b","attrs":{"o":"1"}},{"id":"c","attrs":{"o":"2"}},{"id":"d","sets":{"l":["x"]}},{"id":"e","sets":{"l":["x","y"]}}],"constraints":[{"kind":"share","attr":"l"}],"criteria":[{"kind":"similar","attr":"o","weight":1}]}`))
 	f.Add([]byte(`{"groups":3,"bounds":[{"min":1,"max":1},{"min":0,"max":2},{"min":1,"max":3}],"members":[{"id":"a","nums":{"y":1}},{"id":"b","nums":{"y":2}},{"id":"c"}],"criteria":[{"kind":"isolation","attr":"y","weight":1}],"exclude":[{"member":"c","reason":{"code":"x"}}]}`))
+	// Leaders some members share nothing with (a language no leader
+	// speaks, one leader's organization), and a pair that must share a
+	// group: the reasons of those left out are asked of every leader.
+	f.Add([]byte(`{"groups":3,"size":{"min":2,"max":3},"members":[{"id":"a","attrs":{"o":"1"},"sets":{"l":["x"],"t":["m"]}},{"id":"b","attrs":{"o":"2"},"sets":{"l":["x","z"],"t":["m"]}},{"id":"c","attrs":{"o":"3"},"sets":{"l":["z"],"t":["m"]}},{"id":"d","attrs":{"o":"3"},"sets":{"l":["z"],"t":["e"]}},{"id":"e","attrs":{"o":"9"},"sets":{"l":["x"],"t":["m"]}},{"id":"f","sets":{"l":["q"]}}],"must_link":[{"a":"c","b":"d"}],"constraints":[{"kind":"share","attr":"l"},{"kind":"share","attr":"t"}],"leading":{"share":["l","t"],"conflict":["o"],"leaders":[{"id":"L1","capacity":2,"attrs":{"o":"9"},"sets":{"l":["x"],"t":["m"]}},{"id":"L2","capacity":1,"sets":{"l":["z"],"t":["e"]}}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var p grouping.Problem
 		if json.Unmarshal(data, &p) != nil || len(p.Members) > 40 || p.Groups > 40 {
