@@ -233,9 +233,14 @@ func (s *state) setLead(g, l int) {
 	}
 	if old >= 0 {
 		s.spare[old]++
+		gs := s.led[old]
+		i := slices.Index(gs, g)
+		gs[i] = gs[len(gs)-1]
+		s.led[old] = gs[:len(gs)-1]
 	}
 	if l >= 0 {
 		s.spare[l]--
+		s.led[l] = append(s.led[l], g)
 	}
 	s.lead[g] = l
 }
@@ -460,24 +465,21 @@ func (r *search) relead(s *state, g int, touched []bool) bool {
 		s.setLead(g, old)
 		return false
 	}
-	// Exchange with one of l's groups, scanning from a random group.
-	G := s.m.groups
-	start := r.rng.IntN(G)
-	for k := range G {
-		h := (start + k) % G
-		if h == g || s.lead[h] != l {
-			continue
-		}
-		s.swapLeads(g, h)
-		if s.leadOK(g) && s.leadOK(h) {
-			if touched != nil {
-				touched[g], touched[h] = true, true
-			}
-			return true
-		}
-		s.swapLeads(g, h)
+	// Exchange with one of l's groups, at random (l leads none of g's,
+	// since it is not g's leader).
+	gs := s.led[l]
+	if len(gs) == 0 {
 		return false
 	}
+	h := gs[r.rng.IntN(len(gs))]
+	s.swapLeads(g, h)
+	if s.leadOK(g) && s.leadOK(h) {
+		if touched != nil {
+			touched[g], touched[h] = true, true
+		}
+		return true
+	}
+	s.swapLeads(g, h)
 	return false
 }
 

@@ -42,6 +42,22 @@ func checkState(t *testing.T, p *Problem, s *state, where string) {
 	if !slices.Equal(sizes, s.sizes) {
 		t.Fatalf("%s: sizes %v; counted %v", where, s.sizes, sizes)
 	}
+	// Each leader's groups and capacity left agree with the groups'
+	// leaders.
+	for l := range s.spare {
+		var led []int
+		for g, x := range s.lead {
+			if x == l {
+				led = append(led, g)
+			}
+		}
+		if got := slices.Sorted(slices.Values(s.led[l])); !slices.Equal(got, led) {
+			t.Fatalf("%s: leader %d listed as leading %v; leads %v", where, l, got, led)
+		}
+		if want := p.Leading.Leaders[l].Capacity - len(led); s.spare[l] != want {
+			t.Fatalf("%s: leader %d has %d capacity left; leads %d", where, l, s.spare[l], len(led))
+		}
+	}
 	fresh, err := compile(p)
 	if err != nil {
 		t.Fatal(err)

@@ -17,10 +17,12 @@ type state struct {
 	// the changes rather than to the problem.
 	journal []op
 	logging bool
-	// lead is each group's leader (-1 for none) and spare each leader's
-	// capacity left, with leaders (see lead.go).
+	// lead is each group's leader (-1 for none), spare each leader's
+	// capacity left and led the groups each leads, with leaders (see
+	// lead.go).
 	lead  []int
 	spare []int
+	led   [][]int
 	// ver counts each group's changes of members, and fit holds, parallel
 	// to the model's checks, the masks of the Share checks that have them
 	// (see fit_search.go).
@@ -85,6 +87,12 @@ func newState(m *model) *state {
 		s.assign[u] = -1
 	}
 	s.lead, s.spare = initialLeaders(m)
+	s.led = make([][]int, len(s.spare))
+	for g, l := range s.lead {
+		if l >= 0 {
+			s.led[l] = append(s.led[l], g)
+		}
+	}
 	for _, c := range m.leads {
 		c.sizes, c.lead = s.sizes, s.lead
 		for g := range c.c {
