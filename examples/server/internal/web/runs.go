@@ -128,6 +128,7 @@ func leaderNeeds(l Lang, unplaced []grouping.Unplaced) []string {
 		case p["given"] == grouping.AttrLanguages && p["attr"] == grouping.AttrSlots:
 			both++
 		case p["given"] != "":
+			// Another pair of attributes: the row says which.
 		case p["attr"] == grouping.AttrLanguages && p["values"] != "":
 			i, ok := at[p["values"]]
 			if !ok {

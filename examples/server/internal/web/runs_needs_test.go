@@ -24,10 +24,16 @@ func TestRunPageSumsUpWhatTheConsultantsLack(t *testing.T) {
 	if err := json.Unmarshal(body, &run); st != 200 || err != nil || run.Solution == nil {
 		t.Fatalf("reading run %s = %d %v", runID, st, err)
 	}
-	byLang, times := map[string]int{}, 0
+	byLang, times, both := map[string]int{}, 0, 0
 	for _, u := range run.Solution.Unplaced {
 		p := u.Reason.Params
-		if u.Reason.Code != grouping.ReasonNoLeaderFits || p["given"] != "" {
+		if u.Reason.Code != grouping.ReasonNoLeaderFits {
+			continue
+		}
+		if p["given"] != "" {
+			if p["given"] == grouping.AttrLanguages && p["attr"] == grouping.AttrSlots {
+				both++
+			}
 			continue
 		}
 		switch p["attr"] {
@@ -59,6 +65,9 @@ func TestRunPageSumsUpWhatTheConsultantsLack(t *testing.T) {
 		if !strings.Contains(en, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, en)
 		}
+	}
+	if line := fmt.Sprintf("<li>those who speak their language are free at none of their meeting times: %d</li>", both); strings.Contains(en, line) != (both > 0) {
+		t.Errorf("%d left out for a consultant who speaks their language at their times; the summary says:\n%s", both, en)
 	}
 	if got, want := strings.Count(en, "<li>none speaks "), len(byLang); got != want {
 		t.Errorf("the summary has %d language lines, want %d (%v):\n%s", got, want, byLang, en)
