@@ -35,7 +35,9 @@ const (
 	// [Share] attribute with the member. Params: "attr", "values" (the
 	// member's values), and either "full_groups" (groups without room) or
 	// "with" and "needed" (how many others hold one of the member's values,
-	// and how many the smallest group needs).
+	// and how many the smallest group needs); with "also" naming a second
+	// Share attribute, "with" counts the others who hold one of the
+	// member's values of each at once (a language and a meeting time).
 	ReasonNoGroupSharesPrefix = "no_group_shares_"
 	// ReasonNoGroupWithSamePrefix: no group with room has the member's
 	// value of a [Same] attribute. Params: "attr", "values", "full_groups".

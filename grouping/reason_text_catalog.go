@@ -361,8 +361,16 @@ func plain(key string) *reasonText {
 // tests scan its sources for codes without one.
 var reasonTexts = map[string]*reasonText{
 	// Members the search could not place (Solve).
-	ReasonNoGroupSharesPrefix: {keys: []string{"no_group_shares", "no_group_shares.none_with", "no_group_shares.few_with"},
+	ReasonNoGroupSharesPrefix: {keys: []string{"no_group_shares", "no_group_shares.none_with", "no_group_shares.few_with",
+		"no_group_shares.none_with_also", "no_group_shares.few_with_also"},
 		render: func(a *textArgs) string {
+			if a.has("needed") && a.has("also") {
+				noun2 := a.nounOf(a.p["also"], 0)
+				if a.none("with") {
+					return a.msg("no_group_shares.none_with_also", map[string]string{"noun": a.noun(), "noun2": noun2, "theirs": a.theirs(), "needed": a.count("needed", "other_member")})
+				}
+				return a.msg("no_group_shares.few_with_also", map[string]string{"with": a.count("with", "other_member"), "noun": a.noun(), "noun2": noun2, "theirs": a.theirs(), "needed": a.n("needed")})
+			}
 			if a.has("needed") {
 				if a.none("with") {
 					return a.msg("no_group_shares.none_with", map[string]string{"noun": a.noun(), "theirs": a.theirs(), "needed": a.count("needed", "other_member")})

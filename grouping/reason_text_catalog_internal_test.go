@@ -142,6 +142,8 @@ func TestEveryCodeEveryLanguage(t *testing.T) {
 		{"with": "0", "needed": "1", "constraint": "leader_share", "full_groups": "1", "members": "1"},
 		{"constraint": "leader_conflict", "values": "mon-0800"},
 		{"constraint": "leader_share", "attr": "slots", "values": "tue-0900", "given": "languages", "given_values": "am,so"},
+		{"attr": "languages", "values": "so", "also": "slots", "with": "0", "needed": "5"},
+		{"attr": "languages", "values": "so,am", "also": "slots", "with": "2", "needed": "5"},
 		{"constraint": "separate"},
 	}
 	for _, code := range all {

@@ -240,11 +240,12 @@ type search struct {
 	mark     []int // per group: gen when last visited in a neighborhood
 	order    []int // localSearch's list of units to visit, reused
 	gen      int
-	stranded []int     // units construction left out that a later state may admit
-	start    [][]int   // the warm start's units by group, nil without one
-	round    int       // the search round under way, from 1; 0 while constructing
-	begin    time.Time // when the search began, for moreStarts' share of the time
-	starts   int       // first groupings to build (see moreStarts)
+	stranded []int       // units construction left out that a later state may admit
+	start    [][]int     // the warm start's units by group, nil without one
+	round    int         // the search round under way, from 1; 0 while constructing
+	begin    time.Time   // when the search began, for moreStarts' share of the time
+	starts   int         // first groupings to build (see moreStarts)
+	pairs    []pairCount // the Share checks' value pairs (sharingBoth), counted once
 }
 
 const eps = 1e-9
@@ -831,10 +832,7 @@ func (r *search) placeByEjection(s *state, u int) bool {
 // attribute with enough others to fill even the smallest group: no
 // assignment could place them.
 func (r *search) precheckShare(s *state) {
-	minMin := math.MaxInt
-	for _, b := range r.m.bounds {
-		minMin = min(minMin, b.Min)
-	}
+	minMin := minSize(r.m)
 	for _, c := range r.m.checks {
 		cc, ok := c.(*catCheck)
 		if !ok || cc.con.Kind != Share || minMin <= 1 {
@@ -863,6 +861,98 @@ func (r *search) precheckShare(s *state) {
 			}
 		}
 	}
+}
+
+// minSize is the smallest minimum size of m's groups.
+func minSize(m *model) int {
+	n := math.MaxInt
+	for _, b := range m.bounds {
+		n = min(n, b.Min)
+	}
+	return n
+}
+
+// maxPairValues bounds the value pairs sharingBoth counts (the product of
+// two attributes' value counts), so that its table stays small.
+const maxPairValues = 1 << 16
+
+// sharingBoth is why unit u could join no group at all for want of
+// others who share two Share attributes with it at once (a language and a
+// meeting time), though each alone it shares with enough: a group's
+// members all hold one value of each, so when fewer units than the
+// smallest group hold both of some pair of u's values, none can hold u.
+// It reads the pairs of u's values of each two Share checks, counted once
+// per search (pairHolders). Units that share too little of one attribute
+// alone are left out before construction (precheckShare).
+func (r *search) sharingBoth(u int) (why Reason, ok bool) {
+	minMin := minSize(r.m)
+	if minMin <= 1 {
+		return Reason{}, false
+	}
+	if r.pairs == nil {
+		r.pairs = pairHolders(r.m)
+	}
+	for _, pc := range r.pairs {
+		a, b := pc.a, pc.b
+		most := 0
+		for _, v := range a.vals[u] {
+			for _, w := range b.vals[u] {
+				most = max(most, pc.holders[v*b.nv+w])
+			}
+		}
+		if most >= minMin {
+			continue
+		}
+		params := map[string]string{"constraint": string(Share), "attr": a.con.Attr, "also": b.con.Attr,
+			"with": itoa(max(0, most-1)), "needed": itoa(minMin - 1)}
+		if v := r.unitAttr(u, a.con.Attr); v != "" {
+			params["values"] = v
+		}
+		return Reason{Code: ReasonNoGroupSharesPrefix + a.con.Attr, Params: params}, true
+	}
+	return Reason{}, false
+}
+
+// pairCount counts, for two Share checks a and b, the units that hold
+// each pair of values (v of a, w of b) at index v*b.nv+w.
+type pairCount struct {
+	a, b    *catCheck
+	holders []int
+}
+
+// pairHolders counts the value pairs of every two Share checks of m whose
+// table stays within maxPairValues. A unit of several members counts for
+// a pair its members hold between them, which can only overcount: a unit
+// left out for the pairs is left out by a true count too.
+func pairHolders(m *model) []pairCount {
+	var shares []*catCheck
+	for _, c := range m.checks {
+		if cc, ok := c.(*catCheck); ok && cc.con.Kind == Share {
+			shares = append(shares, cc)
+		}
+	}
+	out := []pairCount{}
+	for i, a := range shares {
+		for _, b := range shares[i+1:] {
+			if a.nv*b.nv > maxPairValues {
+				continue
+			}
+			holders := make([]int, a.nv*b.nv)
+			seen := make([]int, a.nv*b.nv) // the last unit counted, plus one
+			for u := range a.vals {
+				for _, v := range a.vals[u] {
+					for _, w := range b.vals[u] {
+						if k := v*b.nv + w; seen[k] != u+1 {
+							seen[k] = u + 1
+							holders[k]++
+						}
+					}
+				}
+			}
+			out = append(out, pairCount{a, b, holders})
+		}
+	}
+	return out
 }
 
 // repairMinimum moves units into groups below their minimum from groups
@@ -894,7 +984,9 @@ func (r *search) repairMinimum(s *state) {
 // with room, and says how many groups are full. When every group has a
 // leader and no leader could lead u whatever the group (none shares a
 // language with them, say), that is the reason, since no grouping of the
-// members would place u: it names what would, a leader who can.
+// members would place u: it names what would, a leader who can. Next, when
+// too few others share two Share attributes with u at once
+// (sharingBoth), no grouping would place u either, and that is the reason.
 func (r *search) whyUnplaceable(s *state, u int) Reason {
 	full := 0
 	for h := range r.m.groups {
@@ -906,6 +998,9 @@ func (r *search) whyUnplaceable(s *state, u int) Reason {
 		if full > 0 {
 			why.Params["full_groups"] = itoa(full)
 		}
+		return why
+	}
+	if why, ok := r.sharingBoth(u); ok {
 		return why
 	}
 	blocked := map[string]int{}

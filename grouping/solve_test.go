@@ -282,6 +282,51 @@ func exhaustive(p *grouping.Problem) float64 {
 	return best
 }
 
+// A member who shares a language with enough others, and a meeting time
+// with enough others, but both at once with too few, cannot be placed by
+// any grouping (a group's members all hold one language and one time):
+// they are left out with a reason that counts those who share both, not
+// with the reason of whichever groups the search ends with.
+func TestUnplacedSharingBothWithTooFew(t *testing.T) {
+	member := func(id, lang string, slots ...string) grouping.Member {
+		return grouping.Member{ID: grouping.MemberID(id), Sets: map[string][]string{"languages": {lang}, "slots": slots}}
+	}
+	for _, c := range []struct {
+		both int // others who speak Somali on Tuesday too
+		text string
+	}{
+		{0, "No other member shares both a language and a meeting time with this member (Somali), and a group needs at least 3 other members besides them."},
+		{2, "Only 2 other members share both a language and a meeting time with this member (Somali), and a group needs at least 3 besides them."},
+	} {
+		p := &grouping.Problem{Groups: 2, Size: grouping.Bounds{Min: 4, Max: 6},
+			Constraints: []grouping.Constraint{{Kind: grouping.Share, Attr: "languages"}, {Kind: grouping.Share, Attr: "slots"}}}
+		p.Members = append(p.Members, member("x", "so", "tue-0900"))
+		for i := range 4 {
+			p.Members = append(p.Members, member(fmt.Sprint("so", i), "so", "mon-0900"), member(fmt.Sprint("en", i), "en", "tue-0900"))
+		}
+		for i := range c.both {
+			p.Members = append(p.Members, member(fmt.Sprint("both", i), "so", "mon-0900", "tue-0900"))
+		}
+		for _, seed := range []uint64{1, 2, 3} {
+			sol, err := grouping.Solve(context.Background(), p, grouping.Options{Seed: seed, Iterations: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSolution(t, p, sol)
+			want := []grouping.Unplaced{{Member: "x", Reason: grouping.Reason{Code: "no_group_shares_languages", Params: map[string]string{
+				"constraint": "share", "attr": "languages", "also": "slots", "with": fmt.Sprint(c.both), "needed": "3", "values": "so"}}}}
+			if !slices.EqualFunc(sol.Unplaced, want, func(a, b grouping.Unplaced) bool {
+				return a.Member == b.Member && a.Reason.Code == b.Reason.Code && maps.Equal(a.Reason.Params, b.Reason.Params)
+			}) {
+				t.Fatalf("%d sharing both, seed %d: unplaced %+v; want %+v", c.both, seed, sol.Unplaced, want)
+			}
+			if got := sol.Unplaced[0].Reason.Text("en"); got != c.text {
+				t.Errorf("%d sharing both: %q; want %q", c.both, got, c.text)
+			}
+		}
+	}
+}
+
 func TestUnplacedWithReason(t *testing.T) {
 	// A Dari speaker who shares no language with anyone cannot join a
 	// group that must share a language.
